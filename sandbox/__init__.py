@@ -1,0 +1,72 @@
+"""Sandbox: case management and verifiable exit certificates for the Beijing E-Town data sandbox.
+
+`create_app(test_config=None)` is the only way to get an application; there is no module-level app.
+This is the only package that imports Flask.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: defaults, then instance/config.py and SANDBOX_* (or `test_config`)."""
+    from sandbox import cli, db, http_errors, i18n, security
+    from sandbox.config import Defaults, load_environment
+    from sandbox.extensions import csrf, limiter
+    from sandbox.services import passwords
+    from sandbox.views import context
+
+    instance_path = (
+        (test_config or {}).get("INSTANCE_PATH") or os.environ.get("SANDBOX_INSTANCE_PATH") or None
+    )
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.config.from_object(Defaults)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update(load_environment())
+    else:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
+
+    passwords.configure(app.config["ARGON2_PROFILE"])
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    http_errors.init_app(app)
+    _register_blueprints(app)
+    context.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from sandbox.api import bp as api_bp
+    from sandbox.views import admin, auth, main
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(api_bp)
+
+
+def _instance_secret(instance_path: str) -> str:
+    """Read the secret key kept in the instance folder, generating it on first start."""
+    path = os.path.join(instance_path, "secret_key")
+    try:
+        with open(path, encoding="ascii") as handle:
+            return handle.read().strip()
+    except FileNotFoundError:
+        key = secrets.token_urlsafe(48)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(key)
+        return key

@@ -1,0 +1,85 @@
+"""JSON API v1: bearer tokens only (no cookies, so no CSRF), problem+json errors, OpenAPI 3.1.
+
+Routes are declared with `route(...)`, which registers the view on the blueprint and records it in
+the OpenAPI document in one step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, g, jsonify, request
+from pydantic import BaseModel
+
+from sandbox.api import spec
+from sandbox.db import get_session
+from sandbox.errors import N_, ValidationFailed
+from sandbox.extensions import csrf
+from sandbox.models.accounts import Role, User
+from sandbox.services.tokens import user_for_token
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+def route(
+    rule: str,
+    method: str,
+    *,
+    roles: tuple[Role, ...] | None = None,
+    auth: bool = True,
+    **documentation: Any,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register an API view: bearer authentication (optionally by role) and its OpenAPI entry."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if auth:
+                user = bearer_user()
+                if user is None:
+                    abort(401)
+                if roles is not None and user.role not in roles:
+                    abort(403)
+                g.api_user = user
+            return view(*args, **kwargs)
+
+        spec.operation(rule, method, auth=auth, **documentation)(view)
+        bp.add_url_rule(rule, endpoint=view.__name__, view_func=wrapped, methods=[method])
+        return wrapped
+
+    return decorator
+
+
+def bearer_user() -> User | None:
+    """Return the user of the request's bearer token, if it is live."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return user_for_token(get_session(), token.strip())
+
+
+def actor() -> User:
+    """Return the authenticated API user of this request."""
+    return g.api_user
+
+
+def json_body() -> dict[str, Any]:
+    """Return the request's JSON object, or refuse with 422 naming the body."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ValidationFailed.single("body", N_("Send a JSON object with Content-Type application/json."))
+    return data
+
+
+def respond(model: BaseModel, status: int = 200) -> Any:
+    """Serialise a data model as JSON."""
+    response = jsonify(model.model_dump(mode="json"))
+    response.status_code = status
+    return response
+
+
+from sandbox.api import accounts  # noqa: E402,F401  (registers the routes)

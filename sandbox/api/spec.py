@@ -1,0 +1,142 @@
+"""The OpenAPI 3.1 document, generated from the routes as they are registered.
+
+Each API route is declared with `operation(...)`, which records its summary, request and response
+models (pydantic/SQLModel data models) next to the code; `openapi_document()` assembles the document
+from those records and the models' JSON Schemas, so it cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+REF_TEMPLATE = "#/components/schemas/{model}"
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457 problem details, with `code` and, for refused input, `errors`.",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "message"],
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    path: str
+    method: str
+    summary: str
+    tags: tuple[str, ...]
+    auth: bool
+    body: type[BaseModel] | None
+    responses: dict[int, type[BaseModel] | None]
+    errors: tuple[int, ...]
+    parameters: tuple[dict[str, Any], ...] = field(default=())
+
+
+_operations: list[Operation] = []
+
+
+def operation(
+    rule: str,
+    method: str,
+    *,
+    summary: str,
+    tags: tuple[str, ...],
+    auth: bool = True,
+    body: type[BaseModel] | None = None,
+    responses: dict[int, type[BaseModel] | None],
+    errors: tuple[int, ...] = (),
+    parameters: tuple[dict[str, Any], ...] = (),
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Record an API operation for the document; the view itself is registered by the blueprint."""
+    path = "/api/v1" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
+    if auth:
+        errors = tuple(sorted({401, 403, *errors}))
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        _operations.append(
+            Operation(path, method.lower(), summary, tags, auth, body, responses, errors, parameters)
+        )
+        return view
+
+    return decorator
+
+
+def openapi_document(*, title: str, version: str) -> dict[str, Any]:
+    """Build the OpenAPI 3.1 document from every recorded operation."""
+    models: list[tuple[type[BaseModel], str]] = []
+    for op in _operations:
+        if op.body is not None:
+            models.append((op.body, "validation"))
+        models.extend((model, "serialization") for model in op.responses.values() if model is not None)
+    refs, top = models_json_schema(list(dict.fromkeys(models)), ref_template=REF_TEMPLATE)
+    schemas: dict[str, Any] = dict(top.get("$defs", {}))
+    schemas["Problem"] = PROBLEM_SCHEMA
+    paths: dict[str, dict[str, Any]] = {}
+    for op in sorted(_operations, key=lambda item: (item.path, item.method)):
+        paths.setdefault(op.path, {})[op.method] = _operation_object(op, refs)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version},
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+def _operation_object(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
+    responses: dict[str, Any] = {}
+    for status, model in op.responses.items():
+        entry: dict[str, Any] = {"description": "Success" if status < 300 else "Result"}
+        if model is not None:
+            entry["content"] = {"application/json": {"schema": refs[(model, "serialization")]}}
+        responses[str(status)] = entry
+    for status in op.errors:
+        responses[str(status)] = {
+            "description": "Problem",
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+    result: dict[str, Any] = {
+        "summary": op.summary,
+        "operationId": f"{op.method}_{re.sub(r'[^a-zA-Z0-9]+', '_', op.path.removeprefix('/api/v1/'))}".strip(
+            "_"
+        ),
+        "tags": list(op.tags),
+        "responses": responses,
+        "security": [{"bearer": []}] if op.auth else [],
+    }
+    path_parameters = re.findall(r"{(\w+)}", op.path)
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+        for name in path_parameters
+    ]
+    parameters.extend(op.parameters)
+    if parameters:
+        result["parameters"] = parameters
+    if op.body is not None:
+        result["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": refs[(op.body, "validation")]}},
+        }
+    return result

@@ -1,0 +1,97 @@
+"""Configuration defaults.
+
+Only defaults live here. Secrets and site settings come from `instance/config.py` or from `SANDBOX_*`
+environment variables (e.g. `SANDBOX_DATABASE_URL`, `SANDBOX_SECRET_KEY`); see `load_environment`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import timedelta
+from typing import Any
+
+# Names a deployment may set through SANDBOX_<NAME>. Values are parsed as JSON when they look like it
+# (numbers, booleans), else taken as text.
+ENVIRONMENT_KEYS = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "RATELIMIT_STORAGE_URI",
+    "SESSION_COOKIE_SECURE",
+    "REMEMBER_COOKIE_SECURE",
+    "MAX_CONTENT_LENGTH",
+    "PUBLIC_BASE_URL",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_SENDER",
+    "API_TOKEN_HOURS",
+    "LOGIN_MAX_FAILURES",
+    "LOGIN_LOCKOUT_MINUTES",
+    "CJK_FONT_PATH",
+)
+
+
+class Defaults:
+    """Settings every deployment starts from."""
+
+    # The database: SQLite in the instance folder unless DATABASE_URL says otherwise.
+    DATABASE_URL: str | None = None
+    DATABASE_ECHO = False
+
+    # Cookies: secure by default. Browsers treat http://127.0.0.1 and http://localhost as secure
+    # contexts, so the local demo works with these flags on.
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "sandbox_session"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+    # Languages: Simplified Chinese first.
+    LANGUAGES = ("zh", "en")
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+    # Uploads are capped for every request; document endpoints check content types themselves.
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+
+    # Login throttling: per address through Flask-Limiter, per account through a lockout in the database
+    # (the lockout holds across workers and hosts even with in-memory limiter storage).
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "20 per minute"
+    REGISTER_RATE_LIMIT = "30 per hour"
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCKOUT_MINUTES = 15
+
+    # Argon2 parameters: the library's defaults (RFC 9106 low-memory profile).
+    ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"
+
+    API_TOKEN_HOURS = 12
+    PAGE_SIZE = 20
+
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_SENDER = "sandbox@localhost"
+
+
+def load_environment(environ: os._Environ[str] | dict[str, str] = os.environ) -> dict[str, Any]:
+    """Return the settings given as SANDBOX_<NAME> environment variables."""
+    found: dict[str, Any] = {}
+    for key in ENVIRONMENT_KEYS:
+        raw = environ.get(f"SANDBOX_{key}")
+        if raw is None:
+            continue
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = raw
+        found[key] = value if isinstance(value, bool | int) else raw
+    return found

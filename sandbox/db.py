@@ -1,0 +1,92 @@
+"""The database: one engine per app, one session per request, migrations.
+
+SQLite in the instance folder is the embedded default (WAL journal, foreign keys on); PostgreSQL is used
+when `DATABASE_URL` names it (psycopg 3). Views and API handlers take the request's session from
+`get_session()`, services flush, the handler commits once, and teardown rolls back anything left.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def database_url(app: Flask) -> str:
+    """Return the configured database URL, defaulting to SQLite in the instance folder."""
+    url = app.config.get("DATABASE_URL") or f"sqlite:///{os.path.join(app.instance_path, 'sandbox.db')}"
+    return normalise_url(url)
+
+
+def normalise_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the common way."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """Create an engine with the settings this application relies on."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # SQLite's driver opens transactions lazily; BEGIN IMMEDIATE on first write is set per statement
+        # by SQLAlchemy's default. Keep the defaults, and let WAL allow readers beside one writer.
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def init_app(app: Flask) -> None:
+    """Attach the engine and the per-request session teardown."""
+    app.extensions["sandbox.engine"] = make_engine(database_url(app), echo=app.config["DATABASE_ECHO"])
+    app.teardown_appcontext(_close_session)
+
+
+def get_engine() -> Engine:
+    """Return this app's engine."""
+    return current_app.extensions["sandbox.engine"]
+
+
+def get_session() -> Session:
+    """Return the session of the current request (or CLI command), opening it on first use."""
+    if "db_session" not in g:
+        g.db_session = Session(get_engine(), expire_on_commit=False)
+    return g.db_session
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session: Session | None = g.pop("db_session", None)
+    if session is not None:
+        session.rollback()
+        session.close()
+
+
+def alembic_config(engine: Engine) -> AlembicConfig:
+    """Return an Alembic configuration bound to `engine` (no alembic.ini needed)."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema up to `revision`."""
+    command.upgrade(alembic_config(engine), revision)

@@ -1,0 +1,69 @@
+"""The error hierarchy services raise; `sandbox.http_errors` maps it to HTML pages and problem+json.
+
+Messages are message ids (English source text, marked with `N_` for extraction) plus parameters; they
+are translated into the user's language at the edge, so services stay free of Flask.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def N_(message: str) -> str:
+    """Mark `message` for translation without translating it here."""
+    return message
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message id with its parameters, translated when shown."""
+
+    msgid: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class SandboxError(Exception):
+    """Base of every error a service raises on purpose."""
+
+    status = 400
+    default = N_("The request could not be completed.")
+
+    def __init__(self, message: str | None = None, **params: Any) -> None:
+        self.message = Message(message or self.default, params)
+        super().__init__(self.message.msgid)
+
+
+class PermissionDenied(SandboxError):
+    status = 403
+    default = N_("You are not allowed to do this.")
+
+
+class NotFound(SandboxError):
+    status = 404
+    default = N_("Not found.")
+
+
+class Conflict(SandboxError):
+    status = 409
+    default = N_("This record was changed or already exists; reload and try again.")
+
+
+class TooManyAttempts(SandboxError):
+    status = 429
+    default = N_("Too many attempts. Try again later.")
+
+
+class ValidationFailed(SandboxError):
+    """Input was refused; `errors` maps a field path ("enterprise.uscc") to its messages."""
+
+    status = 422
+    default = N_("Some fields need your attention.")
+
+    def __init__(self, errors: dict[str, list[Message]], message: str | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors
+
+    @classmethod
+    def single(cls, field_name: str, message: str, **params: Any) -> ValidationFailed:
+        return cls({field_name: [Message(message, params)]})

@@ -1,0 +1,124 @@
+"""One place that turns errors into responses: problem+json for the API, a page for people.
+
+Problem documents follow RFC 9457 with two extension members: `code` (stable, machine-readable) and,
+for refused input, `errors` — a list of `{field, message}` in the caller's language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from sandbox.errors import N_, SandboxError, ValidationFailed
+from sandbox.i18n import translate
+
+PROBLEM_MIMETYPE = "application/problem+json"
+
+# Titles people read, per status; werkzeug's English phrases are not translated.
+TITLES = {
+    400: N_("Bad request"),
+    401: N_("Please sign in"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    409: N_("Conflict"),
+    413: N_("The upload is too large"),
+    415: N_("Unsupported content type"),
+    422: N_("Some fields need your attention"),
+    429: N_("Too many requests"),
+    500: N_("Something went wrong on our side"),
+    503: N_("Temporarily unavailable"),
+}
+DETAILS = {
+    401: N_("Send a valid bearer token from POST /api/v1/tokens."),
+    404: N_("The page or record you asked for does not exist, or you cannot see it."),
+    429: N_("Too many attempts. Try again later."),
+    500: N_("The error was logged. Please try again later."),
+}
+CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+def wants_problem_json() -> bool:
+    return request.path.startswith("/api/") or request.path.startswith("/.well-known/")
+
+
+def problem(status: int, detail: str | None = None, **extra: Any) -> Response:
+    """Return an RFC 9457 problem document."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": gettext(TITLES.get(status, TITLES[400])),
+        "status": status,
+        "code": CODES.get(status, "error"),
+    }
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_MIMETYPE
+    return response
+
+
+def _sandbox_error(error: SandboxError) -> Response:
+    detail = translate(error.message)
+    field_errors = []
+    if isinstance(error, ValidationFailed):
+        field_errors = [
+            {"field": field, "message": translate(message)}
+            for field, messages in error.errors.items()
+            for message in messages
+        ]
+    if wants_problem_json():
+        extra = {"errors": field_errors} if field_errors else {}
+        return problem(error.status, detail, **extra)
+    return _page(error.status, detail)
+
+
+def _http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    if isinstance(error, CSRFError):
+        detail = gettext("The form expired or was sent from elsewhere. Reload the page and try again.")
+    else:
+        detail = gettext(DETAILS[status]) if status in DETAILS else None
+    response = problem(status, detail) if wants_problem_json() else _page(status, detail)
+    if status == 429 and error.response is not None:
+        # Keep Flask-Limiter's Retry-After and X-RateLimit headers.
+        kept = [h for h in error.response.headers.items() if h[0].lower().startswith(("retry", "x-rate"))]
+        response.headers.extend(kept)
+    return response
+
+
+def _page(status: int, detail: str | None) -> Response:
+    title = gettext(TITLES.get(status, TITLES[400]))
+    return make_response(
+        render_template("errors/error.html", status=status, title=title, detail=detail), status
+    )
+
+
+def _unexpected(error: Exception) -> Response:
+    current_app.logger.exception("unhandled error", exc_info=error)
+    return problem(500, gettext(DETAILS[500])) if wants_problem_json() else _page(500, gettext(DETAILS[500]))
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(SandboxError, _sandbox_error)
+    app.register_error_handler(HTTPException, _http_error)
+    if not app.config.get("PROPAGATE_EXCEPTIONS") and not app.testing:
+        app.register_error_handler(Exception, _unexpected)

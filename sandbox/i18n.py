@@ -1,0 +1,34 @@
+"""Interface language: Simplified Chinese unless the user chose English.
+
+Web pages follow the user's saved choice (or the session's, before login); the API follows the
+request's Accept-Language header. Service messages are translated here, at the edge.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request, session
+from flask_babel import gettext
+from flask_login import current_user
+
+from sandbox.errors import Message
+from sandbox.extensions import babel
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(languages, default=default) or default
+    if current_user and current_user.is_authenticated:
+        return str(current_user.locale)
+    chosen = session.get("locale")
+    return chosen if chosen in languages else default
+
+
+def translate(message: Message) -> str:
+    """Return a service message in the current language."""
+    return gettext(message.msgid, **message.params)
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)

@@ -1,0 +1,79 @@
+"""Security wiring: login sessions, role-named route decorators, response headers.
+
+`login_required_role(...)` redirects anonymous visitors to the login page (302) and answers 403 to a
+signed-in user without the role, following the rule-named decorators of mature Flask applications.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, Response, abort
+from flask_babel import gettext
+from flask_login import current_user
+
+from sandbox.db import get_session
+from sandbox.errors import N_
+from sandbox.extensions import login_manager
+from sandbox.models.accounts import Role, User
+from sandbox.services.accounts import load_session_user
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@login_manager.user_loader
+def _load_user(identity: str) -> User | None:
+    return load_session_user(get_session(), identity)
+
+
+def roles_required(*roles: Role) -> Callable[[F], F]:
+    """Allow only signed-in users holding one of `roles` (none given: any signed-in user)."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if roles and current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+login_required = roles_required()
+
+
+def signed_in_user() -> User:
+    """Return the signed-in user itself, not Flask-Login's proxy (services keep and compare it)."""
+    return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+    login_manager.login_message = N_("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.localize_callback = gettext
+    app.after_request(_security_headers)

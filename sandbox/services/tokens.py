@@ -1,0 +1,50 @@
+"""API bearer tokens: issued for e-mail and password, stored as SHA-256 hashes, expiring."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from sandbox.models.accounts import ApiToken, User
+from sandbox.models.base import utcnow
+
+TOKEN_PREFIX = "sbx_"  # noqa: S105  (a public prefix that makes leaked tokens recognisable)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(session: Session, *, user: User, lifetime: timedelta) -> tuple[str, ApiToken]:
+    """Create a token for `user`; the clear token is returned once and never stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, token_hash=_digest(token), expires_at=utcnow() + lifetime)
+    session.add(row)
+    session.flush()
+    return token, row
+
+
+def user_for_token(session: Session, token: str, *, now: datetime | None = None) -> User | None:
+    """Return the active user a live token belongs to, or None."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    now = now or utcnow()
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        return None
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.active else None
+
+
+def revoke_token(session: Session, token: str) -> bool:
+    """Revoke a token; returns whether it existed."""
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
+    if row is None:
+        return False
+    row.revoked_at = utcnow()
+    session.add(row)
+    session.flush()
+    return True

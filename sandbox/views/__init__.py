@@ -1,0 +1,1 @@
+"""Web pages: thin blueprints that parse the request, call a service, commit once, and render."""

@@ -1,0 +1,101 @@
+"""Admin pages: accounts of every role and partner organisations."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+
+from sandbox.db import get_session
+from sandbox.errors import ValidationFailed
+from sandbox.models.accounts import OrganisationKind, Role
+from sandbox.security import roles_required, signed_in_user
+from sandbox.services import accounts, organisations
+from sandbox.views.forms import Pagination, field_errors, nested, page_number
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+STAFF_ROLES = [role for role in Role if role is not Role.APPLICANT]
+
+
+@bp.get("/users")
+@roles_required(Role.ADMIN)
+def users():  # type: ignore[no-untyped-def]
+    query = request.args.get("q", "")
+    page = page_number()
+    per_page = current_app.config["PAGE_SIZE"]
+    rows, total = accounts.list_users(
+        get_session(), actor=signed_in_user(), query=query, page=page, per_page=per_page
+    )
+    return render_template(
+        "admin/users.html", rows=rows, query=query, pagination=Pagination(page, per_page, total)
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def new_user():  # type: ignore[no-untyped-def]
+    db = get_session()
+    context = {
+        "roles": STAFF_ROLES,
+        "organisations": organisations.list_organisations(db, actor=signed_in_user()),
+    }
+    if request.method == "GET":
+        return render_template("admin/user_new.html", values={}, errors={}, **context)
+    try:
+        user = accounts.create_user(db, actor=signed_in_user(), data=nested(request.form))
+    except ValidationFailed as error:
+        values = request.form.to_dict()
+        return render_template(
+            "admin/user_new.html", values=values, errors=field_errors(error), **context
+        ), 422
+    db.commit()
+    flash(gettext("Account %(email)s created.", email=user.email), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/active")
+@roles_required(Role.ADMIN)
+def set_active(user_id: int):  # type: ignore[no-untyped-def]
+    db = get_session()
+    active = request.form.get("active") == "1"
+    if request.form.get("confirm") != "yes":
+        user = accounts.get_user(db, actor=signed_in_user(), user_id=user_id)
+        return render_template("admin/confirm_active.html", user=user, active=active)
+    try:
+        user = accounts.set_user_active(db, actor=signed_in_user(), user_id=user_id, active=active)
+    except ValidationFailed as error:
+        flash(" ".join(message for messages in field_errors(error).values() for message in messages), "error")
+        return redirect(url_for("admin.users"))
+    db.commit()
+    if active:
+        flash(gettext("Account %(email)s reactivated.", email=user.email), "success")
+    else:
+        flash(gettext("Account %(email)s deactivated.", email=user.email), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/organisations", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def organisation_list():  # type: ignore[no-untyped-def]
+    db = get_session()
+    errors: dict[str, list[str]] = {}
+    values: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        try:
+            organisation = organisations.create_organisation(
+                db, actor=signed_in_user(), data=nested(request.form)
+            )
+        except ValidationFailed as error:
+            errors, values, status = field_errors(error), request.form.to_dict(), 422
+        else:
+            db.commit()
+            flash(gettext("Organisation %(name)s created.", name=organisation.name), "success")
+            return redirect(url_for("admin.organisation_list"))
+    rows = organisations.list_organisations(db, actor=signed_in_user())
+    return (
+        render_template(
+            "admin/organisations.html", rows=rows, kinds=list(OrganisationKind), values=values, errors=errors
+        ),
+        status,
+    )

@@ -1,0 +1,66 @@
+"""Template helpers: the language, labels for roles and organisation kinds, per-role navigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, request, url_for
+from flask_babel import get_locale, lazy_gettext
+from flask_login import current_user
+
+from sandbox.models.accounts import OrganisationKind, Role
+
+ROLE_LABELS = {
+    Role.APPLICANT: lazy_gettext("Applicant"),
+    Role.REGULATOR: lazy_gettext("Regulator"),
+    Role.ASSESSOR: lazy_gettext("Assessor"),
+    Role.LEGAL_PARTNER: lazy_gettext("Legal partner"),
+    Role.SERVICE_PROVIDER: lazy_gettext("Service provider"),
+    Role.ADMIN: lazy_gettext("Administrator"),
+}
+ORGANISATION_KIND_LABELS = {
+    OrganisationKind.TESTING_LAB: lazy_gettext("Testing laboratory"),
+    OrganisationKind.EXPERT_PANEL: lazy_gettext("Expert panel"),
+    OrganisationKind.MEDIATION_CENTRE: lazy_gettext("Mediation centre"),
+    OrganisationKind.COURT_LIAISON: lazy_gettext("Court liaison"),
+    OrganisationKind.LAW_FIRM: lazy_gettext("Law firm"),
+    OrganisationKind.SERVICE_PROVIDER: lazy_gettext("Service provider"),
+    OrganisationKind.SANDBOX_OFFICE: lazy_gettext("Sandbox office"),
+}
+
+# (endpoint, label, roles that see it). Later issues add their pages here.
+NAVIGATION = (
+    ("main.dashboard", lazy_gettext("Workspace"), frozenset(Role)),
+    ("main.own_enterprise", lazy_gettext("My enterprise"), frozenset({Role.APPLICANT})),
+    ("main.enterprise_list", lazy_gettext("Enterprises"), frozenset({Role.REGULATOR, Role.ADMIN})),
+    ("admin.users", lazy_gettext("Accounts"), frozenset({Role.ADMIN})),
+    ("admin.organisation_list", lazy_gettext("Organisations"), frozenset({Role.ADMIN})),
+)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: str
+    url: str
+    active: bool
+
+
+def navigation() -> list[NavItem]:
+    """Return the navigation entries for the signed-in user's role."""
+    if not current_user.is_authenticated:
+        return []
+    return [
+        NavItem(endpoint, str(label), url_for(endpoint), request.endpoint == endpoint)
+        for endpoint, label, roles in NAVIGATION
+        if current_user.role in roles
+    ]
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        current_locale=lambda: str(get_locale()),
+        navigation=navigation,
+        role_label=lambda role: str(ROLE_LABELS[Role(role)]),
+        organisation_kind_label=lambda kind: str(ORGANISATION_KIND_LABELS[OrganisationKind(kind)]),
+    )

@@ -1,0 +1,122 @@
+"""Every endpoint × every role: the status each must get (200, 302, 401, 403, 404, 422).
+
+Adding a route without adding it here fails `test_every_endpoint_is_in_the_matrix`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sandbox.models.accounts import Role
+from sandbox.policies import Permission, has_permission
+from tests import factories
+
+ROLES = ["anonymous", "applicant", "regulator", "assessor", "legal_partner", "service_provider", "admin"]
+
+
+def row(anonymous, applicant, regulator, assessor, legal_partner, service_provider, admin):  # type: ignore[no-untyped-def]
+    return dict(
+        zip(
+            ROLES,
+            (anonymous, applicant, regulator, assessor, legal_partner, service_provider, admin),
+            strict=True,
+        )
+    )
+
+
+EVERYONE_200 = row(200, 200, 200, 200, 200, 200, 200)
+SIGNED_IN = row(302, 200, 200, 200, 200, 200, 200)
+ADMIN_ONLY = row(302, 403, 403, 403, 403, 403, 200)
+
+# (endpoint, method, path, expected). {own} is the applicant's enterprise, {other} another one.
+MATRIX = [
+    ("main.index", "GET", "/", EVERYONE_200),
+    ("main.dashboard", "GET", "/dashboard", SIGNED_IN),
+    ("main.set_language", "POST", "/language", row(302, 302, 302, 302, 302, 302, 302)),
+    ("main.enterprise_list", "GET", "/enterprises", row(302, 403, 200, 403, 403, 403, 200)),
+    ("main.enterprise_detail", "GET", "/enterprises/{own}", row(302, 200, 200, 404, 404, 404, 200)),
+    ("main.enterprise_detail", "GET", "/enterprises/{other}", row(302, 404, 200, 404, 404, 404, 200)),
+    ("main.enterprise_detail", "GET", "/enterprises/999999", row(302, 404, 404, 404, 404, 404, 404)),
+    ("main.own_enterprise", "GET", "/enterprise", row(302, 302, 403, 403, 403, 403, 403)),
+    ("auth.login", "GET", "/login", row(200, 302, 302, 302, 302, 302, 302)),
+    ("auth.logout", "POST", "/logout", row(302, 302, 302, 302, 302, 302, 302)),
+    ("auth.register", "GET", "/register", row(200, 302, 302, 302, 302, 302, 302)),
+    ("auth.change_password", "GET", "/account/password", SIGNED_IN),
+    ("auth.account", "GET", "/account", SIGNED_IN),
+    ("admin.users", "GET", "/admin/users", ADMIN_ONLY),
+    ("admin.new_user", "GET", "/admin/users/new", ADMIN_ONLY),
+    ("admin.set_active", "POST", "/admin/users/{other_user}/active", ADMIN_ONLY),
+    ("admin.organisation_list", "GET", "/admin/organisations", ADMIN_ONLY),
+    ("api.openapi", "GET", "/api/v1/openapi.json", EVERYONE_200),
+    ("api.me", "GET", "/api/v1/me", row(401, 200, 200, 200, 200, 200, 200)),
+    ("api.create_token", "POST", "/api/v1/tokens", row(422, 422, 422, 422, 422, 422, 422)),
+    ("api.register", "POST", "/api/v1/accounts", row(422, 422, 422, 422, 422, 422, 422)),
+    ("api.get_enterprise", "GET", "/api/v1/enterprises/{own}", row(401, 200, 200, 404, 404, 404, 200)),
+    ("api.get_enterprise", "GET", "/api/v1/enterprises/{other}", row(401, 404, 200, 404, 404, 404, 200)),
+    ("api.create_user", "POST", "/api/v1/users", row(401, 403, 403, 403, 403, 403, 422)),
+    # Forms posted empty: refused input (422) where the role may post, else the role check answers.
+    ("auth.login", "POST", "/login", row(401, 302, 302, 302, 302, 302, 302)),
+    ("auth.register", "POST", "/register", row(422, 302, 302, 302, 302, 302, 302)),
+    ("auth.change_password", "POST", "/account/password", row(302, 422, 422, 422, 422, 422, 422)),
+    ("admin.new_user", "POST", "/admin/users/new", row(302, 403, 403, 403, 403, 403, 422)),
+    ("admin.organisation_list", "POST", "/admin/organisations", row(302, 403, 403, 403, 403, 403, 422)),
+    # Last: it revokes the token the rows above use.
+    ("api.revoke_token", "DELETE", "/api/v1/tokens", row(401, 204, 204, 204, 204, 204, 204)),
+]
+
+
+@pytest.fixture
+def world(session):  # type: ignore[no-untyped-def]
+    """One user per role; the applicant's enterprise and one other enterprise."""
+    users = {role: factories.make_user(session, role) for role in ROLES if role != "anonymous"}
+    other = factories.make_user(session, "applicant")
+    return users, {
+        "own": users["applicant"].enterprise_id,
+        "other": other.enterprise_id,
+        "other_user": other.id,
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_gets_the_expected_status_everywhere(app, world, role: str) -> None:
+    users, ids = world
+    web, api = app.test_client(), app.test_client()
+    headers = {}
+    if role != "anonymous":
+        email = users[role].email
+        assert web.post("/login", data={"email": email, "password": factories.PASSWORD}).status_code == 302
+        token = api.post("/api/v1/tokens", json={"email": email, "password": factories.PASSWORD}).get_json()[
+            "token"
+        ]
+        headers = {"Authorization": f"Bearer {token}"}
+    failures = []
+    for endpoint, method, path, expected in MATRIX:
+        url = path.format(**ids)
+        if url.startswith("/api/"):
+            response = api.open(url, method=method, headers=headers, json={} if method == "POST" else None)
+        else:
+            response = web.open(
+                url, method=method, data={"locale": "zh"} if endpoint == "main.set_language" else None
+            )
+        if response.status_code != expected[role]:
+            failures.append(f"{method} {url}: {response.status_code}, expected {expected[role]}")
+        if endpoint == "auth.logout" and role != "anonymous":
+            web.post("/login", data={"email": users[role].email, "password": factories.PASSWORD})
+    assert not failures, "\n".join(failures)
+
+
+def test_every_endpoint_is_in_the_matrix(app) -> None:
+    covered = {(endpoint, method) for endpoint, method, _, _ in MATRIX}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (rule.endpoint, method) in covered, f"{method} {rule.rule} is missing from the matrix"
+
+
+def test_policies_deny_by_default() -> None:
+    class Inactive:
+        id, role, enterprise_id, organisation_id, active = 1, Role.ADMIN, None, None, False
+
+    assert not has_permission(None, Permission.MANAGE_USERS)
+    assert not has_permission(Inactive(), Permission.MANAGE_USERS)
