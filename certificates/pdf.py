@@ -1,0 +1,282 @@
+"""The printable exit certificate: a bilingual A4 PDF carrying its own signed bundle.
+
+This module owns the page (Chinese first, English second), the QR code placement, and embedding the bundle
+as the attachment ``credential.json`` (read back by `certificates.pdfread`).
+Output is reproducible: reportlab runs with ``invariant=1``, so the same bundle gives the same bytes.
+Standard library, reportlab, rfc8785, zxing-cpp and this package only.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import io
+import json
+import re
+from typing import Any
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from certificates.fonts import CJKFont, find_cjk_font
+from certificates.pdfread import ATTACHMENT_NAME
+from certificates.qr import (
+    credential_digest_b64url,
+    draw_qr,
+    qr_matrix,
+    verification_url,
+)
+
+QR_SIZE = 40 * mm  # with the quiet zone; the symbol itself stays above 30 mm up to version 10
+MARGIN = 20 * mm
+# (Chinese label, English label, candidate keys in credentialSubject; dotted keys reach into objects)
+FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("企业名称", "Enterprise", ("enterprise.name", "enterpriseName", "name")),
+    (
+        "统一社会信用代码",
+        "Unified Social Credit Code",
+        ("enterprise.uscc", "uscc", "unifiedSocialCreditCode"),
+    ),
+    ("项目名称", "Project", ("project.name", "projectName", "project")),
+    ("行业", "Sector", ("sector", "project.sector")),
+    ("备案编号", "Filing No.", ("filingNumber", "project.filingNumber", "filingNo")),
+    ("测试期间", "Trial period", ("trialPeriod", "testPeriod")),
+    ("测试边界", "Tested boundaries", ("testedBoundaries", "boundaries")),
+    ("附加条件", "Conditions", ("conditions",)),
+    ("出盒日期", "Exit date", ("exitDate",)),
+    ("结论", "Outcome", ("outcome",)),
+)
+CLIPPED = "……（全文见内嵌 credential.json / full text in credential.json）"
+NUMBER_KEYS = ("certificateNumber", "number", "certificateNo")
+OUTCOMES = {
+    "passed": "通过 Passed",
+    "conditional": "有条件通过 Passed with conditions",
+    "passed_with_conditions": "有条件通过 Passed with conditions",
+    "failed": "未通过 Not passed",
+}
+NOTICE = (
+    "本证明是以 Ed25519 签名的 W3C 可验证凭证，记录于公开透明日志。扫描二维码或访问下方网址核验；"
+    "本文件内嵌的 credential.json 可用离线核验工具验证。打印件上的摘要须与内嵌凭证一致。",
+    "This certificate is a W3C Verifiable Credential signed with Ed25519 and recorded in a public "
+    "transparency log. Scan the QR code or visit the address below to verify it; the embedded "
+    "credential.json can be checked with the offline verifier. The printed digest must match it.",
+)
+
+
+def _pick(subject: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        value: Any = subject
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if value not in (None, "", [], {}):
+            return value
+    return None
+
+
+def _lines(value: Any) -> list[str]:
+    """Render a subject value as display lines, whatever shape the credential gives it."""
+    if value is None:
+        return ["—"]
+    if isinstance(value, list):
+        return [line for item in value for line in _lines(item)] or ["—"]
+    if not isinstance(value, dict):
+        return [OUTCOMES.get(value, str(value)) if isinstance(value, str) else str(value)]
+    if "name" in value and "value" in value:
+        return [f"{value['name']}: {value['value']} {value.get('unit', '')}".rstrip()]
+    for start, end in (("start", "end"), ("from", "to"), ("startDate", "endDate")):
+        if start in value and end in value:
+            return [f"{value[start]} 至 to {value[end]}"]
+    if "@value" in value:  # a JSON-LD language value
+        return [str(value["@value"])]
+    if "zh" in value or "en" in value:
+        return [" / ".join(str(value[k]) for k in ("zh", "en") if k in value)]
+    return ["; ".join(f"{k}: {v}" for k, v in value.items())]
+
+
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"  # CJK, and full-width forms: breakable anywhere
+_TOKEN = re.compile(f"[{_WIDE}]|[^\\s{_WIDE}]+\\s*|\\s+")
+
+
+@functools.lru_cache(maxsize=8192)
+def _width(token: str, font: str, size: float) -> float:
+    return stringWidth(token, font, size)
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Break a line to fit `width`: between CJK characters, at Latin spaces, inside over-long words."""
+    lines, current, used = [], "", 0.0
+    for token in _TOKEN.findall(text):
+        core = token.rstrip()
+        if current and used + _width(core, font, size) > width:
+            lines.append(current.rstrip())
+            current, used, token = "", 0.0, token.lstrip()
+        while token and _width(token.rstrip(), font, size) > width:  # a URL wider than the line
+            cut = next(i for i in range(len(token), 0, -1) if _width(token[:i], font, size) <= width)
+            lines.append(token[:cut])
+            token = token[cut:]
+        current += token
+        used += _width(token, font, size)
+    return [*lines, current.rstrip()]
+
+
+def _row_height(size: float, rows: list[str]) -> float:
+    return max(len(rows) * size * 1.35, 8 * mm) + 2.5 * mm
+
+
+def _layout_fields(
+    subject: dict[str, Any], font: str, width: float, space: float
+) -> tuple[float, list[tuple[str, str, list[str]]]]:
+    """Wrap the subject fields at the largest size that fits `space`; clip at the smallest if none does."""
+    for size in (10.5, 9.5, 8.5):
+        fields = [
+            (zh, en, [row for line in _lines(_pick(subject, keys)) for row in _wrap(line, font, size, width)])
+            for zh, en, keys in FIELDS
+        ]
+        if sum(_row_height(size, rows) for _, _, rows in fields) <= space:
+            return size, fields
+    # Still too long for one page: the paper shows what fits, the embedded credential is complete.
+    clipped, left, floor = [], space, _row_height(size, ["x"])
+    for number, (zh, en, rows) in enumerate(fields):
+        allowed = left - (len(fields) - number - 1) * floor  # keep one line for every later field
+        while len(rows) > 1 and _row_height(size, rows) > allowed:
+            rows = [*rows[:-2], CLIPPED]
+        clipped.append((zh, en, rows))
+        left -= _row_height(size, rows)
+    return size, clipped
+
+
+def _attach(canvas: Canvas, name: str, data: bytes, description: str) -> None:
+    """Embed `data` as a document-level file attachment (the catalog's /EmbeddedFiles name tree).
+
+    reportlab has no public API for this; its own PDF object classes and the document catalog are the
+    narrowest way in, and the result is a standard attachment any PDF reader lists.
+    """
+    doc = canvas._doc
+    stream = pdfdoc.PDFStream(
+        pdfdoc.PDFDictionary(
+            {
+                "Type": pdfdoc.PDFName("EmbeddedFile"),
+                # a MIME type as a name: the slash must be written as #2F
+                "Subtype": "/application#2Fjson",
+                "Params": pdfdoc.PDFDictionary({"Size": len(data)}),
+            }
+        ),
+        content=data,
+        filters=[pdfdoc.PDFZCompress],
+    )
+    filespec = pdfdoc.PDFDictionary(
+        {
+            "Type": pdfdoc.PDFName("Filespec"),
+            "F": pdfdoc.PDFString(name),
+            "UF": pdfdoc.PDFString(name),
+            "Desc": pdfdoc.PDFString(description),
+            "AFRelationship": pdfdoc.PDFName("Source"),
+            "EF": pdfdoc.PDFDictionary({"F": doc.Reference(stream)}),
+        }
+    )
+    names = pdfdoc.PDFArray([pdfdoc.PDFString(name), doc.Reference(filespec)])
+    doc.Catalog.Names = pdfdoc.PDFDictionary({"EmbeddedFiles": pdfdoc.PDFDictionary({"Names": names})})
+    doc.Catalog.PageMode = pdfdoc.PDFName("UseAttachments")  # viewers open the attachment panel
+
+
+def render_certificate_pdf(
+    bundle: dict[str, Any], *, verify_base_url: str, font: CJKFont | None = None, cert_id: str | None = None
+) -> bytes:
+    """Render the certificate for a bundle ``{"credential": …, "transparency": …}``; return PDF bytes."""
+    font = font or find_cjk_font()
+    credential = bundle["credential"]
+    subject = credential.get("credentialSubject") or {}
+    transparency = bundle.get("transparency") or {}
+    number = str(_pick(subject, NUMBER_KEYS) or "—")
+    cert_id = cert_id or (transparency.get("entry") or {}).get("certId") or number
+    digest = credential_digest_b64url(credential)
+    digest_hex = base64.urlsafe_b64decode(digest + "=").hex()
+    url = verification_url(verify_base_url, cert_id, digest)
+
+    buffer = io.BytesIO()
+    # pageCompression=0: reportlab would pass the page through its pure-Python ASCII85 stage, a third
+    # of the render time; fonts and the attachment are compressed regardless.
+    canvas = Canvas(
+        buffer,
+        pagesize=A4,
+        invariant=1,
+        pageCompression=0,
+        initialFontName=font.name,
+        initialFontSize=10,
+        lang="zh-CN",
+    )
+    canvas.setTitle(f"出盒证明 Sandbox Exit Certificate {number}")
+    canvas.setCreator("Sandbox")
+    canvas.setProducer("Sandbox certificates (reportlab)")
+    width, height = A4
+    f = font.name
+
+    canvas.setStrokeColorRGB(0.55, 0.1, 0.1)
+    canvas.setLineWidth(2)
+    canvas.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
+    canvas.setLineWidth(0.5)
+    canvas.rect(14 * mm, 14 * mm, width - 28 * mm, height - 28 * mm)
+
+    y = height - 38 * mm
+    canvas.setFont(f, 28)
+    canvas.drawCentredString(width / 2, y, "出盒证明")
+    canvas.setFont(f, 14)
+    canvas.drawCentredString(width / 2, y - 9 * mm, "Sandbox Exit Certificate")
+    canvas.setFont(f, 10.5)
+    canvas.drawCentredString(width / 2, y - 17 * mm, f"证书编号 Certificate No.: {number}")
+
+    label_x, value_x, value_w = MARGIN + 4 * mm, MARGIN + 52 * mm, width - 2 * MARGIN - 56 * mm
+    y -= 30 * mm
+    size, fields = _layout_fields(subject, f, value_w, y - (MARGIN + QR_SIZE + 40 * mm))
+    for zh, en, rows in fields:
+        canvas.setFillColorRGB(0, 0, 0)
+        canvas.setFont(f, 10.5)
+        canvas.drawString(label_x, y, zh)
+        canvas.setFont(f, 7.5)
+        canvas.setFillColorRGB(0.35, 0.35, 0.35)
+        canvas.drawString(label_x, y - 3.6 * mm, en)
+        canvas.setFillColorRGB(0, 0, 0)
+        canvas.setFont(f, size)
+        for i, row in enumerate(rows):
+            canvas.drawString(value_x, y - i * size * 1.35, row)
+        y -= _row_height(size, rows)
+
+    issuer = credential.get("issuer")
+    issuer_name = issuer.get("name") or issuer.get("id") if isinstance(issuer, dict) else issuer
+    footer = [
+        f"签发机构 Issuer: {' / '.join(_lines(issuer_name))}",
+        f"签发时间 Issued: {credential.get('validFrom', '—')}",
+        f"凭证摘要 Credential digest (SHA-256): {digest_hex[:16]}…",
+        f"透明日志 Transparency log: {transparency.get('origin', '—')} · 条目 entry "
+        f"{transparency.get('leafIndex', '—')} / {transparency.get('treeSize', '—')}",
+    ]
+    text_w = width - 2 * MARGIN - QR_SIZE - 10 * mm
+    y = MARGIN + QR_SIZE + 34 * mm
+    canvas.setFont(f, 9)
+    for line in footer:
+        for row in _wrap(line, f, 9, text_w):
+            canvas.drawString(label_x, y, row)
+            y -= 4.6 * mm
+    y -= 2 * mm
+    canvas.setFont(f, 8)
+    canvas.setFillColorRGB(0.25, 0.25, 0.25)
+    for paragraph in (*NOTICE, url):
+        for row in _wrap(paragraph, f, 8, text_w):
+            canvas.drawString(label_x, y, row)
+            y -= 4 * mm
+        y -= 1.5 * mm
+
+    qr_x, qr_y = width - MARGIN - QR_SIZE, MARGIN + 6 * mm
+    draw_qr(canvas, qr_matrix(url), qr_x, qr_y, QR_SIZE)
+    canvas.setFont(f, 8)
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 4 * mm, "扫码核验 Scan to verify")
+
+    payload = json.dumps(bundle, ensure_ascii=False, indent=2, sort_keys=True).encode()
+    _attach(canvas, ATTACHMENT_NAME, payload, "Signed certificate bundle (W3C Verifiable Credential)")
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
