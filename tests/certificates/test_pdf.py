@@ -25,11 +25,16 @@ from certificates.fonts import find_cjk_font
 from certificates.pdf import render_certificate_pdf
 from certificates.pdfread import check_pdf_consistency, extract_bundle
 from certificates.qr import credential_digest_b64url, verification_url
+from tests.conftest import REQUIRE_ALL
 
 DATA = Path(__file__).parent / "data" / "pdf"
 BASE = "https://sandbox.example.cn"
-POPPLER = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
-EMBEDDED = pytest.mark.skipif(not find_cjk_font().embedded, reason="needs fonts-wqy-zenhei or similar")
+POPPLER = pytest.mark.skipif(
+    shutil.which("pdftoppm") is None and not REQUIRE_ALL, reason="needs poppler-utils"
+)
+EMBEDDED = pytest.mark.skipif(
+    not find_cjk_font().embedded and not REQUIRE_ALL, reason="needs fonts-wqy-zenhei or similar"
+)
 
 
 @pytest.fixture(scope="module")

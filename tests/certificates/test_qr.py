@@ -24,6 +24,7 @@ from certificates.qr import (
     qr_matrix,
     verification_url,
 )
+from tests.conftest import REQUIRE_ALL
 
 DIGEST = "YbV0kn16oU9S0ipcYCrKophS-5CIu_BaoN1E8KgnNUU"
 URL = f"https://sandbox.example.cn/c/BJET-SBX-2025-0007#sha256={DIGEST}"
@@ -72,7 +73,7 @@ def test_refuses_versions_above_10() -> None:
         qr_matrix("https://sandbox.example.cn/c/" + "x" * 200)
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
+@pytest.mark.skipif(shutil.which("pdftoppm") is None and not REQUIRE_ALL, reason="needs poppler-utils")
 def test_vector_drawing_scans(tmp_path: Path) -> None:
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(200, 200), invariant=1)
