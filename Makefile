@@ -37,7 +37,7 @@ lint: install
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext --no-location --sort-output --omit-header \
 		-o sandbox/translations/messages.pot .
-	$(BIN)/pybabel update -i sandbox/translations/messages.pot -d sandbox/translations --no-location --width 110
+	$(BIN)/pybabel update -i sandbox/translations/messages.pot -d sandbox/translations --no-fuzzy-matching --width 110
 
 bench: install
 	$(BIN)/python -m benchmarks

@@ -15,7 +15,7 @@ from flask import Flask
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: defaults, then instance/config.py and SANDBOX_* (or `test_config`)."""
-    from sandbox import cli, db, http_errors, i18n, security
+    from sandbox import cli, db, http_errors, i18n, mail, security  # noqa: F401  (mail: after-commit delivery)
     from sandbox.config import Defaults, load_environment
     from sandbox.extensions import csrf, limiter
     from sandbox.services import passwords
@@ -50,11 +50,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from sandbox.api import bp as api_bp
-    from sandbox.views import admin, auth, main
+    from sandbox.views import admin, auth, cases, main, notifications
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(cases.bp)
+    app.register_blueprint(notifications.bp)
     app.register_blueprint(api_bp)
 
 

@@ -11,6 +11,8 @@ import os
 from datetime import timedelta
 from typing import Any
 
+from workflows.calendar import STAGE_DEADLINE_DAYS
+
 # Names a deployment may set through SANDBOX_<NAME>. Values are parsed as JSON when they look like it
 # (numbers, booleans), else taken as text.
 ENVIRONMENT_KEYS = (
@@ -74,6 +76,10 @@ class Defaults:
     ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"
 
     API_TOKEN_HOURS = 12
+    # Largest document upload; the request limit (MAX_CONTENT_LENGTH) leaves room for the form around it.
+    UPLOAD_MAX_BYTES = 15 * 1024 * 1024
+    # Review periods in working days per stage (DESIGN.md §3); override per stage in instance/config.py.
+    STAGE_DEADLINE_DAYS = dict(STAGE_DEADLINE_DAYS)
     PAGE_SIZE = 20
 
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"

@@ -6,6 +6,9 @@ here, each step skipping what already exists.
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 from sqlmodel import Session, select
 
 from sandbox.models.accounts import Organisation, OrganisationKind, Role, User
@@ -52,8 +55,10 @@ ENTERPRISES = (
 )
 
 
-def seed(session: Session) -> list[tuple[str, str, str]]:
+def seed(session: Session, *, storage: Path, today: date) -> list[tuple[str, str, str]]:
     """Create what is missing and return (role, e-mail, password) for every demo login."""
+    from sandbox.demo_cases import seed_cases  # it imports this module
+
     operator = User(email="demo@localhost", password_hash="", display_name="demo", role=Role.ADMIN)
     organisations = {}
     for name, kind in ORGANISATIONS:
@@ -99,4 +104,7 @@ def seed(session: Session) -> list[tuple[str, str, str]]:
                 },
             )
         logins.append((Role.APPLICANT.value, email, DEMO_PASSWORD))
+    session.flush()
+    first_applicant = accounts.find_user_by_email(session, ENTERPRISES[0][0])
+    seed_cases(session, storage=storage, today=today, first_applicant=first_applicant)  # type: ignore[arg-type]
     return logins

@@ -23,6 +23,14 @@ class Message:
     params: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Bilingual:
+    """A message already written in both languages (e.g. a workflow guard's reason)."""
+
+    zh: str
+    en: str
+
+
 class SandboxError(Exception):
     """Base of every error a service raises on purpose."""
 
@@ -60,10 +68,18 @@ class ValidationFailed(SandboxError):
     status = 422
     default = N_("Some fields need your attention.")
 
-    def __init__(self, errors: dict[str, list[Message]], message: str | None = None) -> None:
+    def __init__(self, errors: dict[str, list[Message | Bilingual]], message: str | None = None) -> None:
         super().__init__(message)
         self.errors = errors
 
     @classmethod
     def single(cls, field_name: str, message: str, **params: Any) -> ValidationFailed:
         return cls({field_name: [Message(message, params)]})
+
+    @classmethod
+    def from_reasons(cls, reasons: Any) -> ValidationFailed:
+        """Wrap workflow guard reasons (objects with field, zh and en)."""
+        errors: dict[str, list[Message | Bilingual]] = {}
+        for reason in reasons:
+            errors.setdefault(reason.field or "__root__", []).append(Bilingual(reason.zh, reason.en))
+        return cls(errors)

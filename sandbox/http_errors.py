@@ -13,8 +13,9 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from sandbox.errors import N_, SandboxError, ValidationFailed
+from sandbox.errors import N_, Conflict, SandboxError, ValidationFailed
 from sandbox.i18n import translate
+from workflows.errors import GuardFailed, WorkflowError
 
 PROBLEM_MIMETYPE = "application/problem+json"
 
@@ -91,6 +92,12 @@ def _sandbox_error(error: SandboxError) -> Response:
     return _page(error.status, detail)
 
 
+def _workflow_error(error: WorkflowError) -> Response:
+    if isinstance(error, GuardFailed):
+        return _sandbox_error(ValidationFailed.from_reasons(error.reasons))
+    return _sandbox_error(Conflict(N_("This action is not possible in the case's current stage.")))
+
+
 def _http_error(error: HTTPException) -> Response:
     status = error.code or 500
     if isinstance(error, CSRFError):
@@ -119,6 +126,7 @@ def _unexpected(error: Exception) -> Response:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(SandboxError, _sandbox_error)
+    app.register_error_handler(WorkflowError, _workflow_error)
     app.register_error_handler(HTTPException, _http_error)
     if not app.config.get("PROPAGATE_EXCEPTIONS") and not app.testing:
         app.register_error_handler(Exception, _unexpected)

@@ -7,10 +7,10 @@ request's Accept-Language header. Service messages are translated here, at the e
 from __future__ import annotations
 
 from flask import Flask, current_app, request, session
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 
-from sandbox.errors import Message
+from sandbox.errors import Bilingual, Message
 from sandbox.extensions import babel
 
 
@@ -25,8 +25,10 @@ def select_locale() -> str:
     return chosen if chosen in languages else default
 
 
-def translate(message: Message) -> str:
+def translate(message: Message | Bilingual) -> str:
     """Return a service message in the current language."""
+    if isinstance(message, Bilingual):
+        return message.zh if str(get_locale()) == "zh" else message.en
     return gettext(message.msgid, **message.params)
 
 

@@ -30,6 +30,7 @@ class Permission(enum.StrEnum):
     ASSESS_CASES = "assess_cases"
     HANDLE_DISPUTES = "handle_disputes"
     REDEEM_VOUCHERS = "redeem_vouchers"
+    MANAGE_CALENDAR = "manage_calendar"
 
 
 # Which role holds which permission. Anything not listed is denied.
@@ -40,7 +41,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.LEGAL_PARTNER: frozenset({Permission.HANDLE_DISPUTES}),
     Role.SERVICE_PROVIDER: frozenset({Permission.REDEEM_VOUCHERS}),
     Role.ADMIN: frozenset(
-        {Permission.MANAGE_USERS, Permission.MANAGE_ORGANISATIONS, Permission.VIEW_ENTERPRISES}
+        {
+            Permission.MANAGE_USERS,
+            Permission.MANAGE_ORGANISATIONS,
+            Permission.VIEW_ENTERPRISES,
+            Permission.MANAGE_CALENDAR,
+        }
     ),
 }
 
@@ -61,3 +67,67 @@ def can_view_enterprise(actor: Actor | None, enterprise_id: int) -> bool:
         and actor is not None
         and actor.enterprise_id == enterprise_id
     )
+
+
+class CaseLike(Protocol):
+    enterprise_id: int
+    assessor_org_id: int | None
+    legal_org_id: int | None
+
+
+# Who may fire which case event (DESIGN.md §3). Data-dependent conditions — a regulator asking for
+# exit only after the trial's end date, four eyes on approval — are guards in `workflows`.
+EVENT_ROLES: dict[str, frozenset[Role]] = {
+    "submit": frozenset({Role.APPLICANT}),
+    "request_amendment": frozenset({Role.REGULATOR}),
+    "resubmit": frozenset({Role.APPLICANT}),
+    "accept_filing": frozenset({Role.REGULATOR}),
+    "reject": frozenset({Role.REGULATOR}),
+    "complete_risk_assessment": frozenset({Role.REGULATOR}),
+    "pass_verification": frozenset({Role.REGULATOR}),
+    "extend_trial": frozenset({Role.REGULATOR}),
+    "suspend": frozenset({Role.REGULATOR}),
+    "resume": frozenset({Role.REGULATOR}),
+    "request_exit": frozenset({Role.APPLICANT, Role.REGULATOR}),
+    "return_to_testing": frozenset({Role.REGULATOR}),
+    "approve_exit": frozenset({Role.REGULATOR}),
+    "fail_exit": frozenset({Role.REGULATOR}),
+    "terminate": frozenset({Role.REGULATOR}),
+    "withdraw": frozenset({Role.APPLICANT}),
+    "raise_dispute": frozenset({Role.APPLICANT, Role.REGULATOR}),
+    "resolve_dispute": frozenset({Role.LEGAL_PARTNER, Role.REGULATOR}),
+    "apply_exemption": frozenset({Role.APPLICANT}),
+    "decide_exemption": frozenset({Role.REGULATOR}),
+}
+
+
+def can_view_case(actor: Actor | None, case: CaseLike) -> bool:
+    """Applicants see their enterprise's cases, regulators all, partners the cases assigned to them."""
+    if actor is None or not actor.active:
+        return False
+    if actor.role is Role.REGULATOR:
+        return True
+    if actor.role is Role.APPLICANT:
+        return actor.enterprise_id is not None and actor.enterprise_id == case.enterprise_id
+    if actor.role is Role.ASSESSOR:
+        return actor.organisation_id is not None and actor.organisation_id == case.assessor_org_id
+    if actor.role is Role.LEGAL_PARTNER:
+        return actor.organisation_id is not None and actor.organisation_id == case.legal_org_id
+    return False
+
+
+def can_fire(actor: Actor | None, case: CaseLike, event: str) -> bool:
+    """Return whether `actor` may fire `event` on `case` (state and data are checked elsewhere)."""
+    return (
+        actor is not None and actor.role in EVENT_ROLES.get(event, frozenset()) and can_view_case(actor, case)
+    )
+
+
+def can_edit_plan(actor: Actor | None, case: CaseLike) -> bool:
+    """Only the enterprise's own applicants edit its plan (the state decides when)."""
+    return actor is not None and actor.role is Role.APPLICANT and can_view_case(actor, case)
+
+
+def can_evaluate(actor: Actor | None, case: CaseLike) -> bool:
+    """Regulators, and assessors of the organisation the case is assigned to, score evaluations."""
+    return actor is not None and actor.role in (Role.REGULATOR, Role.ASSESSOR) and can_view_case(actor, case)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 from typing import Any
 
+from flask import Flask
 from sqlmodel import Session
 
 from sandbox.models.accounts import Organisation, OrganisationKind, Role, User
-from sandbox.services import accounts
+from sandbox.models.cases import Case
+from sandbox.models.documents import Document
+from sandbox.services import accounts, cases, documents
 from sandbox.validators import uscc_check_character
 
 PASSWORD = "correct horse battery"
@@ -85,3 +89,28 @@ def make_user(session: Session, role: str, **overrides: Any) -> User:
         user = accounts.create_user(session, actor=admin, data=data)
     session.commit()
     return user
+
+
+def make_case(session: Session, applicant: User, **overrides: Any) -> Case:
+    """Create a draft case for the applicant's enterprise and commit."""
+    data: dict[str, Any] = {"title": "测试项目", "sector": "general_data", "data_categories": ["企业数据"]}
+    data.update(overrides)
+    case = cases.create_case(session, actor=applicant, data=data)
+    session.commit()
+    return case
+
+
+def make_document(session: Session, app: Flask, applicant: User, case: Case) -> Document:
+    """Store a small PDF as the case's plan document and commit."""
+    document = documents.upload_document(
+        session,
+        actor=applicant,
+        case_id=case.id,  # type: ignore[arg-type]
+        kind="plan",
+        filename="方案.pdf",
+        data=b"%PDF-1.4\n%%EOF\n",
+        storage=Path(app.instance_path) / "uploads",
+        max_bytes=1024 * 1024,
+    )
+    session.commit()
+    return document

@@ -8,6 +8,7 @@ from those records and the models' JSON Schemas, so it cannot drift from the cod
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,7 +47,7 @@ class Operation:
     tags: tuple[str, ...]
     auth: bool
     body: type[BaseModel] | None
-    responses: dict[int, type[BaseModel] | None]
+    responses: dict[int, Any]
     errors: tuple[int, ...]
     parameters: tuple[dict[str, Any], ...] = field(default=())
 
@@ -62,7 +63,7 @@ def operation(
     tags: tuple[str, ...],
     auth: bool = True,
     body: type[BaseModel] | None = None,
-    responses: dict[int, type[BaseModel] | None],
+    responses: dict[int, Any],
     errors: tuple[int, ...] = (),
     parameters: tuple[dict[str, Any], ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -86,7 +87,9 @@ def openapi_document(*, title: str, version: str) -> dict[str, Any]:
     for op in _operations:
         if op.body is not None:
             models.append((op.body, "validation"))
-        models.extend((model, "serialization") for model in op.responses.values() if model is not None)
+        models.extend(
+            (_item_model(model), "serialization") for model in op.responses.values() if model is not None
+        )
     refs, top = models_json_schema(list(dict.fromkeys(models)), ref_template=REF_TEMPLATE)
     schemas: dict[str, Any] = dict(top.get("$defs", {}))
     schemas["Problem"] = PROBLEM_SCHEMA
@@ -105,12 +108,20 @@ def openapi_document(*, title: str, version: str) -> dict[str, Any]:
     }
 
 
+def _item_model(model: Any) -> type[BaseModel]:
+    """Return the model of a response documented as `Model` or `list[Model]`."""
+    return typing.get_args(model)[0] if typing.get_origin(model) is list else model
+
+
 def _operation_object(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     for status, model in op.responses.items():
         entry: dict[str, Any] = {"description": "Success" if status < 300 else "Result"}
         if model is not None:
-            entry["content"] = {"application/json": {"schema": refs[(model, "serialization")]}}
+            schema = refs[(_item_model(model), "serialization")]
+            if typing.get_origin(model) is list:
+                schema = {"type": "array", "items": schema}
+            entry["content"] = {"application/json": {"schema": schema}}
         responses[str(status)] = entry
     for status in op.errors:
         responses[str(status)] = {

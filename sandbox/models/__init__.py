@@ -10,7 +10,36 @@ from sandbox.models.accounts import (
     Role,
     User,
 )
+from sandbox.models.cases import (
+    Case,
+    CaseEvent,
+    Evaluation,
+    FilingSequence,
+    GuidanceItem,
+    PlanVersion,
+    TrialReport,
+)
+from sandbox.models.documents import Document
+from sandbox.models.notifications import HolidayArrangement, Notification
 
 metadata = SQLModel.metadata
 
-__all__ = ["ApiToken", "EligibilityDeclaration", "Enterprise", "Organisation", "Role", "User", "metadata"]
+__all__ = [
+    "ApiToken",
+    "Case",
+    "CaseEvent",
+    "Document",
+    "EligibilityDeclaration",
+    "Enterprise",
+    "Evaluation",
+    "FilingSequence",
+    "GuidanceItem",
+    "HolidayArrangement",
+    "Notification",
+    "Organisation",
+    "PlanVersion",
+    "Role",
+    "TrialReport",
+    "User",
+    "metadata",
+]

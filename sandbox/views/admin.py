@@ -9,7 +9,7 @@ from sandbox.db import get_session
 from sandbox.errors import ValidationFailed
 from sandbox.models.accounts import OrganisationKind, Role
 from sandbox.security import roles_required, signed_in_user
-from sandbox.services import accounts, organisations
+from sandbox.services import accounts, calendar, organisations
 from sandbox.views.forms import Pagination, field_errors, nested, page_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -99,3 +99,29 @@ def organisation_list():  # type: ignore[no-untyped-def]
         ),
         status,
     )
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def calendar_years():  # type: ignore[no-untyped-def]
+    db = get_session()
+    errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        upload = request.files.get("file")
+        text = (
+            upload.read(64 * 1024).decode("utf-8", errors="replace")
+            if upload
+            else request.form.get("toml", "")
+        )
+        try:
+            row = calendar.import_arrangement(
+                db, actor=signed_in_user(), text=text, source=(upload.filename if upload else "") or ""
+            )
+        except ValidationFailed as error:
+            errors, status = field_errors(error), 422
+        else:
+            db.commit()
+            flash(gettext("The arrangement for %(year)s was saved.", year=row.year), "success")
+            return redirect(url_for("admin.calendar_years"))
+    return render_template("admin/calendar.html", rows=calendar.list_arrangements(db), errors=errors), status

@@ -9,6 +9,7 @@ from flask_babel import get_locale, lazy_gettext
 from flask_login import current_user
 
 from sandbox.models.accounts import OrganisationKind, Role
+from sandbox.views.notifications import unread_badge
 
 ROLE_LABELS = {
     Role.APPLICANT: lazy_gettext("Applicant"),
@@ -31,10 +32,16 @@ ORGANISATION_KIND_LABELS = {
 # (endpoint, label, roles that see it). Later issues add their pages here.
 NAVIGATION = (
     ("main.dashboard", lazy_gettext("Workspace"), frozenset(Role)),
+    (
+        "cases.case_list",
+        lazy_gettext("Sandbox projects"),
+        frozenset({Role.APPLICANT, Role.REGULATOR, Role.ASSESSOR, Role.LEGAL_PARTNER}),
+    ),
     ("main.own_enterprise", lazy_gettext("My enterprise"), frozenset({Role.APPLICANT})),
     ("main.enterprise_list", lazy_gettext("Enterprises"), frozenset({Role.REGULATOR, Role.ADMIN})),
     ("admin.users", lazy_gettext("Accounts"), frozenset({Role.ADMIN})),
     ("admin.organisation_list", lazy_gettext("Organisations"), frozenset({Role.ADMIN})),
+    ("admin.calendar_years", lazy_gettext("Calendar"), frozenset({Role.ADMIN})),
 )
 
 
@@ -63,4 +70,5 @@ def init_app(app: Flask) -> None:
         navigation=navigation,
         role_label=lambda role: str(ROLE_LABELS[Role(role)]),
         organisation_kind_label=lambda kind: str(ORGANISATION_KIND_LABELS[OrganisationKind(kind)]),
+        unread_notifications=unread_badge,
     )

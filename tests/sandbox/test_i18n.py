@@ -79,3 +79,11 @@ def test_validation_messages_in_english(client) -> None:
     page = client.post("/register", data={"enterprise.uscc": "123"}).get_data(as_text=True)
     assert "A unified social credit code has exactly 18 characters." in page
     assert "This field is required." in page
+
+
+def test_catalogs_are_not_marked_fuzzy() -> None:
+    # `pybabel compile` silently skips a catalog whose header is fuzzy: the interface would fall back
+    # to English on a fresh clone.
+    for lang in ("zh", "en"):
+        with (ROOT / f"sandbox/translations/{lang}/LC_MESSAGES/messages.po").open("rb") as handle:
+            assert not read_po(handle).fuzzy, lang

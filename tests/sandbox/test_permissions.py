@@ -27,6 +27,10 @@ def row(anonymous, applicant, regulator, assessor, legal_partner, service_provid
 EVERYONE_200 = row(200, 200, 200, 200, 200, 200, 200)
 SIGNED_IN = row(302, 200, 200, 200, 200, 200, 200)
 ADMIN_ONLY = row(302, 403, 403, 403, 403, 403, 200)
+CASE_READ = row(401, 200, 200, 404, 404, 404, 404)
+CASE_HIDDEN = row(401, 404, 404, 404, 404, 404, 404)
+# Writable only by regulators, and refused in a draft (422) — the roles that cannot see the case get 404.
+CASE_REGULATOR_WRITE = row(401, 403, 422, 404, 404, 404, 404)
 
 # (endpoint, method, path, expected). {own} is the applicant's enterprise, {other} another one.
 MATRIX = [
@@ -54,6 +58,50 @@ MATRIX = [
     ("api.get_enterprise", "GET", "/api/v1/enterprises/{own}", row(401, 200, 200, 404, 404, 404, 200)),
     ("api.get_enterprise", "GET", "/api/v1/enterprises/{other}", row(401, 404, 200, 404, 404, 404, 200)),
     ("api.create_user", "POST", "/api/v1/users", row(401, 403, 403, 403, 403, 403, 422)),
+    # Cases: {case} is the applicant's draft, {other_case} another enterprise's.
+    ("cases.case_list", "GET", "/cases", row(302, 200, 200, 200, 200, 403, 403)),
+    ("cases.case_detail", "GET", "/cases/{case}", row(302, 200, 200, 404, 404, 403, 403)),
+    ("cases.case_detail", "GET", "/cases/{other_case}", row(302, 404, 200, 404, 404, 403, 403)),
+    ("notifications.notification_list", "GET", "/notifications", SIGNED_IN),
+    ("notifications.mark_read", "POST", "/notifications/999999/read", row(302, 404, 404, 404, 404, 404, 404)),
+    ("admin.calendar_years", "GET", "/admin/calendar", ADMIN_ONLY),
+    ("admin.calendar_years", "POST", "/admin/calendar", row(302, 403, 403, 403, 403, 403, 422)),
+    ("api.create_case", "POST", "/api/v1/cases", row(401, 422, 403, 403, 403, 403, 403)),
+    ("api.list_cases", "GET", "/api/v1/cases", row(401, 200, 200, 200, 200, 403, 403)),
+    ("api.get_case", "GET", "/api/v1/cases/{case}", CASE_READ),
+    ("api.get_case", "GET", "/api/v1/cases/{other_case}", row(401, 404, 200, 404, 404, 404, 404)),
+    ("api.patch_case", "PATCH", "/api/v1/cases/{case}", CASE_READ),
+    ("api.fire_event", "POST", "/api/v1/cases/{case}/events", row(401, 422, 403, 404, 404, 404, 404)),
+    ("api.list_events", "GET", "/api/v1/cases/{case}/events", CASE_READ),
+    ("api.case_available_events", "GET", "/api/v1/cases/{case}/available-events", CASE_READ),
+    ("api.upload_document", "POST", "/api/v1/cases/{case}/documents", row(401, 422, 422, 404, 404, 404, 404)),
+    ("api.list_documents", "GET", "/api/v1/cases/{case}/documents", CASE_READ),
+    ("api.download_document", "GET", "/api/v1/cases/{case}/documents/{document}", CASE_READ),
+    ("api.download_document", "GET", "/api/v1/cases/{other_case}/documents/{document}", CASE_HIDDEN),
+    ("api.plan_versions", "GET", "/api/v1/cases/{case}/plan-versions", CASE_READ),
+    ("api.get_risk_assessment", "GET", "/api/v1/cases/{case}/risk-assessment", CASE_READ),
+    ("api.save_risk_assessment", "PUT", "/api/v1/cases/{case}/risk-assessment", CASE_REGULATOR_WRITE),
+    ("api.add_evaluation", "POST", "/api/v1/cases/{case}/evaluations", CASE_REGULATOR_WRITE),
+    ("api.list_evaluations", "GET", "/api/v1/cases/{case}/evaluations", CASE_READ),
+    ("api.file_report", "POST", "/api/v1/cases/{case}/reports", row(401, 422, 403, 404, 404, 404, 404)),
+    ("api.list_reports", "GET", "/api/v1/cases/{case}/reports", CASE_READ),
+    ("api.issue_guidance", "POST", "/api/v1/cases/{case}/guidance", CASE_REGULATOR_WRITE),
+    ("api.list_guidance", "GET", "/api/v1/cases/{case}/guidance", CASE_READ),
+    (
+        "api.acknowledge_guidance",
+        "POST",
+        "/api/v1/cases/{case}/guidance/999999/acknowledge",
+        row(401, 404, 403, 404, 404, 404, 404),
+    ),
+    ("api.list_notifications", "GET", "/api/v1/notifications", row(401, 200, 200, 200, 200, 200, 200)),
+    (
+        "api.read_notification",
+        "POST",
+        "/api/v1/notifications/999999/read",
+        row(401, 404, 404, 404, 404, 404, 404),
+    ),
+    ("api.import_year", "POST", "/api/v1/calendar/years", row(401, 403, 403, 403, 403, 403, 422)),
+    ("api.list_years", "GET", "/api/v1/calendar/years", row(401, 200, 200, 200, 200, 200, 200)),
     # Forms posted empty: refused input (422) where the role may post, else the role check answers.
     ("auth.login", "POST", "/login", row(401, 302, 302, 302, 302, 302, 302)),
     ("auth.register", "POST", "/register", row(422, 302, 302, 302, 302, 302, 302)),
@@ -66,14 +114,20 @@ MATRIX = [
 
 
 @pytest.fixture
-def world(session):  # type: ignore[no-untyped-def]
-    """One user per role; the applicant's enterprise and one other enterprise."""
+def world(app, session):  # type: ignore[no-untyped-def]
+    """One user per role; the applicant's enterprise with a draft case and a document; another enterprise."""
     users = {role: factories.make_user(session, role) for role in ROLES if role != "anonymous"}
     other = factories.make_user(session, "applicant")
+    case = factories.make_case(session, users["applicant"])
+    other_case = factories.make_case(session, other)
+    document = factories.make_document(session, app, users["applicant"], case)
     return users, {
         "own": users["applicant"].enterprise_id,
         "other": other.enterprise_id,
         "other_user": other.id,
+        "case": case.id,
+        "other_case": other_case.id,
+        "document": document.id,
     }
 
 
@@ -93,11 +147,13 @@ def test_role_gets_the_expected_status_everywhere(app, world, role: str) -> None
     for endpoint, method, path, expected in MATRIX:
         url = path.format(**ids)
         if url.startswith("/api/"):
-            response = api.open(url, method=method, headers=headers, json={} if method == "POST" else None)
+            body = {"event": "submit"} if endpoint == "api.fire_event" else {}
+            response = api.open(url, method=method, headers=headers, json=body if method != "GET" else None)
         else:
             response = web.open(
                 url, method=method, data={"locale": "zh"} if endpoint == "main.set_language" else None
             )
+        response.close()  # file downloads hold the file open until closed
         if response.status_code != expected[role]:
             failures.append(f"{method} {url}: {response.status_code}, expected {expected[role]}")
         if endpoint == "auth.logout" and role != "anonymous":

@@ -1,0 +1,87 @@
+"""E-mail delivery after commit: SMTP when MAIL_SERVER is configured, else files in instance/outbox/.
+
+Listens to the ORM session's commit and rollback: mails queued by `services.notifications.notify`
+are rendered in each recipient's language and sent only once the transaction has committed.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+from flask import current_app, has_app_context
+from flask_babel import force_locale, get_locale, gettext
+from sqlalchemy import event
+from sqlmodel import Session
+
+from sandbox.models.base import utcnow
+from sandbox.models.notifications import Notification
+from sandbox.services.notifications import OUTBOX_KEY
+from workflows.states import CaseState, state_label
+
+
+def notification_text(notification: Notification, locale: str | None = None) -> str:
+    """Return the notification's text in `locale` (default: the current one), state names included."""
+    lang = locale or str(get_locale())
+    params = dict(notification.params)
+    if "state" in params:
+        params["state"] = state_label(CaseState(params["state"]), "zh" if lang == "zh" else "en")
+    if locale is None:
+        return gettext(notification.msgid, **params)
+    with force_locale(locale):
+        return gettext(notification.msgid, **params)
+
+
+def render(notification: Notification, locale: str) -> tuple[str, str]:
+    """Return (subject, body) of a notification in `locale`."""
+    text = notification_text(notification, locale)
+    with force_locale(locale):
+        subject = gettext("Sandbox: %(text)s", text=text[:80])
+        footer = gettext("Sign in to the sandbox platform to see the details.")
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    link = f"{base}/cases/{notification.case_id}" if notification.case_id else f"{base}/notifications"
+    return subject, f"{text}\n\n{footer}\n{link}\n"
+
+
+def send(recipient: str, subject: str, body: str) -> None:
+    """Send one message through SMTP, or write it to the outbox folder."""
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_SENDER"]
+    message["To"] = recipient
+    message["Subject"] = subject
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = make_msgid(domain="sandbox.local")
+    message.set_content(body)
+    if config.get("MAIL_SERVER"):
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+            if config.get("MAIL_USERNAME"):
+                smtp.starttls()
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            smtp.send_message(message)
+        return
+    outbox = Path(current_app.instance_path) / "outbox"
+    outbox.mkdir(exist_ok=True)
+    stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
+    (outbox / f"{stamp}-{message['Message-ID'].strip('<>').split('@')[0]}.eml").write_bytes(bytes(message))
+
+
+@event.listens_for(Session, "after_commit")
+def _deliver(session: Session) -> None:
+    queued = session.info.pop(OUTBOX_KEY, [])
+    if not queued or not has_app_context():
+        return
+    for recipient, locale, notification in queued:
+        try:
+            subject, body = render(notification, locale)
+            send(recipient, subject, body)
+        except (OSError, smtplib.SMTPException):
+            # The in-app notification is committed; a failed e-mail must not fail the action.
+            current_app.logger.exception("e-mail to %s failed", recipient)
+
+
+@event.listens_for(Session, "after_rollback")
+def _discard(session: Session) -> None:
+    session.info.pop(OUTBOX_KEY, None)

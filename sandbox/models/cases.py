@@ -1,0 +1,157 @@
+"""Sandbox projects: the case row, its hash-chained history, plan versions, assessment and evaluation.
+
+`Case.state` is written only by `workflows.fire` (through `services.workflow.apply_event`); `version`
+increases by one per accepted event and per edit, and a stale version is refused with 409.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from sandbox.models.base import UTCDateTime, enum_column, utcnow
+from workflows.assessment import RiskLevel
+from workflows.states import CaseState
+
+
+class Case(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
+    created_by_id: int = Field(foreign_key="user.id")
+    title: str = Field(max_length=200)
+    sector: str = Field(max_length=40, index=True)
+    data_categories: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    # objectives, boundaries {param: value}, duration_months, risk_controls, exit_plan, consumer_protection
+    plan: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    commitment_accepted_by_id: int | None = Field(default=None, foreign_key="user.id")
+    commitment_accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    state: CaseState = Field(
+        default=CaseState.DRAFT, sa_column=enum_column(CaseState, nullable=False, index=True)
+    )
+    hold_return_state: CaseState | None = Field(default=None, sa_column=enum_column(CaseState, nullable=True))
+    decision_state: CaseState | None = Field(default=None, sa_column=enum_column(CaseState, nullable=True))
+    version: int = 1
+
+    filing_number: str | None = Field(default=None, max_length=20, sa_column_kwargs={"unique": True})
+    case_officer_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    assessor_org_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    legal_org_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+
+    risk_answers: dict[str, str] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    risk_level: RiskLevel | None = Field(default=None, sa_column=enum_column(RiskLevel, nullable=True))
+    risk_level_reason: str | None = Field(default=None, max_length=2000)
+    conditions: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    trial_boundaries: dict[str, Any] = Field(
+        default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False)
+    )
+    trial_start: date | None = None
+    trial_end: date | None = None
+
+    # The stage clock: when the current stage started, its deadline, and the days left while paused.
+    stage_entered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    stage_due: date | None = Field(default=None, index=True)
+    stage_due_provisional: bool = False
+    paused_days_left: int | None = None
+    overdue: bool = Field(default=False, index=True)
+
+    # Head of the hash chain, so that deleting the newest event is detected too.
+    event_count: int = 0
+    history_head: str = Field(default="0" * 64, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CaseEvent(SQLModel, table=True):
+    """One fired event; append-only. `hash` = SHA-256(prev_hash ‖ RFC 8785 form of the event)."""
+
+    __tablename__ = "case_event"
+    __table_args__ = (sa.UniqueConstraint("case_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    seq: int
+    event: str = Field(max_length=40)
+    from_state: CaseState = Field(sa_column=enum_column(CaseState, nullable=False))
+    to_state: CaseState = Field(sa_column=enum_column(CaseState, nullable=False))
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    actor_role: str = Field(max_length=32)
+    note: str = Field(default="", max_length=10000)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class PlanVersion(SQLModel, table=True):
+    """The plan as submitted: each submit and resubmit freezes one version."""
+
+    __tablename__ = "plan_version"
+    __table_args__ = (sa.UniqueConstraint("case_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    number: int
+    title: str = Field(max_length=200)
+    data_categories: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    plan: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    frozen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    frozen_by_id: int = Field(foreign_key="user.id")
+
+
+class Evaluation(SQLModel, table=True):
+    """An exit evaluation: scores 1–5 per dimension and for commitment fulfilment, by one evaluator."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    evaluator_id: int = Field(foreign_key="user.id")
+    scores: dict[str, int] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    conclusion: str = Field(max_length=5000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ReportKind(enum.StrEnum):
+    PERIODIC = "periodic"
+    INCIDENT = "incident"
+
+
+class TrialReport(SQLModel, table=True):
+    """A periodic or incident report the enterprise files during the trial."""
+
+    __tablename__ = "trial_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    kind: ReportKind = Field(sa_column=enum_column(ReportKind, nullable=False))
+    title: str = Field(max_length=200)
+    body: str = Field(max_length=20000)
+    occurred_on: date | None = None
+    filed_by_id: int = Field(foreign_key="user.id")
+    filed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class GuidanceItem(SQLModel, table=True):
+    """A regulator's guidance to the enterprise, acknowledged by the enterprise."""
+
+    __tablename__ = "guidance_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    text: str = Field(max_length=5000)
+    issued_by_id: int = Field(foreign_key="user.id")
+    issued_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    acknowledged_by_id: int | None = Field(default=None, foreign_key="user.id")
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class FilingSequence(SQLModel, table=True):
+    """The last filing number used per year; locked while a number is taken, so numbers never gap."""
+
+    __tablename__ = "filing_sequence"
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_value: int = 0

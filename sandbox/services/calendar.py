@@ -1,0 +1,108 @@
+"""The office's working-day calendar and each case's stage clock.
+
+Year arrangements entered by the sandbox office (`HolidayArrangement` rows) take precedence over the
+chinesecalendar package; the clock of a stage starts when the case enters it, pauses while the
+applicant amends the filing, and resumes with the working days that were left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from sandbox.errors import N_, PermissionDenied, ValidationFailed
+from sandbox.models.accounts import User
+from sandbox.models.base import utcnow
+from sandbox.models.cases import Case
+from sandbox.models.notifications import HolidayArrangement
+from sandbox.policies import Permission, has_permission
+from workflows.calendar import (
+    CLOCK_PAUSED_STATES,
+    STAGE_DEADLINE_DAYS,
+    WorkingCalendar,
+    YearArrangement,
+    parse_year_arrangement,
+)
+from workflows.errors import ArrangementError
+from workflows.states import CaseState
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def beijing_today(now: datetime | None = None) -> date:
+    """Return today's date in Beijing (deadlines count Beijing working days)."""
+    return (now or utcnow()).astimezone(BEIJING).date()
+
+
+def office_calendar(session: Session) -> WorkingCalendar:
+    """Return the working calendar with every year the office has entered."""
+    rows = session.exec(select(HolidayArrangement)).all()
+    return WorkingCalendar(
+        {
+            row.year: YearArrangement(
+                row.year,
+                frozenset(date.fromisoformat(day) for day in row.holidays),
+                frozenset(date.fromisoformat(day) for day in row.workdays),
+            )
+            for row in rows
+        }
+    )
+
+
+def restart_clock(
+    case: Case,
+    *,
+    from_state: CaseState,
+    calendar: WorkingCalendar,
+    today: date,
+    stage_days: Mapping[CaseState, int] = STAGE_DEADLINE_DAYS,
+) -> None:
+    """Set the deadline of the stage the case has just entered (pausing or resuming as needed)."""
+    if case.state is from_state:
+        return
+    case.overdue = False
+    case.stage_entered_at = utcnow()
+    if case.state in CLOCK_PAUSED_STATES:
+        left = calendar.working_days_between(today, case.stage_due) if case.stage_due else None
+        case.paused_days_left = max(left, 0) if left is not None else None
+        case.stage_due = None
+        return
+    if from_state in CLOCK_PAUSED_STATES and case.paused_days_left is not None:
+        deadline = calendar.deadline(today, case.paused_days_left)
+        case.paused_days_left = None
+    elif case.state in stage_days:
+        deadline = calendar.deadline(today, stage_days[case.state])
+    else:
+        case.stage_due, case.stage_due_provisional = None, False
+        return
+    case.stage_due, case.stage_due_provisional = deadline.due, deadline.provisional
+
+
+def import_arrangement(
+    session: Session, *, actor: User | None, text: str, source: str = ""
+) -> HolidayArrangement:
+    """Enter (or replace) a year's official holiday arrangement from its TOML text (admins)."""
+    if not has_permission(actor, Permission.MANAGE_CALENDAR):
+        raise PermissionDenied()
+    try:
+        arrangement = parse_year_arrangement(text)
+    except ArrangementError as error:
+        raise ValidationFailed.single(
+            "file", N_("The calendar file is not valid: %(problem)s"), problem=str(error)
+        ) from None
+    row = session.get(HolidayArrangement, arrangement.year) or HolidayArrangement(year=arrangement.year)
+    row.holidays = sorted(day.isoformat() for day in arrangement.holidays)
+    row.workdays = sorted(day.isoformat() for day in arrangement.workdays)
+    row.source = source[:300]
+    row.entered_by_id = actor.id if actor is not None else None
+    row.entered_at = utcnow()
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_arrangements(session: Session) -> list[HolidayArrangement]:
+    return list(session.exec(select(HolidayArrangement).order_by(HolidayArrangement.year)).all())  # type: ignore[arg-type]

@@ -1,0 +1,177 @@
+"""Case documents: uploads checked by content and size, stored content-addressed, versioned by name.
+
+The bytes live under `<uploads>/<first two hex>/<sha256>`, written to a temporary file and renamed, so
+a half-written file never carries a real digest's name. The type is decided from the first bytes, not
+from the name or the browser's claim; downloads are always attachments, never shown inline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+import unicodedata
+import zipfile
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from sandbox.errors import N_, NotFound, PermissionDenied, SandboxError, ValidationFailed
+from sandbox.models.accounts import Role, User
+from sandbox.models.documents import Document, DocumentKind
+from sandbox.services.cases import get_case
+from workflows.states import FINAL_STATES
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OFFICE_ZIP_TYPES = {
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+# Which role may upload which kind of document.
+UPLOAD_ROLES: dict[DocumentKind, frozenset[Role]] = {
+    DocumentKind.PLAN: frozenset({Role.APPLICANT}),
+    DocumentKind.COMMITMENT: frozenset({Role.APPLICANT}),
+    DocumentKind.SELF_ASSESSMENT: frozenset({Role.APPLICANT}),
+    DocumentKind.PERIODIC_REPORT: frozenset({Role.APPLICANT}),
+    DocumentKind.INCIDENT_REPORT: frozenset({Role.APPLICANT}),
+    DocumentKind.TECHNICAL_VERIFICATION_REPORT: frozenset({Role.ASSESSOR, Role.REGULATOR}),
+    DocumentKind.LEGAL_OPINION: frozenset({Role.LEGAL_PARTNER}),
+    DocumentKind.EVIDENCE: frozenset({Role.APPLICANT, Role.REGULATOR, Role.ASSESSOR, Role.LEGAL_PARTNER}),
+    DocumentKind.OTHER: frozenset({Role.APPLICANT, Role.REGULATOR, Role.ASSESSOR, Role.LEGAL_PARTNER}),
+}
+
+
+class StorageUnavailable(SandboxError):
+    status = 503
+    default = N_("Files cannot be stored right now. Nothing was saved; please try again later.")
+
+
+def sniff_content_type(data: bytes) -> str | None:
+    """Return the media type the bytes really are, for the types we accept; None otherwise."""
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(OLE2):
+        return "application/x-ole-storage"  # .doc / .xls / .ppt
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            return None
+        if "[Content_Types].xml" in names:
+            for prefix, media_type in OFFICE_ZIP_TYPES.items():
+                if any(name.startswith(prefix) for name in names):
+                    return media_type
+        return "application/zip"
+    return None
+
+
+def clean_filename(name: str) -> str:
+    """Keep the last path component, NFC, without control characters; never empty."""
+    base = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1]).strip()
+    base = "".join(char for char in base if unicodedata.category(char)[0] != "C")
+    return base[:200] or "document"
+
+
+def store_blob(storage: Path, data: bytes) -> str:
+    """Write the bytes content-addressed (idempotent) and return their SHA-256."""
+    digest = hashlib.sha256(data).hexdigest()
+    folder = storage / digest[:2]
+    target = folder / digest
+    if target.exists():
+        return digest
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, delete=False) as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, target)
+    except OSError as error:
+        raise StorageUnavailable() from error
+    return digest
+
+
+def upload_document(
+    session: Session,
+    *,
+    actor: User,
+    case_id: int,
+    kind: str,
+    filename: str,
+    data: bytes,
+    storage: Path,
+    max_bytes: int,
+) -> Document:
+    """Check and store an upload; a second upload under the same name becomes its next version."""
+    case = get_case(session, actor=actor, case_id=case_id)
+    try:
+        document_kind = DocumentKind(kind)
+    except ValueError:
+        raise ValidationFailed.single("kind", N_("Choose one of the listed options.")) from None
+    if actor.role not in UPLOAD_ROLES[document_kind]:
+        raise PermissionDenied()
+    if case.state in FINAL_STATES and document_kind is not DocumentKind.EVIDENCE:
+        raise ValidationFailed.single("file", N_("This case is closed; only evidence can still be added."))
+    if not data:
+        raise ValidationFailed.single("file", N_("The file is empty."))
+    if len(data) > max_bytes:
+        raise ValidationFailed.single(
+            "file", N_("The file is larger than %(limit)s MB."), limit=max_bytes // 2**20
+        )
+    content_type = sniff_content_type(data)
+    if content_type is None:
+        raise ValidationFailed.single(
+            "file", N_("Only PDF, PNG, JPEG, Office documents and ZIP archives are accepted.")
+        )
+    name = clean_filename(filename)
+    digest = store_blob(storage, data)
+    previous = session.exec(
+        select(func.max(Document.version)).where(
+            Document.case_id == case.id, Document.kind == document_kind, Document.filename == name
+        )
+    ).one()
+    document = Document(
+        case_id=case.id,  # type: ignore[arg-type]
+        kind=document_kind,
+        filename=name,
+        version=(previous or 0) + 1,
+        content_type=content_type,
+        size=len(data),
+        sha256=digest,
+        uploaded_by_id=actor.id,  # type: ignore[arg-type]
+    )
+    session.add(document)
+    session.flush()
+    return document
+
+
+def list_documents(session: Session, *, actor: User, case_id: int) -> list[Document]:
+    get_case(session, actor=actor, case_id=case_id)
+    statement = select(Document).where(Document.case_id == case_id).order_by(Document.id)  # type: ignore[arg-type]
+    return list(session.exec(statement).all())
+
+
+def get_document(session: Session, *, actor: User, case_id: int, document_id: int) -> Document:
+    get_case(session, actor=actor, case_id=case_id)
+    document = session.get(Document, document_id)
+    if document is None or document.case_id != case_id:
+        raise NotFound()
+    return document
+
+
+def has_document(session: Session, *, case_id: int, kind: DocumentKind) -> bool:
+    statement = select(Document.id).where(Document.case_id == case_id, Document.kind == kind)
+    return session.exec(statement).first() is not None
+
+
+def blob_path(storage: Path, document: Document) -> Path:
+    return storage / document.sha256[:2] / document.sha256

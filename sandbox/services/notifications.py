@@ -1,0 +1,121 @@
+"""Notifications: an in-app row per recipient, and an e-mail queued for after the commit.
+
+Services decide who must act next and call `notify`; e-mails are not sent here but queued on the
+session (`session.info["outbox"]`) and delivered by `sandbox.mail` once the transaction commits, so a
+rolled-back action never mails anyone. A `dedupe_key` makes repeated sweeps notify only once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from sandbox.errors import NotFound
+from sandbox.models.accounts import Role, User
+from sandbox.models.base import utcnow
+from sandbox.models.cases import Case
+from sandbox.models.notifications import Notification
+
+OUTBOX_KEY = "outbox"
+
+
+def notify(
+    session: Session,
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    msgid: str,
+    params: dict[str, Any] | None = None,
+    case: Case | None = None,
+    dedupe_key: str | None = None,
+) -> list[Notification]:
+    """Create one notification per recipient (skipping any already sent under `dedupe_key`)."""
+    created = []
+    for user in {user.id: user for user in recipients if user.active}.values():
+        if dedupe_key is not None:
+            exists = session.exec(
+                select(Notification.id).where(
+                    Notification.user_id == user.id, Notification.dedupe_key == dedupe_key
+                )
+            ).first()
+            if exists is not None:
+                continue
+        notification = Notification(
+            user_id=user.id,  # type: ignore[arg-type]
+            case_id=case.id if case else None,
+            kind=kind,
+            msgid=msgid,
+            params=params or {},
+            dedupe_key=dedupe_key,
+        )
+        session.add(notification)
+        session.info.setdefault(OUTBOX_KEY, []).append((user.email, str(user.locale), notification))
+        created.append(notification)
+    session.flush()
+    return created
+
+
+def case_people(session: Session, case: Case, *roles: Role) -> list[User]:
+    """Return the active users of `roles` concerned with `case`.
+
+    Applicants of its enterprise; its case officer (or every regulator while none is assigned); the
+    assessors of its testing lab; the legal partners of its assigned legal organisation.
+    """
+    conditions = []
+    if Role.APPLICANT in roles:
+        conditions.append((User.role == Role.APPLICANT) & (User.enterprise_id == case.enterprise_id))
+    if Role.REGULATOR in roles:
+        if case.case_officer_id is not None:
+            conditions.append(User.id == case.case_officer_id)
+        else:
+            conditions.append(User.role == Role.REGULATOR)
+    if Role.ASSESSOR in roles and case.assessor_org_id is not None:
+        conditions.append((User.role == Role.ASSESSOR) & (User.organisation_id == case.assessor_org_id))
+    if Role.LEGAL_PARTNER in roles and case.legal_org_id is not None:
+        conditions.append((User.role == Role.LEGAL_PARTNER) & (User.organisation_id == case.legal_org_id))
+    if not conditions:
+        return []
+    statement = select(User).where(User.active, or_(*conditions)).order_by(User.id)  # type: ignore[arg-type]
+    return list(session.exec(statement).all())
+
+
+def list_notifications(
+    session: Session, *, user: User, unread_only: bool = False, page: int = 1, per_page: int = 20
+) -> tuple[list[Notification], int]:
+    statement = select(Notification).where(Notification.user_id == user.id)
+    if unread_only:
+        statement = statement.where(Notification.read_at.is_(None))  # type: ignore[union-attr]
+    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    rows = session.exec(
+        statement.order_by(Notification.id.desc()).offset((page - 1) * per_page).limit(per_page)  # type: ignore[union-attr]
+    ).all()
+    return list(rows), total
+
+
+def unread_count(session: Session, *, user: User) -> int:
+    statement = (
+        select(func.count())
+        .select_from(Notification)
+        .where(
+            Notification.user_id == user.id,
+            Notification.read_at.is_(None),  # type: ignore[union-attr]
+        )
+    )
+    return session.exec(statement).one()
+
+
+def mark_read(
+    session: Session, *, user: User, notification_id: int, now: datetime | None = None
+) -> Notification:
+    notification = session.get(Notification, notification_id)
+    if notification is None or notification.user_id != user.id:
+        raise NotFound()
+    if notification.read_at is None:
+        notification.read_at = now or utcnow()
+        session.add(notification)
+        session.flush()
+    return notification

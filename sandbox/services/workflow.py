@@ -1,0 +1,254 @@
+"""Firing case events: the one path by which a case changes state.
+
+`apply_event` runs, in order: the permission check (policies) → the guard's data collected from the
+case and its records → `workflows.fire` → the version claim (409 for a stale or concurrent edit) →
+one hash-chained `CaseEvent` → side effects (filing number, plan version, deadlines, notifications).
+Nothing is committed here; if any step raises, the caller's rollback undoes all of it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from sandbox.errors import N_, NotFound, PermissionDenied, ValidationFailed
+from sandbox.models.accounts import Organisation, OrganisationKind, User
+from sandbox.models.cases import Case, CaseEvent, ReportKind, TrialReport
+from sandbox.models.documents import DocumentKind
+from sandbox.policies import can_fire, can_view_case
+from sandbox.services import calendar as calendar_service
+from sandbox.services.cases import claim_version, freeze_plan, get_case, nfc
+from sandbox.services.documents import has_document
+from sandbox.services.filing import next_filing_number
+from sandbox.services.history import append_event
+from sandbox.services.trial import latest_evaluation
+from sandbox.services.workflow_effects import after_event
+from workflows.calendar import STAGE_DEADLINE_DAYS
+from workflows.cases import fire
+from workflows.sectors import sector_pack
+from workflows.states import CaseState, Event
+
+LEGAL_KINDS = frozenset(
+    {OrganisationKind.MEDIATION_CENTRE, OrganisationKind.COURT_LIAISON, OrganisationKind.LAW_FIRM}
+)
+
+
+@dataclass(frozen=True)
+class EventResult:
+    case: Case
+    event: CaseEvent
+
+
+def parse_date(value: Any, field: str) -> date | None:
+    """Read an ISO date from request data (None when absent)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationFailed.single(field, N_("Enter a date as YYYY-MM-DD.")) from None
+
+
+def guard_context(
+    session: Session, case: Case, event: Event, actor: User, data: dict[str, Any], note: str, today: date
+) -> dict[str, Any]:
+    """Collect the plain values the event's guard reads (see `workflows.guards`)."""
+    pack = sector_pack(case.sector)
+    ctx: dict[str, Any] = {"note": note, "pack": pack, "today": today, "actor_role": actor.role.value}
+    if event is Event.SUBMIT:
+        ctx["plan"] = {
+            **case.plan,
+            "title": case.title,
+            "data_categories": case.data_categories,
+            "commitment_accepted_by": case.commitment_accepted_by_id,
+        }
+    elif event is Event.COMPLETE_RISK_ASSESSMENT:
+        ctx.update(
+            answers={**case.risk_answers, **(data.get("answers") or {})},
+            risk_level=data.get("risk_level"),
+            risk_level_reason=data.get("risk_level_reason"),
+            conditions=data.get("conditions"),
+            boundaries=data.get("trial_boundaries"),
+        )
+    elif event is Event.PASS_VERIFICATION:
+        ctx.update(
+            verification_report_on_file=has_document(
+                session,
+                case_id=case.id,
+                kind=DocumentKind.TECHNICAL_VERIFICATION_REPORT,  # type: ignore[arg-type]
+            ),
+            trial_start=parse_date(data.get("trial_start"), "trial_start"),
+            trial_end=parse_date(data.get("trial_end"), "trial_end"),
+        )
+    elif event is Event.EXTEND_TRIAL:
+        ctx.update(
+            new_end=parse_date(data.get("new_end"), "new_end"),
+            trial_start=case.trial_start,
+            trial_end=case.trial_end,
+        )
+    elif event is Event.SUSPEND:
+        ctx["mitigation_order"] = data.get("mitigation_order")
+    elif event is Event.TERMINATE:
+        ctx["wind_down_order"] = data.get("wind_down_order")
+    elif event is Event.REQUEST_EXIT:
+        ctx.update(
+            self_assessment_on_file=has_document(session, case_id=case.id, kind=DocumentKind.SELF_ASSESSMENT),  # type: ignore[arg-type]
+            trial_end=case.trial_end,
+        )
+    elif event is Event.APPROVE_EXIT:
+        evaluation = latest_evaluation(session, case_id=case.id)  # type: ignore[arg-type]
+        ctx.update(
+            scores=evaluation.scores if evaluation else None,
+            evaluator_id=evaluation.evaluator_id if evaluation else None,
+            approver_id=actor.id,
+        )
+    elif event is Event.RAISE_DISPUTE:
+        ctx.update(legal_partner_org_id=data.get("legal_partner_org_id"), claim=data.get("claim"))
+    elif event is Event.RESOLVE_DISPUTE:
+        ctx["outcome"] = data.get("outcome")
+    elif event is Event.APPLY_EXEMPTION:
+        ctx.update(
+            incident_id=data.get("incident_id"), good_faith_explanation=data.get("good_faith_explanation")
+        )
+    elif event is Event.DECIDE_EXEMPTION:
+        ctx.update(
+            legal_opinion_on_file=has_document(session, case_id=case.id, kind=DocumentKind.LEGAL_OPINION),  # type: ignore[arg-type]
+            decision=data.get("decision"),
+        )
+    return ctx
+
+
+def apply_event(
+    session: Session,
+    *,
+    actor: User,
+    case_id: int,
+    event: str,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+    today: date | None = None,
+    stage_days: Mapping[CaseState, int] = STAGE_DEADLINE_DAYS,
+) -> EventResult:
+    """Fire `event` on the case for `actor`, or raise (403, 404, 409, 422) having changed nothing."""
+    case = get_case(session, actor=actor, case_id=case_id)
+    try:
+        chosen = Event(event)
+    except ValueError:
+        raise ValidationFailed.single("event", N_("Unknown event.")) from None
+    if not can_fire(actor, case, chosen):
+        raise PermissionDenied() if can_view_case(actor, case) else NotFound()
+    note = unicodedata.normalize("NFC", (note or "").strip())
+    data = nfc(dict(data or {}))
+    calendar = calendar_service.office_calendar(session)
+    today = today or calendar_service.beijing_today()
+    ctx = guard_context(session, case, chosen, actor, data, note, today)
+    if chosen in (Event.RAISE_DISPUTE, Event.APPLY_EXEMPTION):
+        _legal_organisation(
+            session, data.get("legal_partner_org_id"), required=chosen is Event.APPLY_EXEMPTION
+        )
+    if chosen is Event.APPLY_EXEMPTION:
+        _incident(session, case, data.get("incident_id"))
+    from_state = case.state
+    fired = fire(case, chosen, **ctx)  # raises InvalidTransition / GuardFailed before changing anything
+    claim_version(session, case, expected_version)
+    payload = _record_data(session, case, chosen, actor, data, ctx, today)
+    record = CaseEvent(
+        event=chosen.value,
+        from_state=from_state,
+        to_state=fired.to_state,
+        actor_id=actor.id,
+        actor_role=actor.role.value,
+        note=note,
+        payload=payload,
+    )
+    append_event(session, case, record)
+    calendar_service.restart_clock(
+        case, from_state=from_state, calendar=calendar, today=today, stage_days=stage_days
+    )
+    session.flush()
+    after_event(session, case=case, event=chosen, actor=actor)
+    return EventResult(case, record)
+
+
+def _legal_organisation(session: Session, organisation_id: Any, *, required: bool) -> None:
+    if organisation_id in (None, ""):
+        if required:
+            raise ValidationFailed.single("legal_partner_org_id", N_("This field is required."))
+        return  # the guard names the missing field
+    organisation = session.get(Organisation, organisation_id) if str(organisation_id).isdigit() else None
+    if organisation is None or organisation.kind not in LEGAL_KINDS:
+        raise ValidationFailed.single(
+            "legal_partner_org_id", N_("Choose a mediation centre, court liaison or law firm.")
+        )
+
+
+def _incident(session: Session, case: Case, incident_id: Any) -> None:
+    report = session.get(TrialReport, int(incident_id)) if str(incident_id).isdigit() else None
+    if incident_id not in (None, "") and (
+        report is None or report.case_id != case.id or report.kind is not ReportKind.INCIDENT
+    ):
+        raise ValidationFailed.single("incident_id", N_("Choose one of this case's incident reports."))
+
+
+def _record_data(
+    session: Session,
+    case: Case,
+    event: Event,
+    actor: User,
+    data: dict[str, Any],
+    ctx: dict[str, Any],
+    today: date,
+) -> dict[str, Any]:
+    """Write the event's data onto the case and return what the history row keeps of it."""
+    if event in (Event.SUBMIT, Event.RESUBMIT):
+        version = freeze_plan(session, case=case, actor=actor)
+        return {"planVersion": version.number}
+    if event is Event.ACCEPT_FILING:
+        case.filing_number = next_filing_number(session, year=today.year)
+        return {"filingNumber": case.filing_number}
+    if event is Event.COMPLETE_RISK_ASSESSMENT:
+        case.risk_answers = dict(ctx["answers"])
+        case.risk_level = ctx["risk_level"]
+        case.risk_level_reason = ctx.get("risk_level_reason") or None
+        case.conditions = list(ctx["conditions"])
+        case.trial_boundaries = dict(ctx["boundaries"])
+        return {
+            "riskLevel": case.risk_level,
+            "conditions": case.conditions,
+            "trialBoundaries": case.trial_boundaries,
+        }
+    if event is Event.PASS_VERIFICATION:
+        case.trial_start, case.trial_end = ctx["trial_start"], ctx["trial_end"]
+        return {"trialStart": case.trial_start.isoformat(), "trialEnd": case.trial_end.isoformat()}  # type: ignore[union-attr]
+    if event is Event.EXTEND_TRIAL:
+        previous, case.trial_end = case.trial_end, ctx["new_end"]
+        return {"previousEnd": previous.isoformat(), "trialEnd": case.trial_end.isoformat()}  # type: ignore[union-attr]
+    if event is Event.SUSPEND:
+        return {"mitigationOrder": ctx["mitigation_order"]}
+    if event is Event.TERMINATE:
+        return {"windDownOrder": ctx["wind_down_order"]}
+    if event is Event.APPROVE_EXIT:
+        return {"evaluatorId": ctx["evaluator_id"], "scores": ctx["scores"]}
+    if event is Event.RAISE_DISPUTE:
+        case.legal_org_id = int(ctx["legal_partner_org_id"])
+        return {"legalPartnerOrgId": case.legal_org_id, "claim": ctx["claim"]}
+    if event is Event.RESOLVE_DISPUTE:
+        return {"outcome": ctx["outcome"]}
+    if event is Event.APPLY_EXEMPTION:
+        case.legal_org_id = int(data["legal_partner_org_id"])
+        return {
+            "legalPartnerOrgId": case.legal_org_id,
+            "incidentId": int(ctx["incident_id"]),
+            "goodFaithExplanation": ctx["good_faith_explanation"],
+        }
+    if event is Event.DECIDE_EXEMPTION:
+        return {"decision": ctx["decision"]}
+    return {}

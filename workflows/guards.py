@@ -1,0 +1,113 @@
+"""Guards: the data conditions an event needs beyond being allowed in the current state.
+
+Owns the registry `GUARDS` (event → guard), the simple guards (a reason, an order, a dispute or an
+exemption), and `check_guard(event, ctx)`, which `fire` calls before anything changes. Each guard is a
+pure function over plain keyword values (the ctx given to `workflows.fire`) returning the bilingual
+`Reason`s for refusing (empty: allowed) and documents the keys it reads; keys a guard does not read are
+ignored, missing keys are refusals. The review-stage guards live in `workflows.review_guards`.
+Imports the standard library only.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .errors import Reason
+from .guard_checks import need_text, on_file, one_of
+from .reasons import reason
+from .review_guards import (
+    guard_approve_exit,
+    guard_complete_risk_assessment,
+    guard_extend_trial,
+    guard_pass_verification,
+    guard_request_exit,
+    guard_submit,
+)
+from .states import Event
+
+DISPUTE_OUTCOMES = ("upheld", "overturned")
+EXEMPTION_DECISIONS = ("granted", "partly_granted", "denied")
+
+
+def guard_note(*, note: str | None = None) -> list[Reason]:
+    """Require a reason. ctx: `note` — non-empty text (request_amendment, reject, resume, …)."""
+    return need_text("note", note)
+
+
+def guard_suspend(*, note: str | None = None, mitigation_order: str | None = None) -> list[Reason]:
+    """Require a reason and a mitigation order. ctx: `note`, `mitigation_order` — non-empty text."""
+    return need_text("note", note) + need_text("mitigation_order", mitigation_order)
+
+
+def guard_terminate(*, note: str | None = None, wind_down_order: str | None = None) -> list[Reason]:
+    """Require a reason and a wind-down order. ctx: `note`, `wind_down_order` — non-empty text."""
+    return need_text("note", note) + need_text("wind_down_order", wind_down_order)
+
+
+def guard_raise_dispute(*, legal_partner_org_id: Any = None, claim: str | None = None) -> list[Reason]:
+    """Require the assigned legal-partner organisation and the claim. ctx: `legal_partner_org_id`, `claim`."""
+    missing = [] if legal_partner_org_id not in (None, "") else [reason("required", "legal_partner_org_id")]
+    return missing + need_text("claim", claim)
+
+
+def guard_resolve_dispute(*, outcome: str | None = None) -> list[Reason]:
+    """Require the outcome. ctx: `outcome` — "upheld" (decision stands) or "overturned"."""
+    return one_of("outcome", outcome, DISPUTE_OUTCOMES)
+
+
+def guard_apply_exemption(
+    *, incident_id: Any = None, good_faith_explanation: str | None = None
+) -> list[Reason]:
+    """Require the incident and the good-faith explanation. ctx: `incident_id`, `good_faith_explanation`."""
+    missing = [] if incident_id not in (None, "") else [reason("required", "incident_id")]
+    return missing + need_text("good_faith_explanation", good_faith_explanation)
+
+
+def guard_decide_exemption(
+    *, legal_opinion_on_file: bool | None = None, decision: str | None = None
+) -> list[Reason]:
+    """Require the legal partner's opinion and a decision.
+
+    ctx: `legal_opinion_on_file` — True when on file; `decision` — "granted", "partly_granted" or "denied".
+    """
+    return on_file("legal_opinion_on_file", legal_opinion_on_file) + one_of(
+        "decision", decision, EXEMPTION_DECISIONS
+    )
+
+
+GUARDS: dict[Event, Callable[..., list[Reason]]] = {
+    Event.SUBMIT: guard_submit,
+    Event.REQUEST_AMENDMENT: guard_note,
+    Event.REJECT: guard_note,
+    Event.COMPLETE_RISK_ASSESSMENT: guard_complete_risk_assessment,
+    Event.PASS_VERIFICATION: guard_pass_verification,
+    Event.EXTEND_TRIAL: guard_extend_trial,
+    Event.SUSPEND: guard_suspend,
+    Event.RESUME: guard_note,
+    Event.REQUEST_EXIT: guard_request_exit,
+    Event.RETURN_TO_TESTING: guard_note,
+    Event.APPROVE_EXIT: guard_approve_exit,
+    Event.FAIL_EXIT: guard_note,
+    Event.TERMINATE: guard_terminate,
+    Event.RAISE_DISPUTE: guard_raise_dispute,
+    Event.RESOLVE_DISPUTE: guard_resolve_dispute,
+    Event.APPLY_EXEMPTION: guard_apply_exemption,
+    Event.DECIDE_EXEMPTION: guard_decide_exemption,
+}
+
+
+def guard_keys(event: Event) -> tuple[str, ...]:
+    """Return the ctx keys the guard of `event` reads (empty for unguarded events)."""
+    guard = GUARDS.get(Event(event))
+    return tuple(inspect.signature(guard).parameters) if guard else ()
+
+
+def check_guard(event: Event | str, ctx: Mapping[str, Any]) -> list[Reason]:
+    """Return why `event` is refused for `ctx` (empty: allowed); keys the guard does not read are ignored."""
+    event = Event(event)
+    guard = GUARDS.get(event)
+    if guard is None:
+        return []
+    return guard(**{key: ctx[key] for key in guard_keys(event) if key in ctx})
