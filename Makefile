@@ -35,7 +35,7 @@ lint: install
 
 # Re-extract interface strings and merge them into the catalogs (then translate the new zh entries).
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext --no-location --sort-output --omit-header \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext -k _l --no-location --sort-output --omit-header \
 		-o sandbox/translations/messages.pot .
 	$(BIN)/pybabel update -i sandbox/translations/messages.pot -d sandbox/translations --no-fuzzy-matching --width 110
 

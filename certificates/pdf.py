@@ -40,7 +40,7 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "Unified Social Credit Code",
         ("enterprise.uscc", "uscc", "unifiedSocialCreditCode"),
     ),
-    ("项目名称", "Project", ("project.name", "projectName", "project")),
+    ("项目名称", "Project", ("project.title", "project.name", "projectName", "project")),
     ("行业", "Sector", ("sector", "project.sector")),
     ("备案编号", "Filing No.", ("filingNumber", "project.filingNumber", "filingNo")),
     ("测试期间", "Trial period", ("trialPeriod", "testPeriod")),
@@ -84,6 +84,9 @@ def _lines(value: Any) -> list[str]:
         return [line for item in value for line in _lines(item)] or ["—"]
     if not isinstance(value, dict):
         return [OUTCOMES.get(value, str(value)) if isinstance(value, str) else str(value)]
+    if value and all(isinstance(v, dict) and set(v) == {"value", "unit"} for v in value.values()):
+        # testedBoundaries: {name: {value, unit}}, one line per boundary
+        return [f"{name}: {v['value']} {v['unit']}".rstrip() for name, v in value.items()]
     if "name" in value and "value" in value:
         return [f"{value['name']}: {value['value']} {value.get('unit', '')}".rstrip()]
     for start, end in (("start", "end"), ("from", "to"), ("startDate", "endDate")):

@@ -15,7 +15,7 @@ from flask import Flask
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: defaults, then instance/config.py and SANDBOX_* (or `test_config`)."""
-    from sandbox import cli, db, http_errors, i18n, mail, security  # noqa: F401  (mail: after-commit delivery)
+    from sandbox import certificate_setup, cli, db, http_errors, i18n, mail, security  # noqa: F401  (mail: after-commit delivery)
     from sandbox.config import Defaults, load_environment
     from sandbox.extensions import csrf, limiter
     from sandbox.services import passwords
@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     passwords.configure(app.config["ARGON2_PROFILE"])
     db.init_app(app)
+    certificate_setup.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
@@ -50,7 +51,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from sandbox.api import bp as api_bp
-    from sandbox.views import admin, auth, cases, main, notifications
+    from sandbox.api.wellknown import bp as wellknown_bp
+    from sandbox.views import admin, auth, case_actions, case_edit, cases, main, notifications, verify  # noqa: F401
+    from sandbox.views import certificates as certificate_views
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
@@ -58,6 +61,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(wellknown_bp)
+    app.register_blueprint(verify.bp)
+    app.register_blueprint(certificate_views.bp)
 
 
 def _instance_secret(instance_path: str) -> str:

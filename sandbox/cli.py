@@ -120,6 +120,66 @@ def calendar_import_command(path: str) -> None:
     click.echo(f"Year {row.year}: {len(row.holidays)} holidays, {len(row.workdays)} make-up working days.")
 
 
+keys_group = AppGroup("keys", help="Certificate signing keys.")
+
+
+@keys_group.command("rotate")
+@click.option("--use", "use", type=click.Choice(["assertion", "status", "log", "root"]), default="assertion")
+def keys_rotate_command(use: str) -> None:
+    """Retire the active key of USE and activate a new one (old certificates keep verifying)."""
+    from sandbox.services import signing_keys
+
+    session = get_session()
+    row = signing_keys.rotate_key(session, actor=_operator(), use=use)
+    session.commit()
+    click.echo(f"New {use} key {row.kid} is active; the previous one is retired.")
+
+
+@keys_group.command("list")
+def keys_list_command() -> None:
+    """List every key ever used, with its lifecycle."""
+    from sandbox.services import signing_keys
+
+    session = get_session()
+    signing_keys.ensure_keys(session)
+    session.commit()
+    for row in signing_keys.key_rows(session):
+        retired = row.retired_at.isoformat() if row.retired_at else "-"
+        revoked = f"{row.revoked_at.isoformat()} ({row.revocation_reason})" if row.revoked_at else "-"
+        activated = row.activated_at.isoformat()
+        click.echo(f"{row.kid}  {row.use.value:<9} {row.status.value:<7} activated {activated}"
+                   f"  retired {retired}  revoked {revoked}")  # fmt: skip
+
+
+@keys_group.command("fingerprint")
+def keys_fingerprint_command() -> None:
+    """Print the root key fingerprint verifiers pin (creates the keys on first use)."""
+    from sandbox.services import signing_keys
+
+    session = get_session()
+    signing_keys.ensure_keys(session)
+    session.commit()
+    click.echo(signing_keys.root_key_fingerprint(session))
+
+
+@keys_group.command("revoke")
+@click.argument("kid")
+@click.option("--reason", required=True)
+def keys_revoke_command(kid: str, reason: str) -> None:
+    """Declare a retired key compromised from now on."""
+    from sandbox.services import signing_keys
+
+    session = get_session()
+    try:
+        signing_keys.revoke_key(session, actor=_operator(), kid=kid, reason=reason)
+    except ValidationFailed as error:
+        raise click.ClickException(_plain(error)) from None
+    except SandboxError as error:
+        raise click.ClickException(error.message.msgid) from None
+    session.commit()
+    click.echo(f"Key {kid} is revoked.")
+
+
 def _operator() -> User:
     """The command-line operator acts with admin rights (whoever can run commands owns the instance)."""
     return User(email="cli@localhost", password_hash="", display_name="CLI", role=Role.ADMIN)
@@ -142,3 +202,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(audit_group)
     app.cli.add_command(sla_sweep_command)
     app.cli.add_command(calendar_group)
+    app.cli.add_command(keys_group)

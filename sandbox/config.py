@@ -32,6 +32,8 @@ ENVIRONMENT_KEYS = (
     "LOGIN_MAX_FAILURES",
     "LOGIN_LOCKOUT_MINUTES",
     "CJK_FONT_PATH",
+    "KEY_PASSPHRASE",
+    "LOG_ORIGIN",
 )
 
 
@@ -83,6 +85,17 @@ class Defaults:
     PAGE_SIZE = 20
 
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+
+    # Certificates (DESIGN.md §4). Private keys are encrypted with KEY_PASSPHRASE; when it is not set,
+    # a random passphrase is generated once into instance/key_passphrase (mode 0600).
+    KEY_PASSPHRASE: str | None = None
+    KEY_DIR: str | None = None  # default: instance/keys
+    CERTIFICATE_STORAGE: str | None = None  # default: instance/certificates (PDFs, content-addressed)
+    LOG_ORIGIN = "sandbox.yizhuang.gov.cn/certificates"
+    ISSUER_ID: str | None = None  # default: PUBLIC_BASE_URL + "/issuer"
+    STATUS_LIST_HOURS = 24
+    TRUST_BUNDLE_HOURS = 24
+    CJK_FONT_PATH: str | None = None
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
     MAIL_SENDER = "sandbox@localhost"

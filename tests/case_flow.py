@@ -73,35 +73,54 @@ class CaseFlow:
 
     def fire(self, who: str, event: str, note: str = "", expect: int = 200, **data: Any) -> dict[str, Any]:
         response = self.call(
-            who, "POST", f"/api/v1/cases/{self.case_id}/events", json={"event": event, "note": note, "data": data}
+            who,
+            "POST",
+            f"/api/v1/cases/{self.case_id}/events",
+            json={"event": event, "note": note, "data": data},
         )
         assert response.status_code == expect, (event, response.status_code, response.get_json())
         return response.get_json()
 
     def upload(self, who: str, kind: str, name: str = "report.pdf", content: bytes = PDF) -> dict[str, Any]:
         response = self.call(
-            who, "POST", f"/api/v1/cases/{self.case_id}/documents",
-            data={"kind": kind, "file": (io.BytesIO(content), name)}, content_type="multipart/form-data",
-        )  # fmt: skip
+            who,
+            "POST",
+            f"/api/v1/cases/{self.case_id}/documents",
+            data={"kind": kind, "file": (io.BytesIO(content), name)},
+            content_type="multipart/form-data",
+        )
         assert response.status_code == 201, response.get_json()
         return response.get_json()
 
     # --- the builder ---------------------------------------------------------------------------
     def create(self, **overrides: Any) -> dict[str, Any]:
-        body = {"title": "企业信用数据融合服务", "sector": self.sector,
-                "data_categories": ["企业经营数据", "个人信用信息"], "plan": GENERAL_PLAN}  # fmt: skip
+        body = {
+            "title": "企业信用数据融合服务",
+            "sector": self.sector,
+            "data_categories": ["企业经营数据", "个人信用信息"],
+            "plan": GENERAL_PLAN,
+        }
         body.update(overrides)
         response = self.call("applicant", "POST", "/api/v1/cases", json=body)
         assert response.status_code == 201, response.get_json()
         self.case_id = response.get_json()["id"]
-        patched = self.call("applicant", "PATCH", f"/api/v1/cases/{self.case_id}", json={"accept_commitment": True})
+        patched = self.call(
+            "applicant", "PATCH", f"/api/v1/cases/{self.case_id}", json={"accept_commitment": True}
+        )
         assert patched.status_code == 200, patched.get_json()
         return patched.get_json()
 
     def to(self, state: str) -> dict[str, Any]:
         """Create a case and fire the events that bring it to `state` along the main path."""
-        path = ["draft", "submitted", "risk_assessment", "technical_verification", "testing",
-                "exit_evaluation", "exited"]  # fmt: skip
+        path = [
+            "draft",
+            "submitted",
+            "risk_assessment",
+            "technical_verification",
+            "testing",
+            "exit_evaluation",
+            "exited",
+        ]
         self.create()
         steps = {
             "submitted": lambda: self.fire("applicant", "submit"),
@@ -116,30 +135,62 @@ class CaseFlow:
         return self.case()
 
     def _assess(self) -> None:
-        self.call("regulator", "PATCH", f"/api/v1/cases/{self.case_id}", json={"assessor_org_id": self.lab_id})
+        self.call(
+            "regulator", "PATCH", f"/api/v1/cases/{self.case_id}", json={"assessor_org_id": self.lab_id}
+        )
         self.fire(
-            "regulator", "complete_risk_assessment",
-            answers={"sensitive_pii": "no", "large_scale_pii": "no", "important_data": "no", "cross_border": "no",
-                     "data_trading": "yes", "public_data": "n/a", "automated_decisions": "no", "minors": "no"},
-            risk_level="low", conditions=["每月报送一次数据使用日志"], trial_boundaries=GENERAL_PLAN["boundaries"],
-        )  # fmt: skip
+            "regulator",
+            "complete_risk_assessment",
+            answers={
+                "sensitive_pii": "no",
+                "large_scale_pii": "no",
+                "important_data": "no",
+                "cross_border": "no",
+                "data_trading": "yes",
+                "public_data": "n/a",
+                "automated_decisions": "no",
+                "minors": "no",
+            },
+            risk_level="low",
+            conditions=["每月报送一次数据使用日志"],
+            trial_boundaries=GENERAL_PLAN["boundaries"],
+        )
 
     def _verify(self) -> None:
         self.upload("assessor", "technical_verification_report", "技术验证报告.pdf")
         start = beijing_today()
-        self.fire("regulator", "pass_verification", trial_start=start.isoformat(),
-                  trial_end=(start + timedelta(days=90)).isoformat())  # fmt: skip
+        self.fire(
+            "regulator",
+            "pass_verification",
+            trial_start=start.isoformat(),
+            trial_end=(start + timedelta(days=90)).isoformat(),
+        )
 
     def _request_exit(self) -> None:
         self.upload("applicant", "self_assessment", "自评估报告.pdf")
         self.fire("applicant", "request_exit")
 
     def evaluate(self, who: str = "assessor", score: int = 5) -> dict[str, Any]:
-        scores = {name: score for name in ("innovation_value", "legal_compliance", "data_security",
-                  "personal_information_protection", "risk_control", "consumer_protection", "service_quality",
-                  "business_continuity", "commitment_fulfilment")}  # fmt: skip
-        response = self.call(who, "POST", f"/api/v1/cases/{self.case_id}/evaluations",
-                             json={"scores": scores, "conclusion": "测试目标达成，风险可控。"})  # fmt: skip
+        scores = {
+            name: score
+            for name in (
+                "innovation_value",
+                "legal_compliance",
+                "data_security",
+                "personal_information_protection",
+                "risk_control",
+                "consumer_protection",
+                "service_quality",
+                "business_continuity",
+                "commitment_fulfilment",
+            )
+        }
+        response = self.call(
+            who,
+            "POST",
+            f"/api/v1/cases/{self.case_id}/evaluations",
+            json={"scores": scores, "conclusion": "测试目标达成，风险可控。"},
+        )
         assert response.status_code == 201, response.get_json()
         return response.get_json()
 

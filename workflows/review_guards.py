@@ -192,12 +192,18 @@ def guard_request_exit(
 
 
 def guard_approve_exit(
-    *, scores: Mapping[str, int] | None = None, evaluator_id: Any = None, approver_id: Any = None
+    *,
+    scores: Mapping[str, int] | None = None,
+    evaluator_id: Any = None,
+    approver_id: Any = None,
+    case_officer_id: Any = None,
 ) -> list[Reason]:
     """Require a complete, passing evaluation approved by someone other than the evaluator.
 
     ctx: `scores` — dimension id → int 1–5 for every EVALUATION_DIMENSIONS id plus
-    "commitment_fulfilment"; `evaluator_id`, `approver_id` — user ids (must differ: four eyes).
+    "commitment_fulfilment"; `evaluator_id`, `approver_id` — user ids (must differ: four eyes);
+    `case_officer_id` — the regulator who handled the case (may be None), who may not approve either:
+    whoever prepared the decision does not take it.
     """
     reasons = evaluation_reasons(scores)
     reasons += [
@@ -207,4 +213,6 @@ def guard_approve_exit(
     ]
     if evaluator_id is not None and evaluator_id == approver_id:
         reasons.append(reason("four_eyes", "approver_id"))
+    elif case_officer_id is not None and case_officer_id == approver_id:
+        reasons.append(reason("four_eyes_officer", "approver_id"))
     return reasons

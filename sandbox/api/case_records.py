@@ -3,10 +3,6 @@ exit evaluations, trial reports and guidance."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import current_app, request, send_file
-
 from sandbox.api import actor, json_body, respond, route
 from sandbox.api.cases import case_public, expected_version, with_etag
 from sandbox.api.schemas import (
@@ -24,6 +20,7 @@ from sandbox.db import get_session
 from sandbox.services import cases, documents, trial
 from sandbox.services.cases import CasePublic
 from sandbox.services.trial import EvaluationCreate, GuidanceCreate, ReportCreate, RiskAnswers
+from sandbox.uploads import send_document, upload_from_request
 from workflows.assessment import derive_risk_level
 from workflows.evaluation import evaluation_passes
 from workflows.sectors import sector_pack
@@ -31,26 +28,11 @@ from workflows.sectors import sector_pack
 ERRORS = (404, 409, 422)
 
 
-def uploads_folder() -> Path:
-    return Path(current_app.instance_path) / "uploads"
-
-
 @route("/cases/<int:case_id>/documents", "POST", summary="Upload a document (multipart: file, kind)",
        tags=("documents",), responses={201: DocumentPublic}, errors=(404, 413, 422, 503))  # fmt: skip
 def upload_document(case_id: int):  # type: ignore[no-untyped-def]
-    upload = request.files.get("file")
     session = get_session()
-    document = documents.upload_document(
-        session,
-        actor=actor(),
-        case_id=case_id,
-        kind=request.form.get("kind", ""),
-        filename=(upload.filename if upload else None) or "document",
-        # Read one byte past the limit, so an oversized file is refused without reading all of it.
-        data=upload.read(current_app.config["UPLOAD_MAX_BYTES"] + 1) if upload else b"",
-        storage=uploads_folder(),
-        max_bytes=current_app.config["UPLOAD_MAX_BYTES"],
-    )
+    document = upload_from_request(session, actor=actor(), case_id=case_id)
     session.commit()
     return respond(DocumentPublic.model_validate(document, from_attributes=True), 201)
 
@@ -67,16 +49,7 @@ def list_documents(case_id: int):  # type: ignore[no-untyped-def]
        responses={200: None}, errors=(404,))  # fmt: skip
 def download_document(case_id: int, document_id: int):  # type: ignore[no-untyped-def]
     document = documents.get_document(get_session(), actor=actor(), case_id=case_id, document_id=document_id)
-    response = send_file(
-        documents.blob_path(uploads_folder(), document),
-        mimetype="application/octet-stream",
-        as_attachment=True,
-        download_name=document.filename,
-        etag=document.sha256,
-    )
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response.headers["X-Document-SHA256"] = document.sha256
-    return response
+    return send_document(document)
 
 
 @route("/cases/<int:case_id>/plan-versions", "GET", summary="Submitted plan versions and what changed",

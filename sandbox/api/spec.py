@@ -50,6 +50,8 @@ class Operation:
     responses: dict[int, Any]
     errors: tuple[int, ...]
     parameters: tuple[dict[str, Any], ...] = field(default=())
+    # Path parameters without an int converter (e.g. a certificate's opaque id) are strings.
+    string_parameters: tuple[str, ...] = field(default=())
 
 
 _operations: list[Operation] = []
@@ -72,9 +74,11 @@ def operation(
     if auth:
         errors = tuple(sorted({401, 403, *errors}))
 
+    strings = tuple(name for converter, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule) if converter != "int")
+
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         _operations.append(
-            Operation(path, method.lower(), summary, tags, auth, body, responses, errors, parameters)
+            Operation(path, method.lower(), summary, tags, auth, body, responses, errors, parameters, strings)
         )
         return view
 
@@ -139,7 +143,12 @@ def _operation_object(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
     }
     path_parameters = re.findall(r"{(\w+)}", op.path)
     parameters = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string" if name in op.string_parameters else "integer"},
+        }
         for name in path_parameters
     ]
     parameters.extend(op.parameters)

@@ -19,6 +19,17 @@ from sandbox.models.cases import (
     PlanVersion,
     TrialReport,
 )
+from sandbox.models.certificates import (
+    Certificate,
+    CertificateSequence,
+    CertificateStatusChange,
+    LogCheckpoint,
+    LogEntry,
+    LogHead,
+    LogNode,
+    SigningKeyRecord,
+    StatusListRecord,
+)
 from sandbox.models.documents import Document
 from sandbox.models.notifications import HolidayArrangement, Notification
 
@@ -28,6 +39,9 @@ __all__ = [
     "ApiToken",
     "Case",
     "CaseEvent",
+    "Certificate",
+    "CertificateSequence",
+    "CertificateStatusChange",
     "Document",
     "EligibilityDeclaration",
     "Enterprise",
@@ -35,10 +49,16 @@ __all__ = [
     "FilingSequence",
     "GuidanceItem",
     "HolidayArrangement",
+    "LogCheckpoint",
+    "LogEntry",
+    "LogHead",
+    "LogNode",
     "Notification",
     "Organisation",
     "PlanVersion",
     "Role",
+    "SigningKeyRecord",
+    "StatusListRecord",
     "TrialReport",
     "User",
     "metadata",

@@ -70,9 +70,10 @@ def restart_clock(
         case.paused_days_left = max(left, 0) if left is not None else None
         case.stage_due = None
         return
-    if from_state in CLOCK_PAUSED_STATES and case.paused_days_left is not None:
-        deadline = calendar.deadline(today, case.paused_days_left)
-        case.paused_days_left = None
+    # Leaving the pause (resubmitted or withdrawn): the days left apply only to a stage with a deadline.
+    left, case.paused_days_left = case.paused_days_left, None
+    if from_state in CLOCK_PAUSED_STATES and left is not None and case.state in stage_days:
+        deadline = calendar.deadline(today, left)
     elif case.state in stage_days:
         deadline = calendar.deadline(today, stage_days[case.state])
     else:

@@ -226,6 +226,7 @@ class CaseFilter:
     sector: str | None = None
     overdue: bool | None = None
     assignee_id: int | None = None
+    risk_level: RiskLevel | None = None
     query: str = ""
 
 
@@ -250,14 +251,16 @@ def list_cases(
         statement = statement.where(Case.overdue == filters.overdue)
     if filters.assignee_id is not None:
         statement = statement.where(Case.case_officer_id == filters.assignee_id)
+    if filters.risk_level is not None:
+        statement = statement.where(Case.risk_level == filters.risk_level)
     if filters.query:
         needle = filters.query.strip()
         matching = select(Enterprise.id).where(
-            or_(Enterprise.name.contains(needle), Enterprise.uscc == needle.upper())  # type: ignore[attr-defined]
+            or_(Enterprise.name.contains(needle, autoescape=True), Enterprise.uscc == needle.upper())  # type: ignore[attr-defined]
         )
         statement = statement.where(
             or_(
-                Case.title.contains(needle),  # type: ignore[attr-defined]
+                Case.title.contains(needle, autoescape=True),  # type: ignore[attr-defined]
                 Case.filing_number == needle.upper(),
                 Case.enterprise_id.in_(matching),  # type: ignore[attr-defined]
             )
@@ -273,6 +276,11 @@ def count_cases_by_state(session: Session) -> dict[CaseState, int]:
     """Return how many cases are in each state (for the regulator's queues)."""
     rows = session.exec(select(Case.state, func.count()).group_by(Case.state)).all()
     return {state: count for state, count in rows}
+
+
+def count_overdue(session: Session) -> int:
+    """Return how many cases are flagged overdue."""
+    return session.exec(select(func.count()).select_from(Case).where(Case.overdue)).one()  # type: ignore[arg-type]
 
 
 def freeze_plan(session: Session, *, case: Case, actor: User) -> PlanVersion:

@@ -23,6 +23,7 @@ from sandbox.models.documents import DocumentKind
 from sandbox.policies import can_fire, can_view_case
 from sandbox.services import calendar as calendar_service
 from sandbox.services.cases import claim_version, freeze_plan, get_case, nfc
+from sandbox.services.certificates import issue_certificate
 from sandbox.services.documents import has_document
 from sandbox.services.filing import next_filing_number
 from sandbox.services.history import append_event
@@ -33,6 +34,11 @@ from workflows.cases import fire
 from workflows.sectors import sector_pack
 from workflows.states import CaseState, Event
 
+# Plan fields a regulator can point at when asking for an amendment (shown next to those fields).
+AMENDABLE_FIELDS = (
+    "title", "data_categories", "objectives", "boundaries", "duration_months", "risk_controls", "exit_plan",
+    "consumer_protection",
+)  # fmt: skip
 LEGAL_KINDS = frozenset(
     {OrganisationKind.MEDIATION_CENTRE, OrganisationKind.COURT_LIAISON, OrganisationKind.LAW_FIRM}
 )
@@ -108,6 +114,7 @@ def guard_context(
             scores=evaluation.scores if evaluation else None,
             evaluator_id=evaluation.evaluator_id if evaluation else None,
             approver_id=actor.id,
+            case_officer_id=case.case_officer_id,
         )
     elif event is Event.RAISE_DISPUTE:
         ctx.update(legal_partner_org_id=data.get("legal_partner_org_id"), claim=data.get("claim"))
@@ -211,6 +218,9 @@ def _record_data(
     if event in (Event.SUBMIT, Event.RESUBMIT):
         version = freeze_plan(session, case=case, actor=actor)
         return {"planVersion": version.number}
+    if event is Event.REQUEST_AMENDMENT:
+        fields = [name for name in data.get("fields") or [] if name in AMENDABLE_FIELDS]
+        return {"fields": fields}
     if event is Event.ACCEPT_FILING:
         case.filing_number = next_filing_number(session, year=today.year)
         return {"filingNumber": case.filing_number}
@@ -236,7 +246,14 @@ def _record_data(
     if event is Event.TERMINATE:
         return {"windDownOrder": ctx["wind_down_order"]}
     if event is Event.APPROVE_EXIT:
-        return {"evaluatorId": ctx["evaluator_id"], "scores": ctx["scores"]}
+        # The certificate is issued in this transaction: a failure here undoes the approval too.
+        certificate = issue_certificate(session, case=case, today=today)
+        return {
+            "evaluatorId": ctx["evaluator_id"],
+            "scores": ctx["scores"],
+            "certificateNumber": certificate.number,
+            "certificateId": certificate.id,
+        }
     if event is Event.RAISE_DISPUTE:
         case.legal_org_id = int(ctx["legal_partner_org_id"])
         return {"legalPartnerOrgId": case.legal_org_id, "claim": ctx["claim"]}

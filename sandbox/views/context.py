@@ -42,6 +42,13 @@ NAVIGATION = (
     ("admin.users", lazy_gettext("Accounts"), frozenset({Role.ADMIN})),
     ("admin.organisation_list", lazy_gettext("Organisations"), frozenset({Role.ADMIN})),
     ("admin.calendar_years", lazy_gettext("Calendar"), frozenset({Role.ADMIN})),
+    (
+        "certificates.certificate_list",
+        lazy_gettext("Certificates"),
+        frozenset({Role.APPLICANT, Role.REGULATOR}),
+    ),
+    ("certificates.keys", lazy_gettext("Signing keys"), frozenset({Role.ADMIN})),
+    ("verify.verify_page", lazy_gettext("Verify a certificate"), frozenset(Role)),
 )
 
 

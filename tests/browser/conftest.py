@@ -12,8 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from sqlmodel import Session
 from werkzeug.serving import make_server
 
+from tests import factories
 from tests.conftest import REQUIRE_ALL, make_test_app
 
 CHROMIUM = os.environ.get("SANDBOX_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -37,16 +40,29 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
 
 
 @pytest.fixture
-def live_server(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """Serve a real app (CSRF on, secure cookies on) on a free loopback port."""
+def live_app(database_url: str, tmp_path: Path) -> Iterator[tuple[str, Flask]]:
+    """Serve a real app (CSRF on, secure cookies on) on a free loopback port; yield (url, app)."""
     app = make_test_app(database_url, tmp_path / "instance", WTF_CSRF_ENABLED=True, TESTING=False)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield f"http://127.0.0.1:{server.server_port}", app
     server.shutdown()
     thread.join(timeout=5)
     app.extensions["sandbox.engine"].dispose()
+
+
+@pytest.fixture
+def live_server(live_app: tuple[str, Flask]) -> str:
+    """The base URL of the served app."""
+    return live_app[0]
+
+
+@pytest.fixture
+def live_db(live_app: tuple[str, Flask]) -> Iterator[Session]:
+    """A session on the served app's database, for arranging data and checking results."""
+    with Session(live_app[1].extensions["sandbox.engine"], expire_on_commit=False) as db:
+        yield db
 
 
 @pytest.fixture(scope="session")
@@ -74,3 +90,34 @@ def page(browser, request: pytest.FixtureRequest):  # type: ignore[no-untyped-de
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"FAILED-{request.node.name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def sign_in(browser, live_server: str, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Open a fresh browser context per user and sign that user in through /login; returns the page.
+
+    Each user gets a separate context (own cookies), so several people can work on one case at once.
+    A failed test leaves one screenshot per user.
+    """
+    pages = []
+
+    def open_as(user, locale: str = "zh-CN"):  # type: ignore[no-untyped-def]
+        context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(f"{live_server}/login")
+        page.locator("#email").fill(user.email)
+        page.locator("#password").fill(factories.PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(lambda url: "/login" not in url)
+        pages.append((user, page))
+        return page
+
+    yield open_as
+    report = getattr(request.node, "report_call", None)
+    for index, (user, page) in enumerate(pages):
+        if report is not None and report.failed:
+            SCREENSHOTS.mkdir(exist_ok=True)
+            name = f"FAILED-{request.node.name}-{index}-{user.role.value}.png"
+            page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+        page.context.close()

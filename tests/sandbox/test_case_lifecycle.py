@@ -23,10 +23,17 @@ def test_full_lifecycle_through_the_api(app, flow: CaseFlow) -> None:
     history = flow.call("applicant", "GET", f"/api/v1/cases/{flow.case_id}/events").get_json()
     assert history["intact"] is True
     assert [event["event"] for event in history["events"]] == [
-        "submit", "accept_filing", "complete_risk_assessment", "pass_verification", "request_exit", "approve_exit",
-    ]  # fmt: skip
+        "submit",
+        "accept_filing",
+        "complete_risk_assessment",
+        "pass_verification",
+        "request_exit",
+        "approve_exit",
+    ]
     assert history["events"][0]["prev_hash"] == "0" * 64
-    assert all(b["prev_hash"] == a["hash"] for a, b in zip(history["events"], history["events"][1:], strict=False))
+    assert all(
+        b["prev_hash"] == a["hash"] for a, b in zip(history["events"], history["events"][1:], strict=False)
+    )
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0 and "intact" in result.output
 

@@ -27,6 +27,8 @@ def test_every_interface_string_has_a_chinese_translation(tmp_path: Path) -> Non
             "N_",
             "-k",
             "lazy_gettext",
+            "-k",
+            "_l",
             "--no-location",
             "-o",
             str(pot),

@@ -28,6 +28,8 @@ EVERYONE_200 = row(200, 200, 200, 200, 200, 200, 200)
 SIGNED_IN = row(302, 200, 200, 200, 200, 200, 200)
 ADMIN_ONLY = row(302, 403, 403, 403, 403, 403, 200)
 CASE_READ = row(401, 200, 200, 404, 404, 404, 404)
+WEB_CASE_READ = row(302, 200, 200, 404, 404, 403, 403)
+APPLICANT_ONLY = row(302, 200, 403, 403, 403, 403, 403)
 CASE_HIDDEN = row(401, 404, 404, 404, 404, 404, 404)
 # Writable only by regulators, and refused in a draft (422) — the roles that cannot see the case get 404.
 CASE_REGULATOR_WRITE = row(401, 403, 422, 404, 404, 404, 404)
@@ -62,6 +64,31 @@ MATRIX = [
     ("cases.case_list", "GET", "/cases", row(302, 200, 200, 200, 200, 403, 403)),
     ("cases.case_detail", "GET", "/cases/{case}", row(302, 200, 200, 404, 404, 403, 403)),
     ("cases.case_detail", "GET", "/cases/{other_case}", row(302, 404, 200, 404, 404, 403, 403)),
+    ("cases.plan_versions", "GET", "/cases/{case}/plan-versions", WEB_CASE_READ),
+    ("cases.download", "GET", "/cases/{case}/documents/{document}", WEB_CASE_READ),
+    (
+        "cases.download",
+        "GET",
+        "/cases/{other_case}/documents/{document}",
+        row(302, 404, 404, 404, 404, 403, 403),
+    ),
+    ("cases.fire", "POST", "/cases/{case}/events/submit", row(302, 422, 403, 404, 404, 403, 403)),
+    ("cases.upload", "POST", "/cases/{case}/documents", row(302, 422, 422, 404, 404, 403, 403)),
+    ("cases.file_report", "POST", "/cases/{case}/reports", row(302, 422, 403, 404, 404, 403, 403)),
+    ("cases.issue_guidance", "POST", "/cases/{case}/guidance", row(302, 403, 422, 404, 404, 403, 403)),
+    (
+        "cases.acknowledge",
+        "POST",
+        "/cases/{case}/guidance/999999/acknowledge",
+        row(302, 404, 403, 404, 404, 403, 403),
+    ),
+    ("cases.score", "POST", "/cases/{case}/evaluations", row(302, 403, 422, 404, 404, 403, 403)),
+    ("cases.assign", "POST", "/cases/{case}/assign", row(302, 403, 302, 403, 403, 403, 403)),
+    ("cases.new_case", "GET", "/cases/new", APPLICANT_ONLY),
+    ("cases.new_case", "POST", "/cases/new", row(302, 422, 403, 403, 403, 403, 403)),
+    ("cases.edit_case", "GET", "/cases/{case}/edit", APPLICANT_ONLY),
+    ("cases.edit_case", "GET", "/cases/{other_case}/edit", row(302, 404, 403, 403, 403, 403, 403)),
+    ("cases.edit_case", "POST", "/cases/{case}/edit", row(302, 422, 403, 403, 403, 403, 403)),
     ("notifications.notification_list", "GET", "/notifications", SIGNED_IN),
     ("notifications.mark_read", "POST", "/notifications/999999/read", row(302, 404, 404, 404, 404, 404, 404)),
     ("admin.calendar_years", "GET", "/admin/calendar", ADMIN_ONLY),
@@ -102,6 +129,41 @@ MATRIX = [
     ),
     ("api.import_year", "POST", "/api/v1/calendar/years", row(401, 403, 403, 403, 403, 403, 422)),
     ("api.list_years", "GET", "/api/v1/calendar/years", row(401, 200, 200, 200, 200, 200, 200)),
+    # Certificates and the transparency log (issue 5): the trust API and pages are public.
+    ("wellknown.jwks", "GET", "/.well-known/jwks.json", EVERYONE_200),
+    ("api.trust_bundle", "GET", "/api/v1/trust-bundle", EVERYONE_200),
+    ("api.verify_certificate", "POST", "/api/v1/verify", row(422, 422, 422, 422, 422, 422, 422)),
+    ("api.list_certificates", "GET", "/api/v1/certificates", EVERYONE_200),
+    ("api.get_certificate", "GET", "/api/v1/certificates/x", row(404, 404, 404, 404, 404, 404, 404)),
+    ("api.certificate_pdf", "GET", "/api/v1/certificates/x/pdf", row(404, 404, 404, 404, 404, 404, 404)),
+    (
+        "api.change_certificate_status",
+        "POST",
+        "/api/v1/certificates/x/status",
+        row(401, 403, 422, 403, 403, 403, 403),
+    ),
+    ("api.get_status_list", "GET", "/api/v1/status/revocation", EVERYONE_200),
+    ("api.log_checkpoint", "GET", "/api/v1/log/checkpoint", EVERYONE_200),
+    ("api.inclusion_proof", "GET", "/api/v1/log/proof/inclusion?index=0&size=1", EVERYONE_200),
+    ("api.consistency_proof", "GET", "/api/v1/log/proof/consistency?first=1&second=1", EVERYONE_200),
+    ("api.log_entries", "GET", "/api/v1/log/entries?start=0&end=1", EVERYONE_200),
+    ("verify.verify_page", "GET", "/verify", EVERYONE_200),
+    ("verify.verify_page", "POST", "/verify", row(422, 422, 422, 422, 422, 422, 422)),
+    ("verify.landing", "GET", "/c/x", row(404, 404, 404, 404, 404, 404, 404)),
+    ("verify.log_browser", "GET", "/transparency", EVERYONE_200),
+    ("verify.log_entry", "GET", "/transparency/0", EVERYONE_200),
+    ("certificates.certificate_list", "GET", "/certificates", row(302, 200, 200, 403, 403, 403, 403)),
+    ("certificates.certificate_detail", "GET", "/certificates/x", row(302, 404, 404, 403, 403, 403, 403)),
+    (
+        "certificates.case_certificate",
+        "GET",
+        "/cases/{case}/certificate",
+        row(302, 404, 404, 403, 403, 403, 403),
+    ),
+    ("certificates.download_pdf", "GET", "/certificates/x/pdf", row(302, 404, 404, 403, 403, 403, 403)),
+    ("certificates.change_status", "POST", "/certificates/x/status", row(302, 403, 404, 403, 403, 403, 403)),
+    ("certificates.keys", "GET", "/admin/keys", ADMIN_ONLY),
+    ("certificates.rotate_key", "POST", "/admin/keys/rotate", row(302, 403, 403, 403, 403, 403, 404)),
     # Forms posted empty: refused input (422) where the role may post, else the role check answers.
     ("auth.login", "POST", "/login", row(401, 302, 302, 302, 302, 302, 302)),
     ("auth.register", "POST", "/register", row(422, 302, 302, 302, 302, 302, 302)),

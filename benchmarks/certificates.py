@@ -1,0 +1,194 @@
+"""Certificate benchmarks, each measured side by side with its baseline in the same run (issue 5):
+
+* PDF per certificate (median) against reportlab's own `QrCodeWidget` path — goal ≤ 25 ms, ratio ≤ 0.15;
+* full verification of a bundle (signature + key state + status + inclusion + checkpoint + backdating) per
+  second on one core, against a bare Ed25519 verify of the same bytes — goal ratio ≥ 0.3;
+* inclusion and consistency proofs at 1,000,000 log entries, read from disk — goal < 1 ms each.
+
+Everything is built in memory with the `certificates` package alone (no database, no app).
+"""
+
+from __future__ import annotations
+
+import base64
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from certificates.checkpoint import sign_checkpoint
+from certificates.credentials import (
+    ExitCertificateSubject,
+    TestedBoundary,
+    build_exit_certificate,
+    sign_credential,
+)
+from certificates.jcs import canonicalize, digest_hex
+from certificates.keys import KeySet, SigningKey
+from certificates.logstore import benchmark_file_log, entry_leaf, format_utc, make_entry
+from certificates.merkle import MemoryNodeStore, MerkleLog
+from certificates.pdf import render_certificate_pdf
+from certificates.status import StatusList, issue_status_list_credential
+from certificates.verifier import Evidence, verify_bundle
+
+BASE = "https://sandbox.example.cn"
+ISSUER = "https://sandbox.example.cn/issuer"
+LOG_ORIGIN = "sandbox.example.cn/certificates"
+
+
+def build_world(log_entries: int = 1000) -> tuple[dict[str, Any], Evidence, SigningKey]:
+    """A signed certificate bundle in a log of `log_entries` entries, and the evidence to check it."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    start = now - timedelta(days=1)
+    keys = {use: SigningKey.generate(use) for use in ("assertion", "status", "log", "root")}
+    key_set = KeySet()
+    for key in keys.values():
+        key_set.activate(key.public_key, key.use, at=start)
+    lists = {p: StatusList(f"{BASE}/api/v1/status/{p}", p) for p in ("revocation", "suspension")}
+    subject = ExitCertificateSubject(
+        enterprise_name="北京亦庄智驾科技有限公司",
+        uscc="91110302MA01YJ8K35",
+        project_title="城市道路自动驾驶出租车示范",
+        sector="自动驾驶 Autonomous driving",
+        filing_number="YZSB-2026-0001",
+        trial_start=date(2026, 1, 5),
+        trial_end=date(2026, 6, 30),
+        exit_date=date(2026, 7, 10),
+        outcome="passed_with_conditions",
+        certificate_number="YZCC-2026-0001",
+        conditions=("每月报送一次数据使用日志",),
+        tested_boundaries={
+            "车辆数 (Vehicles)": TestedBoundary(20, "辆"),
+            "最高车速 (Speed)": TestedBoundary(60, "km/h"),
+        },
+    )
+    statuses = [lists["revocation"].entry(4242), lists["suspension"].entry(777)]
+    credential = build_exit_certificate(
+        subject, issuer=ISSUER, valid_from=now, credential_id="urn:uuid:1234", statuses=statuses
+    )
+    credential = sign_credential(credential, keys["assertion"], created=now)
+    log = MerkleLog(MemoryNodeStore())
+    for i in range(log_entries - 1):
+        log.append(b"filler %d" % i)
+    entry = make_entry(
+        "issue",
+        at=format_utc(now),
+        certId="bench",
+        credentialSha256=digest_hex(credential),
+        kid=keys["assertion"].kid,
+    )
+    index = log.append(entry_leaf(entry))
+    checkpoint = sign_checkpoint(
+        LOG_ORIGIN, log.size, log.root(), LOG_ORIGIN, keys["log"].private_key, at=now
+    )
+    bundle = {
+        "credential": credential,
+        "transparency": {
+            "origin": LOG_ORIGIN,
+            "entry": entry,
+            "leafIndex": index,
+            "treeSize": log.size,
+            "inclusionProof": [base64.b64encode(h).decode() for h in log.inclusion_proof(index)],
+            "checkpoint": checkpoint,
+        },
+    }
+    signed_lists = {
+        s.url: issue_status_list_credential(
+            s,
+            keys["status"].private_key,
+            issuer=ISSUER,
+            verification_method=f"{ISSUER}#{keys['status'].kid}",
+            issued_at=now,
+            valid_until=now + timedelta(days=1),
+        )
+        for s in lists.values()
+    }
+    return bundle, Evidence(key_set=key_set, status_lists=signed_lists), keys["assertion"]
+
+
+def _median_ms(function: Any, runs: int) -> float:
+    function()  # warm up (font registration, caches)
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def bench_pdf(bundle: dict[str, Any]) -> None:
+    import certificates.pdf as pdf_module
+
+    fast = _median_ms(lambda: render_certificate_pdf(bundle, verify_base_url=BASE, cert_id="bench"), 21)
+    originals = pdf_module.qr_matrix, pdf_module.draw_qr
+
+    def widget_qr(canvas: Any, url: str, x: float, y: float, size: float) -> None:
+        from reportlab.graphics import renderPDF
+        from reportlab.graphics.barcode.qr import QrCodeWidget
+        from reportlab.graphics.shapes import Drawing
+
+        drawing = Drawing(size, size)
+        drawing.add(QrCodeWidget(url, barLevel="Q", barWidth=size, barHeight=size))
+        renderPDF.draw(drawing, canvas, x, y)
+
+    pdf_module.qr_matrix, pdf_module.draw_qr = (lambda url: url), widget_qr  # type: ignore[assignment]
+    try:
+        slow = _median_ms(lambda: render_certificate_pdf(bundle, verify_base_url=BASE, cert_id="bench"), 5)
+    finally:
+        pdf_module.qr_matrix, pdf_module.draw_qr = originals
+    print(
+        f"PDF per certificate (median): {fast:8.2f} ms   reportlab QrCodeWidget path: {slow:8.2f} ms   "
+        f"ratio {fast / slow:.3f}   (goal ≤ 25 ms, ratio ≤ 0.15)"
+    )
+
+
+def _per_second(function: Any, seconds: float = 1.5) -> float:
+    function()
+    count, started = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - started) < seconds:
+        for _ in range(50):
+            function()
+        count += 50
+    return count / elapsed
+
+
+def bench_verify(bundle: dict[str, Any], evidence: Evidence, key: SigningKey) -> None:
+    report = verify_bundle(bundle, evidence)
+    assert report.verdict == "valid", report.to_dict()
+    data = canonicalize(bundle["credential"])
+    signature = key.private_key.sign(data)
+    public = key.public_key
+    full = _per_second(lambda: verify_bundle(bundle, evidence))
+    bare = _per_second(lambda: public.verify(signature, data))
+    print(
+        f"Full bundle verification: {full:9.0f} /s   bare Ed25519 verify of the same bytes: {bare:9.0f} /s  "
+        f"ratio {full / bare:.3f}   (goal ≥ 0.3)"
+    )
+
+
+def bench_log(entries: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        figures = benchmark_file_log(Path(folder) / "log", entries=entries, samples=2000)
+    print(
+        f"Log of {int(figures['entries']):,} entries (built in {figures['append_seconds']:.1f} s): "
+        f"inclusion proof {figures['inclusion_ms']:.3f} ms, "
+        f"consistency proof {figures['consistency_ms']:.3f} ms, "
+        f"root {figures['root_ms']:.3f} ms   (goal < 1 ms each)"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    entries = int(args[0]) if args else 1_000_000
+    bundle, evidence, key = build_world()
+    print("== certificates ==")
+    bench_pdf(bundle)
+    bench_verify(bundle, evidence, key)
+    bench_log(entries)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Offline verifier: ``python -m certificates verify FILE [--trust-bundle B] [--at DATE] [--json]``.
+
+FILE is a certificate PDF (its embedded ``credential.json`` is verified and its printed QR code, when
+poppler is installed, compared with it), a bundle JSON file, or a scanned QR string/URL together with
+``--bundle``. Everything is checked against the signed trust bundle; nothing is fetched from the network.
+Exit status: 0 valid, 1 invalid, 2 indeterminate (e.g. a stale trust bundle or unreadable input).
+Also ``python -m certificates fingerprint B`` prints the root key fingerprint of a trust bundle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from certificates.bundle import root_fingerprint, verify_trust_bundle
+from certificates.errors import CertificateError
+from certificates.keys import KeyUse
+from certificates.pdfread import extract_bundle
+from certificates.pdfscan import decode_printed_qr
+from certificates.qr import parse_verification_url
+from certificates.verifier import EXIT_CODES, LONG_AGO, Check, Report, verify_with_trust_bundle
+
+LABELS = {
+    "trust_bundle": "Trust bundle signed by the root key and current",
+    "digest": "Credential digest matches the log entry (and the printed QR code)",
+    "signature": "Ed25519 signature (eddsa-jcs-2022) is valid",
+    "key_state": "Signing key was valid when it signed",
+    "status": "Not revoked or suspended",
+    "inclusion": "Entry is included in the transparency log",
+    "checkpoint": "Log checkpoint is signed by the log key",
+    "backdating": "Proof time fits the log checkpoints (not backdated)",
+}
+MARKS = {"pass": "PASS", "fail": "FAIL", "indeterminate": "????", "skipped": "SKIP"}
+
+
+def _parse_time(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _load_input(target: str, bundle_path: str | None) -> tuple[Any, str | None, list[str]]:
+    """Return (bundle, expected digest, notes) for a PDF, a bundle JSON file or a QR string."""
+    notes: list[str] = []
+    path = Path(target)
+    if not path.is_file():
+        _, _, digest = parse_verification_url(target)  # raises code "digest" if it is no QR URL
+        if bundle_path is None:
+            raise CertificateError("a QR code only names the certificate; give its bundle with --bundle")
+        return Path(bundle_path).read_bytes(), digest, notes
+    data = path.read_bytes()
+    if not data.startswith(b"%PDF-"):
+        return data, None, notes
+    bundle = extract_bundle(data)
+    printed = decode_printed_qr(data)
+    if printed is None:
+        notes.append("The printed QR code could not be read here (install poppler-utils to compare it).")
+        return bundle, None, notes
+    _, cert_id, digest = parse_verification_url(printed)
+    logged = ((bundle.get("transparency") or {}).get("entry") or {}).get("certId")
+    if logged is not None and logged != cert_id:
+        notes.append("The printed QR code names another certificate than the embedded one.")
+        digest = "mismatch"
+    return bundle, digest, notes
+
+
+def _print_report(report: Report, notes: list[str]) -> None:
+    print(f"Certificate {report.number or '?'} (id {report.cert_id or '?'})")
+    for check in report.checks:
+        print(f"  [{MARKS[check.outcome]}] {LABELS.get(check.name, check.name)}" + _detail(check))
+    for note in notes:
+        print(f"  note: {note}")
+    status = f" — {report.status}" if report.status and report.status != "active" else ""
+    print(f"Verdict: {report.verdict.upper()}{status}")
+
+
+def _detail(check: Check) -> str:
+    return f" — {check.code}: {check.detail}" if check.outcome != "pass" and check.detail else ""
+
+
+def verify_command(args: argparse.Namespace) -> int:
+    now = _parse_time(args.at) if args.at else datetime.now(UTC)
+    if args.trust_bundle is None:
+        print("No trust bundle given (--trust-bundle); download it once from /api/v1/trust-bundle.")
+        return EXIT_CODES["indeterminate"]
+    trust = Path(args.trust_bundle).read_bytes()
+    try:
+        bundle, digest, notes = _load_input(args.file, args.bundle)
+    except (CertificateError, OSError) as exc:
+        print(f"Cannot read the certificate: {exc}", file=sys.stderr)
+        return EXIT_CODES["indeterminate"]
+    report = verify_with_trust_bundle(
+        bundle, trust, expected_root_fingerprint=args.root_fingerprint, expected_digest=digest, now=now
+    )
+    if args.json:
+        print(json.dumps({**report.to_dict(), "notes": notes}, ensure_ascii=False, indent=2))
+    else:
+        _print_report(report, notes)
+    return report.exit_code
+
+
+def fingerprint_command(args: argparse.Namespace) -> int:
+    try:
+        trusted = verify_trust_bundle(Path(args.trust_bundle).read_bytes(), now=LONG_AGO)
+    except CertificateError as exc:
+        print(f"Not a valid trust bundle: {exc}", file=sys.stderr)
+        return EXIT_CODES["invalid"]
+    root = next(r for r in trusted.key_set().records if r.use is KeyUse.ROOT and r.status == "active")
+    print(root_fingerprint(root.public_key))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m certificates", description="Offline verifier")
+    commands = parser.add_subparsers(dest="command", required=True)
+    verify = commands.add_parser("verify", help="verify a certificate PDF, bundle JSON or QR string")
+    verify.add_argument("file", help="a PDF, a bundle JSON file, or a scanned verification URL")
+    verify.add_argument("--trust-bundle", help="the signed trust bundle (from /api/v1/trust-bundle)")
+    verify.add_argument("--bundle", help="the bundle JSON, when FILE is a QR string")
+    verify.add_argument("--root-fingerprint", help="the published root key fingerprint to pin")
+    verify.add_argument("--at", help="judge validity at this time (ISO 8601), default now")
+    verify.add_argument("--json", action="store_true", help="print the report as JSON")
+    verify.set_defaults(handler=verify_command)
+    fingerprint = commands.add_parser("fingerprint", help="print the root key fingerprint of a trust bundle")
+    fingerprint.add_argument("trust_bundle")
+    fingerprint.set_defaults(handler=fingerprint_command)
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

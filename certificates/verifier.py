@@ -1,0 +1,391 @@
+"""Verify a certificate bundle end to end and say which check passed, failed or could not be decided.
+
+One verification used by the web page, the API (through `sandbox.services.verification`, which
+supplies evidence from the database) and the offline CLI (which supplies it from a trust bundle).
+No network, no flask, no database: everything needed is handed in.
+
+Public API:
+    Check(name, outcome, code, detail)             one named check: pass | fail | indeterminate | skipped
+    Report                                         checks, verdict (valid | invalid | indeterminate), status,
+                                                   certificate facts; to_dict(); exit_code
+    Evidence(key_set, status_lists, checkpoints, latest_checkpoint, consistency_proof)
+    verify_bundle(bundle, evidence, *, expected_digest=None, now=None) -> Report
+    verify_with_trust_bundle(bundle, trust_bundle, *, expected_root_fingerprint=None, expected_digest=None,
+                             now=None) -> Report
+    CHECK_NAMES, EXIT_CODES
+
+The checks, in order: trust_bundle (offline only), digest (the credential is the one logged and, when
+a QR code or URL was scanned, the one printed), signature, key_state (the key was valid when it signed
+and, if revoked since, revoked only after the entry was logged), status (revocation and suspension
+lists), inclusion (the log entry is in the signed tree), checkpoint (the log's signature on the tree
+head, and consistency with the latest known head) and backdating.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from certificates._internal.encoding import b64url_encode
+from certificates._internal.statuscheck import check_status_entry
+from certificates._internal.timefmt import parse_utc
+from certificates.bundle import CertificateBundle, verify_trust_bundle
+from certificates.checkpoint import (
+    Checkpoint,
+    check_not_backdated,
+    find_checkpoints_around,
+    key_id,
+    parse_checkpoint,
+    verify_checkpoint,
+)
+from certificates.errors import CertificateError, CertificateVerificationError, IndeterminateError
+from certificates.jcs import sha256_digest
+from certificates.keys import KeySet, KeyStatus, KeyUse
+from certificates.logstore import entry_leaf
+from certificates.merkle import hash_leaf, verify_consistency, verify_inclusion
+from certificates.proofs import verify_proof
+from certificates.status import decode_bitstring, read_status_bit
+
+CHECK_NAMES = (
+    "trust_bundle",
+    "digest",
+    "signature",
+    "key_state",
+    "status",
+    "inclusion",
+    "checkpoint",
+    "backdating",
+)
+EXIT_CODES = {"valid": 0, "invalid": 1, "indeterminate": 2}
+LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
+PASS, FAIL, INDETERMINATE, SKIPPED = "pass", "fail", "indeterminate", "skipped"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    outcome: str
+    code: str | None = None
+    detail: str = ""
+
+
+@dataclass
+class Report:
+    """The outcome of one verification; `verdict` is what a person should be told first."""
+
+    checks: list[Check] = field(default_factory=list)
+    status: str | None = None  # active | revoked | suspended, when the status lists could be read
+    cert_id: str | None = None
+    number: str | None = None
+    digest: str | None = None  # base64url, as in the QR fragment
+    subject: Mapping[str, Any] | None = None
+    issued_at: str | None = None
+
+    @property
+    def verdict(self) -> str:
+        outcomes = {check.outcome for check in self.checks}
+        if FAIL in outcomes:
+            return "invalid"
+        if INDETERMINATE in outcomes or not self.checks:
+            return "indeterminate"
+        return "valid"
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.verdict]
+
+    def check(self, name: str) -> Check | None:
+        return next((c for c in self.checks if c.name == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "status": self.status,
+            "certificateId": self.cert_id,
+            "number": self.number,
+            "credentialSha256": self.digest,
+            "issuedAt": self.issued_at,
+            "checks": [
+                {"name": c.name, "outcome": c.outcome, "code": c.code, "detail": c.detail}
+                for c in self.checks
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the verifier trusts: keys, current status lists and (optionally) more log checkpoints.
+
+    `status_lists` maps a status list URL to its signed credential. `checkpoints` are further signed
+    notes of the same log (used for the backdating bounds); `latest_checkpoint` with
+    `consistency_proof` proves the bundle's tree head is a prefix of the latest one.
+    """
+
+    key_set: KeySet
+    status_lists: Mapping[str, Mapping[str, Any]]
+    checkpoints: Sequence[str] = ()
+    latest_checkpoint: str | None = None
+    consistency_proof: Sequence[bytes] | None = None
+    # Verified checkpoints and status lists, so that checking many certificates against the same
+    # evidence verifies each list and tree head once (a verifier's usual case).
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False, init=False)
+
+
+class _Run:
+    def __init__(self, report: Report) -> None:
+        self.report = report
+
+    def add(self, name: str, outcome: str, code: str | None = None, detail: str = "") -> None:
+        self.report.checks.append(Check(name, outcome, code, detail))
+
+    def failed(self, name: str, error: CertificateError) -> None:
+        if isinstance(error, IndeterminateError):
+            self.add(name, INDETERMINATE, error.code, error.message)
+        elif isinstance(error, CertificateVerificationError):
+            self.add(name, FAIL, error.code, error.message)
+        else:
+            self.add(name, FAIL, name, str(error))
+
+
+def _note(evidence: Evidence, text: str, origin: str) -> Checkpoint:
+    key = ("note", text, origin)
+    if key not in evidence.memo:
+        evidence.memo[key] = _verify_note(text, origin, evidence.key_set)[0]
+    return evidence.memo[key]
+
+
+def _verify_note(text: str, origin: str, key_set: KeySet) -> tuple[Checkpoint, str]:
+    """Verify a checkpoint with whichever log key signed it; return it and that key's kid."""
+    parsed = parse_checkpoint(text)
+    if parsed.origin != origin:
+        raise CertificateVerificationError("checkpoint", f"origin is {parsed.origin!r}, expected {origin!r}")
+    for record in key_set.records:
+        if record.use is not KeyUse.LOG:
+            continue
+        wanted = key_id(origin, record.public_key)
+        if any(sig.name == origin and sig.key_id == wanted for sig in parsed.signatures):
+            checkpoint = verify_checkpoint(text, origin, record.public_key, origin=origin)
+            if checkpoint.time is None:
+                raise CertificateVerificationError("checkpoint", "the checkpoint carries no time")
+            key_set.check_key_at(record.kid, checkpoint.time, None, use=KeyUse.LOG)
+            return checkpoint, record.kid
+    raise CertificateVerificationError("checkpoint", "no published log key signed this checkpoint")
+
+
+def verify_bundle(
+    bundle: CertificateBundle | Mapping[str, Any] | str | bytes,
+    evidence: Evidence,
+    *,
+    expected_digest: str | None = None,
+    now: datetime | None = None,
+    report: Report | None = None,
+) -> Report:
+    """Run every check on `bundle` against `evidence`; never raises for a bad certificate."""
+    report = report or Report()
+    run = _Run(report)
+    now = now or datetime.now(UTC)
+    try:
+        parsed = bundle if isinstance(bundle, CertificateBundle) else CertificateBundle.from_json(bundle)
+    except CertificateError as exc:
+        run.failed("digest", exc)
+        return report
+    credential, transparency = parsed.credential, parsed.transparency
+    entry = dict(transparency.entry)
+    subject = credential.get("credentialSubject")
+    report.subject = subject if isinstance(subject, Mapping) else None
+    report.number = report.subject.get("certificateNumber") if report.subject else None
+    report.cert_id = entry.get("certId") if isinstance(entry.get("certId"), str) else None
+    report.issued_at = credential.get("validFrom") if isinstance(credential.get("validFrom"), str) else None
+
+    # digest: the credential is the one the log entry names, and the one printed/scanned.
+    try:
+        digest = sha256_digest(credential)
+        report.digest = b64url_encode(digest)
+        if entry.get("kind") != "issue":
+            raise CertificateVerificationError("digest", "the log entry is not an issuance entry")
+        if not hmac.compare_digest(str(entry.get("credentialSha256", "")), digest.hex()):
+            raise CertificateVerificationError("digest", "the credential differs from the one logged")
+        if expected_digest is not None and not hmac.compare_digest(expected_digest, report.digest):
+            raise CertificateVerificationError("digest", "the credential differs from the printed QR digest")
+        run.add("digest", PASS)
+    except CertificateError as exc:
+        run.failed("digest", exc)
+
+    # signature
+    proof = None
+    try:
+        proof = verify_proof(credential, evidence.key_set.resolver(KeyUse.ASSERTION))
+        run.add("signature", PASS)
+    except CertificateError as exc:
+        run.failed("signature", exc)
+
+    # checkpoint, then inclusion against it
+    checkpoint = None
+    verified: list[Checkpoint] = []
+    try:
+        checkpoint = _note(evidence, transparency.checkpoint, transparency.origin)
+        if checkpoint.size != transparency.tree_size:
+            raise CertificateVerificationError("checkpoint", "treeSize differs from the checkpoint's size")
+        verified.append(checkpoint)
+        if evidence.latest_checkpoint is not None:
+            latest = _note(evidence, evidence.latest_checkpoint, transparency.origin)
+            verified.append(latest)
+            if latest.size < checkpoint.size:
+                raise CertificateVerificationError(
+                    "checkpoint", "the bundle's tree head is newer than the log's"
+                )
+            if evidence.consistency_proof is not None or latest.size == checkpoint.size:
+                verify_consistency(
+                    checkpoint.size,
+                    latest.size,
+                    checkpoint.root,
+                    latest.root,
+                    evidence.consistency_proof or [],
+                )
+        run.add("checkpoint", PASS)
+    except CertificateError as exc:
+        run.failed("checkpoint", exc)
+    logged = False
+    if checkpoint is None:
+        run.add("inclusion", SKIPPED, "checkpoint", "no verified checkpoint to prove inclusion against")
+    else:
+        try:
+            leaf = hash_leaf(entry_leaf(entry))
+            t = transparency
+            verify_inclusion(leaf, t.leaf_index, t.tree_size, t.inclusion_proof, checkpoint.root)
+            logged = True
+            run.add("inclusion", PASS)
+        except (CertificateError, ValueError, TypeError) as exc:
+            error = (
+                exc
+                if isinstance(exc, CertificateError)
+                else CertificateVerificationError("inclusion", str(exc))
+            )
+            run.failed("inclusion", error)
+
+    # key state at signing time, and backdating
+    if proof is None:
+        run.add("key_state", SKIPPED, "signature", "no valid signature to judge")
+        run.add("backdating", SKIPPED, "signature", "no valid signature to judge")
+    else:
+        kid = proof.verification_method.rpartition("#")[2]
+        logged_at = entry.get("at") if logged else None
+        try:
+            at = parse_utc(logged_at) if isinstance(logged_at, str) else None
+            evidence.key_set.check_key_at(kid, proof.created, at, use=KeyUse.ASSERTION)
+            if entry.get("kid") not in (None, kid):
+                raise CertificateVerificationError("key_state", "the log entry names another key")
+            run.add("key_state", PASS)
+        except CertificateError as exc:
+            run.failed("key_state", exc)
+        if not logged:
+            run.add("backdating", SKIPPED, "inclusion", "the log entry is not proven")
+        else:
+            try:
+                for text in evidence.checkpoints:
+                    verified.append(_note(evidence, text, transparency.origin))
+                around = find_checkpoints_around(verified, transparency.leaf_index)
+                check_not_backdated(proof.created, entry.get("at"), around)  # type: ignore[arg-type]
+                run.add("backdating", PASS)
+            except CertificateError as exc:
+                run.failed("backdating", exc)
+
+    _check_status(run, credential, evidence, now)
+    order = {name: i for i, name in enumerate(CHECK_NAMES)}
+    report.checks.sort(key=lambda c: order.get(c.name, len(order)))
+    return report
+
+
+def _check_status(run: _Run, credential: Mapping[str, Any], evidence: Evidence, now: datetime) -> None:
+    entries = credential.get("credentialStatus")
+    if not isinstance(entries, list) or not entries:
+        run.add("status", FAIL, "status", "the credential has no status entry")
+        return
+    found: dict[str, bool] = {}
+    try:
+        for entry in entries:
+            url = entry.get("statusListCredential") if isinstance(entry, Mapping) else None
+            listed = evidence.status_lists.get(url) if isinstance(url, str) else None
+            if listed is None:
+                raise IndeterminateError("status_unavailable", f"no status list {url!r} to check against")
+            found[str(entry.get("statusPurpose"))] = _status_bit(evidence, entry, listed, now)
+    except CertificateError as exc:
+        run.failed("status", exc)
+        return
+    if found.get("revocation"):
+        run.report.status = "revoked"
+        run.add("status", FAIL, "revoked", "the certificate has been revoked")
+    elif found.get("suspension"):
+        run.report.status = "suspended"
+        run.add("status", FAIL, "suspended", "the certificate is suspended")
+    else:
+        run.report.status = "active"
+        run.add("status", PASS)
+
+
+def _status_bit(
+    evidence: Evidence, entry: Mapping[str, Any], listed: Mapping[str, Any], now: datetime
+) -> bool:
+    """`read_status_bit`, verifying each list's proof and decoding its bits once per evidence."""
+    index, purpose, url = check_status_entry(entry)
+    cached = evidence.memo.get(("list", url))
+    if cached is None:
+        read_status_bit(entry, listed, key_set=evidence.key_set, now=now)  # verifies proof, key, freshness
+        subject = listed["credentialSubject"]
+        until = parse_utc(listed["validUntil"]) if "validUntil" in listed else None
+        cached = (subject["statusPurpose"], parse_utc(listed["validFrom"]), until,
+                  decode_bitstring(subject["encodedList"]))  # fmt: skip
+        evidence.memo[("list", url)] = cached
+    listed_purpose, valid_from, valid_until, bits = cached
+    if listed_purpose != purpose:
+        raise CertificateVerificationError(
+            "status", f"the list is for {listed_purpose!r}, the entry for {purpose!r}"
+        )
+    if valid_from > now:
+        raise CertificateVerificationError("status", "the status list is not valid yet")
+    if valid_until is not None and valid_until < now:
+        raise IndeterminateError("stale", "the status list is past its validUntil; fetch a fresh one")
+    if index >= len(bits) * 8:
+        raise CertificateVerificationError("status", f"index {index} is beyond the list")
+    return bool(bits[index // 8] & (0x80 >> (index % 8)))
+
+
+def verify_with_trust_bundle(
+    bundle: CertificateBundle | Mapping[str, Any] | str | bytes,
+    trust_bundle: Mapping[str, Any] | str | bytes,
+    *,
+    expected_root_fingerprint: str | None = None,
+    expected_digest: str | None = None,
+    now: datetime | None = None,
+) -> Report:
+    """Verify offline with only a signed trust bundle (keys, status lists, latest checkpoint)."""
+    report = Report()
+    run = _Run(report)
+    now = now or datetime.now(UTC)
+    try:
+        trusted = verify_trust_bundle(trust_bundle, expected_root_fingerprint, now=now)
+        run.add("trust_bundle", PASS)
+    except IndeterminateError as exc:
+        run.failed("trust_bundle", exc)
+        # Still show what can be shown: the signature was checked, only the date is past.
+        try:
+            issued = verify_trust_bundle(trust_bundle, expected_root_fingerprint, now=LONG_AGO)
+        except CertificateError:
+            return report
+        trusted = issued
+    except CertificateError as exc:
+        run.failed("trust_bundle", exc)
+        return report
+    key_set = trusted.key_set()
+    lists = {str(item.get("id")): item for item in trusted.status_lists if isinstance(item, Mapping)}
+    evidence = Evidence(key_set=key_set, status_lists=lists, checkpoints=(trusted.checkpoint,)
+                        if trusted.checkpoint else ())  # fmt: skip
+    return verify_bundle(bundle, evidence, expected_digest=expected_digest, now=now, report=report)
+
+
+def active_kids(key_set: KeySet) -> dict[str, str]:
+    """Return use → kid of the active keys (for display)."""
+    return {str(r.use): r.kid for r in key_set.records if r.status is KeyStatus.ACTIVE}

@@ -1,0 +1,101 @@
+"""Shapes of the certificate and transparency API (DESIGN.md §9), for responses and the OpenAPI file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class CertificateListItem(BaseModel):
+    id: str
+    number: str
+    status: str
+
+
+class CertificateList(BaseModel):
+    items: list[CertificateListItem]
+    page: int
+    per_page: int
+    total: int
+
+
+class CertificateBundleDocument(BaseModel):
+    """The bundle: the credential with its proof, and where it sits in the transparency log."""
+
+    credential: dict[str, Any]
+    transparency: dict[str, Any]
+
+
+class TrustBundleDocument(BaseModel):
+    """Keys, status lists and the latest checkpoint, signed by the root key."""
+
+    payload: dict[str, Any]
+    signature: dict[str, Any]
+
+
+class KeySetDocument(BaseModel):
+    keys: list[dict[str, Any]]
+
+
+class CheckpointDocument(BaseModel):
+    origin: str
+    treeSize: int  # noqa: N815  (the wire format's name)
+    rootHash: str  # noqa: N815
+    time: str | None
+    checkpoint: str = Field(description="The C2SP signed note text")
+
+
+class InclusionProofDocument(BaseModel):
+    leafIndex: int  # noqa: N815
+    treeSize: int  # noqa: N815
+    hashes: list[str]
+
+
+class ConsistencyProofDocument(BaseModel):
+    first: int
+    second: int
+    hashes: list[str]
+
+
+class LogEntriesDocument(BaseModel):
+    entries: list[dict[str, Any]]
+
+
+class VerifyRequest(BaseModel):
+    """Exactly one of: a bundle, a scanned QR string / URL, or a certificate number. A PDF or JSON file
+    may instead be sent as multipart/form-data in the field `file`."""
+
+    bundle: dict[str, Any] | None = None
+    qr: str | None = None
+    number: str | None = None
+
+
+class CheckResult(BaseModel):
+    name: str
+    outcome: str = Field(description="pass | fail | indeterminate | skipped")
+    code: str | None
+    detail: str
+    label: str
+
+
+class VerificationResult(BaseModel):
+    verdict: str = Field(description="valid | invalid | indeterminate")
+    status: str | None = Field(description="active | revoked | suspended, when known")
+    certificateId: str | None  # noqa: N815
+    number: str | None
+    credentialSha256: str | None  # noqa: N815
+    issuedAt: str | None  # noqa: N815
+    printedQrCompared: bool | None = None  # noqa: N815
+    checks: list[CheckResult]
+
+
+class StatusChangeRequest(BaseModel):
+    action: str = Field(description="revoke | suspend | reinstate")
+    reason: str
+
+
+class StatusChangeResult(BaseModel):
+    id: str
+    number: str
+    status: str

@@ -1,0 +1,70 @@
+"""Certificate status changes: regulators revoke, suspend and reinstate, always with a reason.
+
+Each change takes the log lock, appends a `status` entry (digests, ids and codes only; the reason stays
+in the database, since it may name people), records who did it and when, and re-signs the status list.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from sqlmodel import Session, select
+
+from certificates.keys import KeyUse
+from certificates.status import StatusPurpose
+from sandbox.errors import N_, Conflict, NotFound, PermissionDenied, ValidationFailed
+from sandbox.models.accounts import Role, User
+from sandbox.models.certificates import Certificate, CertificateStatus, CertificateStatusChange
+from sandbox.services import signing_keys, status_lists, transparency
+from sandbox.services.trust_settings import settings_for
+
+ACTIONS = {
+    # action: (allowed from, new status, list, bit value)
+    "revoke": ({CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED}, CertificateStatus.REVOKED,
+               StatusPurpose.REVOCATION, True),
+    "suspend": ({CertificateStatus.ACTIVE}, CertificateStatus.SUSPENDED, StatusPurpose.SUSPENSION, True),
+    "reinstate": ({CertificateStatus.SUSPENDED}, CertificateStatus.ACTIVE, StatusPurpose.SUSPENSION, False),
+}  # fmt: skip
+
+
+def change_status(
+    session: Session, *, actor: User, certificate_id: str, action: str, reason: str
+) -> Certificate:
+    """Revoke, suspend or reinstate a certificate (regulators), with a reason; logged and re-signed."""
+    if actor.role is not Role.REGULATOR:
+        raise PermissionDenied()
+    if action not in ACTIONS:
+        raise ValidationFailed.single("action", N_("Choose one of the listed options."))
+    reason = unicodedata.normalize("NFC", (reason or "").strip())
+    if not reason:
+        raise ValidationFailed.single("reason", N_("Give the reason; it is recorded with the change."))
+    if len(reason) > 2000:
+        raise ValidationFailed.single("reason", N_("At most %(count)s characters."), count=2000)
+    settings = settings_for(session)
+    transparency.lock_log(session)
+    signing_keys.ensure_keys(session, settings)
+    cert = session.exec(
+        select(Certificate).where(Certificate.id == certificate_id).execution_options(populate_existing=True)
+    ).first()
+    if cert is None:
+        raise NotFound()
+    allowed, new_status, purpose, value = ACTIONS[action]
+    if cert.status not in allowed:
+        raise Conflict(N_("This change is not possible for a certificate that is %(status)s."),
+                       status=cert.status.value)  # fmt: skip
+    at = signing_keys.now_seconds()
+    index = cert.revocation_index if purpose is StatusPurpose.REVOCATION else cert.suspension_index
+    log_key = signing_keys.signing_key(session, KeyUse.LOG, settings)
+    log_index = transparency.append(
+        session, "status", at=at, log_key=log_key, origin=settings.log_origin, certId=cert.id,
+        credentialSha256=cert.credential_sha256, status=new_status.value, purpose=purpose.value,
+        statusIndex=index, event=action,
+    )  # fmt: skip
+    session.add(CertificateStatusChange(
+        certificate_id=cert.id, purpose=purpose, status_index=index, value=value, reason=reason,
+        actor_id=actor.id, actor_role=actor.role.value, at=at, log_index=log_index,
+    ))  # fmt: skip
+    cert.status = new_status
+    session.flush()
+    status_lists.sign_list(session, purpose, at=at)
+    return cert

@@ -1,0 +1,47 @@
+"""Request-side handling of case documents, shared by the pages and the API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Response, current_app, request, send_file
+from sqlmodel import Session
+
+from sandbox.models.accounts import User
+from sandbox.models.documents import Document
+from sandbox.services import documents
+
+
+def uploads_folder() -> Path:
+    return Path(current_app.instance_path) / "uploads"
+
+
+def upload_from_request(session: Session, *, actor: User, case_id: int) -> Document:
+    """Store the request's `file` as a document of kind `kind` (the service checks everything)."""
+    upload = request.files.get("file")
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    return documents.upload_document(
+        session,
+        actor=actor,
+        case_id=case_id,
+        kind=request.form.get("kind", ""),
+        filename=(upload.filename if upload else None) or "document",
+        # Read one byte past the limit, so an oversized file is refused without reading all of it.
+        data=upload.read(limit + 1) if upload else b"",
+        storage=uploads_folder(),
+        max_bytes=limit,
+    )
+
+
+def send_document(document: Document) -> Response:
+    """Send a stored document as an attachment that no browser will render or sniff."""
+    response = send_file(
+        documents.blob_path(uploads_folder(), document),
+        mimetype="application/octet-stream",
+        as_attachment=True,
+        download_name=document.filename,
+        etag=document.sha256,
+    )
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["X-Document-SHA256"] = document.sha256
+    return response

@@ -1,0 +1,46 @@
+"""What each verification check means, in the reader's language, for the pages and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext
+
+from certificates.verifier import Report
+
+CHECK_LABELS = {
+    "trust_bundle": lazy_gettext("Trust bundle signed by the root key and still current"),
+    "digest": lazy_gettext("The credential is exactly the one logged and printed (digest)"),
+    "signature": lazy_gettext("The issuer's signature is valid"),
+    "key_state": lazy_gettext("The signing key was valid when it signed"),
+    "status": lazy_gettext("Not revoked and not suspended"),
+    "inclusion": lazy_gettext("Recorded in the public transparency log"),
+    "checkpoint": lazy_gettext("The log's checkpoint is signed and consistent"),
+    "backdating": lazy_gettext("Not backdated: the signing time fits the log"),
+}
+OUTCOME_LABELS = {
+    "pass": lazy_gettext("passed"),
+    "fail": lazy_gettext("failed"),
+    "indeterminate": lazy_gettext("cannot be decided"),
+    "skipped": lazy_gettext("not checked"),
+}
+VERDICT_LABELS = {
+    "valid": lazy_gettext("Valid"),
+    "invalid": lazy_gettext("Not valid"),
+    "indeterminate": lazy_gettext("Cannot be decided"),
+}
+STATUS_LABELS = {
+    "active": lazy_gettext("Active"),
+    "revoked": lazy_gettext("Revoked"),
+    "suspended": lazy_gettext("Suspended"),
+}
+
+
+def report_json(report: Report, **extra: Any) -> dict[str, Any]:
+    """The report as the API returns it, each check with a label in the request's language."""
+    data = report.to_dict()
+    for check in data["checks"]:
+        check["label"] = str(CHECK_LABELS.get(check["name"], check["name"]))
+        check["detail"] = check["detail"] or ""
+    data.update(extra)
+    return data

@@ -1,0 +1,36 @@
+"""Helpers for the certificate tests: an exited case with its certificate, bundles and trust bundles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+from sqlmodel import Session, select
+
+from sandbox.models.certificates import Certificate
+from tests.case_flow import CaseFlow
+
+
+def exit_case(client: FlaskClient, session: Session) -> tuple[CaseFlow, Certificate]:
+    """Drive a new case to exit through the API and return the flow and its certificate row."""
+    flow = CaseFlow(client, session)
+    flow.to("exited")
+    session.expire_all()
+    cert = session.exec(select(Certificate).where(Certificate.case_id == flow.case_id)).one()
+    return flow, cert
+
+
+def bundle_of(client: FlaskClient, cert_id: str) -> dict[str, Any]:
+    response = client.get(f"/api/v1/certificates/{cert_id}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def verify(client: FlaskClient, **body: Any) -> dict[str, Any]:
+    response = client.post("/api/v1/verify", json=body)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def outcomes(report: dict[str, Any]) -> dict[str, str]:
+    return {check["name"]: check["outcome"] for check in report["checks"]}

@@ -1,0 +1,271 @@
+"""Random event sequences by random actors, at the service level, against the workflow's invariants.
+
+One SQLite database per test function with its people created once; every hypothesis example starts a
+fresh case. Events are fired through `sandbox.services.workflow.apply_event` with data that sometimes
+satisfies the guards and sometimes not, and sometimes with a stale expected version.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+from sqlmodel import Session
+
+from sandbox.errors import SandboxError
+from sandbox.models.accounts import OrganisationKind
+from sandbox.models.cases import Case
+from sandbox.policies import EVENT_ROLES
+from sandbox.services import cases, documents, trial
+from sandbox.services.calendar import beijing_today
+from sandbox.services.history import case_history, verify_chain
+from sandbox.services.workflow import apply_event
+from tests import factories
+from tests.case_flow import GENERAL_PLAN, PDF
+from tests.conftest import make_test_app
+from workflows.cases import APPEALABLE_DECISIONS, available_events
+from workflows.errors import WorkflowError
+from workflows.states import FINAL_STATES, REMEMBERING_HOLD_STATES, CaseState, Event
+
+# fmt: off
+ANSWERS = {"sensitive_pii": "no", "large_scale_pii": "no", "important_data": "no", "cross_border": "no",
+           "data_trading": "yes", "public_data": "n/a", "automated_decisions": "no", "minors": "no"}
+SCORES = ("innovation_value", "legal_compliance", "data_security", "personal_information_protection",
+          "risk_control", "consumer_protection", "service_quality", "business_continuity",
+          "commitment_fulfilment")
+# fmt: on
+ACTORS = ("applicant", "regulator", "regulator2", "assessor", "mediator", "stranger")
+S = CaseState
+TRIAL_STATES = frozenset({S.TESTING, S.SUSPENDED, S.EXIT_EVALUATION})
+UPLOAD_STATES = TRIAL_STATES | {S.TECHNICAL_VERIFICATION, S.LIABILITY_EXEMPTION}
+# Some examples start further along the main path, so that few steps reach the later stages.
+MAIN_PATH = (None, Event.SUBMIT, Event.ACCEPT_FILING, Event.COMPLETE_RISK_ASSESSMENT, Event.PASS_VERIFICATION,
+             Event.REQUEST_EXIT)  # fmt: skip
+PREREQUISITE = {
+    Event.PASS_VERIFICATION: "technical_verification_report",
+    Event.REQUEST_EXIT: "self_assessment",
+}
+UPLOADS = {
+    "technical_verification_report": "assessor",
+    "self_assessment": "applicant",
+    "legal_opinion": "mediator",
+}
+KEPT = ("state", "version", "rows", "hold", "decision")
+
+
+class World:
+    """The database, the people and the file storage shared by every example of one test."""
+
+    def __init__(self, template: Path, tmp: Path) -> None:
+        shutil.copy(template, tmp / "sandbox.db")
+        self.app = make_test_app(f"sqlite:///{tmp / 'sandbox.db'}", tmp / "instance")
+        self.storage = tmp / "instance" / "uploads"
+        self.session = Session(self.app.extensions["sandbox.engine"], expire_on_commit=False)
+        lab = factories.make_organisation(self.session, OrganisationKind.TESTING_LAB)
+        centre = factories.make_organisation(self.session, OrganisationKind.MEDIATION_CENTRE)
+        self.lab_id, self.centre_id = lab.id, centre.id
+        make = factories.make_user
+        self.users = {
+            "applicant": make(self.session, "applicant"),
+            "regulator": make(self.session, "regulator"),
+            "regulator2": make(self.session, "regulator"),
+            "assessor": make(self.session, "assessor", organisation_id=lab.id),
+            "mediator": make(self.session, "legal_partner", organisation_id=centre.id),
+            "stranger": make(self.session, "applicant"),
+        }
+
+    def close(self) -> None:
+        self.session.close()
+        self.app.extensions["sandbox.engine"].dispose()
+
+
+def event_data(case: Case, event: Event, good: bool, world: World, incident_id: int | None) -> dict[str, Any]:
+    """Data for `event` that satisfies its guard when `good` (as far as data can), else falls short."""
+    today = beijing_today()
+    if not good:
+        return {"answers": {}, "outcome": "maybe", "decision": "perhaps"}
+    trial_end = case.trial_end or today
+    # fmt: off
+    return {
+        Event.COMPLETE_RISK_ASSESSMENT: {"answers": ANSWERS, "risk_level": "low", "conditions": ["按月报送"],
+                                         "trial_boundaries": GENERAL_PLAN["boundaries"]},
+        Event.PASS_VERIFICATION: {"trial_start": today.isoformat(),
+                                  "trial_end": (today + timedelta(days=90)).isoformat()},
+        Event.EXTEND_TRIAL: {"new_end": (trial_end + timedelta(days=10)).isoformat()},
+        Event.SUSPEND: {"mitigation_order": "停止对外服务"},
+        Event.TERMINATE: {"wind_down_order": "三十日内有序退出"},
+        Event.RAISE_DISPUTE: {"legal_partner_org_id": world.centre_id, "claim": "不服该决定"},
+        Event.APPLY_EXEMPTION: {"incident_id": incident_id, "good_faith_explanation": "严格按方案执行",
+                                "legal_partner_org_id": world.centre_id},
+        Event.DECIDE_EXEMPTION: {"decision": "granted"},
+    }.get(event, {})
+    # fmt: on
+
+
+class CaseMachine(RuleBasedStateMachine):
+    world: World
+    visited: set[CaseState] = set()
+
+    @initialize(commitment=st.sampled_from([True, True, True, False]), start=st.sampled_from(MAIN_PATH))
+    def start_case(self, commitment: bool, start: Event | None) -> None:
+        w, s = self.world, self.world.session
+        plan = {
+            "title": "随机测试项目",
+            "sector": "general_data",
+            "data_categories": ["数据"],
+            "plan": GENERAL_PLAN,
+        }
+        case = cases.create_case(s, actor=w.users["applicant"], data=plan)
+        self.case_id: int = case.id  # type: ignore[assignment]
+        self.incident_id: int | None = None
+        for who, data in (
+            ("applicant", {"accept_commitment": commitment or start is not None}),
+            ("regulator", {"assessor_org_id": w.lab_id}),
+        ):
+            cases.update_case(s, actor=w.users[who], case_id=self.case_id, data=data, expected_version=None)
+        s.commit()
+        for event in MAIN_PATH[1 : MAIN_PATH.index(start) + 1]:
+            assert event is not None
+            if event in PREREQUISITE:
+                self.upload(PREREQUISITE[event], right=True)
+            who = "applicant" if event in (Event.SUBMIT, Event.REQUEST_EXIT) else "regulator"
+            data = event_data(self.case(), event, True, w, None)
+            apply_event(
+                s, actor=w.users[who], case_id=self.case_id, event=event.value, note="同意", data=data
+            )
+            s.commit()
+        self.seen = self.snapshot()
+
+    def case(self) -> Case:
+        self.world.session.expire_all()
+        return self.world.session.get(Case, self.case_id)  # type: ignore[return-value]
+
+    def snapshot(self) -> dict[str, Any]:
+        case = self.case()
+        rows = case_history(self.world.session, self.case_id)
+        hold, decision = case.hold_return_state, case.decision_state
+        last = rows[-1] if rows else None
+        return {"state": case.state, "version": case.version, "rows": len(rows), "hold": hold,
+                "decision": decision, "last": last}  # fmt: skip
+
+    def attempt(self, action: Any, who: str, **kwargs: Any) -> Any:
+        """Run a service call as `who` and commit; on a refusal roll back and return None."""
+        try:
+            result = action(self.world.session, actor=self.world.users[who], case_id=self.case_id, **kwargs)
+            self.world.session.commit()
+            return result
+        except (SandboxError, WorkflowError):
+            self.world.session.rollback()
+            return None
+
+    @rule(data=st.data())
+    def fire(self, data: st.DataObject) -> None:
+        before, case = self.seen, self.case()
+        likely = st.integers(0, 9).map(lambda n: n < 8)  # mostly the sensible choice, sometimes not
+        allowed = [event for event in available_events(case.state) if event is not Event.WITHDRAW]
+        event = data.draw(st.sampled_from(allowed if allowed and data.draw(likely) else list(Event)))
+        roles = {role.value for role in EVENT_ROLES[event.value]}
+        fitting = [name for name in ACTORS[:-1] if self.world.users[name].role.value in roles]
+        who = data.draw(st.sampled_from(fitting if fitting and data.draw(likely) else list(ACTORS)))
+        good, stale = data.draw(likely), data.draw(st.integers(0, 9)) == 9
+        payload = event_data(case, event, good, self.world, self.incident_id)
+        if good and event is Event.RESOLVE_DISPUTE:
+            payload["outcome"] = data.draw(st.sampled_from(["upheld", "overturned"]))
+        note = "处理意见" if good else ""
+        version = before["version"] - 1 if stale else data.draw(st.sampled_from([None, before["version"]]))
+        kwargs = {"event": event.value, "note": note, "data": payload, "expected_version": version}
+        accepted = self.attempt(apply_event, who, **kwargs) is not None
+        after = self.snapshot()
+        if not accepted:
+            assert {key: after[key] for key in KEPT} == {key: before[key] for key in KEPT}
+            self.seen = after
+            return
+        assert not stale and who != "stranger"
+        assert after["version"] == before["version"] + 1 and after["rows"] == before["rows"] + 1
+        row = after["last"]
+        assert (row.event, row.from_state, row.to_state) == (event.value, before["state"], after["state"])
+        if before["state"] in FINAL_STATES:
+            assert event is Event.RAISE_DISPUTE and before["state"] in APPEALABLE_DECISIONS
+        self.check_holds(before, after, event, payload)
+        self.seen = after
+        CaseMachine.visited.add(after["state"])
+
+    def check_holds(self, before: dict[str, Any], after: dict[str, Any], event: Event, payload: dict) -> None:  # type: ignore[type-arg]
+        state = after["state"]
+        if state in REMEMBERING_HOLD_STATES:
+            assert before["state"] not in REMEMBERING_HOLD_STATES  # holds do not nest
+            assert after["hold"] == before["state"]
+        if event in (Event.RESUBMIT, Event.DECIDE_EXEMPTION):
+            assert state == before["hold"] and after["hold"] is None
+        if event is Event.RESOLVE_DISPUTE:
+            reopened = payload["outcome"] == "overturned" and before["hold"] in APPEALABLE_DECISIONS
+            assert state == (before["decision"] if reopened else before["hold"])
+        if event is Event.RESUME:
+            assert state is CaseState.TESTING
+
+    @precondition(lambda self: self.seen["state"] in UPLOAD_STATES)
+    @rule(kind=st.sampled_from(sorted(UPLOADS)), right=st.booleans())
+    def upload(self, kind: str, right: bool) -> None:
+        who = UPLOADS[kind] if right else "applicant" if kind != "self_assessment" else "assessor"
+        self.attempt(documents.upload_document, who, kind=kind, filename=f"{kind}.pdf", data=PDF,
+                     storage=self.world.storage, max_bytes=2**20)  # fmt: skip
+        if hasattr(self, "seen"):
+            self.assert_unchanged()
+
+    @precondition(lambda self: self.seen["state"] is CaseState.EXIT_EVALUATION)
+    @rule(who=st.sampled_from(["assessor", "regulator", "regulator2"]), score=st.sampled_from([2, 5]))
+    def evaluate(self, who: str, score: int) -> None:
+        scores = {"scores": dict.fromkeys(SCORES, score), "conclusion": "结论"}
+        self.attempt(trial.add_evaluation, who, data=scores)
+        self.assert_unchanged()
+
+    @precondition(lambda self: self.seen["state"] in TRIAL_STATES and self.incident_id is None)
+    @rule()
+    def file_incident(self) -> None:
+        data = {
+            "kind": "incident",
+            "title": "事件报告",
+            "body": "越权访问",
+            "occurred_on": str(beijing_today()),
+        }
+        report = self.attempt(trial.file_report, "applicant", data=data)
+        self.incident_id = report.id if report is not None else None
+        self.assert_unchanged()
+
+    def assert_unchanged(self) -> None:
+        after = self.snapshot()
+        assert {key: after[key] for key in KEPT} == {key: self.seen[key] for key in KEPT}
+
+    @invariant()
+    def chain_verifies_and_state_is_valid(self) -> None:
+        if not hasattr(self, "case_id"):
+            return
+        case = self.case()
+        assert isinstance(case.state, CaseState)
+        assert verify_chain(case, case_history(self.world.session, self.case_id)) is None
+
+
+def test_random_event_sequences_keep_the_invariants(sqlite_template: Path, tmp_path: Path) -> None:
+    world = World(sqlite_template, tmp_path)
+    CaseMachine.world, CaseMachine.visited = world, set()
+    try:
+        options = settings(max_examples=15, stateful_step_count=25, deadline=None, database=None,
+                           derandomize=True, suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+        run_state_machine_as_test(CaseMachine, settings=options)
+    finally:
+        world.close()
+    # The exploration must get past the filing review, or the invariants above were checked on little.
+    assert {S.SUBMITTED, S.RISK_ASSESSMENT, S.TESTING} <= CaseMachine.visited, CaseMachine.visited
+    assert CaseMachine.visited & REMEMBERING_HOLD_STATES, CaseMachine.visited

@@ -1,0 +1,67 @@
+"""Revoke, suspend, reinstate: regulators only, a reason always, the list re-signed, the change logged."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from sandbox.models.certificates import CertificateStatusChange, LogEntry
+from tests.sandbox.certificate_helpers import exit_case, outcomes, verify
+
+
+def test_suspend_reinstate_and_revoke(client, session) -> None:
+    flow, cert = exit_case(client, session)
+    path = f"/api/v1/certificates/{cert.id}/status"
+    refused = flow.call("regulator", "POST", path, json={"action": "suspend", "reason": " "})
+    assert refused.status_code == 422
+    assert flow.call("applicant", "POST", path, json={"action": "suspend", "reason": "x"}).status_code == 403
+
+    done = flow.call("regulator", "POST", path, json={"action": "suspend", "reason": "整改期间暂停"})
+    assert done.status_code == 200 and done.get_json()["status"] == "suspended"
+    report = verify(client, number=cert.number)
+    assert report["verdict"] == "invalid" and report["status"] == "suspended"
+    assert outcomes(report)["status"] == "fail"
+
+    assert (
+        flow.call("regulator", "POST", path, json={"action": "suspend", "reason": "again"}).status_code == 409
+    )
+    back = flow.call("regulator", "POST", path, json={"action": "reinstate", "reason": "整改完成"})
+    assert back.get_json()["status"] == "active"
+    assert verify(client, number=cert.number)["verdict"] == "valid"
+
+    gone = flow.call("regulator", "POST", path, json={"action": "revoke", "reason": "提供虚假材料"})
+    assert gone.get_json()["status"] == "revoked"
+    report = verify(client, number=cert.number)
+    assert report["verdict"] == "invalid" and report["status"] == "revoked"
+    assert (
+        flow.call("regulator", "POST", path, json={"action": "reinstate", "reason": "x"}).status_code == 409
+    )
+
+    session.expire_all()
+    changes = session.exec(select(CertificateStatusChange).order_by(CertificateStatusChange.id)).all()
+    assert [(c.purpose.value, c.value, c.actor_id) for c in changes] == [
+        ("suspension", True, flow.users["regulator"].id),
+        ("suspension", False, flow.users["regulator"].id),
+        ("revocation", True, flow.users["regulator"].id),
+    ]
+    logged = session.exec(select(LogEntry).where(LogEntry.kind == "status")).all()
+    assert [e.entry["status"] for e in logged] == ["suspended", "active", "revoked"]
+    assert all("reason" not in e.entry for e in logged)  # reasons may hold personal data: not logged
+
+
+def test_status_list_endpoint_serves_signed_lists(client, session) -> None:
+    flow, cert = exit_case(client, session)
+    revocation = client.get("/api/v1/status/revocation").get_json()
+    assert revocation["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert revocation["credentialSubject"]["statusPurpose"] == "revocation"
+    assert revocation["proof"]["cryptosuite"] == "eddsa-jcs-2022"
+    assert client.get("/api/v1/status/other").status_code == 404
+    flow.call(
+        "regulator",
+        "POST",
+        f"/api/v1/certificates/{cert.id}/status",
+        json={"action": "revoke", "reason": "测试"},
+    )
+    assert (
+        client.get("/api/v1/status/revocation").get_json()["credentialSubject"]["encodedList"]
+        != (revocation["credentialSubject"]["encodedList"])
+    )
