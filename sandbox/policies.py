@@ -73,6 +73,11 @@ class CaseLike(Protocol):
     enterprise_id: int
     assessor_org_id: int | None
     legal_org_id: int | None
+    state: str
+
+
+# A draft is the enterprise's own workspace until it is submitted; nobody outside the enterprise sees it.
+DRAFT = "draft"
 
 
 # Who may fire which case event (DESIGN.md §3). Data-dependent conditions — a regulator asking for
@@ -102,11 +107,11 @@ EVENT_ROLES: dict[str, frozenset[Role]] = {
 
 
 def can_view_case(actor: Actor | None, case: CaseLike) -> bool:
-    """Applicants see their enterprise's cases, regulators all, partners the cases assigned to them."""
+    """Applicants see their enterprise's cases, regulators every filed case, partners those assigned."""
     if actor is None or not actor.active:
         return False
     if actor.role is Role.REGULATOR:
-        return True
+        return case.state != DRAFT
     if actor.role is Role.APPLICANT:
         return actor.enterprise_id is not None and actor.enterprise_id == case.enterprise_id
     if actor.role is Role.ASSESSOR:

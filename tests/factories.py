@@ -13,6 +13,7 @@ from sandbox.models.accounts import Organisation, OrganisationKind, Role, User
 from sandbox.models.cases import Case
 from sandbox.models.documents import Document
 from sandbox.services import accounts, cases, documents
+from sandbox.services.workflow import apply_event
 from sandbox.validators import uscc_check_character
 
 PASSWORD = "correct horse battery"
@@ -96,6 +97,22 @@ def make_case(session: Session, applicant: User, **overrides: Any) -> Case:
     data: dict[str, Any] = {"title": "测试项目", "sector": "general_data", "data_categories": ["企业数据"]}
     data.update(overrides)
     case = cases.create_case(session, actor=applicant, data=data)
+    session.commit()
+    return case
+
+
+def submit_case(session: Session, applicant: User, case: Case) -> Case:
+    """Complete the plan, accept the commitment and submit the case (so regulators see it); commit."""
+    from tests.case_flow import GENERAL_PLAN
+
+    cases.update_case(
+        session,
+        actor=applicant,
+        case_id=case.id,  # type: ignore[arg-type]
+        data={"plan": GENERAL_PLAN, "accept_commitment": True},
+        expected_version=None,
+    )
+    apply_event(session, actor=applicant, case_id=case.id, event="submit")  # type: ignore[arg-type]
     session.commit()
     return case
 

@@ -241,7 +241,9 @@ def list_cases(
         statement = statement.where(Case.assessor_org_id == actor.organisation_id)
     elif actor.role is Role.LEGAL_PARTNER:
         statement = statement.where(Case.legal_org_id == actor.organisation_id)
-    elif actor.role is not Role.REGULATOR:
+    elif actor.role is Role.REGULATOR:
+        statement = statement.where(Case.state != CaseState.DRAFT)
+    else:
         raise PermissionDenied()
     if filters.state is not None:
         statement = statement.where(Case.state == filters.state)
@@ -273,8 +275,9 @@ def list_cases(
 
 
 def count_cases_by_state(session: Session) -> dict[CaseState, int]:
-    """Return how many cases are in each state (for the regulator's queues)."""
-    rows = session.exec(select(Case.state, func.count()).group_by(Case.state)).all()
+    """Return how many filed cases are in each state (for the regulator's queues; drafts are private)."""
+    statement = select(Case.state, func.count()).where(Case.state != CaseState.DRAFT).group_by(Case.state)
+    rows = session.exec(statement).all()
     return {state: count for state, count in rows}
 
 

@@ -20,6 +20,8 @@ from workflows.states import FINAL_STATES, CaseState, state_label
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 CASE_ROLES = (Role.APPLICANT, Role.REGULATOR, Role.ASSESSOR, Role.LEGAL_PARTNER)
+# The regulator's queues: every open stage (drafts are private to the enterprise).
+QUEUE_STATES = tuple(s for s in CaseState if s not in FINAL_STATES and s is not CaseState.DRAFT)
 
 
 def _choice(enum_class, raw: str):  # type: ignore[no-untyped-def]
@@ -51,7 +53,7 @@ def case_list():  # type: ignore[no-untyped-def]
     queues = {}
     if user.role is Role.REGULATOR:
         counts = cases.count_cases_by_state(session)
-        queues = {state: counts.get(state, 0) for state in CaseState if state not in FINAL_STATES}
+        queues = {state: counts.get(state, 0) for state in QUEUE_STATES}
     return render_template(
         "cases/list.html",
         rows=rows,

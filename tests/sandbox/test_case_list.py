@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sandbox.models.accounts import Enterprise
+from sandbox.models.cases import Case
 from tests import factories
 from tests.case_flow import CaseFlow, token
 
@@ -45,11 +46,14 @@ def test_filters_state_sector_overdue_and_assignee(flow: CaseFlow, session) -> N
     healthcare = flow.create(sector="healthcare", title="医疗影像数据标注")["id"]
     submitted = flow.to("submitted")["id"]
     assert ids(flow, "regulator", "?state=submitted") == [submitted]
-    assert ids(flow, "regulator", "?state=draft") == [healthcare, draft]
-    assert ids(flow, "regulator", "?sector=healthcare") == [healthcare]
+    # Drafts stay with the enterprise until submitted.
+    assert ids(flow, "regulator", "?state=draft") == []
+    assert ids(flow, "applicant", "?state=draft") == [healthcare, draft]
+    assert ids(flow, "applicant", "?sector=healthcare") == [healthcare]
     assert flow.call("regulator", "GET", "/api/v1/cases?state=flying").status_code == 422
     assert ids(flow, "regulator", "?overdue=true") == []
-    assert ids(flow, "regulator", "?overdue=false") == [submitted, healthcare, draft]
+    assert ids(flow, "regulator", "?overdue=false") == [submitted]
+    assert ids(flow, "applicant", "?overdue=false") == [submitted, healthcare, draft]
     assert ids(flow, "regulator", "?assignee=me") == []
     officer = flow.users["regulator2"].id
     patched = flow.call("regulator", "PATCH", f"/api/v1/cases/{submitted}", json={"case_officer_id": officer})
@@ -62,9 +66,11 @@ def test_filters_state_sector_overdue_and_assignee(flow: CaseFlow, session) -> N
 
 def test_search_by_title_filing_number_enterprise_and_uscc(flow: CaseFlow, client, session) -> None:  # type: ignore[no-untyped-def]
     filed = flow.to("risk_assessment")
-    plain = flow.create(title="工业设备预测性维护")["id"]
+    plain = flow.to("submitted")["id"]
+    _rename(flow, plain, "工业设备预测性维护")
     other = CaseFlow(client, session)
-    other_case = other.create(title="另一家企业的项目")["id"]
+    other_case = other.to("submitted")["id"]
+    _rename(other, other_case, "另一家企业的项目")
     enterprise = session.get(Enterprise, flow.users["applicant"].enterprise_id)
     assert ids(flow, "regulator", "?q=预测性维护") == [plain]
     assert ids(flow, "regulator", f"?q={filed['filing_number']}") == [filed["id"]]
@@ -77,10 +83,18 @@ def test_search_by_title_filing_number_enterprise_and_uscc(flow: CaseFlow, clien
     assert ids(flow, "regulator", "?q=不存在的关键词") == []
 
 
+def _rename(flow: CaseFlow, case_id: int, title: str) -> None:
+    """Give a submitted case a distinctive title (directly: the plan is frozen after submission)."""
+    case = flow.session.get(Case, case_id)
+    case.title = title
+    flow.session.add(case)
+    flow.session.commit()
+
+
 def test_applicant_sees_only_its_enterprise(flow: CaseFlow, client, session) -> None:  # type: ignore[no-untyped-def]
-    mine = [flow.create()["id"] for _ in range(3)]
+    mine = [flow.to("submitted")["id"] for _ in range(3)]
     other = CaseFlow(client, session)
-    theirs = [other.create()["id"] for _ in range(2)]
+    theirs = [other.to("submitted")["id"] for _ in range(2)]
     assert ids(flow, "applicant", "?limit=100") == sorted(mine, reverse=True)
     assert ids(other, "applicant", "?limit=100") == sorted(theirs, reverse=True)
     assert ids(flow, "applicant", f"?cursor={max(theirs) + 1}") == sorted(mine, reverse=True)
@@ -106,6 +120,6 @@ def test_assessor_and_others_see_only_assigned_cases(flow: CaseFlow, client, ses
 def test_search_wildcards_are_taken_literally(flow: CaseFlow) -> None:
     flow.create(title="100%合规的数据服务")
     plain = flow.create(title="普通项目")["id"]
-    assert plain not in ids(flow, "regulator", "?q=%25")
-    assert ids(flow, "regulator", "?q=_") == []
-    assert len(ids(flow, "regulator", "?q=100%25")) == 1
+    assert plain not in ids(flow, "applicant", "?q=%25")
+    assert ids(flow, "applicant", "?q=_") == []
+    assert len(ids(flow, "applicant", "?q=100%25")) == 1

@@ -83,7 +83,7 @@ def test_incomplete_plan_names_the_missing_fields(flow: CaseFlow) -> None:
     assert any(field.startswith("plan.boundaries.") for field in fields), fields
     assert "plan.commitment_accepted_by" in fields
     assert all(error["message"] for error in response.get_json()["errors"])
-    assert flow.case()["state"] == "draft"
+    assert flow.case("applicant")["state"] == "draft"
     assert event_rows(flow.session, flow.case_id) == 0
 
 
@@ -161,9 +161,17 @@ def test_plan_cannot_be_patched_outside_draft_or_amendment(flow: CaseFlow, state
 
 
 def test_regulator_cannot_edit_the_plan(flow: CaseFlow) -> None:
-    flow.create()
+    flow.to("submitted")
     response = flow.call("regulator", "PATCH", f"/api/v1/cases/{flow.case_id}", json={"title": "监管改标题"})
     assert response.status_code == 403
+
+
+def test_regulators_do_not_see_drafts(flow: CaseFlow) -> None:
+    flow.create()
+    assert flow.call("regulator", "GET", f"/api/v1/cases/{flow.case_id}").status_code == 404
+    assert flow.call("applicant", "GET", f"/api/v1/cases/{flow.case_id}").status_code == 200
+    flow.fire("applicant", "submit")
+    assert flow.call("regulator", "GET", f"/api/v1/cases/{flow.case_id}").status_code == 200
 
 
 def test_available_events_follow_the_caller(flow: CaseFlow) -> None:

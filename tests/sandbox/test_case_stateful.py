@@ -130,11 +130,10 @@ class CaseMachine(RuleBasedStateMachine):
         case = cases.create_case(s, actor=w.users["applicant"], data=plan)
         self.case_id: int = case.id  # type: ignore[assignment]
         self.incident_id: int | None = None
-        for who, data in (
-            ("applicant", {"accept_commitment": commitment or start is not None}),
-            ("regulator", {"assessor_org_id": w.lab_id}),
-        ):
-            cases.update_case(s, actor=w.users[who], case_id=self.case_id, data=data, expected_version=None)
+        accept = {"accept_commitment": commitment or start is not None}
+        cases.update_case(
+            s, actor=w.users["applicant"], case_id=self.case_id, data=accept, expected_version=None
+        )
         s.commit()
         for event in MAIN_PATH[1 : MAIN_PATH.index(start) + 1]:
             assert event is not None
@@ -146,6 +145,8 @@ class CaseMachine(RuleBasedStateMachine):
                 s, actor=w.users[who], case_id=self.case_id, event=event.value, note="同意", data=data
             )
             s.commit()
+            if event is Event.SUBMIT:
+                self.assign_lab()
         self.seen = self.snapshot()
 
     def case(self) -> Case:
@@ -199,8 +200,20 @@ class CaseMachine(RuleBasedStateMachine):
         if before["state"] in FINAL_STATES:
             assert event is Event.RAISE_DISPUTE and before["state"] in APPEALABLE_DECISIONS
         self.check_holds(before, after, event, payload)
+        if event is Event.SUBMIT:
+            self.assign_lab()  # a filed case is assigned its testing lab, as the office would
+            after = self.snapshot()
         self.seen = after
         CaseMachine.visited.add(after["state"])
+
+    def assign_lab(self) -> None:
+        """Assign the testing lab (regulators see, and so assign, a case once it is filed)."""
+        assign = {"assessor_org_id": self.world.lab_id}
+        cases.update_case(
+            self.world.session, actor=self.world.users["regulator"], case_id=self.case_id, data=assign,
+            expected_version=None,
+        )  # fmt: skip
+        self.world.session.commit()
 
     def check_holds(self, before: dict[str, Any], after: dict[str, Any], event: Event, payload: dict) -> None:  # type: ignore[type-arg]
         state = after["state"]

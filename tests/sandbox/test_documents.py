@@ -120,6 +120,7 @@ def test_same_name_becomes_a_new_version_and_both_are_kept(app, flow: CaseFlow) 
 def test_download_is_an_attachment_with_the_same_bytes(flow: CaseFlow) -> None:
     content = docx()
     document = flow.upload("applicant", "plan", "方案.docx", content)
+    flow.fire("applicant", "submit")  # regulators see a case once it is filed
     response = flow.call("regulator", "GET", f"/api/v1/cases/{flow.case_id}/documents/{document['id']}")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment")

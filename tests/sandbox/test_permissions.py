@@ -31,7 +31,7 @@ CASE_READ = row(401, 200, 200, 404, 404, 404, 404)
 WEB_CASE_READ = row(302, 200, 200, 404, 404, 403, 403)
 APPLICANT_ONLY = row(302, 200, 403, 403, 403, 403, 403)
 CASE_HIDDEN = row(401, 404, 404, 404, 404, 404, 404)
-# Writable only by regulators, and refused in a draft (422) — the roles that cannot see the case get 404.
+# Writable by regulators only, refused in filing review (422); roles that cannot see the case get 404.
 CASE_REGULATOR_WRITE = row(401, 403, 422, 404, 404, 404, 404)
 
 # (endpoint, method, path, expected). {own} is the applicant's enterprise, {other} another one.
@@ -60,7 +60,7 @@ MATRIX = [
     ("api.get_enterprise", "GET", "/api/v1/enterprises/{own}", row(401, 200, 200, 404, 404, 404, 200)),
     ("api.get_enterprise", "GET", "/api/v1/enterprises/{other}", row(401, 404, 200, 404, 404, 404, 200)),
     ("api.create_user", "POST", "/api/v1/users", row(401, 403, 403, 403, 403, 403, 422)),
-    # Cases: {case} is the applicant's draft, {other_case} another enterprise's.
+    # Cases: {case} is the applicant's submitted case, {draft} its draft, {other_case} another enterprise's.
     ("cases.case_list", "GET", "/cases", row(302, 200, 200, 200, 200, 403, 403)),
     ("cases.case_detail", "GET", "/cases/{case}", row(302, 200, 200, 404, 404, 403, 403)),
     ("cases.case_detail", "GET", "/cases/{other_case}", row(302, 404, 200, 404, 404, 403, 403)),
@@ -72,7 +72,10 @@ MATRIX = [
         "/cases/{other_case}/documents/{document}",
         row(302, 404, 404, 404, 404, 403, 403),
     ),
-    ("cases.fire", "POST", "/cases/{case}/events/submit", row(302, 422, 403, 404, 404, 403, 403)),
+    ("cases.fire", "POST", "/cases/{case}/events/submit", row(302, 409, 403, 404, 404, 403, 403)),
+    # Drafts are the enterprise's own until submitted: regulators do not see them.
+    ("cases.case_detail", "GET", "/cases/{draft}", row(302, 200, 404, 404, 404, 403, 403)),
+    ("api.get_case", "GET", "/api/v1/cases/{draft}", row(401, 200, 404, 404, 404, 404, 404)),
     ("cases.upload", "POST", "/cases/{case}/documents", row(302, 422, 422, 404, 404, 403, 403)),
     ("cases.file_report", "POST", "/cases/{case}/reports", row(302, 422, 403, 404, 404, 403, 403)),
     ("cases.issue_guidance", "POST", "/cases/{case}/guidance", row(302, 403, 422, 404, 404, 403, 403)),
@@ -86,9 +89,10 @@ MATRIX = [
     ("cases.assign", "POST", "/cases/{case}/assign", row(302, 403, 302, 403, 403, 403, 403)),
     ("cases.new_case", "GET", "/cases/new", APPLICANT_ONLY),
     ("cases.new_case", "POST", "/cases/new", row(302, 422, 403, 403, 403, 403, 403)),
-    ("cases.edit_case", "GET", "/cases/{case}/edit", APPLICANT_ONLY),
+    ("cases.edit_case", "GET", "/cases/{draft}/edit", APPLICANT_ONLY),
+    ("cases.edit_case", "GET", "/cases/{case}/edit", row(302, 302, 403, 403, 403, 403, 403)),
     ("cases.edit_case", "GET", "/cases/{other_case}/edit", row(302, 404, 403, 403, 403, 403, 403)),
-    ("cases.edit_case", "POST", "/cases/{case}/edit", row(302, 422, 403, 403, 403, 403, 403)),
+    ("cases.edit_case", "POST", "/cases/{draft}/edit", row(302, 422, 403, 403, 403, 403, 403)),
     ("notifications.notification_list", "GET", "/notifications", SIGNED_IN),
     ("notifications.mark_read", "POST", "/notifications/999999/read", row(302, 404, 404, 404, 404, 404, 404)),
     ("admin.calendar_years", "GET", "/admin/calendar", ADMIN_ONLY),
@@ -98,7 +102,7 @@ MATRIX = [
     ("api.get_case", "GET", "/api/v1/cases/{case}", CASE_READ),
     ("api.get_case", "GET", "/api/v1/cases/{other_case}", row(401, 404, 200, 404, 404, 404, 404)),
     ("api.patch_case", "PATCH", "/api/v1/cases/{case}", CASE_READ),
-    ("api.fire_event", "POST", "/api/v1/cases/{case}/events", row(401, 422, 403, 404, 404, 404, 404)),
+    ("api.fire_event", "POST", "/api/v1/cases/{case}/events", row(401, 409, 403, 404, 404, 404, 404)),
     ("api.list_events", "GET", "/api/v1/cases/{case}/events", CASE_READ),
     ("api.case_available_events", "GET", "/api/v1/cases/{case}/available-events", CASE_READ),
     ("api.upload_document", "POST", "/api/v1/cases/{case}/documents", row(401, 422, 422, 404, 404, 404, 404)),
@@ -177,12 +181,15 @@ MATRIX = [
 
 @pytest.fixture
 def world(app, session):  # type: ignore[no-untyped-def]
-    """One user per role; the applicant's enterprise with a draft case and a document; another enterprise."""
+    """One user per role; the applicant's enterprise with a submitted case (with a document) and a draft;
+    another enterprise with a submitted case."""
     users = {role: factories.make_user(session, role) for role in ROLES if role != "anonymous"}
     other = factories.make_user(session, "applicant")
     case = factories.make_case(session, users["applicant"])
-    other_case = factories.make_case(session, other)
     document = factories.make_document(session, app, users["applicant"], case)
+    factories.submit_case(session, users["applicant"], case)
+    other_case = factories.submit_case(session, other, factories.make_case(session, other))
+    draft = factories.make_case(session, users["applicant"], title="草稿项目")
     return users, {
         "own": users["applicant"].enterprise_id,
         "other": other.enterprise_id,
@@ -190,6 +197,7 @@ def world(app, session):  # type: ignore[no-untyped-def]
         "case": case.id,
         "other_case": other_case.id,
         "document": document.id,
+        "draft": draft.id,
     }
 
 
