@@ -200,8 +200,8 @@ def render_certificate_pdf(
     url = verification_url(verify_base_url, cert_id, digest)
 
     buffer = io.BytesIO()
-    # pageCompression=0: reportlab would pass the page through its pure-Python ASCII85 stage, a third
-    # of the render time; fonts and the attachment are compressed regardless.
+    # pageCompression=0: compressing the page stream costs ~3 ms (a quarter of the render) for ~30 KB;
+    # fonts and the attachment are compressed regardless.
     canvas = Canvas(
         buffer,
         pagesize=A4,
