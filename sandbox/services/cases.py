@@ -227,6 +227,7 @@ class CaseFilter:
     overdue: bool | None = None
     assignee_id: int | None = None
     risk_level: RiskLevel | None = None
+    open_only: bool = False
     query: str = ""
 
 
@@ -255,6 +256,8 @@ def list_cases(
         statement = statement.where(Case.case_officer_id == filters.assignee_id)
     if filters.risk_level is not None:
         statement = statement.where(Case.risk_level == filters.risk_level)
+    if filters.open_only:
+        statement = statement.where(Case.state.not_in(FINAL_STATES))  # type: ignore[attr-defined]
     if filters.query:
         needle = filters.query.strip()
         matching = select(Enterprise.id).where(

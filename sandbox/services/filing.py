@@ -1,11 +1,14 @@
-"""Filing numbers (备案编号) YZSB-<year>-<4 digits>: unique, consecutive and gap-free per year.
+"""Yearly serial numbers: filing numbers (备案编号) YZSB-<year>-<4 digits>, and the counter behind them.
 
-The counter row of the year is incremented with one UPDATE … RETURNING inside the caller's
-transaction: concurrent accepts queue on the row lock (PostgreSQL) or the write lock (SQLite), and a
-rolled-back accept gives its number back, so numbers never repeat and never skip.
+A counter row per year is incremented with one UPDATE … RETURNING inside the caller's transaction:
+concurrent callers queue on the row lock (PostgreSQL) or the write lock (SQLite), and a rolled-back
+transaction gives its number back, so numbers never repeat and never skip. Certificate numbers use
+the same counter on their own table.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,17 +19,20 @@ from sandbox.models.cases import FilingSequence
 PREFIX = "YZSB"
 
 
+def take_next(session: Session, counter: Any, *, year: int) -> int:
+    """Increment `counter` (a table with `year` and `last_value`) for `year` and return the new value."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(
+        insert(counter).values(year=year, last_value=0).on_conflict_do_nothing(index_elements=["year"])
+    )
+    return session.execute(
+        update(counter)
+        .where(counter.year == year)
+        .values(last_value=counter.last_value + 1)
+        .returning(counter.last_value)
+    ).scalar_one()
+
+
 def next_filing_number(session: Session, *, year: int) -> str:
     """Take the next filing number of `year`."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(
-        insert(FilingSequence).values(year=year, last_value=0).on_conflict_do_nothing(index_elements=["year"])
-    )
-    value = session.execute(
-        update(FilingSequence)
-        .where(FilingSequence.year == year)  # type: ignore[arg-type]
-        .values(last_value=FilingSequence.last_value + 1)
-        .returning(FilingSequence.last_value)
-    ).scalar_one()
-    return f"{PREFIX}-{year}-{value:04d}"
+    return f"{PREFIX}-{year}-{take_next(session, FilingSequence, year=year):04d}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
@@ -160,6 +160,7 @@ def render_case_page(
             lang=lang(),
             today=beijing_today(),
         ),
+        "stage_days": current_app.config["STAGE_DEADLINE_DAYS"],
         "errors": errors or {},
         "values": values or {},
         "open_form": open_form,

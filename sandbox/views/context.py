@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from sandbox.models.accounts import OrganisationKind, Role
 from sandbox.views.notifications import unread_badge
+from workflows.states import state_label
 
 ROLE_LABELS = {
     Role.APPLICANT: lazy_gettext("Applicant"),
@@ -78,4 +79,5 @@ def init_app(app: Flask) -> None:
         role_label=lambda role: str(ROLE_LABELS[Role(role)]),
         organisation_kind_label=lambda kind: str(ORGANISATION_KIND_LABELS[OrganisationKind(kind)]),
         unread_notifications=unread_badge,
+        state_name=lambda state: state_label(state, "en" if str(get_locale()) == "en" else "zh"),
     )

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from sqlmodel import Session
 
 from sandbox.db import get_session
-from sandbox.models.accounts import Role
+from sandbox.models.accounts import Role, User
+from sandbox.models.cases import Case
+from sandbox.policies import can_fire
 from sandbox.security import login_required, roles_required, signed_in_user
-from sandbox.services import accounts, enterprises
+from sandbox.services import accounts, cases, enterprises
+from sandbox.services.cases import CaseFilter
+from sandbox.views.case_page import lang
+from sandbox.views.cases import CASE_ROLES
 from sandbox.views.forms import Pagination, page_number, safe_next
+from workflows.cases import available_events
+from workflows.states import event_label
 
 bp = Blueprint("main", __name__)
 
@@ -22,12 +33,30 @@ def index():  # type: ignore[no-untyped-def]
 @bp.get("/dashboard")
 @login_required
 def dashboard():  # type: ignore[no-untyped-def]
+    user, db = signed_in_user(), get_session()
     enterprise = None
-    if current_user.role is Role.APPLICANT and current_user.enterprise_id is not None:
-        enterprise = enterprises.get_enterprise(
-            get_session(), actor=signed_in_user(), enterprise_id=current_user.enterprise_id
+    if user.role is Role.APPLICANT and user.enterprise_id is not None:
+        enterprise = enterprises.get_enterprise(db, actor=user, enterprise_id=user.enterprise_id)
+    work = waiting_work(db, user) if user.role in CASE_ROLES else []
+    return render_template("main/dashboard.html", enterprise=enterprise, work=work)
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    case: Case
+    next_steps: list[str]
+
+
+def waiting_work(session: Session, user: User, limit: int = 50) -> list[WorkItem]:
+    """Return the user's open cases, those waiting for this user first, nearest deadline first."""
+    rows, _ = cases.list_cases(session, actor=user, filters=CaseFilter(open_only=True), limit=limit)
+    items = [
+        WorkItem(
+            case, [event_label(e, lang()) for e in available_events(case.state) if can_fire(user, case, e)]
         )
-    return render_template("main/dashboard.html", enterprise=enterprise)
+        for case in rows
+    ]
+    return sorted(items, key=lambda item: (not item.next_steps, item.case.stage_due or date.max))
 
 
 @bp.post("/language")

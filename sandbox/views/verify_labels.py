@@ -30,7 +30,7 @@ VERDICT_LABELS = {
     "indeterminate": lazy_gettext("Cannot be decided"),
 }
 STATUS_LABELS = {
-    "active": lazy_gettext("Active"),
+    "active": lazy_gettext("In force"),
     "revoked": lazy_gettext("Revoked"),
     "suspended": lazy_gettext("Suspended"),
 }
