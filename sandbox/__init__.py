@@ -52,7 +52,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from sandbox.api import bp as api_bp
     from sandbox.api.wellknown import bp as wellknown_bp
-    from sandbox.views import admin, auth, case_actions, case_edit, cases, main, notifications, verify  # noqa: F401
+    from sandbox.views import (  # noqa: F401  (voucher_office adds routes to vouchers.bp)
+        admin,
+        auth,
+        case_actions,
+        case_edit,
+        cases,
+        main,
+        notifications,
+        verify,
+        voucher_office,
+        vouchers,
+    )
     from sandbox.views import certificates as certificate_views
 
     app.register_blueprint(main.bp)
@@ -64,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(wellknown_bp)
     app.register_blueprint(verify.bp)
     app.register_blueprint(certificate_views.bp)
+    app.register_blueprint(vouchers.bp)
 
 
 def _instance_secret(instance_path: str) -> str:

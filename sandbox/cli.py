@@ -180,6 +180,22 @@ def keys_revoke_command(kid: str, reason: str) -> None:
     click.echo(f"Key {kid} is revoked.")
 
 
+vouchers_group = AppGroup("vouchers", help="Innovation service vouchers.")
+
+
+@vouchers_group.command("expire")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Beijing date to use.")
+def vouchers_expire_command(today) -> None:  # type: ignore[no-untyped-def]
+    """Daily: mark vouchers past their last day expired; remind holders before expiry (idempotent)."""
+    from sandbox.services import vouchers
+
+    session = get_session()
+    day = today.date() if today else calendar.beijing_today()
+    expired, reminded = vouchers.expire_due(session, today=day)
+    session.commit()
+    click.echo(f"{len(expired)} voucher(s) expired, {len(reminded)} reminded on {day.isoformat()}.")
+
+
 def _operator() -> User:
     """The command-line operator acts with admin rights (whoever can run commands owns the instance)."""
     return User(email="cli@localhost", password_hash="", display_name="CLI", role=Role.ADMIN)
@@ -203,3 +219,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(sla_sweep_command)
     app.cli.add_command(calendar_group)
     app.cli.add_command(keys_group)
+    app.cli.add_command(vouchers_group)

@@ -131,3 +131,73 @@ def make_document(session: Session, app: Flask, applicant: User, case: Case) -> 
     )
     session.commit()
     return document
+
+
+# --- vouchers ----------------------------------------------------------------------------------------
+
+
+def make_provider(
+    session: Session, *, categories: list[str] | None = None, uscc: str | None = None, active_from: Any = None
+) -> tuple[User, Any]:
+    """A service-provider user whose organisation is in the approved pool; commit; (user, pool entry)."""
+    from datetime import timedelta
+
+    from sandbox.services import providers
+    from sandbox.services.calendar import beijing_today
+
+    user = make_user(session, "service_provider")
+    regulator = User(id=None, email="r@x", password_hash="", display_name="r", role=Role.REGULATOR)
+    entry = providers.save_provider(
+        session,
+        actor=regulator,
+        data={
+            "organisation_id": user.organisation_id,
+            "uscc": uscc or make_uscc(),
+            "categories": categories or ["data_annotation", "model_training"],
+            "active_from": (active_from or beijing_today() - timedelta(days=1)).isoformat(),
+        },
+    )
+    session.commit()
+    return user, entry
+
+
+def make_voucher(
+    session: Session,
+    applicant: User,
+    *,
+    sector: str = "general_data",
+    risk_level: str = "low",
+    today: Any = None,
+) -> Any:
+    """Issue a voucher through `issue_voucher` for a new case of the applicant's enterprise, with a stand-in
+    certificate row (no signing: the voucher rules do not read the credential); commit."""
+    import uuid
+
+    from sandbox.models.base import utcnow
+    from sandbox.models.certificates import Certificate
+    from sandbox.services.calendar import beijing_today
+    from sandbox.services.vouchers import issue_voucher
+
+    case = make_case(session, applicant, sector=sector)
+    case.risk_level = risk_level  # type: ignore[assignment]
+    serial = next(_counter)
+    cert = Certificate(
+        id=uuid.uuid4().hex,
+        number=f"TEST-{serial:06d}",
+        case_id=case.id,
+        enterprise_id=case.enterprise_id,
+        credential={},
+        credential_sha256=uuid.uuid4().hex,
+        kid="test",
+        revocation_index=10**6 + serial,
+        suspension_index=10**6 + serial,
+        log_index=10**6 + serial,
+        issued_at=utcnow(),
+        pdf_sha256="",
+        pdf_size=0,
+    )  # type: ignore[arg-type]
+    session.add_all([case, cert])
+    session.flush()
+    voucher = issue_voucher(session, certificate=cert, case=case, today=today or beijing_today())
+    session.commit()
+    return voucher

@@ -82,4 +82,4 @@ def respond(model: BaseModel, status: int = 200) -> Any:
     return response
 
 
-from sandbox.api import accounts, case_records, cases, certificates, notifications  # noqa: E402,F401  (registers the routes)
+from sandbox.api import accounts, case_records, cases, certificates, notifications, voucher_admin, vouchers  # noqa: E402,F401  (registers the routes)

@@ -32,11 +32,21 @@ from sandbox.models.certificates import (
 )
 from sandbox.models.documents import Document
 from sandbox.models.notifications import HolidayArrangement, Notification
+from sandbox.models.voucher_policy import VoucherPolicyVersion
+from sandbox.models.vouchers import (
+    ApprovedProvider,
+    IdempotencyRecord,
+    Redemption,
+    RelatedParty,
+    Voucher,
+    VoucherLedgerEntry,
+)
 
 metadata = SQLModel.metadata
 
 __all__ = [
     "ApiToken",
+    "ApprovedProvider",
     "Case",
     "CaseEvent",
     "Certificate",
@@ -49,6 +59,7 @@ __all__ = [
     "FilingSequence",
     "GuidanceItem",
     "HolidayArrangement",
+    "IdempotencyRecord",
     "LogCheckpoint",
     "LogEntry",
     "LogHead",
@@ -56,10 +67,15 @@ __all__ = [
     "Notification",
     "Organisation",
     "PlanVersion",
+    "Redemption",
+    "RelatedParty",
     "Role",
     "SigningKeyRecord",
     "StatusListRecord",
     "TrialReport",
     "User",
+    "Voucher",
+    "VoucherLedgerEntry",
+    "VoucherPolicyVersion",
     "metadata",
 ]

@@ -15,7 +15,8 @@ from certificates.status import StatusPurpose
 from sandbox.errors import N_, Conflict, NotFound, PermissionDenied, ValidationFailed
 from sandbox.models.accounts import Role, User
 from sandbox.models.certificates import Certificate, CertificateStatus, CertificateStatusChange
-from sandbox.services import signing_keys, status_lists, transparency
+from sandbox.services import signing_keys, status_lists, transparency, vouchers
+from sandbox.services.calendar import beijing_today
 from sandbox.services.trust_settings import settings_for
 
 ACTIONS = {
@@ -67,4 +68,7 @@ def change_status(
     cert.status = new_status
     session.flush()
     status_lists.sign_list(session, purpose, at=at)
+    vouchers.follow_certificate(
+        session, certificate=cert, action=action, reason=reason, today=beijing_today()
+    )
     return cert

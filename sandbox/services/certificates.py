@@ -15,8 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from certificates.credentials import (
@@ -38,8 +37,9 @@ from sandbox.models.certificates import (
     CertificateSequence,
     CertificateStatusChange,
 )
-from sandbox.services import signing_keys, status_lists, transparency
+from sandbox.services import signing_keys, status_lists, transparency, vouchers
 from sandbox.services.documents import store_blob
+from sandbox.services.filing import take_next
 from sandbox.services.trust_settings import TrustSettings, settings_for
 from workflows.sectors import ParamType, sector_pack
 
@@ -47,20 +47,8 @@ PREFIX = "YZCC"
 
 
 def next_certificate_number(session: Session, *, year: int) -> str:
-    """Take the next certificate number of `year`: unique, consecutive, gap-free (see filing numbers)."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(
-        insert(CertificateSequence)
-        .values(year=year, last_value=0)
-        .on_conflict_do_nothing(index_elements=["year"])
-    )
-    value = session.execute(
-        update(CertificateSequence)
-        .where(col(CertificateSequence.year) == year)
-        .values(last_value=CertificateSequence.last_value + 1)
-        .returning(CertificateSequence.last_value)
-    ).scalar_one()
-    return f"{PREFIX}-{year}-{value:04d}"
+    """Take the next certificate number of `year`: unique, consecutive, gap-free (like filing numbers)."""
+    return f"{PREFIX}-{year}-{take_next(session, CertificateSequence, year=year):04d}"
 
 
 def _boundaries(case: Case) -> dict[str, TestedBoundary]:
@@ -174,6 +162,8 @@ def issue_certificate(session: Session, *, case: Case, today: date) -> Certifica
     pdf = render_pdf(session, cert, settings)
     cert.pdf_sha256, cert.pdf_size = store_blob(settings.pdf_storage, pdf), len(pdf)
     session.flush()
+    # The voucher (or its recorded refusal) in the same transaction; a refusal never blocks the exit.
+    vouchers.issue_voucher(session, certificate=cert, case=case, today=today)
     return cert
 
 

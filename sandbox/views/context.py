@@ -49,6 +49,16 @@ NAVIGATION = (
         frozenset({Role.APPLICANT, Role.REGULATOR}),
     ),
     ("certificates.keys", lazy_gettext("Signing keys"), frozenset({Role.ADMIN})),
+    ("vouchers.voucher_list", lazy_gettext("Vouchers"), frozenset({Role.APPLICANT, Role.REGULATOR})),
+    (
+        "vouchers.redemption_list",
+        lazy_gettext("Redemptions"),
+        frozenset({Role.SERVICE_PROVIDER, Role.REGULATOR}),
+    ),
+    ("vouchers.redeem", lazy_gettext("Redeem a voucher"), frozenset({Role.SERVICE_PROVIDER})),
+    ("vouchers.budget", lazy_gettext("Voucher budget"), frozenset({Role.REGULATOR})),
+    ("vouchers.provider_pool", lazy_gettext("Provider pool"), frozenset({Role.REGULATOR})),
+    ("vouchers.policy", lazy_gettext("Voucher policy"), frozenset({Role.ADMIN})),
     ("verify.verify_page", lazy_gettext("Verify a certificate"), frozenset(Role)),
 )
 

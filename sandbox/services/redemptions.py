@@ -1,0 +1,244 @@
+"""Redemptions: a provider claims part of a voucher against a contract; a regulator approves or
+rejects (with a reason) and then settles.
+
+Every check runs after the voucher row is locked (`voucher_ledger.lock_voucher`) and before anything
+is written; a refusal raises and the handler's rollback leaves nothing behind. A request holds its
+amount on the ledger at once (so concurrent requests cannot together exceed the balance); a rejection
+gives it back; approval and settlement move no money on the voucher.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from sandbox.errors import N_, Conflict, NotFound, PermissionDenied, ValidationFailed
+from sandbox.models.accounts import Enterprise, Role, User
+from sandbox.models.base import utcnow
+from sandbox.models.vouchers import LedgerKind, Redemption, RedemptionStatus, Voucher, VoucherStatus
+from sandbox.services import idempotency, providers, voucher_codes, voucher_ledger, voucher_policy
+from sandbox.services.documents import clean_filename, sniff_content_type, store_blob
+from sandbox.services.notifications import notify
+from sandbox.services.validation import validate
+from sandbox.services.vouchers import yuan
+
+INVOICE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
+MONEY_FIELDS = ("contract_fee_fen", "amount_fen")
+
+
+class RedemptionRequest(SQLModel):
+    code: str = Field(min_length=1, max_length=40)
+    contract_number: str = Field(min_length=1, max_length=64)
+    contract_fee_fen: int = Field(gt=0)
+    amount_fen: int = Field(gt=0)
+    category: str = Field(min_length=1, max_length=40)
+
+
+# What the provider is told when a redemption is decided (one message per outcome, so it translates).
+DECISION_MESSAGES = {
+    RedemptionStatus.APPROVED: N_("Redemption of contract %(contract)s was approved."),
+    RedemptionStatus.REJECTED: N_("Redemption of contract %(contract)s was rejected: %(reason)s"),
+    RedemptionStatus.SETTLED: N_("Redemption of contract %(contract)s was settled."),
+}
+
+
+def read_request(data: dict[str, Any]) -> RedemptionRequest:
+    """Validate the form; amounts must be integer fen (a float or a decimal string is refused)."""
+    for name in MONEY_FIELDS:
+        value = data.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            if not (isinstance(value, str) and value.strip().isdigit()):
+                raise ValidationFailed.single(
+                    name, N_("Amounts are whole numbers of fen (1 yuan = 100 fen).")
+                )
+            data = {**data, name: int(value)}
+    return validate(
+        RedemptionRequest,
+        {k: unicodedata.normalize("NFC", v.strip()) if isinstance(v, str) else v for k, v in data.items()},
+    )
+
+
+def request_redemption(
+    session: Session,
+    *,
+    actor: User,
+    data: dict[str, Any],
+    invoice: bytes,
+    invoice_name: str,
+    storage: Path,
+    max_bytes: int,
+    today: date,
+    key: idempotency.IdempotencyKey | None = None,
+) -> Redemption:
+    """Check and record a provider's redemption request, holding its amount on the voucher."""
+    provider = providers.provider_of(session, actor)
+    if provider is None or not actor.active or not providers.is_active(provider, today):
+        raise PermissionDenied(N_("Your organisation is not in the approved provider pool on this date."))
+    form = read_request(data)
+    code = voucher_codes.normalise(form.code)
+    if not invoice:
+        raise ValidationFailed.single("invoice", N_("Attach the invoice (PDF, PNG or JPEG)."))
+    if len(invoice) > max_bytes:
+        raise ValidationFailed.single(
+            "invoice", N_("The file is larger than %(limit)s MB."), limit=max_bytes // 2**20
+        )
+    content_type = sniff_content_type(invoice)
+    if content_type not in INVOICE_TYPES:
+        raise ValidationFailed.single("invoice", N_("Attach the invoice (PDF, PNG or JPEG)."))
+    voucher = voucher_ledger.lock_voucher(session, code=code)
+    idempotency.check(session, key)  # after the lock: a concurrent twin has committed by now
+    if voucher is None:
+        raise ValidationFailed.single("code", N_("No voucher has this code."))
+    _check_voucher(voucher, today)
+    enterprise = session.get(Enterprise, voucher.enterprise_id)
+    assert enterprise is not None
+    if providers.is_related(session, enterprise=enterprise, provider=provider):
+        raise ValidationFailed.single(
+            "code", N_("Your organisation is a related party of this voucher's holder.")
+        )
+    _, policy = voucher_policy.current_policy(session)
+    if policy.category(form.category) is None or form.category not in provider.categories:
+        raise ValidationFailed.single(
+            "category", N_("Your organisation is not approved for this service category.")
+        )
+    if form.amount_fen * 100 > form.contract_fee_fen * policy.coverage_percent:
+        raise ValidationFailed.single(
+            "amount_fen",
+            N_("A voucher pays at most %(share)s%% of the contract fee (here %(limit)s yuan)."),
+            share=policy.coverage_percent,
+            limit=yuan(form.contract_fee_fen * policy.coverage_percent // 100),
+        )
+    if form.amount_fen > voucher.balance_fen:
+        raise ValidationFailed.single(
+            "amount_fen",
+            N_("The amount exceeds the voucher's balance of %(balance)s yuan."),
+            balance=yuan(voucher.balance_fen),
+        )
+    if _contract_used(session, provider.id, form.contract_number):  # type: ignore[arg-type]
+        raise ValidationFailed.single(
+            "contract_number",
+            N_("This contract has already been claimed; the same service is never supported twice."),
+        )
+    redemption = Redemption(
+        voucher_id=voucher.id,
+        provider_id=provider.id,
+        requested_by_id=actor.id,  # type: ignore[arg-type]
+        contract_number=form.contract_number,
+        contract_fee_fen=form.contract_fee_fen,
+        amount_fen=form.amount_fen,
+        category=form.category,
+        invoice_filename=clean_filename(invoice_name or "invoice"),
+        invoice_sha256=store_blob(storage, invoice),
+        invoice_content_type=content_type,
+        invoice_size=len(invoice),
+    )
+    session.add(redemption)
+    session.flush()
+    voucher_ledger.move(
+        session,
+        voucher,
+        kind=LedgerKind.HOLD,
+        amount_fen=-form.amount_fen,
+        redemption_id=redemption.id,
+        actor_id=actor.id,
+        require_active=True,
+    )
+    notify(
+        session,
+        recipients=_regulators(session),
+        kind="redemption_requested",
+        msgid=N_("A voucher redemption of %(amount)s yuan awaits approval."),
+        params={"amount": yuan(form.amount_fen)},
+    )
+    return redemption
+
+
+def _check_voucher(voucher: Voucher, today: date) -> None:
+    if voucher.status is VoucherStatus.REFUSED:
+        raise ValidationFailed.single("code", N_("No voucher has this code."))
+    if voucher.status is VoucherStatus.FROZEN:
+        raise ValidationFailed.single(
+            "code", N_("This voucher is frozen because its exit certificate is suspended or revoked.")
+        )
+    if voucher.status is VoucherStatus.EXPIRED or (
+        voucher.expires_on is not None and today > voucher.expires_on
+    ):
+        raise ValidationFailed.single(
+            "code",
+            N_("This voucher expired on %(date)s."),
+            date=voucher.expires_on.isoformat() if voucher.expires_on else "",
+        )
+
+
+def _contract_used(session: Session, provider_id: int, contract_number: str) -> bool:
+    statement = select(Redemption.id).where(
+        Redemption.provider_id == provider_id,
+        Redemption.contract_number == contract_number,
+        Redemption.status != RedemptionStatus.REJECTED,
+    )
+    return session.exec(statement).first() is not None
+
+
+def _regulators(session: Session) -> list[User]:
+    return list(session.exec(select(User).where(User.role == Role.REGULATOR, col(User.active))).all())
+
+
+DECISIONS = {
+    # action: (allowed from, new status)
+    "approve": (RedemptionStatus.REQUESTED, RedemptionStatus.APPROVED),
+    "reject": (RedemptionStatus.REQUESTED, RedemptionStatus.REJECTED),
+    "settle": (RedemptionStatus.APPROVED, RedemptionStatus.SETTLED),
+}
+
+
+def decide(session: Session, *, actor: User, redemption_id: int, action: str, reason: str = "") -> Redemption:
+    """Approve, reject (with a reason, giving the amount back) or settle a redemption (regulators)."""
+    if not actor.active or actor.role is not Role.REGULATOR:
+        raise PermissionDenied()
+    if action not in DECISIONS:
+        raise ValidationFailed.single("action", N_("Choose one of the listed options."))
+    reason = unicodedata.normalize("NFC", (reason or "").strip())
+    if action == "reject" and not reason:
+        raise ValidationFailed.single("reason", N_("Give the reason; it is recorded with the change."))
+    if len(reason) > 2000:
+        raise ValidationFailed.single("reason", N_("At most %(count)s characters."), count=2000)
+    found = session.get(Redemption, redemption_id)
+    if found is None:
+        raise NotFound()
+    voucher = voucher_ledger.require(voucher_ledger.lock_voucher(session, id=found.voucher_id))
+    session.refresh(found)
+    allowed, new_status = DECISIONS[action]
+    if found.status is not allowed:
+        raise Conflict(N_("This redemption is already %(status)s."), status=found.status.value)
+    if action == "approve" and voucher.status is VoucherStatus.FROZEN:
+        raise Conflict(N_("The voucher is frozen; reject the redemption or wait until it is unfrozen."))
+    if action == "reject":
+        voucher_ledger.move(
+            session,
+            voucher,
+            kind=LedgerKind.RELEASE,
+            amount_fen=found.amount_fen,
+            redemption_id=found.id,
+            actor_id=actor.id,
+        )
+    now = utcnow()
+    if action == "settle":
+        found.settled_by_id, found.settled_at = actor.id, now
+    else:
+        found.decided_by_id, found.decided_at, found.reason = actor.id, now, reason or None
+    found.status = new_status
+    session.add(found)
+    session.flush()
+    requesters = [user for user in [session.get(User, found.requested_by_id)] if user is not None]
+    notify(
+        session,
+        recipients=requesters,
+        kind=f"redemption_{new_status.value}",
+        msgid=DECISION_MESSAGES[new_status],
+        params={"contract": found.contract_number, "reason": found.reason or "—"},
+    )
+    return found
