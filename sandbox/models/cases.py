@@ -117,6 +117,8 @@ class Evaluation(SQLModel, table=True):
 class ReportKind(enum.StrEnum):
     PERIODIC = "periodic"
     INCIDENT = "incident"
+    # The enterprise asks the office to extend the trial; the office decides with `extend_trial`.
+    EXTENSION_REQUEST = "extension_request"
 
 
 class TrialReport(SQLModel, table=True):
@@ -130,6 +132,7 @@ class TrialReport(SQLModel, table=True):
     title: str = Field(max_length=200)
     body: str = Field(max_length=20000)
     occurred_on: date | None = None
+    requested_end: date | None = None
     filed_by_id: int = Field(foreign_key="user.id")
     filed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -17,6 +17,7 @@ from sandbox.models.base import utcnow
 from sandbox.models.cases import Case, Evaluation, GuidanceItem, ReportKind, TrialReport
 from sandbox.policies import can_evaluate
 from sandbox.services.cases import claim_version, get_case, nfc
+from sandbox.services.notifications import case_people, notify
 from sandbox.services.validation import validate
 from workflows.assessment import checklist_reasons
 from workflows.errors import Reason
@@ -102,10 +103,11 @@ class ReportCreate(SQLModel):
     title: str = Field(min_length=2, max_length=200)
     body: str = Field(min_length=1, max_length=20000)
     occurred_on: date | None = None
+    requested_end: date | None = None
 
 
 def file_report(session: Session, *, actor: User, case_id: int, data: dict[str, Any]) -> TrialReport:
-    """File a periodic or incident report during the trial (the enterprise's applicants)."""
+    """File a periodic or incident report, or ask for an extension, during the trial (applicants)."""
     case = get_case(session, actor=actor, case_id=case_id)
     if actor.role is not Role.APPLICANT:
         raise PermissionDenied()
@@ -113,10 +115,34 @@ def file_report(session: Session, *, actor: User, case_id: int, data: dict[str, 
     new = validate(ReportCreate, nfc(data))
     if new.kind is ReportKind.INCIDENT and new.occurred_on is None:
         raise ValidationFailed.single("occurred_on", N_("This field is required."))
+    if new.kind is ReportKind.EXTENSION_REQUEST:
+        _check_extension(case, new.requested_end)
     report = TrialReport(case_id=case.id, filed_by_id=actor.id, **new.model_dump())  # type: ignore[arg-type]
     session.add(report)
     session.flush()
+    if new.kind is ReportKind.EXTENSION_REQUEST:
+        notify(
+            session,
+            recipients=case_people(session, case, Role.REGULATOR),
+            kind="extension_request",
+            msgid=N_("The enterprise asks to extend the trial of “%(title)s” to %(end)s."),
+            params={"title": case.title, "end": new.requested_end.isoformat()},  # type: ignore[union-attr]
+            case=case,
+        )
     return report
+
+
+def _check_extension(case: Case, requested_end: date | None) -> None:
+    """An extension request names a new end date after the current one, while the trial runs."""
+    if case.state is not CaseState.TESTING:
+        raise ValidationFailed.single("kind", N_("An extension can be requested only while the trial runs."))
+    if requested_end is None:
+        raise ValidationFailed.single("requested_end", N_("This field is required."))
+    if case.trial_end is not None and requested_end <= case.trial_end:
+        raise ValidationFailed.single(
+            "requested_end", N_("Choose a date after the current end of the trial (%(end)s)."),
+            end=case.trial_end.isoformat(),
+        )  # fmt: skip
 
 
 def list_reports(session: Session, *, actor: User, case_id: int) -> list[TrialReport]:
