@@ -4,7 +4,10 @@ FILE is a certificate PDF (its embedded ``credential.json`` is verified and its 
 poppler is installed, compared with it), a bundle JSON file, or a scanned QR string/URL together with
 ``--bundle``. Everything is checked against the signed trust bundle; nothing is fetched from the network.
 Exit status: 0 valid, 1 invalid, 2 indeterminate (e.g. a stale trust bundle or unreadable input).
-Also ``python -m certificates fingerprint B`` prints the root key fingerprint of a trust bundle.
+Also ``python -m certificates fingerprint B`` prints the root key fingerprint of a trust bundle, and
+``python -m certificates verify-package FILE.zip [--jwks JWKS.json | --trust-bundle B] [--json]`` checks
+an evidence package (every file's digest, the manifest signature and the timeline's chain links) with
+the same exit statuses.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from typing import Any
 
 from certificates.bundle import root_fingerprint, verify_trust_bundle
 from certificates.errors import CertificateError
-from certificates.keys import KeyUse
+from certificates.keys import KeySet, KeyUse
+from certificates.package import PackageReport, verify_evidence_package, verify_package_with_trust_bundle
 from certificates.pdfread import extract_bundle
 from certificates.pdfscan import decode_printed_qr
 from certificates.qr import parse_verification_url
@@ -33,6 +37,16 @@ LABELS = {
     "inclusion": "Entry is included in the transparency log",
     "checkpoint": "Log checkpoint is signed by the log key",
     "backdating": "Proof time fits the log checkpoints (not backdated)",
+}
+PACKAGE_LABELS = {
+    "trust_bundle": "Trust bundle signed by the root key and current",
+    "archive": "ZIP is readable, with no absolute paths, traversal, links or duplicate names",
+    "manifest": "manifest.json is present, well-formed and canonical (RFC 8785)",
+    "signature": "Ed25519 signature over manifest.json is valid (package key)",
+    "key_state": "Signing key was valid when it signed",
+    "digest": "Files listed in the manifest",
+    "unlisted": "No file in the ZIP beyond those the manifest lists",
+    "timeline": "timeline.json hash chain links are consistent",
 }
 MARKS = {"pass": "PASS", "fail": "FAIL", "indeterminate": "????", "skipped": "SKIP"}
 
@@ -113,6 +127,45 @@ def fingerprint_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_package_report(report: PackageReport) -> None:
+    manifest = report.manifest or {}
+    case = ", ".join(f"{key} {value}" for key, value in sorted((manifest.get("case") or {}).items()))
+    print(f"Evidence package — case {case or '?'}, created {manifest.get('createdAt', '?')}")
+    withdrawn = {e["path"] for e in manifest.get("entries", ()) if e["withdrawn"]}
+    for check in report.checks:
+        kind, _, path = check.name.partition(":")
+        if path:
+            label = f"{path}: size and SHA-256 match the manifest" + (
+                " (withdrawn)" if path in withdrawn else ""
+            )
+        else:
+            label = PACKAGE_LABELS.get(kind, kind)
+        note = f" — {check.detail}" if check.outcome == "pass" and kind == "timeline" else _detail(check)
+        print(f"  [{MARKS[check.outcome]}] {label}{note}")
+    print(f"Verdict: {report.verdict.upper()}")
+
+
+def verify_package_command(args: argparse.Namespace) -> int:
+    try:
+        data = Path(args.file).read_bytes()
+        keys = KeySet.from_jwks(json.loads(Path(args.jwks).read_bytes())) if args.jwks else None
+        trust = Path(args.trust_bundle).read_bytes() if args.trust_bundle else None
+    except (CertificateError, OSError, ValueError) as exc:
+        print(f"Cannot read the input: {exc}", file=sys.stderr)
+        return EXIT_CODES["indeterminate"]
+    if trust is not None:
+        report = verify_package_with_trust_bundle(
+            data, trust, expected_root_fingerprint=args.root_fingerprint
+        )
+    else:
+        report = verify_evidence_package(data, keys=keys)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_package_report(report)
+    return report.exit_code
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m certificates", description="Offline verifier")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -127,6 +180,14 @@ def main(argv: list[str] | None = None) -> int:
     fingerprint = commands.add_parser("fingerprint", help="print the root key fingerprint of a trust bundle")
     fingerprint.add_argument("trust_bundle")
     fingerprint.set_defaults(handler=fingerprint_command)
+    package = commands.add_parser("verify-package", help="verify an evidence package ZIP")
+    package.add_argument("file", help="the evidence package (FILE.zip)")
+    source = package.add_mutually_exclusive_group()
+    source.add_argument("--jwks", help="the platform's key set (from /.well-known/jwks.json)")
+    source.add_argument("--trust-bundle", help="the signed trust bundle (from /api/v1/trust-bundle)")
+    package.add_argument("--root-fingerprint", help="the published root key fingerprint to pin")
+    package.add_argument("--json", action="store_true", help="print the report as JSON")
+    package.set_defaults(handler=verify_package_command)
     args = parser.parse_args(argv)
     return args.handler(args)
 
