@@ -73,16 +73,10 @@ class Check:
 
 
 @dataclass
-class Report:
-    """The outcome of one verification; `verdict` is what a person should be told first."""
+class CheckedReport:
+    """Named checks and the verdict they add up to: any failure → invalid, any unknown → indeterminate."""
 
     checks: list[Check] = field(default_factory=list)
-    status: str | None = None  # active | revoked | suspended, when the status lists could be read
-    cert_id: str | None = None
-    number: str | None = None
-    digest: str | None = None  # base64url, as in the QR fragment
-    subject: Mapping[str, Any] | None = None
-    issued_at: str | None = None
 
     @property
     def verdict(self) -> str:
@@ -99,6 +93,18 @@ class Report:
 
     def check(self, name: str) -> Check | None:
         return next((c for c in self.checks if c.name == name), None)
+
+
+@dataclass
+class Report(CheckedReport):
+    """The outcome of one verification; `verdict` is what a person should be told first."""
+
+    status: str | None = None  # active | revoked | suspended, when the status lists could be read
+    cert_id: str | None = None
+    number: str | None = None
+    digest: str | None = None  # base64url, as in the QR fragment
+    subject: Mapping[str, Any] | None = None
+    issued_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

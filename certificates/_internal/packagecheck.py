@@ -13,7 +13,7 @@ import io
 import zipfile
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -39,36 +39,19 @@ from certificates.errors import (
 )
 from certificates.jcs import canonicalize
 from certificates.keys import KeySet, KeyUse, jwk_thumbprint
-from certificates.verifier import EXIT_CODES, FAIL, INDETERMINATE, PASS, SKIPPED, Check
+from certificates.verifier import FAIL, INDETERMINATE, PASS, SKIPPED, Check, CheckedReport
 
 MAX_JSON = 64 * 1024 * 1024  # manifest, signature and timeline are read whole; files are streamed
 READ_ERRORS = (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, OSError)
 
 
 @dataclass
-class PackageReport:
+class PackageReport(CheckedReport):
     """The outcome of verifying one package; `verdict` is what a person should be told first."""
 
-    checks: list[Check] = field(default_factory=list)
     manifest: Mapping[str, Any] | None = None  # the parsed manifest, when it could be read
     kid: str | None = None
     signed_at: str | None = None
-
-    @property
-    def verdict(self) -> str:
-        outcomes = {check.outcome for check in self.checks}
-        if FAIL in outcomes:
-            return "invalid"
-        if INDETERMINATE in outcomes or not self.checks:
-            return "indeterminate"
-        return "valid"
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_CODES[self.verdict]
-
-    def check(self, name: str) -> Check | None:
-        return next((c for c in self.checks if c.name == name), None)
 
     def add(self, name: str, outcome: str, code: str | None = None, detail: str = "") -> None:
         self.checks.append(Check(name, outcome, code, detail))
