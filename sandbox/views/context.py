@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from sandbox.models.accounts import OrganisationKind, Role
 from sandbox.views.notifications import unread_badge
+from workflows.sectors import default_sector_packs
 from workflows.states import state_label
 
 ROLE_LABELS = {
@@ -56,10 +57,7 @@ NAVIGATION = (
         frozenset({Role.SERVICE_PROVIDER, Role.REGULATOR}),
     ),
     ("vouchers.redeem", lazy_gettext("Redeem a voucher"), frozenset({Role.SERVICE_PROVIDER})),
-    ("vouchers.budget", lazy_gettext("Voucher budget"), frozenset({Role.REGULATOR})),
-    ("vouchers.provider_pool", lazy_gettext("Provider pool"), frozenset({Role.REGULATOR})),
     ("vouchers.policy", lazy_gettext("Voucher policy"), frozenset({Role.ADMIN})),
-    ("verify.verify_page", lazy_gettext("Verify a certificate"), frozenset(Role)),
 )
 
 
@@ -82,6 +80,14 @@ def navigation() -> list[NavItem]:
     ]
 
 
+def sector_name(code: str) -> str:
+    """Return a sector's name in the current language (the code itself if unknown)."""
+    pack = default_sector_packs().get(code)
+    if pack is None:
+        return code
+    return pack.en if str(get_locale()) == "en" else pack.zh
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_locale=lambda: str(get_locale()),
@@ -89,5 +95,6 @@ def init_app(app: Flask) -> None:
         role_label=lambda role: str(ROLE_LABELS[Role(role)]),
         organisation_kind_label=lambda kind: str(ORGANISATION_KIND_LABELS[OrganisationKind(kind)]),
         unread_notifications=unread_badge,
+        sector_name=sector_name,
         state_name=lambda state: state_label(state, "en" if str(get_locale()) == "en" else "zh"),
     )

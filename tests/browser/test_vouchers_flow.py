@@ -51,7 +51,7 @@ def test_provider_redeems_regulator_approves_enterprise_sees_balance(
     office.goto(f"{live_server}/vouchers/redemptions?status=approved")
     expect(office.locator("#redemptions tbody tr")).to_have_count(1)
     office.goto(f"{live_server}/vouchers/budget")
-    expect(office.locator("main")).to_contain_text("general_data")
+    expect(office.locator("main")).to_contain_text("通用数据")  # the sector by name, not its code
     shot(office, "regulator-voucher-budget")
 
     holder = sign_in(applicant)
