@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import Session
 
@@ -20,7 +21,7 @@ from sandbox.views.case_page import lang
 from sandbox.views.cases import CASE_ROLES
 from sandbox.views.forms import Pagination, page_number, safe_next
 from workflows.cases import available_events
-from workflows.states import event_label
+from workflows.states import CaseState, event_label
 
 bp = Blueprint("main", __name__)
 
@@ -47,15 +48,22 @@ class WorkItem:
     next_steps: list[str]
 
 
-def waiting_work(session: Session, user: User, limit: int = 50) -> list[WorkItem]:
+# Work that is not a workflow event: what the role does in that stage before someone fires the next event.
+STAGE_TASKS = {
+    (Role.ASSESSOR, CaseState.TECHNICAL_VERIFICATION): _l("Upload the technical verification report"),
+    (Role.ASSESSOR, CaseState.EXIT_EVALUATION): _l("Score the exit evaluation"),
+    (Role.LEGAL_PARTNER, CaseState.LIABILITY_EXEMPTION): _l("Give the legal opinion"),
+}
+
+
+def waiting_work(db: Session, user: User, limit: int = 50) -> list[WorkItem]:
     """Return the user's open cases, those waiting for this user first, nearest deadline first."""
-    rows, _ = cases.list_cases(session, actor=user, filters=CaseFilter(open_only=True), limit=limit)
-    items = [
-        WorkItem(
-            case, [event_label(e, lang()) for e in available_events(case.state) if can_fire(user, case, e)]
-        )
-        for case in rows
-    ]
+    rows, _ = cases.list_cases(db, actor=user, filters=CaseFilter(open_only=True), limit=limit)
+    items = []
+    for case in rows:
+        steps = [event_label(e, lang()) for e in available_events(case.state) if can_fire(user, case, e)]
+        task = STAGE_TASKS.get((user.role, case.state))
+        items.append(WorkItem(case, [str(task), *steps] if task else steps))
     return sorted(items, key=lambda item: (not item.next_steps, item.case.stage_due or date.max))
 
 
