@@ -74,6 +74,27 @@ def sniff_content_type(data: bytes) -> str | None:
     return None
 
 
+def checked_content_type(
+    data: bytes,
+    *,
+    field: str,
+    max_bytes: int,
+    refused: str,
+    allowed: frozenset[str] | None = None,
+    empty: str = N_("The file is empty."),
+) -> str:
+    """Return the real media type of an upload, or refuse it: empty, too large, or of a refused type."""
+    if not data:
+        raise ValidationFailed.single(field, empty)
+    if len(data) > max_bytes:
+        limit = max_bytes // 2**20
+        raise ValidationFailed.single(field, N_("The file is larger than %(limit)s MB."), limit=limit)
+    content_type = sniff_content_type(data)
+    if content_type is None or (allowed is not None and content_type not in allowed):
+        raise ValidationFailed.single(field, refused)
+    return content_type
+
+
 def clean_filename(name: str) -> str:
     """Keep the last path component, NFC, without control characters; never empty."""
     base = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1]).strip()
@@ -121,17 +142,12 @@ def upload_document(
         raise PermissionDenied()
     if case.state in FINAL_STATES and document_kind is not DocumentKind.EVIDENCE:
         raise ValidationFailed.single("file", N_("This case is closed; only evidence can still be added."))
-    if not data:
-        raise ValidationFailed.single("file", N_("The file is empty."))
-    if len(data) > max_bytes:
-        raise ValidationFailed.single(
-            "file", N_("The file is larger than %(limit)s MB."), limit=max_bytes // 2**20
-        )
-    content_type = sniff_content_type(data)
-    if content_type is None:
-        raise ValidationFailed.single(
-            "file", N_("Only PDF, PNG, JPEG, Office documents and ZIP archives are accepted.")
-        )
+    content_type = checked_content_type(
+        data,
+        field="file",
+        max_bytes=max_bytes,
+        refused=N_("Only PDF, PNG, JPEG, Office documents and ZIP archives are accepted."),
+    )
     name = clean_filename(filename)
     digest = store_blob(storage, data)
     previous = session.exec(

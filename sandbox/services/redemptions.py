@@ -21,12 +21,12 @@ from sandbox.models.accounts import Enterprise, Role, User
 from sandbox.models.base import utcnow
 from sandbox.models.vouchers import LedgerKind, Redemption, RedemptionStatus, Voucher, VoucherStatus
 from sandbox.services import idempotency, providers, voucher_codes, voucher_ledger, voucher_policy
-from sandbox.services.documents import clean_filename, sniff_content_type, store_blob
+from sandbox.services.documents import checked_content_type, clean_filename, store_blob
 from sandbox.services.notifications import notify
 from sandbox.services.validation import validate
 from sandbox.services.vouchers import yuan
 
-INVOICE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
+INVOICE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg"})
 MONEY_FIELDS = ("contract_fee_fen", "amount_fen")
 
 
@@ -80,15 +80,10 @@ def request_redemption(
         raise PermissionDenied(N_("Your organisation is not in the approved provider pool on this date."))
     form = read_request(data)
     code = voucher_codes.normalise(form.code)
-    if not invoice:
-        raise ValidationFailed.single("invoice", N_("Attach the invoice (PDF, PNG or JPEG)."))
-    if len(invoice) > max_bytes:
-        raise ValidationFailed.single(
-            "invoice", N_("The file is larger than %(limit)s MB."), limit=max_bytes // 2**20
-        )
-    content_type = sniff_content_type(invoice)
-    if content_type not in INVOICE_TYPES:
-        raise ValidationFailed.single("invoice", N_("Attach the invoice (PDF, PNG or JPEG)."))
+    attach = N_("Attach the invoice (PDF, PNG or JPEG).")
+    content_type = checked_content_type(
+        invoice, field="invoice", max_bytes=max_bytes, refused=attach, allowed=INVOICE_TYPES, empty=attach
+    )
     voucher = voucher_ledger.lock_voucher(session, code=code)
     idempotency.check(session, key)  # after the lock: a concurrent twin has committed by now
     if voucher is None:
