@@ -2,7 +2,8 @@
 
 FILE is a certificate PDF (its embedded ``credential.json`` is verified and its printed QR code, when
 poppler is installed, compared with it), a bundle JSON file, or a scanned QR string/URL together with
-``--bundle``. Everything is checked against the signed trust bundle; nothing is fetched from the network.
+``--bundle``. A liability exemption decision (试错免责决定书) is verified the same way. Everything is
+checked against the signed trust bundle; nothing is fetched from the network.
 Exit status: 0 valid, 1 invalid, 2 indeterminate (e.g. a stale trust bundle or unreadable input).
 Also ``python -m certificates fingerprint B`` prints the root key fingerprint of a trust bundle, and
 ``python -m certificates verify-package FILE.zip [--jwks JWKS.json | --trust-bundle B] [--json]`` checks
@@ -48,6 +49,8 @@ PACKAGE_LABELS = {
     "unlisted": "No file in the ZIP beyond those the manifest lists",
     "timeline": "timeline.json hash chain links are consistent",
 }
+# What the first line calls the credential; anything else is a "Certificate", as it always was.
+KINDS = {"SandboxLiabilityExemption": "Liability exemption decision"}
 MARKS = {"pass": "PASS", "fail": "FAIL", "indeterminate": "????", "skipped": "SKIP"}
 
 
@@ -82,7 +85,8 @@ def _load_input(target: str, bundle_path: str | None) -> tuple[Any, str | None, 
 
 
 def _print_report(report: Report, notes: list[str]) -> None:
-    print(f"Certificate {report.number or '?'} (id {report.cert_id or '?'})")
+    kind = KINDS.get(report.credential_type or "", "Certificate")
+    print(f"{kind} {report.number or '?'} (id {report.cert_id or '?'})")
     for check in report.checks:
         print(f"  [{MARKS[check.outcome]}] {LABELS.get(check.name, check.name)}" + _detail(check))
     for note in notes:

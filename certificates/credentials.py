@@ -3,8 +3,8 @@
 Owns the JSON shape of what we sign: ``@context`` (VC v2 + our context, both on the proof
 allow-list), ``type``, ``issuer``, ``validFrom``/``validUntil``, ``credentialStatus`` entries and
 the ``credentialSubject``. Every string is NFC-normalised and floats are refused, so the signed
-bytes are the same in every JCS implementation. The liability-exemption decision reuses
-`build_credential` with ``credential_type="SandboxLiabilityExemption"``.
+bytes are the same in every JCS implementation. The liability-exemption decision
+(`certificates.exemption`) reuses `build_credential` with ``credential_type="SandboxLiabilityExemption"``.
 
 Public API:
     VC_V2_CONTEXT, SANDBOX_CONTEXT                 the two @context URLs we issue with

@@ -1,7 +1,9 @@
-"""The printable exit certificate: a bilingual A4 PDF carrying its own signed bundle.
+"""The printable credential: a bilingual A4 PDF carrying its own signed bundle.
 
 This module owns the page (Chinese first, English second), the QR code placement, and embedding the bundle
-as the attachment ``credential.json`` (read back by `certificates.pdfread`).
+as the attachment ``credential.json`` (read back by `certificates.pdfread`). The words differ by credential
+type — an exit certificate (出盒证明) or a liability exemption decision (试错免责决定书) — and come from
+`certificates.pdflayouts`; the drawing is the same for both.
 Output is reproducible: reportlab runs with ``invariant=1``, so the same bundle gives the same bytes.
 Standard library, reportlab, rfc8785, zxing-cpp and this package only.
 """
@@ -13,15 +15,17 @@ import functools
 import io
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from certificates._internal.pdfattach import attach_file
 from certificates.fonts import CJKFont, find_cjk_font
+from certificates.pdflayouts import Layout, layout_for
 from certificates.pdfread import ATTACHMENT_NAME
 from certificates.qr import (
     credential_digest_b64url,
@@ -32,38 +36,7 @@ from certificates.qr import (
 
 QR_SIZE = 40 * mm  # with the quiet zone; the symbol itself stays above 30 mm up to version 10
 MARGIN = 20 * mm
-# (Chinese label, English label, candidate keys in credentialSubject; dotted keys reach into objects)
-FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("企业名称", "Enterprise", ("enterprise.name", "enterpriseName", "name")),
-    (
-        "统一社会信用代码",
-        "Unified Social Credit Code",
-        ("enterprise.uscc", "uscc", "unifiedSocialCreditCode"),
-    ),
-    ("项目名称", "Project", ("project.title", "project.name", "projectName", "project")),
-    ("行业", "Sector", ("sector", "project.sector")),
-    ("备案编号", "Filing No.", ("filingNumber", "project.filingNumber", "filingNo")),
-    ("测试期间", "Trial period", ("trialPeriod", "testPeriod")),
-    ("测试边界", "Tested boundaries", ("testedBoundaries", "boundaries")),
-    ("附加条件", "Conditions", ("conditions",)),
-    ("出盒日期", "Exit date", ("exitDate",)),
-    ("结论", "Outcome", ("outcome",)),
-)
 CLIPPED = "……（全文见内嵌 credential.json / full text in credential.json）"
-NUMBER_KEYS = ("certificateNumber", "number", "certificateNo")
-OUTCOMES = {
-    "passed": "通过 Passed",
-    "conditional": "有条件通过 Passed with conditions",
-    "passed_with_conditions": "有条件通过 Passed with conditions",
-    "failed": "未通过 Not passed",
-}
-NOTICE = (
-    "本证明是以 Ed25519 签名的 W3C 可验证凭证，记录于公开透明日志。扫描二维码或访问下方网址核验；"
-    "本文件内嵌的 credential.json 可用离线核验工具验证。打印件上的摘要须与内嵌凭证一致。",
-    "This certificate is a W3C Verifiable Credential signed with Ed25519 and recorded in a public "
-    "transparency log. Scan the QR code or visit the address below to verify it; the embedded "
-    "credential.json can be checked with the offline verifier. The printed digest must match it.",
-)
 
 
 def _pick(subject: dict[str, Any], keys: tuple[str, ...]) -> Any:
@@ -76,17 +49,22 @@ def _pick(subject: dict[str, Any], keys: tuple[str, ...]) -> Any:
     return None
 
 
-def _lines(value: Any) -> list[str]:
-    """Render a subject value as display lines, whatever shape the credential gives it."""
+def _lines(value: Any, values: Mapping[str, str]) -> list[str]:
+    """Render a subject value as display lines, whatever shape the credential gives it.
+
+    `values` gives coded values (an outcome, a decision) in words.
+    """
     if value is None:
         return ["—"]
     if isinstance(value, list):
-        return [line for item in value for line in _lines(item)] or ["—"]
+        return [line for item in value for line in _lines(item, values)] or ["—"]
     if not isinstance(value, dict):
-        return [OUTCOMES.get(value, str(value)) if isinstance(value, str) else str(value)]
+        return [values.get(value, str(value)) if isinstance(value, str) else str(value)]
     if value and all(isinstance(v, dict) and set(v) == {"value", "unit"} for v in value.values()):
         # testedBoundaries: {name: {value, unit}}, one line per boundary
         return [f"{name}: {v['value']} {v['unit']}".rstrip() for name, v in value.items()]
+    if "title" in value and "occurredOn" in value:  # an exemption's incident
+        return [f"{value['title']}（{value['occurredOn']}）"]
     if "name" in value and "value" in value:
         return [f"{value['name']}: {value['value']} {value.get('unit', '')}".rstrip()]
     for start, end in (("start", "end"), ("from", "to"), ("startDate", "endDate")):
@@ -125,75 +103,89 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return [*lines, current.rstrip()]
 
 
-def _row_height(size: float, rows: list[str]) -> float:
-    return max(len(rows) * size * 1.35, 8 * mm) + 2.5 * mm
+def _row_height(size: float, rows: list[str], least: float = 8 * mm) -> float:
+    return max(len(rows) * size * 1.35, least) + 2.5 * mm
 
 
 def _layout_fields(
-    subject: dict[str, Any], font: str, width: float, space: float
+    subject: dict[str, Any], layout: Layout, font: str, width: float, space: float
 ) -> tuple[float, list[tuple[str, str, list[str]]]]:
     """Wrap the subject fields at the largest size that fits `space`; clip at the smallest if none does."""
     for size in (10.5, 9.5, 8.5):
         fields = [
-            (zh, en, [row for line in _lines(_pick(subject, keys)) for row in _wrap(line, font, size, width)])
-            for zh, en, keys in FIELDS
-        ]
-        if sum(_row_height(size, rows) for _, _, rows in fields) <= space:
+            (zh, en, [row for line in _lines(_pick(subject, keys), layout.values)
+                      for row in _wrap(line, font, size, width)])
+            for zh, en, keys in layout.fields
+        ]  # fmt: skip
+        if sum(_row_height(size, rows, layout.row_min) for _, _, rows in fields) <= space:
             return size, fields
     # Still too long for one page: the paper shows what fits, the embedded credential is complete.
-    clipped, left, floor = [], space, _row_height(size, ["x"])
+    clipped, left, floor = [], space, _row_height(size, ["x"], layout.row_min)
     for number, (zh, en, rows) in enumerate(fields):
         allowed = left - (len(fields) - number - 1) * floor  # keep one line for every later field
-        while len(rows) > 1 and _row_height(size, rows) > allowed:
+        while len(rows) > 1 and _row_height(size, rows, layout.row_min) > allowed:
             rows = [*rows[:-2], CLIPPED]
         clipped.append((zh, en, rows))
-        left -= _row_height(size, rows)
+        left -= _row_height(size, rows, layout.row_min)
     return size, clipped
 
 
-def _attach(canvas: Canvas, name: str, data: bytes, description: str) -> None:
-    """Embed `data` as a document-level file attachment (the catalog's /EmbeddedFiles name tree).
+# The statement box: Chinese then English, each (font size, line height), inside a padded frame.
+STATEMENT_SIZES = ((10.5, 5.2 * mm), (9, 4.4 * mm))
+STATEMENT_PADDING = 3 * mm
 
-    reportlab has no public API for this; its own PDF object classes and the document catalog are the
-    narrowest way in, and the result is a standard attachment any PDF reader lists.
-    """
-    doc = canvas._doc
-    stream = pdfdoc.PDFStream(
-        pdfdoc.PDFDictionary(
-            {
-                "Type": pdfdoc.PDFName("EmbeddedFile"),
-                # a MIME type as a name: the slash must be written as #2F
-                "Subtype": "/application#2Fjson",
-                "Params": pdfdoc.PDFDictionary({"Size": len(data)}),
-            }
-        ),
-        content=data,
-        filters=[pdfdoc.PDFZCompress],
-    )
-    filespec = pdfdoc.PDFDictionary(
-        {
-            "Type": pdfdoc.PDFName("Filespec"),
-            "F": pdfdoc.PDFString(name),
-            "UF": pdfdoc.PDFString(name),
-            "Desc": pdfdoc.PDFString(description),
-            "AFRelationship": pdfdoc.PDFName("Source"),
-            "EF": pdfdoc.PDFDictionary({"F": doc.Reference(stream)}),
-        }
-    )
-    names = pdfdoc.PDFArray([pdfdoc.PDFString(name), doc.Reference(filespec)])
-    doc.Catalog.Names = pdfdoc.PDFDictionary({"EmbeddedFiles": pdfdoc.PDFDictionary({"Names": names})})
-    doc.Catalog.PageMode = pdfdoc.PDFName("UseAttachments")  # viewers open the attachment panel
+
+def _statement_rows(layout: Layout, font: str, width: float) -> list[tuple[float, float, list[str]]]:
+    """Wrap the layout's bilingual statement, if it has one, as (size, line height, rows) per language."""
+    if layout.statement is None:
+        return []
+    return [
+        (size, leading, _wrap(text, font, size, width))
+        for text, (size, leading) in zip(layout.statement, STATEMENT_SIZES, strict=True)
+    ]
+
+
+def _statement_height(statement: list[tuple[float, float, list[str]]]) -> float:
+    return sum(len(rows) * leading for _, leading, rows in statement) + 2 * STATEMENT_PADDING
+
+
+def _draw_statement(
+    canvas: Canvas,
+    statement: list[tuple[float, float, list[str]]],
+    font: str,
+    x: float,
+    top: float,
+    width: float,
+) -> None:
+    """Draw the statement in a framed, tinted box whose top edge is at `top`."""
+    height = _statement_height(statement)
+    canvas.setFillColorRGB(0.99, 0.95, 0.93)
+    canvas.setStrokeColorRGB(0.55, 0.1, 0.1)
+    canvas.setLineWidth(1)
+    canvas.rect(x, top - height, width, height, stroke=1, fill=1)
+    canvas.setFillColorRGB(0.45, 0.05, 0.05)
+    y = top - STATEMENT_PADDING
+    for size, leading, rows in statement:
+        canvas.setFont(font, size)
+        for row in rows:
+            y -= leading
+            canvas.drawString(x + STATEMENT_PADDING, y + (leading - size) / 2, row)
+    canvas.setFillColorRGB(0, 0, 0)
 
 
 def render_certificate_pdf(
     bundle: dict[str, Any], *, verify_base_url: str, font: CJKFont | None = None, cert_id: str | None = None
 ) -> bytes:
-    """Render the certificate for a bundle ``{"credential": …, "transparency": …}``; return PDF bytes."""
+    """Render the credential of a bundle ``{"credential": …, "transparency": …}``; return PDF bytes.
+
+    The page's words follow the credential's type (`certificates.pdflayouts.layout_for`).
+    """
     font = font or find_cjk_font()
     credential = bundle["credential"]
+    layout = layout_for(credential)
     subject = credential.get("credentialSubject") or {}
     transparency = bundle.get("transparency") or {}
-    number = str(_pick(subject, NUMBER_KEYS) or "—")
+    number = str(_pick(subject, layout.number_keys) or "—")
     cert_id = cert_id or (transparency.get("entry") or {}).get("certId") or number
     digest = credential_digest_b64url(credential)
     digest_hex = base64.urlsafe_b64decode(digest + "=").hex()
@@ -211,7 +203,7 @@ def render_certificate_pdf(
         initialFontSize=10,
         lang="zh-CN",
     )
-    canvas.setTitle(f"出盒证明 Sandbox Exit Certificate {number}")
+    canvas.setTitle(f"{layout.title_zh} {layout.title_en} {number}")
     canvas.setCreator("Sandbox")
     canvas.setProducer("Sandbox certificates (reportlab)")
     width, height = A4
@@ -223,17 +215,19 @@ def render_certificate_pdf(
     canvas.setLineWidth(0.5)
     canvas.rect(14 * mm, 14 * mm, width - 28 * mm, height - 28 * mm)
 
-    y = height - 38 * mm
+    y = height - layout.title_top
     canvas.setFont(f, 28)
-    canvas.drawCentredString(width / 2, y, "出盒证明")
+    canvas.drawCentredString(width / 2, y, layout.title_zh)
     canvas.setFont(f, 14)
-    canvas.drawCentredString(width / 2, y - 9 * mm, "Sandbox Exit Certificate")
+    canvas.drawCentredString(width / 2, y - 9 * mm, layout.title_en)
     canvas.setFont(f, 10.5)
-    canvas.drawCentredString(width / 2, y - 17 * mm, f"证书编号 Certificate No.: {number}")
+    canvas.drawCentredString(width / 2, y - 17 * mm, f"{layout.number_label}: {number}")
 
     label_x, value_x, value_w = MARGIN + 4 * mm, MARGIN + 52 * mm, width - 2 * MARGIN - 56 * mm
-    y -= 30 * mm
-    size, fields = _layout_fields(subject, f, value_w, y - (MARGIN + QR_SIZE + 40 * mm))
+    y -= layout.fields_gap
+    statement = _statement_rows(layout, f, width - 2 * MARGIN - 14 * mm)
+    reserved = _statement_height(statement) + 3 * mm if statement else 0
+    size, fields = _layout_fields(subject, layout, f, value_w, y - (MARGIN + QR_SIZE + 40 * mm) - reserved)
     for zh, en, rows in fields:
         canvas.setFillColorRGB(0, 0, 0)
         canvas.setFont(f, 10.5)
@@ -245,12 +239,14 @@ def render_certificate_pdf(
         canvas.setFont(f, size)
         for i, row in enumerate(rows):
             canvas.drawString(value_x, y - i * size * 1.35, row)
-        y -= _row_height(size, rows)
+        y -= _row_height(size, rows, layout.row_min)
+    if statement:
+        _draw_statement(canvas, statement, f, label_x - 2 * mm, y + 1 * mm, width - 2 * MARGIN - 4 * mm)
 
     issuer = credential.get("issuer")
     issuer_name = issuer.get("name") or issuer.get("id") if isinstance(issuer, dict) else issuer
     footer = [
-        f"签发机构 Issuer: {' / '.join(_lines(issuer_name))}",
+        f"签发机构 Issuer: {' / '.join(_lines(issuer_name, layout.values))}",
         f"签发时间 Issued: {credential.get('validFrom', '—')}",
         f"凭证摘要 Credential digest (SHA-256): {digest_hex[:16]}…",
         f"透明日志 Transparency log: {transparency.get('origin', '—')} · 条目 entry "
@@ -266,7 +262,7 @@ def render_certificate_pdf(
     y -= 2 * mm
     canvas.setFont(f, 8)
     canvas.setFillColorRGB(0.25, 0.25, 0.25)
-    for paragraph in (*NOTICE, url):
+    for paragraph in (*layout.notice, url):
         for row in _wrap(paragraph, f, 8, text_w):
             canvas.drawString(label_x, y, row)
             y -= 4 * mm
@@ -279,7 +275,7 @@ def render_certificate_pdf(
     canvas.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 4 * mm, "扫码核验 Scan to verify")
 
     payload = json.dumps(bundle, ensure_ascii=False, indent=2, sort_keys=True).encode()
-    _attach(canvas, ATTACHMENT_NAME, payload, "Signed certificate bundle (W3C Verifiable Credential)")
+    attach_file(canvas, ATTACHMENT_NAME, payload, layout.attachment_description)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

@@ -7,7 +7,9 @@ No network, no flask, no database: everything needed is handed in.
 Public API:
     Check(name, outcome, code, detail)             one named check: pass | fail | indeterminate | skipped
     Report                                         checks, verdict (valid | invalid | indeterminate), status,
-                                                   certificate facts; to_dict(); exit_code
+                                                   the facts shown (number — an exit certificate's or an
+                                                   exemption decision's —, credential_type, …);
+                                                   to_dict(); exit_code
     Evidence(key_set, status_lists, checkpoints, latest_checkpoint, consistency_proof)
     verify_bundle(bundle, evidence, *, expected_digest=None, now=None) -> Report
     verify_with_trust_bundle(bundle, trust_bundle, *, expected_root_fingerprint=None, expected_digest=None,
@@ -18,7 +20,9 @@ The checks, in order: trust_bundle (offline only), digest (the credential is the
 a QR code or URL was scanned, the one printed), signature, key_state (the key was valid when it signed
 and, if revoked since, revoked only after the entry was logged), status (revocation and suspension
 lists), inclusion (the log entry is in the signed tree), checkpoint (the log's signature on the tree
-head, and consistency with the latest known head) and backdating.
+head, and consistency with the latest known head) and backdating. Exit certificates and liability
+exemption decisions are verified alike; the report says which one it was. The report types live in
+`certificates._internal.report`.
 """
 
 from __future__ import annotations
@@ -30,6 +34,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from certificates._internal.encoding import b64url_encode
+from certificates._internal.report import (
+    EXIT_CODES,
+    FAIL,
+    INDETERMINATE,
+    PASS,
+    SKIPPED,
+    Check,
+    CheckedReport,
+    Report,
+)
 from certificates._internal.statuscheck import check_status_entry
 from certificates._internal.timefmt import parse_utc
 from certificates.bundle import CertificateBundle, verify_trust_bundle
@@ -49,6 +63,23 @@ from certificates.merkle import hash_leaf, verify_consistency, verify_inclusion
 from certificates.proofs import verify_proof
 from certificates.status import decode_bitstring, read_status_bit
 
+__all__ = [
+    "CHECK_NAMES",
+    "EXIT_CODES",
+    "FAIL",
+    "INDETERMINATE",
+    "LONG_AGO",
+    "PASS",
+    "SKIPPED",
+    "Check",
+    "CheckedReport",
+    "Evidence",
+    "Report",
+    "active_kids",
+    "verify_bundle",
+    "verify_with_trust_bundle",
+]
+
 CHECK_NAMES = (
     "trust_bundle",
     "digest",
@@ -59,66 +90,7 @@ CHECK_NAMES = (
     "checkpoint",
     "backdating",
 )
-EXIT_CODES = {"valid": 0, "invalid": 1, "indeterminate": 2}
 LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
-PASS, FAIL, INDETERMINATE, SKIPPED = "pass", "fail", "indeterminate", "skipped"
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    outcome: str
-    code: str | None = None
-    detail: str = ""
-
-
-@dataclass
-class CheckedReport:
-    """Named checks and the verdict they add up to: any failure → invalid, any unknown → indeterminate."""
-
-    checks: list[Check] = field(default_factory=list)
-
-    @property
-    def verdict(self) -> str:
-        outcomes = {check.outcome for check in self.checks}
-        if FAIL in outcomes:
-            return "invalid"
-        if INDETERMINATE in outcomes or not self.checks:
-            return "indeterminate"
-        return "valid"
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_CODES[self.verdict]
-
-    def check(self, name: str) -> Check | None:
-        return next((c for c in self.checks if c.name == name), None)
-
-
-@dataclass
-class Report(CheckedReport):
-    """The outcome of one verification; `verdict` is what a person should be told first."""
-
-    status: str | None = None  # active | revoked | suspended, when the status lists could be read
-    cert_id: str | None = None
-    number: str | None = None
-    digest: str | None = None  # base64url, as in the QR fragment
-    subject: Mapping[str, Any] | None = None
-    issued_at: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "verdict": self.verdict,
-            "status": self.status,
-            "certificateId": self.cert_id,
-            "number": self.number,
-            "credentialSha256": self.digest,
-            "issuedAt": self.issued_at,
-            "checks": [
-                {"name": c.name, "outcome": c.outcome, "code": c.code, "detail": c.detail}
-                for c in self.checks
-            ],
-        }
 
 
 @dataclass(frozen=True)
@@ -200,11 +172,7 @@ def verify_bundle(
         return report
     credential, transparency = parsed.credential, parsed.transparency
     entry = dict(transparency.entry)
-    subject = credential.get("credentialSubject")
-    report.subject = subject if isinstance(subject, Mapping) else None
-    report.number = report.subject.get("certificateNumber") if report.subject else None
-    report.cert_id = entry.get("certId") if isinstance(entry.get("certId"), str) else None
-    report.issued_at = credential.get("validFrom") if isinstance(credential.get("validFrom"), str) else None
+    report.read_facts(credential, entry)
 
     # digest: the credential is the one the log entry names, and the one printed/scanned.
     try:

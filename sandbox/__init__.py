@@ -52,12 +52,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from sandbox.api import bp as api_bp
     from sandbox.api.wellknown import bp as wellknown_bp
-    from sandbox.views import (  # noqa: F401  (voucher_office adds routes to vouchers.bp)
+    from sandbox.views import (  # noqa: F401  (voucher_office, dispute_evidence add routes to vouchers.bp, disputes.bp)
         admin,
         auth,
         case_actions,
         case_edit,
         cases,
+        dispute_evidence,
+        disputes,
+        exemptions,
         main,
         notifications,
         verify,
@@ -76,6 +79,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(verify.bp)
     app.register_blueprint(certificate_views.bp)
     app.register_blueprint(vouchers.bp)
+    app.register_blueprint(disputes.bp)
+    app.register_blueprint(exemptions.bp)
 
 
 def _instance_secret(instance_path: str) -> str:

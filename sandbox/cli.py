@@ -11,7 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 from sandbox.db import get_engine, get_session, upgrade
 from sandbox.errors import Bilingual, SandboxError, ValidationFailed
 from sandbox.models.accounts import Role, User
-from sandbox.services import accounts, calendar, history, workflow_effects
+from sandbox.services import accounts, calendar, dispute_deadlines, history, workflow_effects
 
 
 @click.command("init-db")
@@ -94,12 +94,14 @@ def audit_verify_command() -> None:
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Beijing date to use.")
 @with_appcontext
 def sla_sweep_command(today) -> None:  # type: ignore[no-untyped-def]
-    """Flag cases past their stage deadline and notify the case officers (safe to run repeatedly)."""
+    """Flag overdue cases and remind legal partners of dispute deadlines (safe to run repeatedly)."""
     session = get_session()
     day = today.date() if today else calendar.beijing_today()
     flagged = workflow_effects.sweep_overdue(session, today=day)
+    reminders = dispute_deadlines.sweep_deadlines(session, today=day)
     session.commit()
     click.echo(f"{len(flagged)} case(s) newly overdue on {day.isoformat()}.")
+    click.echo(f"{reminders} dispute reminder(s) or overdue notice(s) sent.")
 
 
 calendar_group = AppGroup("calendar", help="The office's working-day calendar.")

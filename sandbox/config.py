@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from workflows.calendar import STAGE_DEADLINE_DAYS
+from workflows.disputes import DISPUTE_DEADLINE_DAYS
 
 # Names a deployment may set through SANDBOX_<NAME>. Values are parsed as JSON when they look like it
 # (numbers, booleans), else taken as text.
@@ -82,6 +83,8 @@ class Defaults:
     UPLOAD_MAX_BYTES = 15 * 1024 * 1024
     # Review periods in working days per stage (DESIGN.md §3); override per stage in instance/config.py.
     STAGE_DEADLINE_DAYS = dict(STAGE_DEADLINE_DAYS)
+    # Working days a legal partner has to acknowledge a dispute and to finish mediating it.
+    DISPUTE_DEADLINE_DAYS = dict(DISPUTE_DEADLINE_DAYS)
     PAGE_SIZE = 20
 
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"

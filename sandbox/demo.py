@@ -58,6 +58,7 @@ ENTERPRISES = (
 def seed(session: Session, *, storage: Path, today: date) -> list[tuple[str, str, str]]:
     """Create what is missing and return (role, e-mail, password) for every demo login."""
     from sandbox.demo_cases import seed_cases  # it imports this module
+    from sandbox.demo_disputes import seed_disputes
     from sandbox.demo_vouchers import seed_vouchers
 
     operator = User(email="demo@localhost", password_hash="", display_name="demo", role=Role.ADMIN)
@@ -109,4 +110,5 @@ def seed(session: Session, *, storage: Path, today: date) -> list[tuple[str, str
     first_applicant = accounts.find_user_by_email(session, ENTERPRISES[0][0])
     seed_cases(session, storage=storage, today=today, first_applicant=first_applicant)  # type: ignore[arg-type]
     seed_vouchers(session, storage=storage, today=today)
+    seed_disputes(session, storage=storage, today=today)
     return logins

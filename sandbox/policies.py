@@ -100,7 +100,8 @@ EVENT_ROLES: dict[str, frozenset[Role]] = {
     "terminate": frozenset({Role.REGULATOR}),
     "withdraw": frozenset({Role.APPLICANT}),
     "raise_dispute": frozenset({Role.APPLICANT, Role.REGULATOR}),
-    "resolve_dispute": frozenset({Role.LEGAL_PARTNER, Role.REGULATOR}),
+    # An applicant resolves only by withdrawing its own dispute (a guard in `workflows`).
+    "resolve_dispute": frozenset({Role.LEGAL_PARTNER, Role.REGULATOR, Role.APPLICANT}),
     "apply_exemption": frozenset({Role.APPLICANT}),
     "decide_exemption": frozenset({Role.REGULATOR}),
 }

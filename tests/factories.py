@@ -201,3 +201,20 @@ def make_voucher(
     voucher = issue_voucher(session, certificate=cert, case=case, today=today or beijing_today())
     session.commit()
     return voucher
+
+
+def make_dispute(session: Session, applicant: User, *, organisation_id: int, regulator: User | None = None):  # type: ignore[no-untyped-def]
+    """A submitted case of the applicant's enterprise, rejected, and appealed to `organisation_id`; commit."""
+    from sandbox.services import disputes
+
+    regulator = regulator or make_user(session, "regulator")
+    case = submit_case(session, applicant, make_case(session, applicant, title="被驳回的项目"))
+    apply_event(session, actor=regulator, case_id=case.id, event="reject", note="材料不全")  # type: ignore[arg-type]
+    dispute = disputes.raise_dispute(
+        session,
+        actor=applicant,
+        case_id=case.id,  # type: ignore[arg-type]
+        data={"legal_partner_org_id": organisation_id, "kind": "appeal", "claim": "驳回理由与事实不符"},
+    )
+    session.commit()
+    return dispute

@@ -27,7 +27,8 @@ from .review_guards import (
 )
 from .states import Event
 
-DISPUTE_OUTCOMES = ("upheld", "overturned")
+# "withdrawn": the party that raised the dispute withdrew it; like "upheld", the case goes back.
+DISPUTE_OUTCOMES = ("upheld", "overturned", "withdrawn")
 EXEMPTION_DECISIONS = ("granted", "partly_granted", "denied")
 
 
@@ -52,8 +53,13 @@ def guard_raise_dispute(*, legal_partner_org_id: Any = None, claim: str | None =
     return missing + need_text("claim", claim)
 
 
-def guard_resolve_dispute(*, outcome: str | None = None) -> list[Reason]:
-    """Require the outcome. ctx: `outcome` — "upheld" (decision stands) or "overturned"."""
+def guard_resolve_dispute(*, outcome: str | None = None, actor_role: str | None = None) -> list[Reason]:
+    """Require the outcome; an applicant may only withdraw.
+
+    ctx: `outcome` — "upheld" (decision stands), "overturned" or "withdrawn"; `actor_role`.
+    """
+    if actor_role == "applicant" and outcome not in (None, "", "withdrawn"):
+        return [reason("applicant_withdraws_only", "outcome")]
     return one_of("outcome", outcome, DISPUTE_OUTCOMES)
 
 

@@ -135,6 +135,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "出盒审批人不得与评估人为同一人（双人复核）",
         "the approver must not be the evaluator (four-eyes rule)",
     ),
+    "applicant_withdraws_only": (
+        "申请人只能撤回纠纷，处理结果由法律合作机构记录",
+        "an applicant can only withdraw a dispute; the legal partner records its outcome",
+    ),
     "four_eyes_officer": (
         "出盒审批人不得为本项目的承办人，请由另一名监管人员审批（双人复核）",
         "the case officer may not approve their own case's exit; another regulator must (four-eyes rule)",

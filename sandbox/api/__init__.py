@@ -82,4 +82,14 @@ def respond(model: BaseModel, status: int = 200) -> Any:
     return response
 
 
-from sandbox.api import accounts, case_records, cases, certificates, notifications, voucher_admin, vouchers  # noqa: E402,F401  (registers the routes)
+from sandbox.api import (  # noqa: E402,F401  (registers the routes)
+    accounts,
+    case_records,
+    cases,
+    certificates,
+    disputes,
+    exemptions,
+    notifications,
+    voucher_admin,
+    vouchers,
+)

@@ -11,6 +11,7 @@ class CertificateListItem(BaseModel):
     id: str
     number: str
     status: str
+    kind: str = Field(default="exit", description="exit (exit certificate) | exemption (exemption decision)")
 
 
 class CertificateList(BaseModel):
@@ -84,6 +85,9 @@ class VerificationResult(BaseModel):
     status: str | None = Field(description="active | revoked | suspended, when known")
     certificateId: str | None  # noqa: N815
     number: str | None
+    credentialType: str | None = Field(  # noqa: N815
+        default=None, description="SandboxExitCertificate | SandboxLiabilityExemption"
+    )
     credentialSha256: str | None  # noqa: N815
     issuedAt: str | None  # noqa: N815
     printedQrCompared: bool | None = None  # noqa: N815

@@ -97,7 +97,10 @@ def list_certificates():  # type: ignore[no-untyped-def]
     page = _int_arg("page", 1, minimum=1)
     per_page = min(_int_arg("per_page", current_app.config["PAGE_SIZE"], minimum=1), 100)
     result = certificates.list_certificates(get_session(), page=page, per_page=per_page)
-    items = [CertificateListItem(id=c.id, number=c.number, status=c.status.value) for c in result.rows]
+    items = [
+        CertificateListItem(id=c.id, number=c.number, status=c.status.value, kind=c.kind.value)
+        for c in result.rows
+    ]
     return respond(CertificateList(items=items, page=page, per_page=per_page, total=result.total))
 
 

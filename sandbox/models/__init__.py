@@ -23,6 +23,7 @@ from sandbox.models.certificates import (
     Certificate,
     CertificateSequence,
     CertificateStatusChange,
+    ExemptionSequence,
     LogCheckpoint,
     LogEntry,
     LogHead,
@@ -30,6 +31,7 @@ from sandbox.models.certificates import (
     SigningKeyRecord,
     StatusListRecord,
 )
+from sandbox.models.disputes import Dispute, DisputeMessage, EvidenceItem, ExemptionRequest
 from sandbox.models.documents import Document
 from sandbox.models.notifications import HolidayArrangement, Notification
 from sandbox.models.voucher_policy import VoucherPolicyVersion
@@ -52,10 +54,15 @@ __all__ = [
     "Certificate",
     "CertificateSequence",
     "CertificateStatusChange",
+    "Dispute",
+    "DisputeMessage",
     "Document",
     "EligibilityDeclaration",
     "Enterprise",
     "Evaluation",
+    "EvidenceItem",
+    "ExemptionRequest",
+    "ExemptionSequence",
     "FilingSequence",
     "GuidanceItem",
     "HolidayArrangement",

@@ -9,8 +9,9 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import EmailStr, field_validator
+from pydantic import EmailStr, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 from sqlmodel import Field, SQLModel
 
@@ -154,7 +155,8 @@ class EnterpriseCreate(SQLModel):
     in_zone: bool
     legal_representative: str = Field(min_length=1, max_length=100)
     contact_name: str = Field(min_length=1, max_length=100)
-    contact_phone: str = Field(min_length=5, max_length=40, regex=r"^[0-9+\-() ]+$")
+    # Annotated, not Field(regex=...): sqlmodel drops `regex` under pydantic 2, so it was never checked.
+    contact_phone: Annotated[str, StringConstraints(min_length=5, max_length=40, pattern=r"^[0-9+\-() ]+$")]
     no_major_penalty: bool
     no_criminal_record: bool
     not_seriously_dishonest: bool

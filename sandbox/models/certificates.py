@@ -26,6 +26,11 @@ class CertificateStatus(enum.StrEnum):
     REVOKED = "revoked"
 
 
+class CertificateKind(enum.StrEnum):
+    EXIT = "exit"  # SandboxExitCertificate: one per case, unlocks the voucher
+    EXEMPTION = "exemption"  # SandboxLiabilityExemption: a granted exemption decision
+
+
 class SigningKeyRecord(SQLModel, table=True):
     """The public half and lifecycle of one Ed25519 key; the private half is a file under instance/keys."""
 
@@ -42,12 +47,19 @@ class SigningKeyRecord(SQLModel, table=True):
 
 
 class Certificate(SQLModel, table=True):
-    """One issued exit certificate: the signed credential as issued, its status and its PDF."""
+    """One issued credential — an exit certificate or an exemption decision — as issued, its status and PDF.
+
+    A case has at most one exit certificate (checked under the log lock when issuing) and may have
+    several exemption decisions, one per incident.
+    """
 
     # An opaque random id for URLs (the number is guessable, the id is not).
     id: str = Field(primary_key=True, max_length=32)
+    kind: CertificateKind = Field(
+        default=CertificateKind.EXIT, sa_column=enum_column(CertificateKind, nullable=False, index=True)
+    )
     number: str = Field(max_length=20, sa_column_kwargs={"unique": True})
-    case_id: int = Field(foreign_key="case.id", sa_column_kwargs={"unique": True})
+    case_id: int = Field(foreign_key="case.id", index=True)
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
     credential: dict[str, Any] = Field(sa_column=sa.Column(sa.JSON, nullable=False))
     credential_sha256: str = Field(max_length=64, sa_column_kwargs={"unique": True})
@@ -138,6 +150,15 @@ class CertificateSequence(SQLModel, table=True):
     """The last certificate number used per year; locked while a number is taken, so numbers never gap."""
 
     __tablename__ = "certificate_sequence"
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_value: int = 0
+
+
+class ExemptionSequence(SQLModel, table=True):
+    """The last exemption-decision number used per year (YZMZ-2026-0001), gap-free like certificates."""
+
+    __tablename__ = "exemption_sequence"
 
     year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     last_value: int = 0

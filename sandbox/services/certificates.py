@@ -1,5 +1,8 @@
 """Exit certificates: issuing one when an exit is approved, and reading it back.
 
+`issue_signed` is the one path that signs, logs and renders a credential; exemption decisions
+(`sandbox.services.exemption_records`) go through it too, with their own subject and number.
+
 `issue_certificate` runs inside `approve_exit`'s transaction, under the log lock: number, credential,
 status-list indexes, proof, log entry, checkpoint, inclusion proof and PDF. Any failure raises and the
 caller's rollback leaves no certificate, no log entry and the case where it was (the PDF file, stored
@@ -10,8 +13,9 @@ reinstate) live in `sandbox.services.certificate_status`.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +38,7 @@ from sandbox.models.accounts import Enterprise, Role, User
 from sandbox.models.cases import Case
 from sandbox.models.certificates import (
     Certificate,
+    CertificateKind,
     CertificateSequence,
     CertificateStatusChange,
 )
@@ -123,11 +128,38 @@ def issue_certificate(session: Session, *, case: Case, today: date) -> Certifica
     """Issue the exit certificate of `case` (called by approve_exit, in its transaction)."""
     settings = settings_for(session)
     transparency.lock_log(session)
-    signing_keys.ensure_keys(session, settings)
-    if session.exec(select(Certificate.id).where(Certificate.case_id == case.id)).first() is not None:
+    if certificate_for_case(session, case.id) is not None:  # type: ignore[arg-type]
         raise Conflict(N_("This case already has a certificate."))
-    at = signing_keys.now_seconds()
     number = next_certificate_number(session, year=today.year)
+
+    def build(statuses: list[dict], at: datetime, credential_id: str) -> dict:
+        subject = build_subject(session, case, number=number, exit_date=today)
+        return build_exit_certificate(subject, issuer=settings.issuer, valid_from=at,
+                                      credential_id=credential_id, statuses=statuses)  # fmt: skip
+
+    cert = issue_signed(session, case=case, kind=CertificateKind.EXIT, number=number, build=build)
+    # The voucher (or its recorded refusal) in the same transaction; a refusal never blocks the exit.
+    vouchers.issue_voucher(session, certificate=cert, case=case, today=today)
+    return cert
+
+
+def issue_signed(
+    session: Session,
+    *,
+    case: Case,
+    kind: CertificateKind,
+    number: str,
+    build: Callable[[list[dict], datetime, str], dict],
+) -> Certificate:
+    """Sign, log, store and render one credential built by `build(statuses, valid_from, id)`.
+
+    Runs under the log lock (taken here if the caller has not), so log indexes and checkpoints stay
+    in order; any failure raises and the caller's rollback removes every row written here.
+    """
+    settings = settings_for(session)
+    transparency.lock_log(session)
+    signing_keys.ensure_keys(session, settings)
+    at = signing_keys.now_seconds()
     cert_id = uuid.uuid4().hex
     revocation = status_lists.allocate_index(session, StatusPurpose.REVOCATION)
     suspension = status_lists.allocate_index(session, StatusPurpose.SUSPENSION)
@@ -139,13 +171,7 @@ def issue_certificate(session: Session, *, case: Case, today: date) -> Certifica
             settings.status_list_url(StatusPurpose.SUSPENSION), suspension, StatusPurpose.SUSPENSION
         ),
     ]
-    unsigned = build_exit_certificate(
-        build_subject(session, case, number=number, exit_date=today),
-        issuer=settings.issuer,
-        valid_from=at,
-        credential_id=f"urn:uuid:{uuid.UUID(cert_id)}",
-        statuses=statuses,
-    )
+    unsigned = build(statuses, at, f"urn:uuid:{uuid.UUID(cert_id)}")
     key = signing_keys.signing_key(session, KeyUse.ASSERTION, settings)
     credential = sign_credential(unsigned, key, created=at)
     digest = digest_hex(credential)
@@ -153,7 +179,7 @@ def issue_certificate(session: Session, *, case: Case, today: date) -> Certifica
     index = transparency.append(session, "issue", at=at, log_key=log_key, origin=settings.log_origin,
                                 certId=cert_id, credentialSha256=digest, kid=key.kid)  # fmt: skip
     cert = Certificate(
-        id=cert_id, number=number, case_id=case.id, enterprise_id=case.enterprise_id,  # type: ignore[arg-type]
+        id=cert_id, kind=kind, number=number, case_id=case.id, enterprise_id=case.enterprise_id,  # type: ignore[arg-type]
         credential=credential, credential_sha256=digest, kid=key.kid, revocation_index=revocation,
         suspension_index=suspension, log_index=index, issued_at=at, pdf_sha256="", pdf_size=0,
     )  # fmt: skip
@@ -162,8 +188,6 @@ def issue_certificate(session: Session, *, case: Case, today: date) -> Certifica
     pdf = render_pdf(session, cert, settings)
     cert.pdf_sha256, cert.pdf_size = store_blob(settings.pdf_storage, pdf), len(pdf)
     session.flush()
-    # The voucher (or its recorded refusal) in the same transaction; a refusal never blocks the exit.
-    vouchers.issue_voucher(session, certificate=cert, case=case, today=today)
     return cert
 
 
@@ -246,13 +270,23 @@ def status_history(session: Session, cert: Certificate) -> list[CertificateStatu
 
 
 def certificate_for_case(session: Session, case_id: int) -> Certificate | None:
-    return session.exec(select(Certificate).where(Certificate.case_id == case_id)).first()
+    """The case's exit certificate (exemption decisions are found through their request)."""
+    statement = select(Certificate).where(
+        Certificate.case_id == case_id, Certificate.kind == CertificateKind.EXIT
+    )
+    return session.exec(statement).first()
 
 
 def summary(cert: Certificate) -> dict[str, Any]:
     subject = cert.credential.get("credentialSubject", {})
+    incident = subject.get("incident", {})
     return {
         "enterprise": subject.get("enterprise", {}).get("name"),
         "project": subject.get("project", {}).get("title"),
         "exitDate": subject.get("exitDate"),
+        # exemption decisions
+        "incident": f"{incident.get('title', '—')} ({incident.get('occurredOn', '—')})" if incident else None,
+        "decision": subject.get("decision"),
+        "decisionDate": subject.get("decisionDate"),
+        "liability": subject.get("liabilityScope", {}),
     }

@@ -35,8 +35,8 @@ from sandbox.services import transparency
 from sandbox.services.trust_settings import TrustSettings, settings_for
 
 # The log key comes first: every other key's creation is logged under a checkpoint it signs.
-LAZY_USES = (KeyUse.LOG, KeyUse.ROOT, KeyUse.STATUS, KeyUse.ASSERTION)
-ROTATABLE_USES = (KeyUse.ASSERTION, KeyUse.STATUS, KeyUse.LOG, KeyUse.ROOT)
+LAZY_USES = (KeyUse.LOG, KeyUse.ROOT, KeyUse.STATUS, KeyUse.ASSERTION, KeyUse.PACKAGE)
+ROTATABLE_USES = (KeyUse.ASSERTION, KeyUse.STATUS, KeyUse.LOG, KeyUse.ROOT, KeyUse.PACKAGE)
 
 _cache: dict[tuple[str, str], Ed25519PrivateKey] = {}
 _cache_lock = threading.Lock()

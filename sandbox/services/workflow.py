@@ -22,23 +22,19 @@ from sandbox.models.cases import Case, CaseEvent, ReportKind, TrialReport
 from sandbox.models.documents import DocumentKind
 from sandbox.policies import can_fire, can_view_case
 from sandbox.services import calendar as calendar_service
-from sandbox.services.cases import claim_version, freeze_plan, get_case, nfc
-from sandbox.services.certificates import issue_certificate
+from sandbox.services import dispute_records, exemption_records
+from sandbox.services.cases import claim_version, get_case, nfc
 from sandbox.services.documents import has_document
-from sandbox.services.filing import next_filing_number
+from sandbox.services.event_records import AMENDABLE_FIELDS, RecordContext, record_data
 from sandbox.services.history import append_event
 from sandbox.services.trial import latest_evaluation
 from sandbox.services.workflow_effects import after_event
 from workflows.calendar import STAGE_DEADLINE_DAYS
-from workflows.cases import fire
+from workflows.cases import available_events, fire
+from workflows.disputes import DISPUTE_DEADLINE_DAYS
 from workflows.sectors import sector_pack
 from workflows.states import CaseState, Event
 
-# Plan fields a regulator can point at when asking for an amendment (shown next to those fields).
-AMENDABLE_FIELDS = (
-    "title", "data_categories", "objectives", "boundaries", "duration_months", "risk_controls", "exit_plan",
-    "consumer_protection",
-)  # fmt: skip
 LEGAL_KINDS = frozenset(
     {OrganisationKind.MEDIATION_CENTRE, OrganisationKind.COURT_LIAISON, OrganisationKind.LAW_FIRM}
 )
@@ -125,8 +121,11 @@ def guard_context(
             incident_id=data.get("incident_id"), good_faith_explanation=data.get("good_faith_explanation")
         )
     elif event is Event.DECIDE_EXEMPTION:
+        request = exemption_records.pending_request(session, case.id)  # type: ignore[arg-type]
         ctx.update(
-            legal_opinion_on_file=has_document(session, case_id=case.id, kind=DocumentKind.LEGAL_OPINION),  # type: ignore[arg-type]
+            # The opinion is written on the request, or uploaded as a legal-opinion document.
+            legal_opinion_on_file=bool(request and request.opinion)
+            or has_document(session, case_id=case.id, kind=DocumentKind.LEGAL_OPINION),  # type: ignore[arg-type]
             decision=data.get("decision"),
         )
     return ctx
@@ -143,6 +142,7 @@ def apply_event(
     expected_version: int | None = None,
     today: date | None = None,
     stage_days: Mapping[CaseState, int] = STAGE_DEADLINE_DAYS,
+    dispute_days: Mapping[str, int] = DISPUTE_DEADLINE_DAYS,
 ) -> EventResult:
     """Fire `event` on the case for `actor`, or raise (403, 404, 409, 422) having changed nothing."""
     case = get_case(session, actor=actor, case_id=case_id)
@@ -163,10 +163,13 @@ def apply_event(
         )
     if chosen is Event.APPLY_EXEMPTION:
         _incident(session, case, data.get("incident_id"))
+    if chosen is Event.RAISE_DISPUTE and can_raise_from(case.state):
+        dispute_records.check_input(actor, case.state, data)
     from_state = case.state
     fired = fire(case, chosen, **ctx)  # raises InvalidTransition / GuardFailed before changing anything
     claim_version(session, case, expected_version)
-    payload = _record_data(session, case, chosen, actor, data, ctx, today)
+    effects = RecordContext(from_state, calendar, today, dispute_days)
+    payload = record_data(session, case, chosen, actor, data, ctx, effects)
     record = CaseEvent(
         event=chosen.value,
         from_state=from_state,
@@ -205,67 +208,8 @@ def _incident(session: Session, case: Case, incident_id: Any) -> None:
         raise ValidationFailed.single("incident_id", N_("Choose one of this case's incident reports."))
 
 
-def _record_data(
-    session: Session,
-    case: Case,
-    event: Event,
-    actor: User,
-    data: dict[str, Any],
-    ctx: dict[str, Any],
-    today: date,
-) -> dict[str, Any]:
-    """Write the event's data onto the case and return what the history row keeps of it."""
-    if event in (Event.SUBMIT, Event.RESUBMIT):
-        version = freeze_plan(session, case=case, actor=actor)
-        return {"planVersion": version.number}
-    if event is Event.REQUEST_AMENDMENT:
-        fields = [name for name in data.get("fields") or [] if name in AMENDABLE_FIELDS]
-        return {"fields": fields}
-    if event is Event.ACCEPT_FILING:
-        case.filing_number = next_filing_number(session, year=today.year)
-        return {"filingNumber": case.filing_number}
-    if event is Event.COMPLETE_RISK_ASSESSMENT:
-        case.risk_answers = dict(ctx["answers"])
-        case.risk_level = ctx["risk_level"]
-        case.risk_level_reason = ctx.get("risk_level_reason") or None
-        case.conditions = list(ctx["conditions"])
-        case.trial_boundaries = dict(ctx["boundaries"])
-        return {
-            "riskLevel": case.risk_level,
-            "conditions": case.conditions,
-            "trialBoundaries": case.trial_boundaries,
-        }
-    if event is Event.PASS_VERIFICATION:
-        case.trial_start, case.trial_end = ctx["trial_start"], ctx["trial_end"]
-        return {"trialStart": case.trial_start.isoformat(), "trialEnd": case.trial_end.isoformat()}  # type: ignore[union-attr]
-    if event is Event.EXTEND_TRIAL:
-        previous, case.trial_end = case.trial_end, ctx["new_end"]
-        return {"previousEnd": previous.isoformat(), "trialEnd": case.trial_end.isoformat()}  # type: ignore[union-attr]
-    if event is Event.SUSPEND:
-        return {"mitigationOrder": ctx["mitigation_order"]}
-    if event is Event.TERMINATE:
-        return {"windDownOrder": ctx["wind_down_order"]}
-    if event is Event.APPROVE_EXIT:
-        # The certificate is issued in this transaction: a failure here undoes the approval too.
-        certificate = issue_certificate(session, case=case, today=today)
-        return {
-            "evaluatorId": ctx["evaluator_id"],
-            "scores": ctx["scores"],
-            "certificateNumber": certificate.number,
-            "certificateId": certificate.id,
-        }
-    if event is Event.RAISE_DISPUTE:
-        case.legal_org_id = int(ctx["legal_partner_org_id"])
-        return {"legalPartnerOrgId": case.legal_org_id, "claim": ctx["claim"]}
-    if event is Event.RESOLVE_DISPUTE:
-        return {"outcome": ctx["outcome"]}
-    if event is Event.APPLY_EXEMPTION:
-        case.legal_org_id = int(data["legal_partner_org_id"])
-        return {
-            "legalPartnerOrgId": case.legal_org_id,
-            "incidentId": int(ctx["incident_id"]),
-            "goodFaithExplanation": ctx["good_faith_explanation"],
-        }
-    if event is Event.DECIDE_EXEMPTION:
-        return {"decision": ctx["decision"]}
-    return {}
+def can_raise_from(state: CaseState) -> bool:
+    return Event.RAISE_DISPUTE in available_events(state)
+
+
+__all__ = ["AMENDABLE_FIELDS", "EventResult", "apply_event", "guard_context", "parse_date"]

@@ -116,6 +116,7 @@ def render_case_page(
     status: int = 200,
 ) -> tuple[str, int]:
     """Render the case page; `open_form` names the form to show open with `errors` and `values`."""
+    from sandbox.views.case_disputes import case_legal_context
     from sandbox.views.diagram import path_from_history, workflow_svg
 
     case = cases.get_case(session, actor=user, case_id=case_id)
@@ -172,6 +173,7 @@ def render_case_page(
         "bilingual": bilingual,
         "plan_field_labels": PLAN_FIELD_LABELS,
         "document_kind_labels": DOCUMENT_KIND_LABELS,
+        **case_legal_context(session, user, case, events),
     }
     return render_template("cases/detail.html", **context), status
 

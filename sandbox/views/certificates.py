@@ -10,11 +10,12 @@ from certificates.keys import KeyUse
 from sandbox.db import get_session
 from sandbox.errors import Conflict, NotFound, ValidationFailed
 from sandbox.models.accounts import Role
+from sandbox.models.certificates import CertificateKind
 from sandbox.security import roles_required, signed_in_user
 from sandbox.services import certificate_status, certificates, signing_keys
 from sandbox.services.signing_keys import ROTATABLE_USES
 from sandbox.views.forms import Pagination, field_errors, page_number
-from sandbox.views.verify_labels import STATUS_LABELS
+from sandbox.views.verify_labels import DECISION_LABELS, STATUS_LABELS
 
 bp = Blueprint("certificates", __name__)
 ACTION_LABELS = {
@@ -48,6 +49,7 @@ def certificate_detail(cert_id: str):  # type: ignore[no-untyped-def]
     cert = _visible(cert_id)
     return render_template(
         "certificates/detail.html", cert=cert, summary=certificates.summary(cert), statuses=STATUS_LABELS,
+        exemption=cert.kind is CertificateKind.EXEMPTION, decisions=DECISION_LABELS,
         history=certificates.status_history(get_session(), cert),
         can_manage=certificates.can_manage(signed_in_user()), errors={},
     )  # fmt: skip

@@ -39,6 +39,16 @@ NAVIGATION = (
         lazy_gettext("Sandbox projects"),
         frozenset({Role.APPLICANT, Role.REGULATOR, Role.ASSESSOR, Role.LEGAL_PARTNER}),
     ),
+    (
+        "disputes.dispute_list",
+        lazy_gettext("Disputes"),
+        frozenset({Role.APPLICANT, Role.REGULATOR, Role.LEGAL_PARTNER}),
+    ),
+    (
+        "exemptions.exemption_list",
+        lazy_gettext("Exemptions"),
+        frozenset({Role.APPLICANT, Role.REGULATOR, Role.LEGAL_PARTNER}),
+    ),
     ("main.own_enterprise", lazy_gettext("My enterprise"), frozenset({Role.APPLICANT})),
     ("main.enterprise_list", lazy_gettext("Enterprises"), frozenset({Role.REGULATOR, Role.ADMIN})),
     ("admin.users", lazy_gettext("Accounts"), frozenset({Role.ADMIN})),

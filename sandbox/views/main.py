@@ -20,6 +20,7 @@ from sandbox.services.cases import CaseFilter
 from sandbox.views.case_page import lang
 from sandbox.views.cases import CASE_ROLES
 from sandbox.views.forms import Pagination, page_number, safe_next
+from sandbox.views.legal_work import legal_work
 from workflows.cases import available_events
 from workflows.states import CaseState, event_label
 
@@ -39,7 +40,9 @@ def dashboard():  # type: ignore[no-untyped-def]
     if user.role is Role.APPLICANT and user.enterprise_id is not None:
         enterprise = enterprises.get_enterprise(db, actor=user, enterprise_id=user.enterprise_id)
     work = waiting_work(db, user) if user.role in CASE_ROLES else []
-    return render_template("main/dashboard.html", enterprise=enterprise, work=work)
+    return render_template(
+        "main/dashboard.html", enterprise=enterprise, work=work, legal_tasks=legal_work(db, user)
+    )
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,11 @@ VERDICT_LABELS = {
     "invalid": lazy_gettext("Not valid"),
     "indeterminate": lazy_gettext("Cannot be decided"),
 }
+DECISION_LABELS = {
+    "granted": lazy_gettext("Exemption granted"),
+    "partly_granted": lazy_gettext("Exemption partly granted"),
+    "denied": lazy_gettext("Exemption denied"),
+}
 STATUS_LABELS = {
     "active": lazy_gettext("In force"),
     "revoked": lazy_gettext("Revoked"),

@@ -57,6 +57,8 @@ def test_register_sign_in_switch_language_sign_out(page, live_server: str) -> No
     page.locator("#password").fill(factories.PASSWORD)
     page.locator("#password_confirm").fill(factories.PASSWORD)
     page.get_by_role("button", name="注册", exact=True).click()
+    # Hashing the password (argon2) takes a moment under load: wait for the next page, then check it.
+    page.get_by_text("企业注册成功").wait_for(state="visible")
     assert page.get_by_text("企业注册成功").is_visible()
     assert page.get_by_text(good_uscc).is_visible()
 

@@ -49,7 +49,7 @@ def _root_from_inclusion(leaf: bytes, index: int, size: int, path: list[bytes]) 
 def test_key_set_trust_bundle_and_checkpoint(client, session) -> None:
     _, cert = exit_case(client, session)
     jwks = client.get("/.well-known/jwks.json").get_json()
-    assert {k["use"] for k in jwks["keys"]} == {"assertion", "status", "log", "root"}
+    assert {k["use"] for k in jwks["keys"]} == {"assertion", "status", "log", "root", "package"}
     assert all(
         {"kty", "crv", "x", "kid", "use", "status", "activatedAt", "retiredAt", "revokedAt"} <= set(k)
         and "d" not in k

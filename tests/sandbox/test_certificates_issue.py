@@ -84,7 +84,7 @@ def test_a_failure_anywhere_leaves_nothing_behind(client, session, monkeypatch, 
 def test_public_listing_and_pdf(client, session) -> None:
     _, cert = exit_case(client, session)
     listing = client.get("/api/v1/certificates").get_json()
-    assert listing["items"] == [{"id": cert.id, "number": cert.number, "status": "active"}]
+    assert listing["items"] == [{"id": cert.id, "number": cert.number, "status": "active", "kind": "exit"}]
     assert listing["total"] == 1
     pdf = client.get(f"/api/v1/certificates/{cert.id}/pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")

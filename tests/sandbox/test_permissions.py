@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox.models.accounts import Role
+from sandbox.models.accounts import OrganisationKind, Role
 from sandbox.policies import Permission, has_permission
 from tests import factories
 
@@ -223,6 +223,184 @@ MATRIX = [
     ("api.declare_related_party", "POST", "/api/v1/related-parties", row(401, 422, 403, 403, 403, 403, 403)),
     ("api.get_voucher_policy", "GET", "/api/v1/voucher-policy", row(401, 200, 200, 200, 200, 200, 200)),
     ("api.put_voucher_policy", "PUT", "/api/v1/voucher-policy", row(401, 403, 403, 403, 403, 403, 422)),
+    # --- disputes API (issue 7) ---
+    # {dispute}: the applicant's appeal, handled by the legal partner's organisation; others get 404.
+    ("api.raise_dispute", "POST", "/api/v1/cases/{case}/disputes", row(401, 409, 409, 404, 404, 404, 404)),
+    ("api.list_disputes", "GET", "/api/v1/disputes", row(401, 200, 200, 403, 200, 403, 403)),
+    ("api.get_dispute", "GET", "/api/v1/disputes/{dispute}", row(401, 200, 200, 404, 200, 404, 404)),
+    ("api.get_dispute", "GET", "/api/v1/disputes/{other_dispute}", row(401, 404, 200, 404, 404, 404, 404)),
+    (
+        "api.act_on_dispute",
+        "POST",
+        "/api/v1/disputes/{dispute}/actions",
+        row(401, 422, 422, 404, 422, 404, 404),
+    ),
+    (
+        "api.act_on_dispute",
+        "POST",
+        "/api/v1/disputes/{other_dispute}/actions",
+        row(401, 404, 422, 404, 404, 404, 404),
+    ),
+    (
+        "api.assign_dispute",
+        "PUT",
+        "/api/v1/disputes/{dispute}/assignee",
+        row(401, 403, 403, 404, 422, 404, 404),
+    ),
+    (
+        "api.list_dispute_messages",
+        "GET",
+        "/api/v1/disputes/{dispute}/messages",
+        row(401, 200, 200, 404, 200, 404, 404),
+    ),
+    (
+        "api.post_dispute_message",
+        "POST",
+        "/api/v1/disputes/{dispute}/messages",
+        row(401, 422, 422, 404, 422, 404, 404),
+    ),
+    (
+        "api.list_dispute_evidence",
+        "GET",
+        "/api/v1/disputes/{dispute}/evidence",
+        row(401, 200, 200, 404, 200, 404, 404),
+    ),
+    (
+        "api.list_dispute_evidence",
+        "GET",
+        "/api/v1/disputes/{other_dispute}/evidence",
+        row(401, 404, 200, 404, 404, 404, 404),
+    ),
+    (
+        "api.add_dispute_evidence",
+        "POST",
+        "/api/v1/disputes/{dispute}/evidence",
+        row(401, 422, 422, 404, 422, 404, 404),
+    ),
+    (
+        "api.download_evidence",
+        "GET",
+        "/api/v1/disputes/{dispute}/evidence/999999",
+        row(401, 404, 404, 404, 404, 404, 404),
+    ),
+    (
+        "api.withdraw_evidence",
+        "POST",
+        "/api/v1/disputes/{dispute}/evidence/999999/withdrawal",
+        row(401, 404, 404, 404, 404, 404, 404),
+    ),
+    (
+        "api.evidence_package",
+        "GET",
+        "/api/v1/disputes/{dispute}/evidence-package",
+        row(401, 200, 200, 404, 200, 404, 404),
+    ),
+    (
+        "api.evidence_package",
+        "GET",
+        "/api/v1/disputes/{other_dispute}/evidence-package",
+        row(401, 404, 200, 404, 404, 404, 404),
+    ),
+    (
+        "api.apply_exemption",
+        "POST",
+        "/api/v1/cases/{case}/exemptions",
+        row(401, 422, 403, 404, 404, 404, 404),
+    ),
+    ("api.list_exemptions", "GET", "/api/v1/exemptions", row(401, 200, 200, 403, 200, 403, 403)),
+    ("api.get_exemption", "GET", "/api/v1/exemptions/999999", row(401, 404, 404, 404, 404, 404, 404)),
+    (
+        "api.give_exemption_opinion",
+        "POST",
+        "/api/v1/exemptions/999999/opinion",
+        row(401, 404, 404, 404, 404, 404, 404),
+    ),
+    (
+        "api.decide_exemption",
+        "POST",
+        "/api/v1/exemptions/999999/decision",
+        row(401, 404, 404, 404, 404, 404, 404),
+    ),
+    # --- disputes and exemptions pages (issue 7) ---
+    # {dispute} is the applicant's appeal (case rejected, dispute opened) at the legal partner's centre.
+    ("disputes.dispute_list", "GET", "/disputes", row(302, 200, 200, 403, 200, 403, 403)),
+    ("disputes.dispute_detail", "GET", "/disputes/{dispute}", row(302, 200, 200, 403, 200, 403, 403)),
+    ("disputes.dispute_detail", "GET", "/disputes/{other_dispute}", row(302, 404, 200, 403, 404, 403, 403)),
+    ("disputes.dispute_detail", "GET", "/disputes/999999", row(302, 404, 404, 403, 404, 403, 403)),
+    # Settling needs mediation first: the handler gets 409; the parties who may not settle get 403.
+    (
+        "disputes.act",
+        "POST",
+        "/disputes/{dispute}/actions/settle",
+        row(302, 403, 403, 403, 409, 403, 403),
+    ),
+    (
+        "disputes.act",
+        "POST",
+        "/disputes/{other_dispute}/actions/settle",
+        row(302, 404, 403, 403, 404, 403, 403),
+    ),
+    ("disputes.assign", "POST", "/disputes/{dispute}/assign", row(302, 403, 403, 403, 422, 403, 403)),
+    ("disputes.assign", "POST", "/disputes/{other_dispute}/assign", row(302, 403, 403, 403, 404, 403, 403)),
+    ("disputes.post_message", "POST", "/disputes/{dispute}/messages", row(302, 422, 422, 403, 422, 403, 403)),
+    (
+        "disputes.post_message",
+        "POST",
+        "/disputes/{other_dispute}/messages",
+        row(302, 404, 422, 403, 404, 403, 403),
+    ),
+    ("disputes.add_evidence", "POST", "/disputes/{dispute}/evidence", row(302, 422, 422, 403, 422, 403, 403)),
+    (
+        "disputes.withdraw_evidence",
+        "POST",
+        "/disputes/{dispute}/evidence/999999/withdraw",
+        row(302, 404, 404, 403, 404, 403, 403),
+    ),
+    (
+        "disputes.download_evidence",
+        "GET",
+        "/disputes/{dispute}/evidence/999999",
+        row(302, 404, 404, 403, 404, 403, 403),
+    ),
+    (
+        "disputes.evidence_package",
+        "GET",
+        "/disputes/{dispute}/evidence-package",
+        row(302, 200, 200, 403, 200, 403, 403),
+    ),
+    (
+        "disputes.evidence_package",
+        "GET",
+        "/disputes/{other_dispute}/evidence-package",
+        row(302, 404, 200, 403, 404, 403, 403),
+    ),
+    # {case} is in filing review, where no dispute can be raised (409); {other_case} is not the applicant's.
+    ("disputes.new_dispute", "GET", "/cases/{case}/disputes/new", row(302, 409, 409, 403, 403, 403, 403)),
+    (
+        "disputes.new_dispute",
+        "GET",
+        "/cases/{other_case}/disputes/new",
+        row(302, 404, 409, 403, 403, 403, 403),
+    ),
+    ("disputes.new_dispute", "POST", "/cases/{case}/disputes/new", row(302, 409, 409, 403, 403, 403, 403)),
+    ("exemptions.exemption_list", "GET", "/exemptions", row(302, 200, 200, 403, 200, 403, 403)),
+    ("exemptions.exemption_detail", "GET", "/exemptions/999999", row(302, 404, 404, 403, 404, 403, 403)),
+    (
+        "exemptions.give_opinion",
+        "POST",
+        "/exemptions/999999/opinion",
+        row(302, 403, 403, 403, 404, 403, 403),
+    ),
+    ("exemptions.decide", "POST", "/exemptions/999999/decision", row(302, 403, 404, 403, 403, 403, 403)),
+    # Exemptions are applied for during the trial only: {case} is in filing review (409).
+    ("exemptions.new_exemption", "GET", "/cases/{case}/exemptions/new", APPLICANT_ONLY | {"applicant": 409}),
+    (
+        "exemptions.new_exemption",
+        "GET",
+        "/cases/{other_case}/exemptions/new",
+        APPLICANT_ONLY | {"applicant": 404},
+    ),
+    ("exemptions.new_exemption", "POST", "/cases/{case}/exemptions/new", APPLICANT_ONLY | {"applicant": 409}),
     # Forms posted empty: refused input (422) where the role may post, else the role check answers.
     ("auth.login", "POST", "/login", row(401, 302, 302, 302, 302, 302, 302)),
     ("auth.register", "POST", "/register", row(422, 302, 302, 302, 302, 302, 302)),
@@ -245,6 +423,13 @@ def world(app, session):  # type: ignore[no-untyped-def]
     factories.submit_case(session, users["applicant"], case)
     other_case = factories.submit_case(session, other, factories.make_case(session, other))
     draft = factories.make_case(session, users["applicant"], title="草稿项目")
+    # {dispute}: the applicant's appeal, assigned to the legal partner's organisation;
+    # {other_dispute}: another enterprise's appeal, assigned to another mediation centre.
+    dispute = factories.make_dispute(
+        session, users["applicant"], organisation_id=users["legal_partner"].organisation_id
+    )
+    centre = factories.make_organisation(session, OrganisationKind.MEDIATION_CENTRE)
+    other_dispute = factories.make_dispute(session, other, organisation_id=centre.id)
     return users, {
         "own": users["applicant"].enterprise_id,
         "other": other.enterprise_id,
@@ -253,6 +438,8 @@ def world(app, session):  # type: ignore[no-untyped-def]
         "other_case": other_case.id,
         "document": document.id,
         "draft": draft.id,
+        "dispute": dispute.id,
+        "other_dispute": other_dispute.id,
     }
 
 

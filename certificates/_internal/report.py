@@ -1,0 +1,87 @@
+"""Verification reports: named checks, the verdict they add up to, and the facts a person is shown (private).
+
+`certificates.verifier` documents and re-exports these; the evidence-package verifier reuses
+`CheckedReport`. Standard library only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+EXIT_CODES = {"valid": 0, "invalid": 1, "indeterminate": 2}
+PASS, FAIL, INDETERMINATE, SKIPPED = "pass", "fail", "indeterminate", "skipped"
+# An exit certificate is quoted by its certificate number, an exemption decision by its decision number.
+NUMBER_KEYS = ("certificateNumber", "decisionNumber")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    outcome: str
+    code: str | None = None
+    detail: str = ""
+
+
+@dataclass
+class CheckedReport:
+    """Named checks and the verdict they add up to: any failure → invalid, any unknown → indeterminate."""
+
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        outcomes = {check.outcome for check in self.checks}
+        if FAIL in outcomes:
+            return "invalid"
+        if INDETERMINATE in outcomes or not self.checks:
+            return "indeterminate"
+        return "valid"
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.verdict]
+
+    def check(self, name: str) -> Check | None:
+        return next((c for c in self.checks if c.name == name), None)
+
+
+@dataclass
+class Report(CheckedReport):
+    """The outcome of one verification; `verdict` is what a person should be told first."""
+
+    status: str | None = None  # active | revoked | suspended, when the status lists could be read
+    cert_id: str | None = None
+    number: str | None = None  # the certificate number, or an exemption's decision number
+    digest: str | None = None  # base64url, as in the QR fragment
+    subject: Mapping[str, Any] | None = None
+    issued_at: str | None = None
+    credential_type: str | None = None  # the specific type, e.g. SandboxLiabilityExemption
+
+    def read_facts(self, credential: Mapping[str, Any], entry: Mapping[str, Any]) -> None:
+        """Take the facts to show from a (not yet verified) credential and its log entry."""
+        subject = credential.get("credentialSubject")
+        self.subject = subject if isinstance(subject, Mapping) else None
+        facts = self.subject or {}
+        self.number = next((facts[key] for key in NUMBER_KEYS if key in facts), None)
+        types = credential.get("type")
+        specific = [t for t in types if t != "VerifiableCredential"] if isinstance(types, list) else []
+        self.credential_type = specific[0] if specific and isinstance(specific[0], str) else None
+        self.cert_id = entry.get("certId") if isinstance(entry.get("certId"), str) else None
+        self.issued_at = credential.get("validFrom") if isinstance(credential.get("validFrom"), str) else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "status": self.status,
+            "certificateId": self.cert_id,
+            "number": self.number,
+            "credentialType": self.credential_type,
+            "credentialSha256": self.digest,
+            "issuedAt": self.issued_at,
+            "checks": [
+                {"name": c.name, "outcome": c.outcome, "code": c.code, "detail": c.detail}
+                for c in self.checks
+            ],
+        }
