@@ -137,3 +137,17 @@ def can_edit_plan(actor: Actor | None, case: CaseLike) -> bool:
 def can_evaluate(actor: Actor | None, case: CaseLike) -> bool:
     """Regulators, and assessors of the organisation the case is assigned to, score evaluations."""
     return actor is not None and actor.role in (Role.REGULATOR, Role.ASSESSOR) and can_view_case(actor, case)
+
+
+def can_view_legal_record(actor: Actor | None, *, enterprise_id: int, organisation_id: int) -> bool:
+    """A dispute or exemption request: the case's enterprise, regulators, and the legal partners of the
+    organisation it is assigned to (not whoever the case is assigned to now)."""
+    if actor is None or not actor.active:
+        return False
+    if actor.role is Role.REGULATOR:
+        return True
+    if actor.role is Role.APPLICANT:
+        return actor.enterprise_id is not None and actor.enterprise_id == enterprise_id
+    if actor.role is Role.LEGAL_PARTNER:
+        return actor.organisation_id is not None and actor.organisation_id == organisation_id
+    return False

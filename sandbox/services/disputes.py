@@ -22,6 +22,7 @@ from sandbox.models.accounts import Role, User
 from sandbox.models.base import utcnow
 from sandbox.models.cases import Case
 from sandbox.models.disputes import Dispute, DisputeMessage
+from sandbox.policies import can_view_legal_record
 from sandbox.services import calendar as calendar_service
 from sandbox.services.cases import nfc
 from sandbox.services.notifications import notify
@@ -44,15 +45,9 @@ DEFAULT_COURT = "北京互联网法院"
 
 
 def can_view(actor: User | None, dispute: Dispute, case: Case) -> bool:
-    if actor is None or not actor.active:
-        return False
-    if actor.role is Role.REGULATOR:
-        return True
-    if actor.role is Role.APPLICANT:
-        return actor.enterprise_id is not None and actor.enterprise_id == case.enterprise_id
-    if actor.role is Role.LEGAL_PARTNER:
-        return actor.organisation_id is not None and actor.organisation_id == dispute.organisation_id
-    return False
+    return can_view_legal_record(
+        actor, enterprise_id=case.enterprise_id, organisation_id=dispute.organisation_id
+    )
 
 
 def get_dispute(session: Session, *, actor: User, dispute_id: int) -> tuple[Dispute, Case]:

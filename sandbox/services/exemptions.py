@@ -20,6 +20,7 @@ from sandbox.models.accounts import Role, User
 from sandbox.models.base import utcnow
 from sandbox.models.cases import Case, ReportKind, TrialReport
 from sandbox.models.disputes import ExemptionRequest, ExemptionStage
+from sandbox.policies import can_view_legal_record
 from sandbox.services.cases import get_case, nfc
 from sandbox.services.notifications import case_people, notify
 from sandbox.services.validation import validate
@@ -29,15 +30,9 @@ RECOMMENDATIONS = ("support", "partly_support", "oppose")
 
 
 def can_view(actor: User | None, request: ExemptionRequest, case: Case) -> bool:
-    if actor is None or not actor.active:
-        return False
-    if actor.role is Role.REGULATOR:
-        return True
-    if actor.role is Role.APPLICANT:
-        return actor.enterprise_id is not None and actor.enterprise_id == case.enterprise_id
-    if actor.role is Role.LEGAL_PARTNER:
-        return actor.organisation_id is not None and actor.organisation_id == request.organisation_id
-    return False
+    return can_view_legal_record(
+        actor, enterprise_id=case.enterprise_id, organisation_id=request.organisation_id
+    )
 
 
 def get_request(session: Session, *, actor: User, request_id: int) -> tuple[ExemptionRequest, Case]:
