@@ -10,20 +10,19 @@ history records both and the case returns (or reopens) as `workflows.cases` deci
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import or_
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from sandbox.errors import N_, Conflict, NotFound, PermissionDenied, ValidationFailed
+from sandbox.errors import N_, Conflict, PermissionDenied, ValidationFailed
 from sandbox.models.accounts import Role, User
 from sandbox.models.base import utcnow
 from sandbox.models.cases import Case
 from sandbox.models.disputes import Dispute, DisputeMessage
-from sandbox.policies import can_view_legal_record
 from sandbox.services import calendar as calendar_service
+from sandbox.services import legal_records
 from sandbox.services.cases import nfc
 from sandbox.services.notifications import notify
 from sandbox.services.validation import validate
@@ -44,25 +43,9 @@ OUTCOMES = ("upheld", "overturned")
 DEFAULT_COURT = "北京互联网法院"
 
 
-def can_view(actor: User | None, dispute: Dispute, case: Case) -> bool:
-    return can_view_legal_record(
-        actor, enterprise_id=case.enterprise_id, organisation_id=dispute.organisation_id
-    )
-
-
 def get_dispute(session: Session, *, actor: User, dispute_id: int) -> tuple[Dispute, Case]:
     """Return the dispute and its case if `actor` may see it; NotFound otherwise (even if it exists)."""
-    dispute = session.get(Dispute, dispute_id)
-    case = session.get(Case, dispute.case_id) if dispute else None
-    if dispute is None or case is None or not can_view(actor, dispute, case):
-        raise NotFound()
-    return dispute, case
-
-
-@dataclass(frozen=True)
-class Page:
-    rows: list[tuple[Dispute, Case]]
-    total: int
+    return legal_records.get_record(session, Dispute, actor=actor, record_id=dispute_id)
 
 
 def list_disputes(
@@ -74,40 +57,22 @@ def list_disputes(
     query: str = "",
     page: int = 1,
     per_page: int = 20,
-) -> Page:
+) -> legal_records.Page[Dispute]:
     """The disputes `actor` may see, newest first; filtered by stage group ("open"/"finished"), case, text."""
-    statement = select(Dispute, Case).join(Case, col(Case.id) == Dispute.case_id)
-    if actor.role is Role.APPLICANT:
-        statement = statement.where(Case.enterprise_id == (actor.enterprise_id or -1))
-    elif actor.role is Role.LEGAL_PARTNER:
-        statement = statement.where(Dispute.organisation_id == (actor.organisation_id or -1))
-    elif actor.role is not Role.REGULATOR:
-        raise PermissionDenied()
+    conditions = []
     if stage == "open":
-        statement = statement.where(col(Dispute.stage).in_(OPEN_STAGES))
+        conditions.append(col(Dispute.stage).in_(OPEN_STAGES))
     elif stage == "finished":
-        statement = statement.where(col(Dispute.stage).not_in(OPEN_STAGES))
+        conditions.append(col(Dispute.stage).not_in(OPEN_STAGES))
     elif stage:
         try:
-            statement = statement.where(Dispute.stage == DisputeStage(stage))
+            conditions.append(Dispute.stage == DisputeStage(stage))
         except ValueError:
             raise ValidationFailed.single("stage", N_("Choose one of the listed options.")) from None
-    if case_id is not None:
-        statement = statement.where(Dispute.case_id == case_id)
-    if query.strip():
-        like = f"%{query.strip()}%"
-        statement = statement.where(
-            or_(
-                col(Case.title).ilike(like),
-                col(Dispute.claim).ilike(like),
-                col(Case.filing_number).ilike(like),
-            )
-        )
-    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
-    rows = session.exec(
-        statement.order_by(col(Dispute.id).desc()).offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    return Page([(dispute, case) for dispute, case in rows], total)
+    return legal_records.list_records(
+        session, Dispute, actor=actor, conditions=conditions, case_id=case_id, query=query,
+        text_columns=[col(Dispute.claim)], page=page, per_page=per_page,
+    )  # fmt: skip
 
 
 def raise_dispute(

@@ -264,13 +264,14 @@ def _document_file(session: Session, document: Document, storage: Path) -> Packa
 
 def _messages_file(session: Session, dispute: Dispute) -> PackageFile:
     """The messages and the withdrawals as one JSON transcript (statements of record, not evidence)."""
+    thread = messages(session, dispute)
     rows = [{"id": m.id, "author": _who(session, m.author_id), "at": _iso(m.created_at), "body": m.body}
-            for m in messages(session, dispute)]  # fmt: skip
+            for m in thread]  # fmt: skip
     withdrawals = [{"evidenceId": i.id, "file": i.filename, "by": _who(session, i.withdrawn_by_id),
                     "at": _iso(i.withdrawn_at), "reason": i.withdrawal_reason}
                    for i in list_evidence(session, dispute) if i.withdrawn_at]  # fmt: skip
     content = json.dumps({"messages": rows, "withdrawals": withdrawals}, ensure_ascii=False, indent=2)
-    latest = max([dispute.created_at, *[message.created_at for message in messages(session, dispute)]])
+    latest = max([dispute.created_at, *[message.created_at for message in thread]])
     return PackageFile(name="messages.json", content=content.encode("utf-8"), added_by="platform",
                        added_at=latest, kind="messages")  # fmt: skip
 

@@ -8,19 +8,17 @@ signed decision are written by `sandbox.services.exemption_records` in the same 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import func, or_
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from sandbox.errors import N_, Conflict, NotFound, PermissionDenied
+from sandbox.errors import N_, Conflict, PermissionDenied
 from sandbox.models.accounts import Role, User
 from sandbox.models.base import utcnow
 from sandbox.models.cases import Case, ReportKind, TrialReport
 from sandbox.models.disputes import ExemptionRequest, ExemptionStage
-from sandbox.policies import can_view_legal_record
+from sandbox.services import legal_records
 from sandbox.services.cases import get_case, nfc
 from sandbox.services.notifications import case_people, notify
 from sandbox.services.validation import validate
@@ -29,24 +27,9 @@ from sandbox.services.workflow import apply_event
 RECOMMENDATIONS = ("support", "partly_support", "oppose")
 
 
-def can_view(actor: User | None, request: ExemptionRequest, case: Case) -> bool:
-    return can_view_legal_record(
-        actor, enterprise_id=case.enterprise_id, organisation_id=request.organisation_id
-    )
-
-
 def get_request(session: Session, *, actor: User, request_id: int) -> tuple[ExemptionRequest, Case]:
-    request = session.get(ExemptionRequest, request_id)
-    case = session.get(Case, request.case_id) if request else None
-    if request is None or case is None or not can_view(actor, request, case):
-        raise NotFound()
-    return request, case
-
-
-@dataclass(frozen=True)
-class Page:
-    rows: list[tuple[ExemptionRequest, Case]]
-    total: int
+    """Return the request and its case if `actor` may see it; NotFound otherwise (even if it exists)."""
+    return legal_records.get_record(session, ExemptionRequest, actor=actor, record_id=request_id)
 
 
 def list_requests(
@@ -58,35 +41,17 @@ def list_requests(
     query: str = "",
     page: int = 1,
     per_page: int = 20,
-) -> Page:
+) -> legal_records.Page[ExemptionRequest]:
     """The requests `actor` may see, newest first; filtered by pending/decided, case and text."""
-    statement = select(ExemptionRequest, Case).join(Case, col(Case.id) == ExemptionRequest.case_id)
-    if actor.role is Role.APPLICANT:
-        statement = statement.where(Case.enterprise_id == (actor.enterprise_id or -1))
-    elif actor.role is Role.LEGAL_PARTNER:
-        statement = statement.where(ExemptionRequest.organisation_id == (actor.organisation_id or -1))
-    elif actor.role is not Role.REGULATOR:
-        raise PermissionDenied()
+    conditions = []
     if pending is True:
-        statement = statement.where(col(ExemptionRequest.decided_at).is_(None))
+        conditions.append(col(ExemptionRequest.decided_at).is_(None))
     elif pending is False:
-        statement = statement.where(col(ExemptionRequest.decided_at).is_not(None))
-    if case_id is not None:
-        statement = statement.where(ExemptionRequest.case_id == case_id)
-    if query.strip():
-        like = f"%{query.strip()}%"
-        statement = statement.where(
-            or_(
-                col(Case.title).ilike(like),
-                col(Case.filing_number).ilike(like),
-                col(ExemptionRequest.explanation).ilike(like),
-            )
-        )
-    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
-    rows = session.exec(
-        statement.order_by(col(ExemptionRequest.id).desc()).offset((page - 1) * per_page).limit(per_page)
-    ).all()
-    return Page([(request, case) for request, case in rows], total)
+        conditions.append(col(ExemptionRequest.decided_at).is_not(None))
+    return legal_records.list_records(
+        session, ExemptionRequest, actor=actor, conditions=conditions, case_id=case_id, query=query,
+        text_columns=[col(ExemptionRequest.explanation)], page=page, per_page=per_page,
+    )  # fmt: skip
 
 
 def incidents(session: Session, *, actor: User, case_id: int) -> list[TrialReport]:
