@@ -34,6 +34,7 @@ from sandbox.models.certificates import (
 from sandbox.models.disputes import Dispute, DisputeMessage, EvidenceItem, ExemptionRequest
 from sandbox.models.documents import Document
 from sandbox.models.notifications import HolidayArrangement, Notification
+from sandbox.models.publication import PublicationConsent, TypicalCase
 from sandbox.models.voucher_policy import VoucherPolicyVersion
 from sandbox.models.vouchers import (
     ApprovedProvider,
@@ -74,12 +75,14 @@ __all__ = [
     "Notification",
     "Organisation",
     "PlanVersion",
+    "PublicationConsent",
     "Redemption",
     "RelatedParty",
     "Role",
     "SigningKeyRecord",
     "StatusListRecord",
     "TrialReport",
+    "TypicalCase",
     "User",
     "Voucher",
     "VoucherLedgerEntry",

@@ -401,6 +401,10 @@ MATRIX = [
         APPLICANT_ONLY | {"applicant": 404},
     ),
     ("exemptions.new_exemption", "POST", "/cases/{case}/exemptions/new", APPLICANT_ONLY | {"applicant": 409}),
+    # --- public registry and consent (issue 8) ---
+    # --- typical cases (issue 8) ---
+    # --- statistics (issue 8) ---
+    # --- API completeness (issue 8) ---
     # Forms posted empty: refused input (422) where the role may post, else the role check answers.
     ("auth.login", "POST", "/login", row(401, 302, 302, 302, 302, 302, 302)),
     ("auth.register", "POST", "/register", row(422, 302, 302, 302, 302, 302, 302)),
