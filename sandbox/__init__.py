@@ -17,6 +17,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: defaults, then instance/config.py and SANDBOX_* (or `test_config`)."""
     from sandbox import certificate_setup, cli, db, http_errors, i18n, mail, security  # noqa: F401  (mail: after-commit delivery)
     from sandbox.config import Defaults, load_environment
+    from sandbox.converters import RecordIdConverter
     from sandbox.extensions import csrf, limiter
     from sandbox.services import passwords
     from sandbox.views import context
@@ -43,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     http_errors.init_app(app)
+    app.url_map.converters["int"] = RecordIdConverter  # before any rule is added
     _register_blueprints(app)
     context.init_app(app)
     cli.init_app(app)
@@ -63,6 +65,11 @@ def _register_blueprints(app: Flask) -> None:
         exemptions,
         main,
         notifications,
+        publication_consent,
+        registry,
+        statistics,
+        typical_cases,
+        typical_work,
         verify,
         voucher_office,
         vouchers,
@@ -81,6 +88,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(vouchers.bp)
     app.register_blueprint(disputes.bp)
     app.register_blueprint(exemptions.bp)
+    app.register_blueprint(registry.bp)
+    app.register_blueprint(typical_cases.bp)  # typical_work adds the workspace routes to it
+    app.register_blueprint(statistics.bp)
 
 
 def _instance_secret(instance_path: str) -> str:

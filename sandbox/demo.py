@@ -59,6 +59,8 @@ def seed(session: Session, *, storage: Path, today: date) -> list[tuple[str, str
     """Create what is missing and return (role, e-mail, password) for every demo login."""
     from sandbox.demo_cases import seed_cases  # it imports this module
     from sandbox.demo_disputes import seed_disputes
+    from sandbox.demo_publication import seed_publication_consents
+    from sandbox.demo_typical import seed_typical_cases
     from sandbox.demo_vouchers import seed_vouchers
 
     operator = User(email="demo@localhost", password_hash="", display_name="demo", role=Role.ADMIN)
@@ -109,6 +111,8 @@ def seed(session: Session, *, storage: Path, today: date) -> list[tuple[str, str
     session.flush()
     first_applicant = accounts.find_user_by_email(session, ENTERPRISES[0][0])
     seed_cases(session, storage=storage, today=today, first_applicant=first_applicant)  # type: ignore[arg-type]
+    seed_publication_consents(session)
     seed_vouchers(session, storage=storage, today=today)
     seed_disputes(session, storage=storage, today=today)
+    seed_typical_cases(session)
     return logins

@@ -37,3 +37,18 @@ def check_uscc(value: str) -> str:
     if uscc_check_character(code[:17]) != code[17]:
         raise USCCError("check")
     return code
+
+
+MAX_WHOLE_NUMBER = 2**31 - 1  # the database's integer columns (PostgreSQL integer)
+
+
+def whole_number_or_none(raw: str | None, *, maximum: int = MAX_WHOLE_NUMBER) -> int | None:
+    """Read a form or query value as a whole number in ASCII digits, at most `maximum`; None otherwise.
+
+    `str.isdigit()` alone accepts "²" (which `int()` refuses) and numbers of any size (which overflow
+    the database's integer columns); both used to end in a 500.
+    """
+    if raw is None or not raw.isascii() or not raw.isdigit():
+        return None
+    value = int(raw)
+    return value if value <= maximum else None

@@ -84,12 +84,18 @@ def respond(model: BaseModel, status: int = 200) -> Any:
 
 from sandbox.api import (  # noqa: E402,F401  (registers the routes)
     accounts,
+    admin,
     case_records,
     cases,
     certificates,
     disputes,
     exemptions,
+    lookups,
     notifications,
+    registry,
+    settings,
+    statistics,
+    typical_cases,
     voucher_admin,
     vouchers,
 )

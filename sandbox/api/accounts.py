@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import current_app, jsonify, request
 from sqlmodel import Session
 
-from sandbox.api import actor, json_body, respond, route, spec
+from sandbox.api import actor, examples, json_body, respond, route, spec
 from sandbox.db import get_session
 from sandbox.errors import N_, SandboxError, TooManyAttempts
 from sandbox.extensions import limiter
@@ -60,6 +60,8 @@ def user_public(session: Session, user: User) -> UserPublic:
     body=TokenRequest,
     responses={201: TokenPublic},
     errors=(401, 422, 429),
+    examples={"demo_applicant": examples.TOKEN_REQUEST},
+    response_examples={201: examples.TOKEN},
 )
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 def create_token():  # type: ignore[no-untyped-def]
@@ -98,7 +100,8 @@ def revoke_token():  # type: ignore[no-untyped-def]
     return "", 204
 
 
-@route("/me", "GET", summary="The signed-in user", tags=("accounts",), responses={200: UserPublic})
+@route("/me", "GET", summary="The signed-in user", tags=("accounts",), responses={200: UserPublic},
+       response_examples={200: examples.USER})  # fmt: skip
 def me():  # type: ignore[no-untyped-def]
     return respond(user_public(get_session(), actor()))
 
@@ -112,6 +115,7 @@ def me():  # type: ignore[no-untyped-def]
     body=AccountCreate,
     responses={201: UserPublic},
     errors=(409, 422, 429),
+    examples={"robotics_enterprise": examples.ACCOUNT_CREATE},
 )
 @limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"])
 def register():  # type: ignore[no-untyped-def]
@@ -143,6 +147,7 @@ def get_enterprise(enterprise_id: int):  # type: ignore[no-untyped-def]
     body=UserCreate,
     responses={201: UserPublic},
     errors=(422,),
+    examples={"testing_lab_assessor": examples.USER_CREATE},
 )
 def create_user():  # type: ignore[no-untyped-def]
     session = get_session()

@@ -3,7 +3,7 @@ exit evaluations, trial reports and guidance."""
 
 from __future__ import annotations
 
-from sandbox.api import actor, json_body, respond, route
+from sandbox.api import actor, examples, json_body, respond, route
 from sandbox.api.cases import case_public, expected_version, with_etag
 from sandbox.api.schemas import (
     DocumentPublic,
@@ -90,7 +90,8 @@ def get_risk_assessment(case_id: int):  # type: ignore[no-untyped-def]
 
 
 @route("/cases/<int:case_id>/risk-assessment", "PUT", summary="Save checklist answers (regulators)",
-       tags=("assessment",), body=RiskAnswers, responses={200: CasePublic}, errors=ERRORS)  # fmt: skip
+       tags=("assessment",), body=RiskAnswers, responses={200: CasePublic}, errors=ERRORS,
+       examples={"answers": examples.RISK_ANSWERS})  # fmt: skip
 def save_risk_assessment(case_id: int):  # type: ignore[no-untyped-def]
     session = get_session()
     body = json_body()
@@ -111,7 +112,7 @@ def evaluation_public(row: trial.Evaluation) -> EvaluationPublic:
 
 @route("/cases/<int:case_id>/evaluations", "POST", summary="Score the exit evaluation",
        tags=("assessment",), body=EvaluationCreate, responses={201: EvaluationPublic},
-       errors=ERRORS)  # fmt: skip
+       errors=ERRORS, examples={"passing": examples.EVALUATION_CREATE})  # fmt: skip
 def add_evaluation(case_id: int):  # type: ignore[no-untyped-def]
     session = get_session()
     row = trial.add_evaluation(session, actor=actor(), case_id=case_id, data=json_body())
@@ -127,7 +128,8 @@ def list_evaluations(case_id: int):  # type: ignore[no-untyped-def]
 
 
 @route("/cases/<int:case_id>/reports", "POST", summary="File a periodic or incident report (applicants)",
-       tags=("trial",), body=ReportCreate, responses={201: ReportPublic}, errors=ERRORS)  # fmt: skip
+       tags=("trial",), body=ReportCreate, responses={201: ReportPublic}, errors=ERRORS,
+       examples={"incident": examples.REPORT_CREATE})  # fmt: skip
 def file_report(case_id: int):  # type: ignore[no-untyped-def]
     session = get_session()
     row = trial.file_report(session, actor=actor(), case_id=case_id, data=json_body())
@@ -143,7 +145,8 @@ def list_reports(case_id: int):  # type: ignore[no-untyped-def]
 
 
 @route("/cases/<int:case_id>/guidance", "POST", summary="Give guidance during the trial (regulators)",
-       tags=("trial",), body=GuidanceCreate, responses={201: GuidancePublic}, errors=ERRORS)  # fmt: skip
+       tags=("trial",), body=GuidanceCreate, responses={201: GuidancePublic}, errors=ERRORS,
+       examples={"anonymise_imagery": examples.GUIDANCE_CREATE})  # fmt: skip
 def issue_guidance(case_id: int):  # type: ignore[no-untyped-def]
     session = get_session()
     row = trial.issue_guidance(session, actor=actor(), case_id=case_id, data=json_body())

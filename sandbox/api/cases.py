@@ -7,7 +7,8 @@ from typing import Any
 
 from flask import current_app, request
 
-from sandbox.api import actor, json_body, respond, route
+from sandbox.api import actor, examples, json_body, respond, route
+from sandbox.api.params import whole_number
 from sandbox.api.schemas import (
     AvailableEvent,
     AvailableEvents,
@@ -25,6 +26,7 @@ from sandbox.services import cases, history
 from sandbox.services.cases import CaseCreate, CaseFilter, CasePublic, CaseUpdate
 from sandbox.services.validation import validate
 from sandbox.services.workflow import apply_event
+from workflows.assessment import RiskLevel
 from workflows.cases import available_events
 from workflows.states import CaseState, event_label
 
@@ -63,6 +65,7 @@ LIST_PARAMETERS = tuple(
             "Only cases in this state.",
         ),
         ("sector", {"type": "string"}, "Only cases of this sector code."),
+        ("risk_level", {"type": "string", "enum": [level.value for level in RiskLevel]}, "Only this risk."),
         ("overdue", {"type": "boolean"}, "Only overdue (true) or on-time (false) cases."),
         ("assignee", {"type": "string"}, "`me` or a regulator's user id: cases with that case officer."),
         ("q", {"type": "string"}, "Search title, filing number, enterprise name or USCC."),
@@ -73,7 +76,9 @@ LIST_PARAMETERS = tuple(
 
 
 @route("/cases", "POST", summary="Start a draft sandbox project (applicants)", tags=("cases",),
-       body=CaseCreate, responses={201: CasePublic}, errors=(422,))  # fmt: skip
+       body=CaseCreate, responses={201: CasePublic}, errors=(422,),
+       examples={"autonomous_driving": examples.CASE_CREATE},
+       response_examples={201: examples.CASE | {"state": "draft", "version": 1}})  # fmt: skip
 def create_case():  # type: ignore[no-untyped-def]
     session = get_session()
     case = cases.create_case(session, actor=actor(), data=json_body())
@@ -90,38 +95,42 @@ def list_cases():  # type: ignore[no-untyped-def]
         state = CaseState(args["state"]) if args.get("state") else None
     except ValueError:
         raise ValidationFailed.single("state", N_("Choose one of the listed options.")) from None
+    try:
+        risk_level = RiskLevel(args["risk_level"]) if args.get("risk_level") else None
+    except ValueError:
+        raise ValidationFailed.single("risk_level", N_("Choose one of the listed options.")) from None
     overdue = {"true": True, "false": False}.get(args.get("overdue", "").lower())
     assignee = args.get("assignee", "")
     filters = CaseFilter(
         state=state,
         sector=args.get("sector") or None,
         overdue=overdue,
-        assignee_id=user.id if assignee == "me" else int(assignee) if assignee.isdigit() else None,
+        risk_level=risk_level,
+        assignee_id=user.id if assignee == "me" else whole_number(assignee, "assignee") if assignee else None,
         query=args.get("q", ""),
     )
     cursor = args.get("cursor", "")
     limit = args.get("limit", "20")
-    if (cursor and not cursor.isdigit()) or not limit.isdigit() or not 1 <= int(limit) <= 100:
-        raise ValidationFailed.single("cursor", N_("This value is not valid."))
     rows, next_cursor = cases.list_cases(
         get_session(),
         actor=user,
         filters=filters,
-        before_id=int(cursor) if cursor else None,
-        limit=int(limit),
+        before_id=whole_number(cursor, "cursor") if cursor else None,
+        limit=whole_number(limit, "limit", minimum=1, maximum=100),
     )
     return respond(CaseList(items=[case_public(case) for case in rows], next_cursor=next_cursor))
 
 
 @route("/cases/<int:case_id>", "GET", summary="One case", tags=("cases",),
-       responses={200: CasePublic}, errors=(404,))  # fmt: skip
+       responses={200: CasePublic}, errors=(404,), response_examples={200: examples.CASE})  # fmt: skip
 def get_case(case_id: int):  # type: ignore[no-untyped-def]
     case = cases.get_case(get_session(), actor=actor(), case_id=case_id)
     return with_etag(respond(case_public(case)), case)
 
 
 @route("/cases/<int:case_id>", "PATCH", summary="Edit the plan (applicants) or assign people (regulators)",
-       tags=("cases",), body=CaseUpdate, responses={200: CasePublic}, errors=CASE_ERRORS)  # fmt: skip
+       tags=("cases",), body=CaseUpdate, responses={200: CasePublic}, errors=CASE_ERRORS,
+       examples=examples.CASE_UPDATES)  # fmt: skip
 def patch_case(case_id: int):  # type: ignore[no-untyped-def]
     session = get_session()
     body = json_body()
@@ -133,7 +142,8 @@ def patch_case(case_id: int):  # type: ignore[no-untyped-def]
 
 
 @route("/cases/<int:case_id>/events", "POST", summary="Fire a workflow event on the case",
-       tags=("cases",), body=EventRequest, responses={200: EventResponse}, errors=CASE_ERRORS)  # fmt: skip
+       tags=("cases",), body=EventRequest, responses={200: EventResponse}, errors=CASE_ERRORS,
+       examples=examples.EVENTS, response_examples={200: examples.EVENT_RESPONSE})  # fmt: skip
 def fire_event(case_id: int):  # type: ignore[no-untyped-def]
     session = get_session()
     body = json_body()

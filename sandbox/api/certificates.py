@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app, jsonify, request, send_file
 
-from sandbox.api import actor, json_body, respond, route
+from sandbox.api import actor, examples, json_body, respond, route
 from sandbox.api.certificate_schemas import (
     CertificateBundleDocument,
     CertificateList,
@@ -25,6 +25,7 @@ from sandbox.api.certificate_schemas import (
     VerificationResult,
     VerifyRequest,
 )
+from sandbox.api.params import whole_number
 from sandbox.db import get_session
 from sandbox.errors import N_, ValidationFailed
 from sandbox.models.accounts import Role
@@ -39,9 +40,9 @@ def _int_arg(name: str, default: int | None = None, *, minimum: int = 0) -> int:
     raw = request.args.get(name)
     if raw is None and default is not None:
         return default
-    if raw is None or not raw.isdigit() or int(raw) < minimum:
+    if raw is None:
         raise ValidationFailed.single(name, N_("Enter a whole number."))
-    return int(raw)
+    return whole_number(raw, name, minimum=minimum)
 
 
 def _query(*names: str) -> tuple[dict[str, Any], ...]:
@@ -66,7 +67,8 @@ def trust_bundle():  # type: ignore[no-untyped-def]
 
 @route("/verify", "POST", auth=False,
        summary="Verify a bundle, a QR string, a number, or an uploaded PDF/JSON file", tags=("trust",),
-       body=VerifyRequest, responses={200: VerificationResult}, errors=(404, 413, 422))  # fmt: skip
+       body=VerifyRequest, responses={200: VerificationResult}, errors=(404, 413, 422),
+       examples=examples.VERIFY_REQUESTS, response_examples={200: examples.VERIFICATION})  # fmt: skip
 def verify_certificate():  # type: ignore[no-untyped-def]
     session = get_session()
     compared = None
@@ -127,7 +129,7 @@ def certificate_pdf(cert_id: str):  # type: ignore[no-untyped-def]
 @route("/certificates/<cert_id>/status", "POST", roles=(Role.REGULATOR,),
        summary="Revoke, suspend or reinstate a certificate, with a reason (regulators)",
        tags=("certificates",), body=StatusChangeRequest, responses={200: StatusChangeResult},
-       errors=(404, 409, 422))  # fmt: skip
+       errors=(404, 409, 422), examples={"suspend": examples.STATUS_CHANGE})  # fmt: skip
 def change_certificate_status(cert_id: str):  # type: ignore[no-untyped-def]
     session = get_session()
     body = json_body()

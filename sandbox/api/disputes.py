@@ -18,9 +18,10 @@ from typing import Any
 from flask import current_app, request, send_file
 from sqlmodel import Session
 
-from sandbox.api import actor, json_body, respond, route
+from sandbox.api import actor, examples, json_body, respond, route
 from sandbox.api import dispute_schemas as schemas
 from sandbox.api.cases import expected_version as case_version
+from sandbox.api.params import paging, whole_number
 from sandbox.db import get_session
 from sandbox.errors import N_, Message, ValidationFailed
 from sandbox.models.accounts import Organisation, Role, User
@@ -52,9 +53,7 @@ PENDING = (_query("pending", {"type": "boolean"}, "Undecided (true) or decided (
 
 
 def _paging() -> tuple[int, int]:
-    page, per_page = request.args.get("page", "1"), request.args.get("per_page", "")
-    size = int(per_page) if per_page.isdigit() and int(per_page) > 0 else current_app.config["PAGE_SIZE"]
-    return (int(page) if page.isdigit() and int(page) > 0 else 1), min(size, 100)
+    return paging()
 
 
 def _version(body: dict[str, Any] | None = None) -> int | None:
@@ -124,7 +123,7 @@ def _dispute_response(dispute: Dispute, status: int = 200) -> Any:
 
 @route("/cases/<int:case_id>/disputes", "POST", summary="Raise a dispute on a case (applicants, regulators)",
        tags=("disputes",), body=schemas.DisputeCreate, responses={201: schemas.DisputePublic},
-       errors=ERRORS)  # fmt: skip
+       errors=ERRORS, examples={"appeal": examples.DISPUTE_CREATE})  # fmt: skip
 def raise_dispute(case_id: int):  # type: ignore[no-untyped-def]
     session, body = get_session(), json_body()
     version = case_version(body)
@@ -145,11 +144,9 @@ def list_disputes():  # type: ignore[no-untyped-def]
     stage, case_id = args.get("stage") or None, args.get("case_id", "")
     if stage is not None and stage not in STAGE_FILTERS:
         raise ValidationFailed.single("stage", N_("Choose one of the listed options."))
-    if case_id and not case_id.isdigit():
-        raise ValidationFailed.single("case_id", N_("Enter a whole number."))
     page, per_page = _paging()
     found = disputes.list_disputes(
-        session, actor=user, stage=stage, case_id=int(case_id) if case_id else None,
+        session, actor=user, stage=stage, case_id=whole_number(case_id, "case_id") if case_id else None,
         query=args.get("q", ""), page=page, per_page=per_page,
     )  # fmt: skip
     items = [_dispute_out(session, user, dispute, case) for dispute, case in found.rows]
@@ -167,7 +164,7 @@ def get_dispute(dispute_id: int):  # type: ignore[no-untyped-def]
 @route("/disputes/<int:dispute_id>/actions", "POST",
        summary="Acknowledge, settle, refer, record the judgment, close or withdraw (If-Match: version)",
        tags=("disputes",), body=schemas.DisputeActionRequest, responses={200: schemas.DisputePublic},
-       errors=ERRORS)  # fmt: skip
+       errors=ERRORS, examples=examples.DISPUTE_ACTIONS)  # fmt: skip
 def act_on_dispute(dispute_id: int):  # type: ignore[no-untyped-def]
     session, body = get_session(), json_body()
     fields = ("outcome", "resolution", "court_name", "court_case_number")
@@ -215,7 +212,7 @@ def list_dispute_messages(dispute_id: int):  # type: ignore[no-untyped-def]
 @route("/disputes/<int:dispute_id>/messages", "POST",
        summary="Post a message: JSON {body}, or multipart with body and files (each file becomes evidence)",
        tags=("disputes",), body=schemas.DisputeMessageCreate, responses={201: schemas.DisputeMessagePublic},
-       errors=UPLOAD_ERRORS)  # fmt: skip
+       errors=UPLOAD_ERRORS, examples={"message": examples.DISPUTE_MESSAGE})  # fmt: skip
 def post_dispute_message(dispute_id: int):  # type: ignore[no-untyped-def]
     session, user = get_session(), actor()
     if _is_multipart():
@@ -247,7 +244,7 @@ def list_dispute_evidence(dispute_id: int):  # type: ignore[no-untyped-def]
 @route("/disputes/<int:dispute_id>/evidence", "POST",
        summary="Add evidence: multipart title + file, or JSON {title, statement}", tags=("evidence",),
        body=schemas.EvidenceCreate, responses={201: schemas.EvidencePublic},
-       errors=UPLOAD_ERRORS)  # fmt: skip
+       errors=UPLOAD_ERRORS, examples={"statement": examples.EVIDENCE_CREATE})  # fmt: skip
 def add_dispute_evidence(dispute_id: int):  # type: ignore[no-untyped-def]
     session = get_session()
     fields = ("title", "statement")

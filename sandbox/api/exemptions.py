@@ -10,7 +10,7 @@ from typing import Any
 from flask import current_app, request
 from sqlmodel import Session
 
-from sandbox.api import actor, json_body, respond, route
+from sandbox.api import actor, examples, json_body, respond, route
 from sandbox.api import dispute_schemas as schemas
 from sandbox.api.cases import expected_version as case_version
 from sandbox.api.disputes import ERRORS, PAGING, PENDING, _paging, _tagged, _texts, _version
@@ -44,7 +44,7 @@ def _exemption_response(request_row: ExemptionRequest, status: int = 200) -> Any
 @route("/cases/<int:case_id>/exemptions", "POST",
        summary="Apply for a trial-and-error liability exemption for an incident (applicants)",
        tags=("exemptions",), body=schemas.ExemptionCreate, responses={201: schemas.ExemptionPublic},
-       errors=ERRORS)  # fmt: skip
+       errors=ERRORS, examples={"incident": examples.EXEMPTION_CREATE})  # fmt: skip
 def apply_exemption(case_id: int):  # type: ignore[no-untyped-def]
     session, body = get_session(), json_body()
     _texts(body, "note", visible=lambda: get_case(session, actor=actor(), case_id=case_id))

@@ -6,6 +6,7 @@ from flask import request
 from sqlmodel import Field, SQLModel
 
 from sandbox.api import actor, json_body, respond, route
+from sandbox.api.params import MAX_PAGE, is_number
 from sandbox.api.schemas import NotificationList, NotificationPublic
 from sandbox.db import get_session
 from sandbox.errors import N_, ValidationFailed
@@ -37,7 +38,7 @@ def list_notifications():  # type: ignore[no-untyped-def]
         session,
         user=user,
         unread_only=request.args.get("unread") == "true",
-        page=int(page) if page.isdigit() else 1,
+        page=min(int(page), MAX_PAGE) if is_number(page) and int(page) > 0 else 1,
     )
     return respond(
         NotificationList(

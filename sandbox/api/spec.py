@@ -1,8 +1,11 @@
 """The OpenAPI 3.1 document, generated from the routes as they are registered.
 
 Each API route is declared with `operation(...)`, which records its summary, request and response
-models (pydantic/SQLModel data models) next to the code; `openapi_document()` assembles the document
-from those records and the models' JSON Schemas, so it cannot drift from the code.
+models (pydantic/SQLModel data models) and examples next to the code; `openapi_document()` assembles
+the document from those records and the models' JSON Schemas, so it cannot drift from the code.
+
+Examples are OpenAPI 3.1 `examples` on the media types: `examples={"name": value, …}` for the request
+body, `response_examples={201: value}` for responses. Tests validate each against its schema.
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ from __future__ import annotations
 import re
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
+
+from sandbox.converters import MAX_RECORD_ID
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 PROBLEM_SCHEMA = {
@@ -52,6 +57,8 @@ class Operation:
     parameters: tuple[dict[str, Any], ...] = field(default=())
     # Path parameters without an int converter (e.g. a certificate's opaque id) are strings.
     string_parameters: tuple[str, ...] = field(default=())
+    examples: dict[str, Any] = field(default_factory=dict)
+    response_examples: dict[int, Any] = field(default_factory=dict)
 
 
 _operations: list[Operation] = []
@@ -68,17 +75,27 @@ def operation(
     responses: dict[int, Any],
     errors: tuple[int, ...] = (),
     parameters: tuple[dict[str, Any], ...] = (),
+    examples: dict[str, Any] | None = None,
+    response_examples: dict[int, Any] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Record an API operation for the document; the view itself is registered by the blueprint."""
     path = "/api/v1" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
     if auth:
         errors = tuple(sorted({401, 403, *errors}))
+    if "<" in rule:
+        errors = tuple(sorted({404, *errors}))  # an unknown (or out-of-range) id matches nothing
 
     strings = tuple(name for converter, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule) if converter != "int")
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        documented = Operation(path, method.lower(), summary, tags, auth, body, responses, errors, parameters)
         _operations.append(
-            Operation(path, method.lower(), summary, tags, auth, body, responses, errors, parameters, strings)
+            replace(
+                documented,
+                string_parameters=strings,
+                examples=dict(examples or {}),
+                response_examples=dict(response_examples or {}),
+            )
         )
         return view
 
@@ -126,6 +143,10 @@ def _operation_object(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
             if typing.get_origin(model) is list:
                 schema = {"type": "array", "items": schema}
             entry["content"] = {"application/json": {"schema": schema}}
+            if status in op.response_examples:
+                entry["content"]["application/json"]["examples"] = _examples(
+                    {"example": op.response_examples[status]}
+                )
         responses[str(status)] = entry
     for status in op.errors:
         responses[str(status)] = {
@@ -147,7 +168,9 @@ def _operation_object(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
             "name": name,
             "in": "path",
             "required": True,
-            "schema": {"type": "string" if name in op.string_parameters else "integer"},
+            "schema": {"type": "string"}
+            if name in op.string_parameters
+            else {"type": "integer", "minimum": 0, "maximum": MAX_RECORD_ID},
         }
         for name in path_parameters
     ]
@@ -155,8 +178,13 @@ def _operation_object(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
     if parameters:
         result["parameters"] = parameters
     if op.body is not None:
-        result["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": refs[(op.body, "validation")]}},
-        }
+        media: dict[str, Any] = {"schema": refs[(op.body, "validation")]}
+        if op.examples:
+            media["examples"] = _examples(op.examples)
+        result["requestBody"] = {"required": True, "content": {"application/json": media}}
     return result
+
+
+def _examples(named: dict[str, Any]) -> dict[str, Any]:
+    """OpenAPI Example Objects from {name: value}; the name doubles as the summary."""
+    return {name: {"summary": name.replace("_", " "), "value": value} for name, value in named.items()}

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import jsonify
 
-from sandbox.api import actor, json_body, respond, route
+from sandbox.api import actor, examples, json_body, respond, route
 from sandbox.api import voucher_schemas as schemas
 from sandbox.db import get_session
 from sandbox.models.accounts import Role
@@ -74,6 +74,7 @@ def list_related_parties():  # type: ignore[no-untyped-def]
     body=schemas.RelatedPartyBody,
     responses={201: schemas.RelatedPartyPublic},
     errors=(422,),
+    examples={"controlling_shareholder": examples.RELATED_PARTY},
 )
 def declare_related_party():  # type: ignore[no-untyped-def]
     session = get_session()

@@ -11,8 +11,9 @@ from typing import Any
 from flask import Response, current_app, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
-from sandbox.api import actor, json_body, respond, route
+from sandbox.api import actor, examples, json_body, respond, route
 from sandbox.api import voucher_schemas as schemas
+from sandbox.api.params import paging, whole_number
 from sandbox.db import get_session
 from sandbox.errors import N_, Message, ValidationFailed
 from sandbox.i18n import translate
@@ -32,12 +33,19 @@ PAGING = tuple(
     {"name": n, "in": "query", "required": False, "schema": {"type": "integer"}} for n in ("page", "per_page")
 )
 STATUS = ({"name": "status", "in": "query", "required": False, "schema": {"type": "string"}},)
+VOUCHER = (
+    {
+        "name": "voucher_id",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer"},
+        "description": "Only the redemptions of this voucher.",
+    },
+)
 
 
 def _paging() -> tuple[int, int]:
-    page, per_page = request.args.get("page", "1"), request.args.get("per_page", "")
-    size = int(per_page) if per_page.isdigit() and int(per_page) > 0 else current_app.config["PAGE_SIZE"]
-    return (int(page) if page.isdigit() and int(page) > 0 else 1), min(size, 100)
+    return paging()
 
 
 def refusal_text(voucher: Voucher) -> str | None:
@@ -109,6 +117,7 @@ def _invoice(body: dict[str, Any]) -> tuple[bytes, str]:
     body=schemas.RedemptionBody,
     responses={201: schemas.RedemptionPublic},
     errors=(404, 409, 413, 422),
+    examples={"data_annotation_contract": examples.REDEMPTION},
     parameters=(
         {
             "name": "Idempotency-Key",
@@ -169,13 +178,16 @@ def create_redemption():  # type: ignore[no-untyped-def]
     summary="Redemptions: a provider's own, those on an enterprise's vouchers, or all (regulators)",
     tags=("vouchers",),
     responses={200: schemas.RedemptionList},
-    parameters=PAGING + STATUS,
+    errors=(422,),
+    parameters=PAGING + STATUS + VOUCHER,
 )
 def list_redemptions():  # type: ignore[no-untyped-def]
     page, per_page = _paging()
+    voucher = request.args.get("voucher_id", "")
     rows, total = voucher_reports.list_redemptions(
-        get_session(), actor=actor(), page=page, per_page=per_page, status=request.args.get("status")
-    )
+        get_session(), actor=actor(), page=page, per_page=per_page, status=request.args.get("status"),
+        voucher_id=whole_number(voucher, "voucher_id") if voucher else None,
+    )  # fmt: skip
     items = [schemas.redemption_public(r) for r in rows]
     return respond(schemas.RedemptionList(items=items, page=page, per_page=per_page, total=total))
 
@@ -203,6 +215,7 @@ def get_redemption(redemption_id: int):  # type: ignore[no-untyped-def]
     body=schemas.DecisionBody,
     responses={200: schemas.RedemptionPublic},
     errors=(404, 409, 422),
+    examples=examples.REDEMPTION_DECISIONS,
 )
 def decide_redemption(redemption_id: int):  # type: ignore[no-untyped-def]
     session, body = get_session(), json_body()

@@ -20,6 +20,7 @@ from sandbox.security import roles_required, signed_in_user
 from sandbox.services import cases, documents, trial
 from sandbox.services.workflow import apply_event
 from sandbox.uploads import send_document, upload_from_request
+from sandbox.validators import whole_number_or_none
 from sandbox.views.case_page import lang, render_case_page
 from sandbox.views.cases import CASE_ROLES, bp
 from sandbox.views.event_forms import CONFIRM_EVENTS, read_event_form
@@ -55,7 +56,7 @@ def _refused(case_id: int, form_name: str, error: Exception) -> tuple[str, int]:
 
 def _version() -> int | None:
     raw = request.form.get("expected_version", "")
-    return int(raw) if raw.isdigit() else None
+    return whole_number_or_none(raw)
 
 
 @bp.post("/<int:case_id>/events/<event>")
@@ -171,7 +172,7 @@ def score(case_id: int):  # type: ignore[no-untyped-def]
     scores = {
         key.removeprefix("scores."): int(value)
         for key, value in request.form.items()
-        if key.startswith("scores.") and value.isdigit()
+        if key.startswith("scores.") and whole_number_or_none(value) is not None
     }
     data = {"scores": scores, "conclusion": request.form.get("conclusion", "").strip()}
     return _simple(
@@ -190,7 +191,7 @@ def assign(case_id: int):  # type: ignore[no-untyped-def]
     for key in ("case_officer_id", "assessor_org_id"):
         if key in request.form:
             value = request.form[key]
-            data[key] = int(value) if value.isdigit() else None
+            data[key] = whole_number_or_none(value)
     return _simple(
         case_id,
         "assign",

@@ -15,10 +15,12 @@ from sandbox.models.accounts import Role
 from sandbox.security import roles_required, signed_in_user
 from sandbox.services import cases, history
 from sandbox.services.workflow import apply_event
+from sandbox.validators import whole_number_or_none
 from sandbox.views.case_page import PLAN_FIELD_LABELS, bilingual, lang, latest_amendment
 from sandbox.views.cases import bp
 from sandbox.views.event_forms import read_boundaries
 from sandbox.views.forms import field_errors
+from sandbox.views.publication_consent import save_from_filing_form
 from workflows.errors import GuardFailed
 from workflows.sectors import ParamType, default_sector_packs
 from workflows.states import CaseState, Event
@@ -45,7 +47,7 @@ def _plan(form: Any, sector: str) -> dict[str, Any]:
         for key in ("objectives", "risk_controls", "exit_plan", "consumer_protection")
     }
     plan["boundaries"] = read_boundaries(form, default_sector_packs()[sector], prefix="boundaries")
-    plan["duration_months"] = int(months) if months.isdigit() else None
+    plan["duration_months"] = whole_number_or_none(months)
     return {"plan": plan}
 
 
@@ -106,8 +108,10 @@ def edit_case(case_id: int):  # type: ignore[no-untyped-def]
     version = request.form.get("expected_version", "")
     try:
         case = cases.update_case(session, actor=user, case_id=case_id, data=data,
-                                 expected_version=int(version) if version.isdigit() else None)  # fmt: skip
+                                 expected_version=whole_number_or_none(version))  # fmt: skip
         action = request.form.get("action", "save")
+        if step == "commitment":
+            save_from_filing_form(session, actor=user, case_id=case_id, form=request.form)
         if step == "commitment" and action in ("submit", "resubmit"):
             apply_event(session, actor=user, case_id=case_id, event=Event(action),
                         stage_days=current_app.config["STAGE_DEADLINE_DAYS"])  # fmt: skip

@@ -13,6 +13,7 @@ from sandbox.models.accounts import Role
 from sandbox.security import roles_required, signed_in_user
 from sandbox.services import cases
 from sandbox.services.cases import CaseFilter
+from sandbox.validators import whole_number_or_none
 from sandbox.views.case_page import PLAN_FIELD_LABELS, lang, render_case_page, risk_text
 from workflows.assessment import RiskLevel
 from workflows.sectors import default_sector_packs
@@ -46,7 +47,7 @@ def case_list():  # type: ignore[no-untyped-def]
         session,
         actor=user,
         filters=filters,
-        before_id=int(cursor) if cursor.isdigit() else None,
+        before_id=whole_number_or_none(cursor),
         limit=current_app.config["PAGE_SIZE"],
     )
     plain_args = {key: value for key, value in args.items() if key != "cursor"}

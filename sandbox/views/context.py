@@ -31,6 +31,9 @@ ORGANISATION_KIND_LABELS = {
     OrganisationKind.SANDBOX_OFFICE: lazy_gettext("Sandbox office"),
 }
 
+# Public pages: every role and anonymous visitors (None).
+EVERYONE: frozenset[Role | None] = frozenset({*Role, None})
+
 # (endpoint, label, roles that see it). Later issues add their pages here.
 NAVIGATION = (
     ("main.dashboard", lazy_gettext("Workspace"), frozenset(Role)),
@@ -68,6 +71,14 @@ NAVIGATION = (
     ),
     ("vouchers.redeem", lazy_gettext("Redeem a voucher"), frozenset({Role.SERVICE_PROVIDER})),
     ("vouchers.policy", lazy_gettext("Voucher policy"), frozenset({Role.ADMIN})),
+    ("statistics.dashboard", lazy_gettext("Statistics"), frozenset({Role.REGULATOR})),
+    ("registry.registry_list", lazy_gettext("Public registry"), EVERYONE),
+    ("typical.public_list", lazy_gettext("Typical cases"), EVERYONE),
+    (
+        "typical.workspace",
+        lazy_gettext("Typical-case work"),
+        frozenset({Role.APPLICANT, Role.REGULATOR}),
+    ),
 )
 
 
@@ -80,13 +91,12 @@ class NavItem:
 
 
 def navigation() -> list[NavItem]:
-    """Return the navigation entries for the signed-in user's role."""
-    if not current_user.is_authenticated:
-        return []
+    """Return the navigation entries for the user's role (anonymous visitors: the public pages)."""
+    role = current_user.role if current_user.is_authenticated else None
     return [
         NavItem(endpoint, str(label), url_for(endpoint), request.endpoint == endpoint)
         for endpoint, label, roles in NAVIGATION
-        if current_user.role in roles
+        if role in roles
     ]
 
 

@@ -20,6 +20,7 @@ from sandbox.models.disputes import Dispute, DisputeKind, EvidenceItem
 from sandbox.policies import can_view_case
 from sandbox.services import disputes, evidence
 from sandbox.services.calendar import beijing_today
+from sandbox.validators import whole_number_or_none
 from sandbox.views.case_page import LEGAL_KINDS, OUTCOME_LABELS, lang
 from sandbox.views.forms import field_errors
 from workflows.disputes import ACTION_LABELS, FINISHED_STAGES, STAGE_LABELS, DisputeAction, DisputeStage
@@ -78,10 +79,9 @@ def legal_organisations(session: Session) -> list[tuple[OrganisationKind, list[O
 
 def typed(values: dict[str, str]) -> dict[str, int | str]:
     """The filled-in fields, with the ids chosen from select boxes as numbers."""
+    numbers = {key: whole_number_or_none(value) for key, value in values.items() if key.endswith("_id")}
     return {
-        key: int(value) if key.endswith("_id") and value.isdigit() else value
-        for key, value in values.items()
-        if value
+        key: numbers[key] if numbers.get(key) is not None else value for key, value in values.items() if value
     }
 
 

@@ -22,6 +22,7 @@ from sandbox.services import cases, disputes
 from sandbox.services.calendar import beijing_today
 from sandbox.services.dispute_records import DECIDED_STATES, KINDS_BY_ROLE, default_kind
 from sandbox.services.workflow import can_raise_from
+from sandbox.validators import whole_number_or_none
 from sandbox.views.dispute_page import (
     DISPUTE_ROLES,
     KIND_LABELS,
@@ -45,7 +46,7 @@ RAISE_FIELDS = ("legal_partner_org_id", "kind", "claim", "remedy", "complainant_
 
 def _version() -> int | None:
     raw = request.form.get("expected_version", "")
-    return int(raw) if raw.isdigit() else None
+    return whole_number_or_none(raw)
 
 
 def _back(dispute_id: int, anchor: str = "") -> Response:
@@ -152,7 +153,7 @@ def assign(dispute_id: int):  # type: ignore[no-untyped-def]
             session,
             actor=signed_in_user(),
             dispute_id=dispute_id,
-            assignee_id=int(raw) if raw.isdigit() else 0,
+            assignee_id=whole_number_or_none(raw) or 0,
         )
     except ValidationFailed as error:
         return refused(dispute_id, "assign", error)

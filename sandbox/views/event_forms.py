@@ -143,7 +143,7 @@ def read_boundaries(form: MultiDict[str, str], pack: SectorPack, *, prefix: str)
         elif param.type is ParamType.INT:
             if raw:
                 values[param.id] = (
-                    int(raw) if raw.lstrip("-").isdigit() else raw
+                    int(raw) if raw.lstrip("-").isascii() and raw.lstrip("-").isdigit() else raw
                 )  # the guard names a bad value
         elif raw:
             values[param.id] = raw

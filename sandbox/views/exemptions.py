@@ -17,6 +17,7 @@ from sandbox.models.accounts import Role
 from sandbox.models.cases import Case
 from sandbox.security import roles_required, signed_in_user
 from sandbox.services import cases, exemptions
+from sandbox.validators import whole_number_or_none
 from sandbox.views.case_page import DECISION_LABELS
 from sandbox.views.dispute_page import legal_organisations, organisations_by_id, refusal, typed
 from sandbox.views.exemption_page import EXEMPTION_ROLES, STAGE_LABELS, TABS, render_exemption_page
@@ -31,7 +32,7 @@ APPLY_FIELDS = ("incident_id", "legal_partner_org_id", "good_faith_explanation")
 
 def _version() -> int | None:
     raw = request.form.get("expected_version", "")
-    return int(raw) if raw.isdigit() else None
+    return whole_number_or_none(raw)
 
 
 def _refused(request_id: int, form_name: str, error: Exception) -> tuple[str, int]:

@@ -12,6 +12,9 @@ from werkzeug.datastructures import MultiDict
 
 from sandbox.errors import ValidationFailed
 from sandbox.i18n import translate
+from sandbox.validators import whole_number_or_none
+
+MAX_PAGE = 1_000_000  # past any real list: a larger page is simply empty
 
 
 def nested(form: MultiDict[str, str], *, checkboxes: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -62,8 +65,8 @@ class Pagination:
 
 def page_number() -> int:
     """Return the requested page number (1 when missing or nonsense)."""
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and int(page) > 0 else 1
+    number = whole_number_or_none(request.args.get("page", "1"), maximum=MAX_PAGE)
+    return number if number else 1
 
 
 def safe_next(target: str | None) -> str:

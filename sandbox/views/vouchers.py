@@ -163,7 +163,11 @@ def redeem_post():  # type: ignore[no-untyped-def]
 def _fen(text: str, field: str) -> int | str:
     """Read yuan as typed ("1234.5") into integer fen without floats; leave nonsense for the service."""
     whole, dot, cents = text.replace(",", "").replace("，", "").partition(".")
-    if whole.isdigit() and (not dot or (cents.isdigit() and len(cents) <= 2)):
+    if (
+        whole.isascii()
+        and whole.isdigit()
+        and (not dot or (cents.isascii() and cents.isdigit() and len(cents) <= 2))
+    ):
         return int(whole) * 100 + int((cents + "00")[:2] if dot else 0)
     raise ValidationFailed.single(
         field, N_("Enter an amount in yuan with at most two decimals, e.g. 1234.50.")
