@@ -19,7 +19,8 @@ from sqlmodel import Session, col, select
 from certificates.fonts import find_cjk_font
 from sandbox.models.accounts import User
 from sandbox.models.cases import Case, CaseEvent, Evaluation
-from sandbox.models.publication import TypicalCase, TypicalCaseStatus
+from sandbox.models.publication import TypicalCase
+from sandbox.services import typical_public
 from sandbox.services.annual_report_pdf import render_annual_report
 from sandbox.services.statistics import Filters, Statistics, collect
 from sandbox.services.statistics_model import require_regulator
@@ -56,16 +57,16 @@ def lessons_for(session: Session, year: int) -> list[Lesson]:
     """Lessons of the year: published typical cases first, else exit evaluation conclusions."""
     start, end = Filters(year=year).bounds()  # type: ignore[misc]
     in_year = sa.and_(col(TypicalCase.published_at) >= start, col(TypicalCase.published_at) < end)
+    # Through the public view: only cases still public (certificate in force), with hidden facts blotted.
     typical = session.exec(
-        select(TypicalCase)
-        .where(TypicalCase.status == TypicalCaseStatus.PUBLISHED)
+        select(TypicalCase, Case)
+        .where(*typical_public.published_conditions())
         .where(sa.or_(in_year, col(TypicalCase.case_id).in_(_exited_in(year))))
         .order_by(col(TypicalCase.sector), col(TypicalCase.published_at), col(TypicalCase.id))
         .limit(LESSON_LIMIT)
     ).all()
-    found = [
-        Lesson(t.sector, "typical_case", t.title, t.lessons.strip()) for t in typical if t.lessons.strip()
-    ]
+    views = [typical_public.public_view(session, tc, case) for tc, case in typical]
+    found = [Lesson(v.sector, "typical_case", v.title, v.lessons.strip()) for v in views if v.lessons.strip()]
     if found:
         return found
     rows = session.exec(

@@ -109,7 +109,7 @@ def _blot(text: str, secrets: list[str]) -> str:
     return text
 
 
-def _published(sector: str | None = None, year: int | None = None) -> list[Any]:
+def published_conditions(sector: str | None = None, year: int | None = None) -> list[Any]:
     """Conditions for what is public: published, with the exit certificate in force."""
     conditions: list[Any] = [
         col(TypicalCase.status) == TypicalCaseStatus.PUBLISHED,
@@ -138,7 +138,7 @@ def list_published(
     per_page: int = 20, base_url: str | None = None,
 ) -> PublicPage:  # fmt: skip
     """Published typical cases, newest first; the search looks at the public text only."""
-    conditions = _published(sector, year)
+    conditions = published_conditions(sector, year)
     if query.strip():
         pattern = f"%{query.strip()}%"
         conditions.append(or_(*(col(getattr(TypicalCase, name)).ilike(pattern) for name in TEXT_FIELDS)))
@@ -156,7 +156,7 @@ def list_published(
 def get_published(session: Session, typical_id: int, *, base_url: str | None = None) -> PublicTypicalCase:
     """One published typical case; 404 for anything not public (proposed, withdrawn, revoked certificate)."""
     row = session.exec(
-        select(TypicalCase, Case).where(col(TypicalCase.id) == typical_id, *_published())
+        select(TypicalCase, Case).where(col(TypicalCase.id) == typical_id, *published_conditions())
     ).first()
     if row is None:
         raise NotFound()
@@ -166,7 +166,9 @@ def get_published(session: Session, typical_id: int, *, base_url: str | None = N
 def collections(session: Session, *, sector: str | None = None) -> list[tuple[str, int, int]]:
     """(sector, year, number of cases) of every collection with a published case, newest year first."""
     counts: dict[tuple[str, int], int] = {}
-    rows = session.exec(select(TypicalCase.sector, TypicalCase.published_at).where(*_published(sector))).all()
+    rows = session.exec(
+        select(TypicalCase.sector, TypicalCase.published_at).where(*published_conditions(sector))
+    ).all()
     for row_sector, published_at in rows:
         key = (row_sector, published_at.astimezone(BEIJING).year)  # type: ignore[union-attr]
         counts[key] = counts.get(key, 0) + 1
@@ -186,7 +188,7 @@ def collection_pdf(session: Session, *, sector: str, year: int) -> bytes:
         raise NotFound()
     settings = settings_for(session)
     rows = session.exec(
-        select(TypicalCase, Case).where(*_published(sector, year))
+        select(TypicalCase, Case).where(*published_conditions(sector, year))
         .order_by(col(TypicalCase.published_at), col(TypicalCase.id))
     ).all()  # fmt: skip
     if not rows:

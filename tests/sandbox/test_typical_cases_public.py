@@ -20,6 +20,8 @@ from sandbox.models.accounts import Enterprise
 from sandbox.models.cases import Case
 from sandbox.models.certificates import Certificate
 from sandbox.models.publication import TypicalCase, TypicalCaseStatus
+from sandbox.services import annual_report
+from sandbox.services import calendar as calendar_service
 from sandbox.services.calendar import beijing_today
 from tests.conftest import REQUIRE_ALL
 from tests.sandbox.test_typical_cases import WRITE_UP, act, exited_flow, propose
@@ -144,6 +146,19 @@ def test_a_hidden_value_written_into_the_text_later_is_blotted(client, session, 
     assert "隐私计算" not in detail and "＊＊＊" in detail
     body = client.get(f"/api/v1/typical-cases/{published['hidden_id']}").get_json()
     assert "隐私计算" not in str(body)
+    # The annual report's lessons go through the same public view: rename to words of the lessons.
+    enterprise.name = "可行边界"
+    session.add(enterprise)
+    session.commit()
+    year = calendar_service.beijing_today().year
+    lessons = {
+        lesson.heading: lesson.text
+        for lesson in annual_report.lessons_for(session, year)
+        if lesson.source == "typical_case"
+    }
+    assert "可行边界" in lessons["企业信用数据融合典型案例（公开）"]
+    hidden_lesson = lessons["企业信用数据融合典型案例（匿名）"]
+    assert "可行边界" not in hidden_lesson and "＊＊＊" in hidden_lesson
 
 
 @POPPLER
