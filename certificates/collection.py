@@ -164,7 +164,8 @@ def _paragraphs(value: str, style: ParagraphStyle) -> list[Paragraph]:
 
 def _heading(text: str, key: str, style: ParagraphStyle) -> Paragraph:
     heading = Paragraph(_text(text), style)
-    heading.toc_text, heading.toc_key = text, key  # type: ignore[attr-defined]
+    # The table of contents renders its entries as Paragraph markup too: the text goes in escaped.
+    heading.toc_text, heading.toc_key = _text(text), key  # type: ignore[attr-defined]
     return heading
 
 

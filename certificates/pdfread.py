@@ -25,6 +25,18 @@ _REF = re.compile(rb"(\d+)\s+(\d+)\s+R\b")
 _ESCAPES = {ord("n"): b"\n", ord("r"): b"\r", ord("t"): b"\t", ord("b"): b"\b", ord("f"): b"\f"}
 
 
+# A bundle is a few kilobytes; a larger attachment is a decompression bomb, refused before it grows.
+MAX_ATTACHMENT_BYTES = 4 * 1024 * 1024
+
+
+def _inflate(data: bytes) -> bytes:
+    decompressor = zlib.decompressobj()
+    inflated = decompressor.decompress(data, MAX_ATTACHMENT_BYTES + 1)
+    if len(inflated) > MAX_ATTACHMENT_BYTES:
+        raise CertificateVerificationError("pdf", f"{ATTACHMENT_NAME} is larger than 4 MiB")
+    return inflated
+
+
 class _Ref(int):
     """An indirect reference (its object number) while parsing."""
 
@@ -126,16 +138,18 @@ def extract_bundle(pdf_bytes: bytes) -> dict[str, Any]:
         filespec = get(dict(entries(names))[ATTACHMENT_NAME.encode()])
         stream_ref = get(filespec["/EF"]).get("/UF", get(filespec["/EF"]).get("/F"))
         header, data = _parse(objects[stream_ref][0])[0], objects[stream_ref][1]
-    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError, RecursionError):
         raise CertificateVerificationError("pdf", f"no readable {ATTACHMENT_NAME} attachment") from None
     filters = header.get("/Filter", [])
     filters = [filters] if isinstance(filters, str) else filters
     try:
         if filters == ["/FlateDecode"]:
-            data = zlib.decompress(data or b"")
+            data = _inflate(data or b"")
         elif filters or "/DecodeParms" in header:
             raise CertificateVerificationError("pdf", f"unsupported attachment encoding {filters}")
         bundle = json.loads(data or b"")
+    except RecursionError:
+        raise CertificateVerificationError("pdf", f"{ATTACHMENT_NAME} is nested too deeply") from None
     except (zlib.error, ValueError) as exc:
         raise CertificateVerificationError("pdf", f"{ATTACHMENT_NAME} is unreadable: {exc}") from None
     if not isinstance(bundle, dict) or not isinstance(bundle.get("credential"), dict):

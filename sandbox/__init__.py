@@ -7,7 +7,7 @@ This is the only package that imports Flask.
 from __future__ import annotations
 
 import os
-import secrets
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -15,10 +15,11 @@ from flask import Flask
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: defaults, then instance/config.py and SANDBOX_* (or `test_config`)."""
-    from sandbox import certificate_setup, cli, db, http_errors, i18n, mail, security  # noqa: F401  (mail: after-commit delivery)
+    from sandbox import certificate_setup, cli, db, http_errors, i18n, mail, operations, security  # noqa: F401  (mail: after-commit delivery)
     from sandbox.config import Defaults, load_environment
     from sandbox.converters import RecordIdConverter
     from sandbox.extensions import csrf, limiter
+    from sandbox.instance_secrets import read_or_create
     from sandbox.services import passwords
     from sandbox.views import context
 
@@ -34,8 +35,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
+        app.config["SECRET_KEY"] = read_or_create(Path(app.instance_path) / "secret_key", length=48)
 
+    operations.configure_logging(app)
     passwords.configure(app.config["ARGON2_PROFILE"])
     db.init_app(app)
     certificate_setup.init_app(app)
@@ -43,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    operations.init_app(app)
     http_errors.init_app(app)
     app.url_map.converters["int"] = RecordIdConverter  # before any rule is added
     _register_blueprints(app)
@@ -91,17 +94,3 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(registry.bp)
     app.register_blueprint(typical_cases.bp)  # typical_work adds the workspace routes to it
     app.register_blueprint(statistics.bp)
-
-
-def _instance_secret(instance_path: str) -> str:
-    """Read the secret key kept in the instance folder, generating it on first start."""
-    path = os.path.join(instance_path, "secret_key")
-    try:
-        with open(path, encoding="ascii") as handle:
-            return handle.read().strip()
-    except FileNotFoundError:
-        key = secrets.token_urlsafe(48)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(key)
-        return key

@@ -7,14 +7,13 @@ The key passphrase comes from `KEY_PASSPHRASE`; without it, one is generated onc
 
 from __future__ import annotations
 
-import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
 
 from certificates.fonts import find_cjk_font
+from sandbox.instance_secrets import read_or_create
 from sandbox.services.trust_settings import TrustSettings, configure
 
 
@@ -23,7 +22,7 @@ def init_app(app: Flask) -> None:
     instance = Path(app.instance_path)
     settings = TrustSettings(
         key_dir=Path(config.get("KEY_DIR") or instance / "keys"),
-        passphrase=config.get("KEY_PASSPHRASE") or _instance_passphrase(instance),
+        passphrase=config.get("KEY_PASSPHRASE") or read_or_create(instance / "key_passphrase", length=32),
         public_base_url=config["PUBLIC_BASE_URL"],
         log_origin=config["LOG_ORIGIN"],
         pdf_storage=Path(config.get("CERTIFICATE_STORAGE") or instance / "certificates"),
@@ -37,19 +36,3 @@ def init_app(app: Flask) -> None:
     app.extensions["sandbox.font_warning"] = font.warning
     if font.warning:
         app.logger.error("CERTIFICATE FONT PROBLEM: %s", font.warning)
-
-
-def _instance_passphrase(instance: Path) -> str:
-    """Read the key passphrase kept in the instance folder, generating it on first start."""
-    path = instance / "key_passphrase"
-    try:
-        return path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        passphrase = secrets.token_urlsafe(32)
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another worker won the race
-            return path.read_text(encoding="ascii").strip()
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(passphrase)
-        return passphrase

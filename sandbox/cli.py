@@ -1,4 +1,5 @@
-"""Flask commands: init-db, demo, users. Later issues add keys, sla-sweep, audit and backup here."""
+"""Flask commands: init-db, demo (with --cases for large data sets), users, audit, sla-sweep, calendar, keys,
+vouchers; backup and restore live in `cli_backup`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from sandbox import cli_backup
 from sandbox.db import get_engine, get_session, upgrade
 from sandbox.errors import Bilingual, SandboxError, ValidationFailed
 from sandbox.models.accounts import Role, User
@@ -23,20 +25,35 @@ def init_db_command() -> None:
 
 
 @click.command("demo")
+@click.option("--cases", "extra_cases", type=click.IntRange(min=0), default=0,
+              help="Also generate this many cases (with their enterprises) for growth tests.")  # fmt: skip
 @with_appcontext
-def demo_command() -> None:
+def demo_command(extra_cases: int) -> None:
     """Fill the database with demo accounts (idempotent) and print one login per role."""
     from sandbox.demo import seed
 
     upgrade(get_engine())
     session = get_session()
-    logins = seed(
-        session, storage=Path(current_app.instance_path) / "uploads", today=calendar.beijing_today()
-    )
+    storage, today = Path(current_app.instance_path) / "uploads", calendar.beijing_today()
+    logins = seed(session, storage=storage, today=today)
     session.commit()
+    if extra_cases:
+        _generate_cases(session, extra_cases, storage, today)
     click.echo("Demo accounts (e-mail / password):")
     for role, email, password in logins:
         click.echo(f"  {role:<17} {email:<32} {password}")
+
+
+def _generate_cases(session, count: int, storage: Path, today) -> None:  # type: ignore[no-untyped-def]
+    from sandbox.demo_bulk import BulkResult, generate_cases
+
+    def committed(progress: BulkResult) -> None:
+        session.commit()  # one transaction per batch: progress survives an interrupted run
+        click.echo(f"  {progress.cases:>7}/{count} cases, {progress.events} events, {progress.seconds:.1f} s")
+
+    result = generate_cases(session, count=count, storage=storage, today=today, on_batch=committed)
+    click.echo(f"Generated {result.cases} cases with {result.events} events for {result.enterprises} "
+               f"enterprises in {result.seconds:.1f} s.")  # fmt: skip
 
 
 users_group = AppGroup("users", help="Manage accounts.")
@@ -222,3 +239,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(calendar_group)
     app.cli.add_command(keys_group)
     app.cli.add_command(vouchers_group)
+    app.cli.add_command(cli_backup.backup_command)
+    app.cli.add_command(cli_backup.restore_command)

@@ -35,6 +35,8 @@ ENVIRONMENT_KEYS = (
     "CJK_FONT_PATH",
     "KEY_PASSPHRASE",
     "LOG_ORIGIN",
+    "PROXY_FIX_HOPS",
+    "REQUEST_LOG_LEVEL",
 )
 
 
@@ -79,6 +81,9 @@ class Defaults:
     ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"
 
     API_TOKEN_HOURS = 12
+    # JSON request bodies of the API: larger bodies get 413, deeper nesting 400, before any view reads them.
+    API_JSON_MAX_BYTES = 1024 * 1024
+    API_JSON_MAX_DEPTH = 32
     # Largest document upload; the request limit (MAX_CONTENT_LENGTH) leaves room for the form around it.
     UPLOAD_MAX_BYTES = 15 * 1024 * 1024
     # Review periods in working days per stage (DESIGN.md §3); override per stage in instance/config.py.
@@ -88,6 +93,11 @@ class Defaults:
     PAGE_SIZE = 20
 
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+
+    # Operations: the access log's level ("INFO" logs every request as JSON, "WARNING" silences it) and
+    # how many reverse proxies in front of the app to trust for X-Forwarded-For/-Proto/-Host (0: none).
+    REQUEST_LOG_LEVEL = "INFO"
+    PROXY_FIX_HOPS = 0
 
     # Certificates (DESIGN.md §4). Private keys are encrypted with KEY_PASSPHRASE; when it is not set,
     # a random passphrase is generated once into instance/key_passphrase (mode 0600).

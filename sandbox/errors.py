@@ -62,6 +62,13 @@ class TooManyAttempts(SandboxError):
     default = N_("Too many attempts. Try again later.")
 
 
+class StorageUnavailable(SandboxError):
+    """Files could not be written (folder missing, read-only, full); raised before any row is added."""
+
+    status = 503
+    default = N_("Files cannot be stored right now. Nothing was saved; please try again later.")
+
+
 class ValidationFailed(SandboxError):
     """Input was refused; `errors` maps a field path ("enterprise.uscc") to its messages."""
 

@@ -2,15 +2,22 @@
 
 Problem documents follow RFC 9457 with two extension members: `code` (stable, machine-readable) and,
 for refused input, `errors` — a list of `{field, message}` in the caller's language.
+
+A database that cannot be reached or is busy (PostgreSQL down or restarting, a dropped connection, a
+full pool, a deadlock, SQLite's "database is locked") is 503 `unavailable` with Retry-After, never 500;
+the page version is rendered without touching the database. The pool replaces dead connections on the
+next checkout (`pool_pre_ping`), so the same processes serve again once the database is back.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
-from flask_babel import gettext
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request, session
+from flask_babel import force_locale, get_locale, gettext
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from sandbox.errors import N_, Conflict, SandboxError, ValidationFailed
@@ -40,6 +47,10 @@ DETAILS = {
     429: N_("Too many attempts. Try again later."),
     500: N_("The error was logged. Please try again later."),
 }
+DATABASE_UNAVAILABLE = N_("The service cannot reach its database right now. Please try again in a moment.")
+RETRY_AFTER_SECONDS = 5
+# SQLite raises OperationalError for a busy database and for a bad query alike; these mean "busy".
+SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
 CODES = {
     400: "bad_request",
     401: "unauthenticated",
@@ -124,7 +135,55 @@ def _unexpected(error: Exception) -> Response:
     return problem(500, gettext(DETAILS[500])) if wants_problem_json() else _page(500, gettext(DETAILS[500]))
 
 
+def database_unavailable(error: BaseException) -> bool:
+    """Whether a database error means "unreachable or busy, try again" rather than a bug."""
+    if isinstance(error, PoolTimeout):
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated or isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    if type(error.orig).__module__.startswith("sqlite3"):
+        return any(text in str(error.orig).lower() for text in SQLITE_BUSY)
+    # PostgreSQL (psycopg): lost or refused connections, shutdowns, deadlocks, lock and statement timeouts.
+    return True
+
+
+def _database_error(error: SQLAlchemyError) -> Response:
+    if not database_unavailable(error):
+        if current_app.testing or current_app.config.get("PROPAGATE_EXCEPTIONS"):
+            raise error
+        return _unexpected(error)
+    current_app.logger.warning("database unavailable: %s", getattr(error, "orig", None) or error)
+    response = problem(503, gettext(DATABASE_UNAVAILABLE)) if wants_problem_json() else _unavailable_page()
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _unavailable_page() -> Response:
+    """The 503 page, rendered without the database (no layout, no signed-in user, no context processors)."""
+    try:
+        locale = str(get_locale())
+    except SQLAlchemyError:  # the language comes from the signed-in user, who cannot be loaded now
+        chosen = session.get("locale")
+        languages, default = current_app.config["LANGUAGES"], current_app.config["BABEL_DEFAULT_LOCALE"]
+        locale = chosen if chosen in languages else default
+    with force_locale(locale):
+        html = current_app.jinja_env.get_template("errors/unavailable.html").render(
+            status=503,
+            title=gettext(TITLES[503]),
+            detail=gettext(DATABASE_UNAVAILABLE),
+            locale=locale,
+            again=request.full_path if request.method == "GET" else request.path,
+        )
+    return make_response(html, 503)
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(DBAPIError, _database_error)
+    app.register_error_handler(PoolTimeout, _database_error)
     app.register_error_handler(SandboxError, _sandbox_error)
     app.register_error_handler(WorkflowError, _workflow_error)
     app.register_error_handler(HTTPException, _http_error)

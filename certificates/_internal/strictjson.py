@@ -46,3 +46,7 @@ def loads_strict(data: str | bytes) -> Any:
         )
     except json.JSONDecodeError as exc:
         raise CertificateError(f"not valid JSON: {exc}") from exc
+    except RecursionError:
+        raise CertificateError("JSON nested too deeply") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise CertificateError(f"not valid JSON: {exc}") from None

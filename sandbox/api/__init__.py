@@ -14,6 +14,7 @@ from flask import Blueprint, abort, g, jsonify, request
 from pydantic import BaseModel
 
 from sandbox.api import spec
+from sandbox.api.body import read_json
 from sandbox.db import get_session
 from sandbox.errors import N_, ValidationFailed
 from sandbox.extensions import csrf
@@ -68,8 +69,8 @@ def actor() -> User:
 
 
 def json_body() -> dict[str, Any]:
-    """Return the request's JSON object, or refuse with 422 naming the body."""
-    data = request.get_json(silent=True)
+    """Return the request's JSON object (read under the limits of `body.read_json`), or refuse it."""
+    data = read_json()
     if not isinstance(data, dict):
         raise ValidationFailed.single("body", N_("Send a JSON object with Content-Type application/json."))
     return data

@@ -84,6 +84,9 @@ def operation(
         errors = tuple(sorted({401, 403, *errors}))
     if "<" in rule:
         errors = tuple(sorted({404, *errors}))  # an unknown (or out-of-range) id matches nothing
+    if body is not None:
+        # `body.read_json` refuses malformed (400), oversized (413) and non-JSON (415) bodies.
+        errors = tuple(sorted({400, 413, 415, 422, *errors}))
 
     strings = tuple(name for converter, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule) if converter != "int")
 

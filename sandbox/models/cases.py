@@ -19,6 +19,12 @@ from workflows.states import CaseState
 
 
 class Case(SQLModel, table=True):
+    # The public registry lists filed cases by filing number within a sector or a stage, and counts them.
+    __table_args__ = (
+        sa.Index("ix_case_sector_filing_number", "sector", "filing_number"),
+        sa.Index("ix_case_state_filing_number", "state", "filing_number"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
     created_by_id: int = Field(foreign_key="user.id")

@@ -7,28 +7,39 @@ from the name or the browser's claim; downloads are always attachments, never sh
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import io
 import os
 import tempfile
 import unicodedata
-import zipfile
 from pathlib import Path
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from sandbox.errors import N_, NotFound, PermissionDenied, SandboxError, ValidationFailed
+from sandbox.errors import N_, NotFound, PermissionDenied, StorageUnavailable, ValidationFailed
 from sandbox.models.accounts import Role, User
 from sandbox.models.documents import Document, DocumentKind
+from sandbox.services.archives import OFFICE_ZIP_TYPES, ZIP_MAGIC, UnsafeArchive, zip_media_type
 from sandbox.services.cases import get_case
 from workflows.states import FINAL_STATES
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-OFFICE_ZIP_TYPES = {
-    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+DOCX, XLSX, PPTX = OFFICE_ZIP_TYPES.values()
+# The name endings each accepted type may carry, and the label used when they disagree. A name ending in
+# anything else (".html" on a PDF) is refused: a downloaded copy would be opened by that ending.
+ENDINGS: dict[str, tuple[str, frozenset[str]]] = {
+    "application/pdf": ("PDF", frozenset({"pdf"})),
+    "image/png": ("PNG", frozenset({"png"})),
+    "image/jpeg": ("JPEG", frozenset({"jpg", "jpeg", "jpe", "jfif"})),
+    "application/x-ole-storage": (
+        "DOC/XLS/PPT",
+        frozenset({"doc", "dot", "xls", "xlt", "ppt", "pot", "wps", "et", "dps"}),
+    ),
+    DOCX: ("DOCX", frozenset({"docx", "docm", "dotx", "dotm", "wps", "zip"})),
+    XLSX: ("XLSX", frozenset({"xlsx", "xlsm", "xltx", "xltm", "et", "zip"})),
+    PPTX: ("PPTX", frozenset({"pptx", "pptm", "potx", "ppsx", "dps", "zip"})),
+    "application/zip": ("ZIP", frozenset({"zip", "ofd"})),
 }
 
 # Which role may upload which kind of document.
@@ -45,11 +56,6 @@ UPLOAD_ROLES: dict[DocumentKind, frozenset[Role]] = {
 }
 
 
-class StorageUnavailable(SandboxError):
-    status = 503
-    default = N_("Files cannot be stored right now. Nothing was saved; please try again later.")
-
-
 def sniff_content_type(data: bytes) -> str | None:
     """Return the media type the bytes really are, for the types we accept; None otherwise."""
     if data.startswith(b"%PDF-"):
@@ -60,17 +66,8 @@ def sniff_content_type(data: bytes) -> str | None:
         return "image/jpeg"
     if data.startswith(OLE2):
         return "application/x-ole-storage"  # .doc / .xls / .ppt
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = archive.namelist()
-        except zipfile.BadZipFile:
-            return None
-        if "[Content_Types].xml" in names:
-            for prefix, media_type in OFFICE_ZIP_TYPES.items():
-                if any(name.startswith(prefix) for name in names):
-                    return media_type
-        return "application/zip"
+    if data.startswith(ZIP_MAGIC):
+        return zip_media_type(data)  # raises UnsafeArchive for a zip bomb
     return None
 
 
@@ -82,41 +79,73 @@ def checked_content_type(
     refused: str,
     allowed: frozenset[str] | None = None,
     empty: str = N_("The file is empty."),
+    filename: str | None = None,
 ) -> str:
-    """Return the real media type of an upload, or refuse it: empty, too large, or of a refused type."""
+    """Return the real media type of an upload, or refuse it: empty, too large, of a refused type, an
+    archive too large when expanded, or named with an ending that contradicts its content."""
     if not data:
         raise ValidationFailed.single(field, empty)
     if len(data) > max_bytes:
         limit = max_bytes // 2**20
         raise ValidationFailed.single(field, N_("The file is larger than %(limit)s MB."), limit=limit)
-    content_type = sniff_content_type(data)
+    try:
+        content_type = sniff_content_type(data)
+    except UnsafeArchive as error:
+        raise ValidationFailed({field: [error.message]}) from None
     if content_type is None or (allowed is not None and content_type not in allowed):
         raise ValidationFailed.single(field, refused)
+    name = clean_filename(filename or "")
+    ending = name.rpartition(".")[2].lower() if "." in name else ""
+    label, endings = ENDINGS[content_type]
+    if ending and ending not in endings:
+        raise ValidationFailed.single(
+            field,
+            N_("The file name ends in .%(ending)s, but the file is %(kind)s."),
+            ending=ending[:20],
+            kind=label,
+        )
     return content_type
 
 
 def clean_filename(name: str) -> str:
-    """Keep the last path component, NFC, without control characters; never empty."""
+    """Keep the last path component, NFC, without control characters, at most 200 characters with its
+    ending kept; never empty."""
     base = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1]).strip()
     base = "".join(char for char in base if unicodedata.category(char)[0] != "C")
+    # Windows drops trailing dots and spaces ("a.html." opens as a.html); "." and ".." name no file.
+    base = base.rstrip(". ")
+    stem, dot, ending = base.rpartition(".")
+    if len(base) > 200 and dot and len(ending) <= 20:
+        base = stem[: 199 - len(ending)] + dot + ending
     return base[:200] or "document"
 
 
 def store_blob(storage: Path, data: bytes) -> str:
-    """Write the bytes content-addressed (idempotent) and return their SHA-256."""
+    """Write the bytes content-addressed (idempotent) and return their SHA-256.
+
+    Raises `StorageUnavailable` (503) when the folder cannot be written: missing, read-only, full, or
+    not a folder at all.
+    """
     digest = hashlib.sha256(data).hexdigest()
     folder = storage / digest[:2]
     target = folder / digest
-    if target.exists():
-        return digest
+    temporary: str | None = None
     try:
+        if target.exists():
+            return digest
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, delete=False) as handle:
+            temporary = handle.name
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(handle.name, target)
+        os.replace(temporary, target)
     except OSError as error:
+        # Callers add their row only after this returns and the request rolls back on the error, so a
+        # failed write leaves no row pointing at a missing file.
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
         raise StorageUnavailable() from error
     return digest
 
@@ -147,6 +176,7 @@ def upload_document(
         field="file",
         max_bytes=max_bytes,
         refused=N_("Only PDF, PNG, JPEG, Office documents and ZIP archives are accepted."),
+        filename=filename,
     )
     name = clean_filename(filename)
     digest = store_blob(storage, data)

@@ -66,7 +66,9 @@ def _store(
     if kind is EvidenceKind.STATEMENT:
         content_type = "text/plain; charset=utf-8"
     else:
-        content_type = checked_content_type(data, field="file", max_bytes=max_bytes, refused=REFUSED_TYPE)
+        content_type = checked_content_type(
+            data, field="file", max_bytes=max_bytes, refused=REFUSED_TYPE, filename=filename
+        )
     item = EvidenceItem(
         dispute_id=dispute.id,  # type: ignore[arg-type]
         message_id=message_id,

@@ -82,8 +82,9 @@ def request_redemption(
     code = voucher_codes.normalise(form.code)
     attach = N_("Attach the invoice (PDF, PNG or JPEG).")
     content_type = checked_content_type(
-        invoice, field="invoice", max_bytes=max_bytes, refused=attach, allowed=INVOICE_TYPES, empty=attach
-    )
+        invoice, field="invoice", max_bytes=max_bytes, refused=attach, allowed=INVOICE_TYPES, empty=attach,
+        filename=invoice_name,
+    )  # fmt: skip
     voucher = voucher_ledger.lock_voucher(session, code=code)
     idempotency.check(session, key)  # after the lock: a concurrent twin has committed by now
     if voucher is None:

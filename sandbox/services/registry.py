@@ -17,7 +17,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from sandbox.errors import NotFound
@@ -202,6 +202,23 @@ def _conditions(sector: str | None, state: CaseState | None, year: int | None) -
     return conditions
 
 
+def _page_rows(session: Session, conditions: list[Any], start: int, per_page: int) -> list[Case]:
+    """One page of cases, newest filing first. The offset is walked over the filing-number index alone
+    (index-only: filing numbers are unique and in the index), and only the page's rows are read in full."""
+    numbers = session.exec(
+        select(Case.filing_number)
+        .where(*conditions)
+        .order_by(col(Case.filing_number).desc())
+        .offset(start)
+        .limit(per_page)
+    ).all()
+    if not numbers:
+        return []
+    position = {number: index for index, number in enumerate(numbers)}  # the database's order
+    rows = session.exec(select(Case).where(col(Case.filing_number).in_(numbers))).all()
+    return sorted(rows, key=lambda case: position[case.filing_number])
+
+
 def registry_entries(
     session: Session,
     *,
@@ -219,8 +236,9 @@ def registry_entries(
     start = (page - 1) * per_page
     if not needle:
         total = session.exec(select(func.count()).select_from(Case).where(*conditions)).one()
-        rows = session.exec(statement.offset(start).limit(per_page)).all()
-        return RegistryPage(_entries(session, rows), total, page, per_page)
+        return RegistryPage(
+            _entries(session, _page_rows(session, conditions, start, per_page)), total, page, per_page
+        )
     # Search runs over the built entries, never over the columns: hidden text cannot match.
     found = [entry for entry in _entries(session, session.exec(statement).all()) if entry.matches(needle)]
     return RegistryPage(found[start : start + per_page], len(found), page, per_page)
@@ -235,9 +253,27 @@ def registry_entry(session: Session, filing_number: str) -> RegistryEntry:
     return _entries(session, [case])[0]
 
 
+# The newest filing number of each year, found by jumping down the filing-number index one year at a
+# time (a loose index scan): as many index probes as there are years, however many filings there are.
+NEWEST_PER_YEAR = text(
+    """
+    WITH RECURSIVE newest(number) AS (
+        SELECT max(filing_number) FROM "case" WHERE filing_number >= :low AND filing_number < :high
+        UNION ALL
+        SELECT (SELECT max(filing_number) FROM "case"
+                WHERE filing_number >= :low AND filing_number < substr(newest.number, 1, :cut))
+        FROM newest WHERE newest.number IS NOT NULL
+    )
+    SELECT number FROM newest WHERE number IS NOT NULL
+    """
+)
+
+
 def registry_years(session: Session) -> list[int]:
     """Return the filing years present in the registry, newest first."""
-    numbers = session.exec(select(Case.filing_number).where(col(Case.filing_number).is_not(None))).all()
+    # Filing numbers are PREFIX-YYYY-NNNN; "PREFIX." is the first string after every "PREFIX-…".
+    bounds = {"low": f"{PREFIX}-", "high": f"{PREFIX}.", "cut": len(PREFIX) + 6}
+    numbers = session.execute(NEWEST_PER_YEAR, bounds).scalars().all()
     return sorted({int(m.group(1)) for n in numbers if (m := FILING_NUMBER.match(n or ""))}, reverse=True)
 
 

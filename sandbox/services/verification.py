@@ -23,35 +23,17 @@ from certificates.pdfscan import decode_printed_qr
 from certificates.qr import parse_verification_url
 from certificates.verifier import Evidence, Report, verify_bundle
 from sandbox.errors import N_, ValidationFailed
-from sandbox.services import certificates, signing_keys, status_lists, transparency
+from sandbox.services import certificates, evidence_cache, signing_keys, status_lists, transparency
 from sandbox.services.trust_settings import settings_for
 
 
 def evidence_for(session: Session, bundle: Mapping[str, Any]) -> Evidence:
-    """The keys, current status lists and log heads to judge `bundle` by."""
-    signing_keys.ensure_keys(session)
+    """The keys, current status lists and log heads to judge `bundle` by (kept per process while the
+    log and the lists stand still; see `evidence_cache`)."""
     transparency_part = bundle.get("transparency") if isinstance(bundle, Mapping) else None
     index = transparency_part.get("leafIndex") if isinstance(transparency_part, Mapping) else None
     size = transparency_part.get("treeSize") if isinstance(transparency_part, Mapping) else None
-    around: list[str] = []
-    latest = transparency.latest_checkpoint(session)
-    proof = None
-    if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < transparency.log_size(session):
-        around = transparency.checkpoints_around(session, index)
-    if (
-        latest is not None
-        and isinstance(size, int)
-        and not isinstance(size, bool)
-        and 0 < size <= latest.size
-    ):
-        proof = transparency.consistency_proof(session, size, latest.size)
-    return Evidence(
-        key_set=signing_keys.key_set(session),
-        status_lists=status_lists.current_lists(session),
-        checkpoints=tuple(around),
-        latest_checkpoint=latest.note if latest else None,
-        consistency_proof=proof,
-    )
+    return evidence_cache.evidence_for(session, index=index, size=size)
 
 
 def verify_bundle_data(
@@ -70,7 +52,7 @@ def verify_bundle_data(
 def verify_certificate(session: Session, cert_id: str, *, expected_digest: str | None = None) -> Report:
     """Verify the certificate as the server holds it (fresh inclusion proof)."""
     cert = certificates.get_certificate(session, cert_id)
-    bundle = certificates.make_bundle(session, cert, settings_for(session))
+    bundle = evidence_cache.certificate_bundle(session, cert)
     return verify_bundle_data(session, bundle, expected_digest=expected_digest)
 
 

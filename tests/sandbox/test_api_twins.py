@@ -114,7 +114,7 @@ PAGE_TWINS: dict[str, tuple[str, ...]] = {
     "typical.publish": ("api.publish_typical_case",),
     "typical.withdraw": ("api.withdraw_typical_case",),
 }
-MACHINE_ENDPOINTS = {"static", "wellknown.jwks"}  # already for machines
+MACHINE_ENDPOINTS = {"static", "wellknown.jwks", "ops.healthz", "ops.readyz"}  # already for machines
 
 
 def test_every_page_has_an_api_twin(app) -> None:

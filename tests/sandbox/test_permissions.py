@@ -623,6 +623,10 @@ MATRIX = [
         "/api/v1/voucher-policy/versions",
         row(401, 403, 403, 403, 403, 403, 200),
     ),
+    # --- operations (issue 9) ---
+    # Liveness and readiness answer everyone, for load balancers and orchestrators.
+    ("ops.healthz", "GET", "/healthz", EVERYONE_200),
+    ("ops.readyz", "GET", "/readyz", EVERYONE_200),
     # Forms posted empty: refused input (422) where the role may post, else the role check answers.
     ("auth.login", "POST", "/login", row(401, 302, 302, 302, 302, 302, 302)),
     ("auth.register", "POST", "/register", row(422, 302, 302, 302, 302, 302, 302)),

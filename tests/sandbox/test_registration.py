@@ -139,5 +139,9 @@ def test_api_duplicate_email(client, session) -> None:
 
 def test_api_refuses_a_body_that_is_not_json(client) -> None:
     response = client.post("/api/v1/accounts", data="email=x", content_type="text/plain")
-    assert response.status_code == 422
-    assert response.get_json()["errors"][0]["field"] == "body"
+    assert response.status_code == 415
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["code"] == "unsupported_media_type"
+    empty = client.post("/api/v1/accounts", json=[])
+    assert empty.status_code == 422
+    assert empty.get_json()["errors"][0]["field"] == "body"
