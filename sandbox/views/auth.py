@@ -67,7 +67,7 @@ def logout():  # type: ignore[no-untyped-def]
         accounts.end_browser_sessions(session, user=signed_in_user())
         session.commit()
     logout_user()
-    flash(gettext("You have signed out, in this browser and any other."), "info")
+    flash(gettext("You have signed out. This account is signed out in other browsers too."), "info")
     return redirect(url_for("main.index"))
 
 
@@ -108,7 +108,7 @@ def change_password():  # type: ignore[no-untyped-def]
         return render_template("auth/password.html", errors=field_errors(error)), 422
     session.commit()
     login_user(user)  # the session identity changed with the password; keep this browser signed in
-    flash(gettext("Your password was changed. Other sessions have been signed out."), "success")
+    flash(gettext("Your password was changed. Other sessions have been signed out and API tokens revoked."), "success")
     return redirect(url_for("auth.account"))
 
 
