@@ -54,11 +54,10 @@ def register_applicant(session: Session, *, data: dict[str, Any]) -> User:
     if find_user_by_email(session, email) is not None:
         raise ValidationFailed.single("email", N_("An account with this e-mail address already exists."))
     details = account.enterprise
-    check_password_strength(
-        account.password,
-        user_inputs=personal_words(email, account.display_name, details.name, details.legal_representative,
-                                   details.contact_name),
-    )  # fmt: skip
+    words = personal_words(
+        email, account.display_name, details.name, details.legal_representative, details.contact_name
+    )
+    check_password_strength(account.password, user_inputs=words)
     if session.exec(select(Enterprise.id).where(Enterprise.uscc == details.uscc)).first() is not None:
         raise ValidationFailed.single(
             "enterprise.uscc",

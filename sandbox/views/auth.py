@@ -61,11 +61,12 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.post("/logout")
 def logout():  # type: ignore[no-untyped-def]
-    if current_user.is_authenticated:
-        # Server-side: a copy of this browser's login cookie must not keep the session alive.
-        session = get_session()
-        accounts.end_browser_sessions(session, user=signed_in_user())
-        session.commit()
+    if not current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    # Server-side: a copy of this browser's login cookie must not keep the session alive.
+    session = get_session()
+    accounts.end_browser_sessions(session, user=signed_in_user())
+    session.commit()
     logout_user()
     flash(gettext("You have signed out. This account is signed out in other browsers too."), "info")
     return redirect(url_for("main.index"))
@@ -108,7 +109,10 @@ def change_password():  # type: ignore[no-untyped-def]
         return render_template("auth/password.html", errors=field_errors(error)), 422
     session.commit()
     login_user(user)  # the session identity changed with the password; keep this browser signed in
-    flash(gettext("Your password was changed. Other sessions have been signed out and API tokens revoked."), "success")
+    message = gettext(
+        "Your password was changed. Other sessions have been signed out and API tokens revoked."
+    )
+    flash(message, "success")
     return redirect(url_for("auth.account"))
 
 
