@@ -30,6 +30,8 @@ ENVIRONMENT_KEYS = (
     "MAIL_PASSWORD",
     "MAIL_SENDER",
     "API_TOKEN_HOURS",
+    "LOGIN_RATE_LIMIT",
+    "REGISTER_RATE_LIMIT",
     "LOGIN_MAX_FAILURES",
     "LOGIN_LOCKOUT_MINUTES",
     "CJK_FONT_PATH",
@@ -68,8 +70,10 @@ class Defaults:
     # Uploads are capped for every request; document endpoints check content types themselves.
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 
-    # Login throttling: per address through Flask-Limiter, per account through a lockout in the database
-    # (the lockout holds across workers and hosts even with in-memory limiter storage).
+    # Login throttling: per address through Flask-Limiter, and per (account, address) through a lockout in
+    # the database (which holds across workers and hosts even with in-memory limiter storage). The web form
+    # and its API twin share each limit. Registration says when an e-mail is taken, so its attempts are
+    # limited per address to keep probing slow.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "20 per minute"

@@ -72,8 +72,8 @@ class EnterpriseRows:
             users.append({
                 "id": user_id, "email": f"bulk{number}@demo.sandbox", "password_hash": password_hash,
                 "display_name": f"{NAME_PARTS[number % 12]}申报专员", "role": Role.APPLICANT, "active": True,
-                "enterprise_id": enterprise_id, "organisation_id": None, "locale": "zh", "failed_logins": 0,
-                "locked_until": None, "session_nonce": f"bulk{number:027d}", "created_at": at,
+                "enterprise_id": enterprise_id, "organisation_id": None, "locale": "zh",
+                "session_nonce": f"bulk{number:027d}", "created_at": at,
                 "last_login_at": None,
             })  # fmt: skip
             declarations.append({

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request, session
 from flask_babel import force_locale, get_locale, gettext
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -113,6 +114,8 @@ def _http_error(error: HTTPException) -> Response:
     status = error.code or 500
     if isinstance(error, CSRFError):
         detail = gettext("The form expired or was sent from elsewhere. Reload the page and try again.")
+    elif isinstance(error, RateLimitExceeded) and error.limit.error_message:
+        detail = error.description  # the limit's own message, already in the client's language
     else:
         detail = gettext(DETAILS[status]) if status in DETAILS else None
     response = problem(status, detail) if wants_problem_json() else _page(status, detail)

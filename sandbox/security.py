@@ -1,4 +1,4 @@
-"""Security wiring: login sessions, role-named route decorators, response headers.
+"""Security wiring: login sessions, role-named route decorators, request limits, response headers.
 
 `login_required_role(...)` redirects anonymous visitors to the login page (302) and answers 403 to a
 signed-in user without the role, following the rule-named decorators of mature Flask applications.
@@ -10,13 +10,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, Response, abort
+from flask import Flask, Response, abort, current_app
 from flask_babel import gettext
 from flask_login import current_user
 
 from sandbox.db import get_session
 from sandbox.errors import N_
-from sandbox.extensions import login_manager
+from sandbox.extensions import limiter, login_manager
 from sandbox.models.accounts import Role, User
 from sandbox.services.accounts import load_session_user
 
@@ -31,6 +31,28 @@ CONTENT_SECURITY_POLICY = (
 @login_manager.user_loader
 def _load_user(identity: str) -> User | None:
     return load_session_user(get_session(), identity)
+
+
+def login_limit() -> str:
+    """Sign-in attempts allowed per client address (web form and token endpoint)."""
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def registration_limit() -> str:
+    """Registration attempts allowed per client address (web form and API)."""
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
+def registration_limited() -> str:
+    """What a client over the registration limit is told, in its language."""
+    return gettext("Too many registration attempts from your address. Please try again later.")
+
+
+# Both doors count together per client address: the web form and its API twin share one limit.
+sign_in_attempts = limiter.shared_limit(login_limit, scope="sign-in", methods=["POST"])
+registration_attempts = limiter.shared_limit(
+    registration_limit, scope="registration", methods=["POST"], error_message=registration_limited
+)
 
 
 def roles_required(*roles: Role) -> Callable[[F], F]:

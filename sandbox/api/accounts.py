@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, jsonify, request
+from flask_babel import format_datetime
 from sqlmodel import Session
 
 from sandbox.api import actor, examples, json_body, respond, route, spec
 from sandbox.db import get_session
 from sandbox.errors import N_, SandboxError, TooManyAttempts
-from sandbox.extensions import limiter
 from sandbox.models.accounts import (
     AccountCreate,
     Enterprise,
@@ -24,6 +24,7 @@ from sandbox.models.accounts import (
     UserCreate,
     UserPublic,
 )
+from sandbox.security import registration_attempts, sign_in_attempts
 from sandbox.services import accounts, enterprises, tokens
 from sandbox.services.accounts import LoginOutcome
 from sandbox.services.validation import validate
@@ -56,6 +57,15 @@ def user_public(session: Session, user: User) -> UserPublic:
     "POST",
     auth=False,
     summary="Exchange e-mail and password for a bearer token",
+    description=(
+        "A token lasts `API_TOKEN_HOURS` (12 hours by default) and ends earlier, for good: when it is "
+        "revoked with `DELETE /api/v1/tokens` (logout); when the account's password is changed "
+        "(`POST /api/v1/me/password`, the account page or an admin's reset), which revokes every token of "
+        "the account; and when the account is deactivated, which revokes every token too — reactivating "
+        "the account revives none of them. Wrong passwords are counted per account and client address: "
+        "`LOGIN_MAX_FAILURES` (5) of them within `LOGIN_LOCKOUT_MINUTES` (15) block that address from the "
+        "account for that time (429), without locking the owner out elsewhere."
+    ),
     tags=("accounts",),
     body=TokenRequest,
     responses={201: TokenPublic},
@@ -63,7 +73,7 @@ def user_public(session: Session, user: User) -> UserPublic:
     examples={"demo_applicant": examples.TOKEN_REQUEST},
     response_examples={201: examples.TOKEN},
 )
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+@sign_in_attempts
 def create_token():  # type: ignore[no-untyped-def]
     credentials = validate(TokenRequest, json_body())
     session = get_session()
@@ -71,12 +81,19 @@ def create_token():  # type: ignore[no-untyped-def]
         session,
         email=credentials.email,
         password=credentials.password,
+        address=request.remote_addr or "",
         max_failures=current_app.config["LOGIN_MAX_FAILURES"],
         lockout=timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]),
     )
     session.commit()  # keep failure counters and lockouts
     if result.outcome is LoginOutcome.LOCKED:
-        raise TooManyAttempts(N_("Too many failed sign-ins. This account is locked for a while."))
+        raise TooManyAttempts(
+            N_(
+                "Too many failed sign-ins from your address. Signing in to this account from it is blocked "
+                "until %(time)s."
+            ),
+            time=format_datetime(result.locked_until, "short"),
+        )
     if result.user is None:
         raise Unauthenticated()
     token, row = tokens.issue_token(
@@ -89,7 +106,8 @@ def create_token():  # type: ignore[no-untyped-def]
 @route(
     "/tokens",
     "DELETE",
-    summary="Revoke the bearer token of this request",
+    summary="Revoke the bearer token of this request (sign out)",
+    description="The token is revoked for good; the account's other tokens and browser sessions go on.",
     tags=("accounts",),
     responses={204: None},
 )
@@ -111,13 +129,18 @@ def me():  # type: ignore[no-untyped-def]
     "POST",
     auth=False,
     summary="Register an enterprise and its first applicant account",
+    description=(
+        "An e-mail address that already has an account is refused plainly (422 on `email`), so attempts "
+        "are limited per client address (`REGISTER_RATE_LIMIT`, 429). A weak or common password is "
+        "refused (422 on `password`) with the reasons."
+    ),
     tags=("accounts",),
     body=AccountCreate,
     responses={201: UserPublic},
     errors=(409, 422, 429),
     examples={"robotics_enterprise": examples.ACCOUNT_CREATE},
 )
-@limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"])
+@registration_attempts
 def register():  # type: ignore[no-untyped-def]
     session = get_session()
     user = accounts.register_applicant(session, data=json_body())
@@ -143,6 +166,7 @@ def get_enterprise(enterprise_id: int):  # type: ignore[no-untyped-def]
     "POST",
     roles=(Role.ADMIN,),
     summary="Create an account of a non-applicant role (admins)",
+    description="A weak or common password is refused (422 on `password`) with the reasons.",
     tags=("admin",),
     body=UserCreate,
     responses={201: UserPublic},

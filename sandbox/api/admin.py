@@ -1,5 +1,5 @@
-"""API twins of the admin pages: accounts (list, read, deactivate), partner organisations, the
-enterprise register, and the signing keys (list, rotate, revoke a retired key).
+"""API twins of the admin pages: accounts (list, read, deactivate, reset a password), partner
+organisations, the enterprise register, and the signing keys (list, rotate, revoke a retired key).
 
 Who may do what is decided by the services (`accounts`, `organisations`, `enterprises`, `signing_keys`);
 the route's `roles` only spares a database round trip for the obvious refusals.
@@ -18,7 +18,7 @@ from sandbox.api.accounts import user_public
 from sandbox.api.params import paging
 from sandbox.db import get_session
 from sandbox.errors import N_, NotFound, ValidationFailed
-from sandbox.models.accounts import EnterprisePublic, OrganisationPublic, Role, User
+from sandbox.models.accounts import EnterprisePublic, OrganisationPublic, PasswordReset, Role, User
 from sandbox.services import accounts, enterprises, organisations, signing_keys
 from sandbox.services.organisations import OrganisationCreate
 
@@ -62,7 +62,9 @@ def get_user(user_id: int):  # type: ignore[no-untyped-def]
 
 
 @route("/users/<int:user_id>/active", "PUT", roles=ADMIN,
-       summary="Deactivate (ending every session and token use) or reactivate an account (admins)",
+       summary="Deactivate or reactivate an account (admins)",
+       description=("Deactivating ends every browser session of the account and revokes every bearer "
+                    "token for good; reactivating revives none of them: the user signs in afresh."),
        tags=("admin",), body=schemas.ActiveRequest, responses={200: schemas.AccountPublic}, errors=(422,),
        examples={"deactivate": {"active": False}, "reactivate": {"active": True}})  # fmt: skip
 def set_user_active(user_id: int):  # type: ignore[no-untyped-def]
@@ -73,6 +75,21 @@ def set_user_active(user_id: int):  # type: ignore[no-untyped-def]
     user = accounts.set_user_active(session, actor=actor(), user_id=user_id, active=body["active"])
     session.commit()
     return respond(_account(session, user))
+
+
+@route("/users/<int:user_id>/password", "PUT", roles=ADMIN,
+       summary="Reset another account's password (admins)",
+       description=("Sets a new password for the account. Every browser session of the account ends and "
+                    "every bearer token is revoked for good. A weak or common password is refused (422 on "
+                    "`new_password`) with the reasons; your own password is changed with "
+                    "`POST /api/v1/me/password`."),
+       tags=("admin",), body=PasswordReset, responses={204: None}, errors=(422,),
+       examples={"reset": {"new_password": "亦庄沙盒-Reset-2026-检测"}})  # fmt: skip
+def reset_user_password(user_id: int):  # type: ignore[no-untyped-def]
+    session = get_session()
+    accounts.reset_password(session, actor=actor(), user_id=user_id, data=json_body())
+    session.commit()
+    return "", 204
 
 
 # --- organisations and enterprises -----------------------------------------------------------------

@@ -28,8 +28,11 @@ def update_me():  # type: ignore[no-untyped-def]
     return respond(user_public(session, user))
 
 
-@route("/me/password", "POST",
-       summary="Change your password (ends your browser sessions; bearer tokens stay valid until revoked)",
+@route("/me/password", "POST", summary="Change your password",
+       description=("Changing the password revokes every bearer token of the account for good, the one "
+                    "of this request included, and ends every browser session: sign in again with the new "
+                    "password. A weak or common password is refused (422 on `new_password`) with the "
+                    "reasons."),
        tags=("accounts",), body=PasswordChange, responses={204: None}, errors=(422,),
        examples={"change": examples.PASSWORD_CHANGE})  # fmt: skip
 def change_password():  # type: ignore[no-untyped-def]

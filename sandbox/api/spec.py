@@ -4,6 +4,9 @@ Each API route is declared with `operation(...)`, which records its summary, req
 models (pydantic/SQLModel data models) and examples next to the code; `openapi_document()` assembles
 the document from those records and the models' JSON Schemas, so it cannot drift from the code.
 
+An operation whose behaviour needs more than its summary (when a token ends, what a call revokes) says
+so in `description`, which becomes the operation's OpenAPI description.
+
 Examples are OpenAPI 3.1 `examples` on the media types: `examples={"name": value, …}` for the request
 body, `response_examples={201: value}` for responses. Tests validate each against its schema.
 """
@@ -59,6 +62,7 @@ class Operation:
     string_parameters: tuple[str, ...] = field(default=())
     examples: dict[str, Any] = field(default_factory=dict)
     response_examples: dict[int, Any] = field(default_factory=dict)
+    description: str = ""
 
 
 _operations: list[Operation] = []
@@ -77,6 +81,7 @@ def operation(
     parameters: tuple[dict[str, Any], ...] = (),
     examples: dict[str, Any] | None = None,
     response_examples: dict[int, Any] | None = None,
+    description: str = "",
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Record an API operation for the document; the view itself is registered by the blueprint."""
     path = "/api/v1" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
@@ -98,6 +103,7 @@ def operation(
                 string_parameters=strings,
                 examples=dict(examples or {}),
                 response_examples=dict(response_examples or {}),
+                description=description,
             )
         )
         return view
@@ -165,6 +171,8 @@ def _operation_object(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
         "responses": responses,
         "security": [{"bearer": []}] if op.auth else [],
     }
+    if op.description:
+        result["description"] = op.description
     path_parameters = re.findall(r"{(\w+)}", op.path)
     parameters = [
         {

@@ -1,4 +1,5 @@
-"""Accounts: users, the enterprises applicants act for, partner organisations, API tokens.
+"""Accounts: users, the enterprises applicants act for, partner organisations, API tokens, sign-in
+failures.
 
 Table models hold rows; the `*Create` / `*Public` data models validate input and shape output
 (SQLModel table constructors do not validate, so input always goes through `model_validate`).
@@ -11,6 +12,7 @@ import secrets
 from datetime import datetime
 from typing import Annotated
 
+import sqlalchemy as sa
 from pydantic import EmailStr, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 from sqlmodel import Field, SQLModel
@@ -102,9 +104,8 @@ class User(SQLModel, table=True):
     enterprise_id: int | None = Field(default=None, foreign_key="enterprise.id", index=True)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     locale: Locale = Field(default=Locale.ZH, sa_column=enum_column(Locale, nullable=False))
-    failed_logins: int = 0
-    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # Part of the login cookie's identity: changing it (on password change) ends every other session.
+    # Part of the login cookie's identity, checked on every request: a new value (on sign-out, password
+    # change and deactivation) ends every browser session made with the old one, server-side.
     session_nonce: str = Field(default_factory=new_session_nonce, max_length=32)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -136,6 +137,20 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class LoginFailure(SQLModel, table=True):
+    """Recent wrong passwords for one account from one client address (see services/login_throttle)."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (sa.UniqueConstraint("user_id", "address"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    address: str = Field(max_length=64)
+    failures: int = 0
+    last_failed_at: datetime = Field(sa_type=UTCDateTime)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 # --- data models -------------------------------------------------------------------------------------
@@ -188,6 +203,12 @@ class UserCreate(SQLModel):
 
 class PasswordChange(SQLModel):
     current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=10, max_length=200)
+
+
+class PasswordReset(SQLModel):
+    """A new password an admin sets for another account."""
+
     new_password: str = Field(min_length=10, max_length=200)
 
 

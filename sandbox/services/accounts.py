@@ -1,4 +1,5 @@
-"""Accounts: applicant self-registration, accounts made by admins, login with lockout, passwords.
+"""Accounts: applicant self-registration, accounts made by admins, login with lockout, passwords, and
+ending an account's sessions and tokens.
 
 Registration creates the enterprise, its first user and the eligibility declaration together, or
 nothing: the caller commits once, so a refused registration leaves no half-made rows.
@@ -24,6 +25,7 @@ from sandbox.models.accounts import (
     Locale,
     Organisation,
     PasswordChange,
+    PasswordReset,
     Role,
     User,
     UserCreate,
@@ -31,6 +33,8 @@ from sandbox.models.accounts import (
 )
 from sandbox.models.base import utcnow
 from sandbox.policies import Permission, has_permission
+from sandbox.services import login_throttle, tokens
+from sandbox.services.password_strength import check_password_strength, personal_words
 from sandbox.services.passwords import hash_password, needs_rehash, verify_password
 from sandbox.services.validation import validate
 
@@ -50,6 +54,10 @@ def register_applicant(session: Session, *, data: dict[str, Any]) -> User:
     if find_user_by_email(session, email) is not None:
         raise ValidationFailed.single("email", N_("An account with this e-mail address already exists."))
     details = account.enterprise
+    words = personal_words(
+        email, account.display_name, details.name, details.legal_representative, details.contact_name
+    )
+    check_password_strength(account.password, user_inputs=words)
     if session.exec(select(Enterprise.id).where(Enterprise.uscc == details.uscc)).first() is not None:
         raise ValidationFailed.single(
             "enterprise.uscc",
@@ -99,6 +107,10 @@ def create_user(session: Session, *, actor: User | None, data: dict[str, Any]) -
     email = normalise_email(new.email)
     if find_user_by_email(session, email) is not None:
         raise ValidationFailed.single("email", N_("An account with this e-mail address already exists."))
+    check_password_strength(
+        new.password,
+        user_inputs=personal_words(email, new.display_name, organisation.name if organisation else None),
+    )
     user = User(
         email=email,
         password_hash=hash_password(new.password),
@@ -130,31 +142,30 @@ def authenticate(
     *,
     email: str,
     password: str,
+    address: str,
     max_failures: int,
     lockout: timedelta,
     now: datetime | None = None,
 ) -> LoginResult:
-    """Check a login. Failures are counted on the account (the caller commits them too)."""
+    """Check a login from a client address; failures lock that address out of the account (the caller
+    commits them too, even when refusing the login)."""
     now = now or utcnow()
     user = find_user_by_email(session, email)
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        return LoginResult(LoginOutcome.LOCKED, locked_until=user.locked_until)
+    if user is not None:
+        until = login_throttle.locked_until(session, user_id=user.id, address=address, now=now)
+        if until is not None:
+            return LoginResult(LoginOutcome.LOCKED, locked_until=until)
     if not verify_password(user.password_hash if user else None, password) or user is None:
         if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= max_failures:
-                user.failed_logins = 0
-                user.locked_until = now + lockout
-                session.add(user)
-                session.flush()
-                return LoginResult(LoginOutcome.LOCKED, locked_until=user.locked_until)
-            session.add(user)
-            session.flush()
+            until = login_throttle.record_failure(
+                session, user_id=user.id, address=address, max_failures=max_failures, lockout=lockout, now=now
+            )
+            if until is not None:
+                return LoginResult(LoginOutcome.LOCKED, locked_until=until)
         return LoginResult(LoginOutcome.WRONG)
     if not user.active:
         return LoginResult(LoginOutcome.WRONG)
-    user.failed_logins = 0
-    user.locked_until = None
+    login_throttle.clear_failures(session, user_id=user.id, address=address)
     user.last_login_at = now
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -164,17 +175,59 @@ def authenticate(
 
 
 def change_password(session: Session, *, user: User, data: dict[str, Any]) -> User:
-    """Change the user's password; every other session of the user ends."""
+    """Change the user's password; every browser session and bearer token of the user ends."""
     change = validate(PasswordChange, data)
     if not verify_password(user.password_hash, change.current_password):
         raise ValidationFailed.single("current_password", N_("The current password is wrong."))
     if change.new_password == change.current_password:
         raise ValidationFailed.single("new_password", N_("Choose a password different from the current one."))
+    check_password_strength(
+        change.new_password, user_inputs=account_words(session, user), field="new_password"
+    )
     user.password_hash = hash_password(change.new_password)
+    end_all_sessions(session, user=user)
+    return user
+
+
+def reset_password(session: Session, *, actor: User, user_id: int, data: dict[str, Any]) -> User:
+    """Set a new password for another account (admins); every session and token of that account ends."""
+    user = get_user(session, actor=actor, user_id=user_id)
+    if user.id == actor.id:
+        raise ValidationFailed.single(
+            "new_password", N_("Change your own password on your account page; it asks for the current one.")
+        )
+    reset = validate(PasswordReset, data)
+    check_password_strength(
+        reset.new_password, user_inputs=account_words(session, user), field="new_password"
+    )
+    user.password_hash = hash_password(reset.new_password)
+    end_all_sessions(session, user=user)
+    return user
+
+
+def end_browser_sessions(session: Session, *, user: User) -> None:
+    """End every browser session of the user, server-side: login cookies made before stop working."""
     user.session_nonce = new_session_nonce()
     session.add(user)
     session.flush()
-    return user
+
+
+def end_all_sessions(session: Session, *, user: User) -> None:
+    """End every browser session of the user and revoke every bearer token, for good."""
+    end_browser_sessions(session, user=user)
+    tokens.revoke_all_tokens(session, user_id=user.id)
+
+
+def account_words(session: Session, user: User) -> list[str]:
+    """Return the account's own details, which its password must not lean on."""
+    enterprise = session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
+    organisation = session.get(Organisation, user.organisation_id) if user.organisation_id else None
+    return personal_words(
+        user.email,
+        user.display_name,
+        enterprise.name if enterprise else None,
+        organisation.name if organisation else None,
+    )
 
 
 def set_locale(session: Session, *, user: User, locale: str) -> None:
@@ -210,8 +263,10 @@ def set_user_active(session: Session, *, actor: User, user_id: int, active: bool
     if user.id == actor.id:
         raise ValidationFailed.single("active", N_("You cannot deactivate your own account."))
     user.active = active
-    user.session_nonce = new_session_nonce()
     session.add(user)
+    if not active:
+        # Revoked tokens stay revoked: reactivating the account later revives none of them.
+        end_all_sessions(session, user=user)
     session.flush()
     return user
 

@@ -1,4 +1,9 @@
-"""API bearer tokens: issued for e-mail and password, stored as SHA-256 hashes, expiring."""
+"""API bearer tokens: issued for e-mail and password, stored as SHA-256 hashes, expiring.
+
+A token ends when it expires, when its holder revokes it (DELETE /api/v1/tokens), and — every token of
+the account at once — when the password changes or the account is deactivated. Revocation is a
+timestamp on the row and is never undone, so reactivating an account revives none of its old tokens.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from sandbox.models.accounts import ApiToken, User
 from sandbox.models.base import utcnow
@@ -48,3 +54,12 @@ def revoke_token(session: Session, token: str) -> bool:
     session.add(row)
     session.flush()
     return True
+
+
+def revoke_all_tokens(session: Session, *, user_id: int, now: datetime | None = None) -> None:
+    """Revoke every live token of the account, for good."""
+    session.execute(
+        update(ApiToken)
+        .where(col(ApiToken.user_id) == user_id, col(ApiToken.revoked_at).is_(None))
+        .values(revoked_at=now or utcnow())
+    )

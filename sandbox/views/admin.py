@@ -74,6 +74,31 @@ def set_active(user_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("admin.users"))
 
 
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def reset_password(user_id: int):  # type: ignore[no-untyped-def]
+    db = get_session()
+    user = accounts.get_user(db, actor=signed_in_user(), user_id=user_id)
+    if request.method == "GET":
+        return render_template("admin/user_password.html", user=user, errors={})
+    if request.form.get("new_password") != request.form.get("new_password_confirm"):
+        errors = {"new_password_confirm": [gettext("The two passwords do not match.")]}
+        return render_template("admin/user_password.html", user=user, errors=errors), 422
+    try:
+        accounts.reset_password(
+            db,
+            actor=signed_in_user(),
+            user_id=user_id,
+            data={"new_password": request.form.get("new_password")},
+        )
+    except ValidationFailed as error:
+        return render_template("admin/user_password.html", user=user, errors=field_errors(error)), 422
+    db.commit()
+    flash(gettext("The password of %(email)s was reset. Its sessions and API tokens have ended.",
+                  email=user.email), "success")  # fmt: skip
+    return redirect(url_for("admin.users"))
+
+
 @bp.route("/organisations", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def organisation_list():  # type: ignore[no-untyped-def]

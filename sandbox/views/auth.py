@@ -10,9 +10,8 @@ from flask_login import current_user, login_user, logout_user
 
 from sandbox.db import get_session
 from sandbox.errors import ValidationFailed
-from sandbox.extensions import limiter
 from sandbox.models.accounts import Enterprise
-from sandbox.security import login_required, signed_in_user
+from sandbox.security import login_required, registration_attempts, sign_in_attempts, signed_in_user
 from sandbox.services import accounts
 from sandbox.services.accounts import LoginOutcome
 from sandbox.views.forms import field_errors, nested, safe_next
@@ -27,12 +26,8 @@ DECLARATIONS = (
 )
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@sign_in_attempts
 def login():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
@@ -44,13 +39,15 @@ def login():  # type: ignore[no-untyped-def]
         session,
         email=email,
         password=request.form.get("password", ""),
+        address=request.remote_addr or "",
         max_failures=current_app.config["LOGIN_MAX_FAILURES"],
         lockout=timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]),
     )
     session.commit()  # failure counters and lockouts are kept even though the login is refused
     if result.outcome is LoginOutcome.LOCKED:
         message = gettext(
-            "Too many failed sign-ins. This account is locked until %(time)s.",
+            "Too many failed sign-ins from your address. Signing in to this account from it is blocked "
+            "until %(time)s.",
             time=format_datetime(result.locked_until, "short"),
         )
         return render_template("auth/login.html", email=email, error=message), 429
@@ -64,13 +61,19 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.post("/logout")
 def logout():  # type: ignore[no-untyped-def]
+    if not current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    # Server-side: a copy of this browser's login cookie must not keep the session alive.
+    session = get_session()
+    accounts.end_browser_sessions(session, user=signed_in_user())
+    session.commit()
     logout_user()
-    flash(gettext("You have signed out."), "info")
+    flash(gettext("You have signed out. This account is signed out in other browsers too."), "info")
     return redirect(url_for("main.index"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
+@registration_attempts
 def register():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
@@ -106,7 +109,10 @@ def change_password():  # type: ignore[no-untyped-def]
         return render_template("auth/password.html", errors=field_errors(error)), 422
     session.commit()
     login_user(user)  # the session identity changed with the password; keep this browser signed in
-    flash(gettext("Your password was changed. Other sessions have been signed out."), "success")
+    message = gettext(
+        "Your password was changed. Other sessions have been signed out and API tokens revoked."
+    )
+    flash(message, "success")
     return redirect(url_for("auth.account"))
 
 

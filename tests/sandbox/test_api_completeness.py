@@ -38,7 +38,9 @@ def test_admin_manages_accounts_and_organisations(demo) -> None:
         client.put(f"/api/v1/users/{target['id']}/active", json={"active": True}, headers=admin).status_code
         == 200
     )
-    assert client.get("/api/v1/me", headers=applicant).status_code == 200
+    # Deactivation revoked its tokens for good: reactivation revives none, the user signs in afresh.
+    assert client.get("/api/v1/me", headers=applicant).status_code == 401
+    assert client.get("/api/v1/me", headers=as_user("applicant@demo.sandbox")).status_code == 200
 
     me = client.get("/api/v1/me", headers=admin).get_json()
     refused = client.put(f"/api/v1/users/{me['id']}/active", json={"active": False}, headers=admin)

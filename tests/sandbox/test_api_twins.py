@@ -24,6 +24,7 @@ PAGE_TWINS: dict[str, tuple[str, ...]] = {
     "admin.users": ("api.list_users",),
     "admin.new_user": ("api.create_user", "api.list_organisations"),
     "admin.set_active": ("api.set_user_active",),
+    "admin.reset_password": ("api.reset_user_password",),
     "admin.organisation_list": ("api.list_organisations", "api.create_organisation"),
     "admin.calendar_years": ("api.list_years", "api.import_year"),
     "cases.case_list": ("api.list_cases", "api.case_queues"),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sandbox.models.accounts import User
+from sqlmodel import select
+
+from sandbox.models.accounts import LoginFailure
 from tests import factories
 from tests.conftest import make_test_app
 
@@ -39,7 +41,7 @@ def test_repeated_wrong_passwords_lock_the_account_with_429(client, session) -> 
     assert response.status_code == 429
     assert "登录失败次数过多" in response.get_data(as_text=True)
     session.expire_all()
-    assert session.get(User, user.id).locked_until is not None
+    assert session.exec(select(LoginFailure).where(LoginFailure.user_id == user.id)).one().locked_until
 
 
 def test_lockout_applies_to_api_tokens_too(client, session) -> None:

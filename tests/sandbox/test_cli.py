@@ -74,3 +74,12 @@ def test_users_create_refuses_a_short_password(app) -> None:
     )
     assert result.exit_code == 1
     assert "password" in result.output
+
+
+def test_users_create_refuses_a_weak_password_saying_why(app) -> None:
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "--role", "admin", "--email", "a@example.cn", "--password", "password1234"]
+    )
+    assert result.exit_code == 1
+    assert "password: This password is too easy to guess." in result.output
+    assert "This is a very common password." in result.output

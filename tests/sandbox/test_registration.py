@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import func
 from sqlmodel import select
 
 from sandbox.models.accounts import EligibilityDeclaration, Enterprise, Role, User
 from tests import factories
+from tests.conftest import make_test_app
 
 
 def form_data(**overrides: str) -> dict[str, str]:
@@ -145,3 +148,50 @@ def test_api_refuses_a_body_that_is_not_json(client) -> None:
     empty = client.post("/api/v1/accounts", json=[])
     assert empty.status_code == 422
     assert empty.get_json()["errors"][0]["field"] == "body"
+
+
+def test_registration_attempts_are_limited_per_address(database_url: str, tmp_path: Path) -> None:
+    app = make_test_app(database_url, tmp_path / "i", REGISTER_RATE_LIMIT="3 per hour")
+    client = app.test_client()
+    taken = factories.account_data()
+    assert client.post("/api/v1/accounts", json=taken).status_code == 201
+    # Probing which e-mail addresses have accounts costs attempts, on the form and the API alike.
+    probe = form_data(email=taken["email"])
+    assert client.post("/register", data=probe).status_code == 422
+    assert (
+        client.post("/api/v1/accounts", json=factories.account_data(email=taken["email"])).status_code == 422
+    )
+    page = client.post("/register", data=form_data())
+    assert page.status_code == 429 and "Retry-After" in page.headers
+    assert "来自您地址的注册尝试过多" in page.get_data(as_text=True)
+    api = client.post("/api/v1/accounts", json=factories.account_data(), headers={"Accept-Language": "en"})
+    assert api.status_code == 429 and api.mimetype == "application/problem+json"
+    assert api.get_json()["detail"].startswith("Too many registration attempts from your address.")
+    # Another address still registers.
+    other = client.post("/register", data=form_data(), environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    assert other.status_code == 302
+    app.extensions["sandbox.engine"].dispose()
+
+
+def test_weak_passwords_are_refused_with_the_reason(client, session) -> None:
+    common = form_data(password="password123", password_confirm="password123")
+    page = client.post("/register", data=common)
+    assert page.status_code == 422
+    text = page.get_data(as_text=True)
+    assert "这个密码太容易被猜到" in text and "这是非常常见的密码" in text
+    assert counts(session) == (0, 0, 0)
+    data = factories.account_data(password="zxcvbnm,./")
+    response = client.post("/api/v1/accounts", json=data, headers={"Accept-Language": "en"})
+    messages = [error["message"] for error in response.get_json()["errors"] if error["field"] == "password"]
+    assert response.status_code == 422
+    assert messages[0] == "This password is too easy to guess."
+    assert "Straight rows of keys are easy to guess." in messages
+
+
+def test_a_password_made_of_the_accounts_own_details_is_refused(client, session) -> None:
+    data = factories.account_data(email="zhangwei.robotics@example.cn", password="zhangwei.robotics")
+    response = client.post("/api/v1/accounts", json=data)
+    messages = [error["message"] for error in response.get_json()["errors"]]
+    assert response.status_code == 422
+    assert "密码中不要使用您的电子邮箱、姓名或企业名称。" in messages
+    assert counts(session) == (0, 0, 0)
