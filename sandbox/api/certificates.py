@@ -35,7 +35,6 @@ from sandbox.services.trust_settings import settings_for
 from sandbox.views.verify_labels import report_json
 
 MAX_ENTRIES = 1000
-IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def _int_arg(name: str, default: int | None = None, *, minimum: int = 0) -> int:
@@ -124,7 +123,7 @@ def get_certificate(cert_id: str):  # type: ignore[no-untyped-def]
 def certificate_credential(cert_id: str):  # type: ignore[no-untyped-def]
     cert = certificates.get_certificate(get_session(), cert_id)
     # A credential never changes once issued; its status is in the status lists.
-    return media.negotiated_json(cert.credential, media.CREDENTIAL_TYPES, cache_control=IMMUTABLE)
+    return media.negotiated_json(cert.credential, media.CREDENTIAL_TYPES, cache_control=media.IMMUTABLE)
 
 
 @route("/certificates/<cert_id>/pdf", "GET", auth=False, summary="The certificate PDF as issued",
@@ -161,8 +160,7 @@ def get_status_list(purpose: str):  # type: ignore[no-untyped-def]
     session = get_session()
     credential = status_lists.current_list(session, status_lists.parse_purpose(purpose))
     session.commit()
-    # Revalidated on every use (cheap with the ETag): a revocation must not wait for a cache to expire.
-    return media.negotiated_json(credential, media.CREDENTIAL_TYPES, cache_control="public, no-cache")
+    return media.negotiated_json(credential, media.CREDENTIAL_TYPES, cache_control=media.REVALIDATE)
 
 
 @route("/log/checkpoint", "GET", auth=False, summary="The latest signed checkpoint of the transparency log",

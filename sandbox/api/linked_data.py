@@ -21,14 +21,11 @@ from sandbox.services import signing_keys
 
 bp = Blueprint("linked_data", __name__)
 
-IMMUTABLE = "public, max-age=31536000, immutable"
-SHORT = "public, max-age=300"
-
 
 @bp.get("/ns/credentials/v1")
 def credentials_context():  # type: ignore[no-untyped-def]
     return media.document_response(
-        sandbox_context_bytes(), media.JSON_LD, cache_control=IMMUTABLE, vary=False
+        sandbox_context_bytes(), media.JSON_LD, cache_control=media.IMMUTABLE, vary=False
     )
 
 
@@ -38,4 +35,4 @@ def issuer():  # type: ignore[no-untyped-def]
     signing_keys.ensure_keys(session)
     session.commit()
     document = signing_keys.controller_document(session)
-    return media.negotiated_json(document, media.CONTROLLER_TYPES, cache_control=SHORT)
+    return media.negotiated_json(document, media.CONTROLLER_TYPES, cache_control=media.SHORT)

@@ -22,6 +22,11 @@ CID = "application/cid"
 JSON = "application/json"
 CREDENTIAL_TYPES = (VC, JSON_LD, JSON)
 CONTROLLER_TYPES = (JSON_LD, CID, JSON)
+# Cache policies: documents that never change, documents that change now and then (keys), and documents
+# a client must revalidate on every use (status lists: a revocation must not wait for a cache to expire).
+IMMUTABLE = "public, max-age=31536000, immutable"
+SHORT = "public, max-age=300"
+REVALIDATE = "public, no-cache"
 
 
 def negotiate(offered: Sequence[str]) -> str:
