@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app sandbox
+# The W3C interoperability test's node packages (tests/interop), installed from the committed lock file.
+INTEROP := tests/interop
 
-.PHONY: run test lint messages catalogs bench clean install
+.PHONY: run test lint messages catalogs bench clean install interop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +29,18 @@ run: install
 	@echo "Serving the demo at http://$(HOST):$(PORT)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install
+test: install interop
 	$(BIN)/python -m pytest
+
+# npm ci writes node_modules/.package-lock.json; without npm the interoperability test says what is missing.
+interop: $(INTEROP)/node_modules/.package-lock.json
+
+$(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(INTEROP) --no-audit --no-fund --loglevel=error >/dev/null; \
+	else \
+		echo "npm not found: tests/interop cannot be installed (its test skips, or fails in CI)"; \
+	fi
 
 lint: install
 	$(BIN)/ruff check sandbox workflows certificates tests
@@ -43,4 +55,4 @@ bench: install
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache $(INTEROP)/node_modules

@@ -34,7 +34,8 @@ def mixed_targets(base_url: str) -> list[Target]:
     public = ["/", "/verify", "/transparency", "/typical-cases", "/registry", f"/registry/{filing}",
               f"/c/{cert_id}", "/.well-known/jwks.json", "/api/v1/status/revocation",
               "/api/v1/status/suspension", "/api/v1/log/checkpoint", "/api/v1/trust-bundle",
-              "/api/v1/registry", "/api/v1/certificates", f"/api/v1/certificates/{cert_id}"]  # fmt: skip
+              "/api/v1/registry", "/api/v1/certificates", f"/api/v1/certificates/{cert_id}",
+              f"/api/v1/certificates/{cert_id}/credential", "/issuer", "/ns/credentials/v1"]  # fmt: skip
     private = ["/api/v1/me", "/api/v1/cases", f"/api/v1/cases/{case_id}", f"/api/v1/cases/{case_id}/events",
                "/api/v1/notifications", "/api/v1/statistics"]  # fmt: skip
     return [

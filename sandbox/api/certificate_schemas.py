@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class CertificateListItem(BaseModel):
@@ -26,6 +26,20 @@ class CertificateBundleDocument(BaseModel):
 
     credential: dict[str, Any]
     transparency: dict[str, Any]
+
+
+class VerifiableCredentialDocument(BaseModel):
+    """A W3C Verifiable Credential 2.0 secured by its Data Integrity proof, byte for byte as signed."""
+
+    model_config = ConfigDict(extra="allow")
+
+    context: list[str] = Field(alias="@context")
+    id: str
+    type: list[str]
+    issuer: str | dict[str, Any]
+    validFrom: str  # noqa: N815  (the wire format's name)
+    credentialSubject: dict[str, Any]  # noqa: N815
+    proof: dict[str, Any]
 
 
 class TrustBundleDocument(BaseModel):

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app, jsonify, request, send_file
 
-from sandbox.api import actor, examples, json_body, respond, route
+from sandbox.api import actor, examples, json_body, media, respond, route
 from sandbox.api.certificate_schemas import (
     CertificateBundleDocument,
     CertificateList,
@@ -22,6 +22,7 @@ from sandbox.api.certificate_schemas import (
     StatusChangeRequest,
     StatusChangeResult,
     TrustBundleDocument,
+    VerifiableCredentialDocument,
     VerificationResult,
     VerifyRequest,
 )
@@ -115,6 +116,16 @@ def get_certificate(cert_id: str):  # type: ignore[no-untyped-def]
     return _public(certificates.make_bundle(session, cert, settings_for(session)))
 
 
+@route("/certificates/<cert_id>/credential", "GET", auth=False,
+       summary="The credential itself (W3C VC 2.0 with its proof), as application/vc or, on request, JSON",
+       tags=("certificates",), responses={200: VerifiableCredentialDocument}, errors=(404,),
+       media_types=media.CREDENTIAL_TYPES)  # fmt: skip
+def certificate_credential(cert_id: str):  # type: ignore[no-untyped-def]
+    cert = certificates.get_certificate(get_session(), cert_id)
+    # A credential never changes once issued; its status is in the status lists.
+    return media.negotiated_json(cert.credential, media.CREDENTIAL_TYPES, cache_control=media.IMMUTABLE)
+
+
 @route("/certificates/<cert_id>/pdf", "GET", auth=False, summary="The certificate PDF as issued",
        tags=("certificates",), responses={200: None}, errors=(404,))  # fmt: skip
 def certificate_pdf(cert_id: str):  # type: ignore[no-untyped-def]
@@ -142,13 +153,14 @@ def change_certificate_status(cert_id: str):  # type: ignore[no-untyped-def]
 
 
 @route("/status/<purpose>", "GET", auth=False,
-       summary="A signed Bitstring Status List credential (revocation or suspension)",
-       tags=("trust",), responses={200: None}, errors=(404,))  # fmt: skip
+       summary="A signed Bitstring Status List credential (revocation or suspension), as application/vc",
+       tags=("trust",), responses={200: VerifiableCredentialDocument}, errors=(404,),
+       media_types=media.CREDENTIAL_TYPES)  # fmt: skip
 def get_status_list(purpose: str):  # type: ignore[no-untyped-def]
     session = get_session()
     credential = status_lists.current_list(session, status_lists.parse_purpose(purpose))
     session.commit()
-    return _public(credential)
+    return media.negotiated_json(credential, media.CREDENTIAL_TYPES, cache_control=media.REVALIDATE)
 
 
 @route("/log/checkpoint", "GET", auth=False, summary="The latest signed checkpoint of the transparency log",

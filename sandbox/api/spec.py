@@ -63,6 +63,8 @@ class Operation:
     examples: dict[str, Any] = field(default_factory=dict)
     response_examples: dict[int, Any] = field(default_factory=dict)
     description: str = ""
+    # Media types a successful response may be served as (the view negotiates them with `Accept`).
+    media_types: tuple[str, ...] = ("application/json",)
 
 
 _operations: list[Operation] = []
@@ -82,6 +84,7 @@ def operation(
     examples: dict[str, Any] | None = None,
     response_examples: dict[int, Any] | None = None,
     description: str = "",
+    media_types: tuple[str, ...] = ("application/json",),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Record an API operation for the document; the view itself is registered by the blueprint."""
     path = "/api/v1" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
@@ -104,6 +107,7 @@ def operation(
                 examples=dict(examples or {}),
                 response_examples=dict(response_examples or {}),
                 description=description,
+                media_types=media_types,
             )
         )
         return view
@@ -151,11 +155,10 @@ def _operation_object(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
             schema = refs[(_item_model(model), "serialization")]
             if typing.get_origin(model) is list:
                 schema = {"type": "array", "items": schema}
-            entry["content"] = {"application/json": {"schema": schema}}
+            entry["content"] = {media_type: {"schema": schema} for media_type in op.media_types}
             if status in op.response_examples:
-                entry["content"]["application/json"]["examples"] = _examples(
-                    {"example": op.response_examples[status]}
-                )
+                for content in entry["content"].values():
+                    content["examples"] = _examples({"example": op.response_examples[status]})
         responses[str(status)] = entry
     for status in op.errors:
         responses[str(status)] = {

@@ -1,9 +1,10 @@
 """Signing keys of the certificate service: created on first use, rotated, revoked, never deleted.
 
 Private keys live under `instance/keys` as encrypted PKCS#8 files (`certificates.keys`); their public
-halves and lifecycles are rows here, published as the JWKS and in the trust bundle. Creating, rotating
-or revoking a key happens under the log lock and appends a `key` entry to the transparency log, so the
-key history itself is tamper-evident. Decrypted keys are cached per process (decryption is slow).
+halves and lifecycles are rows here, published as the JWKS, in the trust bundle and in the issuer's
+controller document. Creating, rotating or revoking a key happens under the log lock and appends a `key`
+entry to the transparency log, so the key history itself is tamper-evident. Decrypted keys are cached per
+process (decryption is slow).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlmodel import Session, col, select
 from certificates._internal.encoding import b64url_encode
 from certificates._internal.jwk import public_key_from_x, raw_public_bytes
 from certificates.bundle import root_fingerprint
+from certificates.controller import controller_document as build_controller_document
 from certificates.keys import (
     KeyRecord,
     KeySet,
@@ -70,6 +72,11 @@ def key_rows(session: Session) -> list[SigningKeyRecord]:
 def key_set(session: Session) -> KeySet:
     """Every key ever used, with its lifecycle."""
     return KeySet(to_record(row) for row in key_rows(session))
+
+
+def controller_document(session: Session) -> dict:
+    """The issuer's controller document: every key ever used, as the verification methods of the issuer."""
+    return build_controller_document(key_set(session), str(settings_for(session).issuer["id"]))
 
 
 def _active_row(session: Session, use: KeyUse) -> SigningKeyRecord | None:

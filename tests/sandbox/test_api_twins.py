@@ -115,7 +115,9 @@ PAGE_TWINS: dict[str, tuple[str, ...]] = {
     "typical.publish": ("api.publish_typical_case",),
     "typical.withdraw": ("api.withdraw_typical_case",),
 }
-MACHINE_ENDPOINTS = {"static", "wellknown.jwks", "ops.healthz", "ops.readyz"}  # already for machines
+# Already for machines: the key set, the credential context, the issuer's controller document, probes.
+MACHINE_ENDPOINTS = {"static", "wellknown.jwks", "linked_data.credentials_context", "linked_data.issuer",
+                     "ops.healthz", "ops.readyz"}  # fmt: skip
 
 
 def test_every_page_has_an_api_twin(app) -> None:

@@ -50,7 +50,9 @@ def test_suspend_reinstate_and_revoke(client, session) -> None:
 
 def test_status_list_endpoint_serves_signed_lists(client, session) -> None:
     flow, cert = exit_case(client, session)
-    revocation = client.get("/api/v1/status/revocation").get_json()
+    served = client.get("/api/v1/status/revocation")
+    assert served.mimetype == "application/vc"  # the VC media type; JSON only when asked for
+    revocation = served.get_json(force=True)
     assert revocation["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     assert revocation["credentialSubject"]["statusPurpose"] == "revocation"
     assert revocation["proof"]["cryptosuite"] == "eddsa-jcs-2022"
@@ -62,6 +64,6 @@ def test_status_list_endpoint_serves_signed_lists(client, session) -> None:
         json={"action": "revoke", "reason": "测试"},
     )
     assert (
-        client.get("/api/v1/status/revocation").get_json()["credentialSubject"]["encodedList"]
+        client.get("/api/v1/status/revocation").get_json(force=True)["credentialSubject"]["encodedList"]
         != (revocation["credentialSubject"]["encodedList"])
     )

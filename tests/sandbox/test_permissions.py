@@ -137,11 +137,20 @@ MATRIX = [
     ("api.list_years", "GET", "/api/v1/calendar/years", row(401, 200, 200, 200, 200, 200, 200)),
     # Certificates and the transparency log (issue 5): the trust API and pages are public.
     ("wellknown.jwks", "GET", "/.well-known/jwks.json", EVERYONE_200),
+    # W3C VC 2.0 as served (issue 15): the credential context and the issuer's controller document.
+    ("linked_data.credentials_context", "GET", "/ns/credentials/v1", EVERYONE_200),
+    ("linked_data.issuer", "GET", "/issuer", EVERYONE_200),
     ("api.trust_bundle", "GET", "/api/v1/trust-bundle", EVERYONE_200),
     ("api.verify_certificate", "POST", "/api/v1/verify", row(422, 422, 422, 422, 422, 422, 422)),
     ("api.list_certificates", "GET", "/api/v1/certificates", EVERYONE_200),
     ("api.get_certificate", "GET", "/api/v1/certificates/x", row(404, 404, 404, 404, 404, 404, 404)),
     ("api.certificate_pdf", "GET", "/api/v1/certificates/x/pdf", row(404, 404, 404, 404, 404, 404, 404)),
+    (
+        "api.certificate_credential",
+        "GET",
+        "/api/v1/certificates/x/credential",
+        row(404, 404, 404, 404, 404, 404, 404),
+    ),
     (
         "api.change_certificate_status",
         "POST",
