@@ -68,7 +68,7 @@ CODES = {
 
 
 def wants_problem_json() -> bool:
-    return request.path.startswith("/api/") or request.path.startswith("/.well-known/")
+    return request.path.startswith(("/api/", "/.well-known/", "/log/"))
 
 
 def problem(status: int, detail: str | None = None, **extra: Any) -> Response:

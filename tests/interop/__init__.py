@@ -1,0 +1,1 @@
+"""Interoperability: outside clients (Go) reading what the application serves."""
