@@ -40,6 +40,10 @@ class TilePathError(ValueError):
     """A path that is not, exactly, the canonical path of a tile or entry bundle."""
 
 
+class TileNotInTree(LookupError):
+    """A tile the tree does not determine (yet): fewer hashes or entries than its width are stored."""
+
+
 @dataclass(frozen=True, order=True)
 class Tile:
     """Tile `index` of `level` (`ENTRIES` for an entry bundle), holding `width` hashes or entries."""
@@ -146,10 +150,16 @@ def all_tiles(size: int) -> Iterator[Tile]:
 
 
 def tile_bytes(tile: Tile, read_hashes: ReadHashes) -> bytes:
-    """Return a hash tile's content: its `width` hashes, concatenated."""
+    """Return a hash tile's content: its `width` hashes, concatenated.
+
+    A store keeps a node only once its subtree is complete, so fewer hashes than the width means the
+    tree does not reach the tile: `TileNotInTree`.
+    """
     if tile.is_entries:
         raise ValueError("an entry bundle is built from entries, not hashes")
     hashes = read_hashes(tile.merkle_level, tile.first, tile.width)
+    if len(hashes) < tile.width:
+        raise TileNotInTree(f"{tile.path} needs {tile.width} hashes, {len(hashes)} are stored")
     if len(hashes) != tile.width or any(len(h) != HASH_SIZE for h in hashes):
         raise ValueError(f"the store returned {len(hashes)} hashes for {tile.path}, expected {tile.width}")
     return b"".join(hashes)

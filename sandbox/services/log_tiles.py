@@ -4,6 +4,8 @@ Witnesses, monitors and standard tlog clients read the log this way (`certificat
 A hash tile is one range read of `log_node`, which already keeps every perfect subtree of every level, so
 no tree is recomputed per request; an entry bundle is a range of `log_entry`, each entry re-encoded as its
 RFC 8785 leaf bytes and checked against its stored leaf hash, so a bundle never disagrees with the tiles.
+A node row exists only once its subtree is complete, and entries are committed with their nodes, so a
+tile is in the tree exactly when the read finds all its rows: no separate look at the tree size.
 
 A full tile or bundle never changes once the log has grown past it, so it is kept per process (bounded
 by bytes). Partial tiles exist for any width the current tree determines (a client holding an older
@@ -17,12 +19,20 @@ import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine, select
+from sqlmodel import Session
 
 from certificates.logstore import entry_leaf
 from certificates.merkle import hash_leaf
-from certificates.tiles import ReadHashes, Tile, TilePathError, encode_bundle, parse_tile_path, tile_bytes
+from certificates.tiles import (
+    ReadHashes,
+    Tile,
+    TileNotInTree,
+    TilePathError,
+    encode_bundle,
+    parse_tile_path,
+    tile_bytes,
+)
 from sandbox.errors import N_, NotFound
 from sandbox.models.certificates import LogEntry, LogNode
 from sandbox.services import signing_keys, transparency
@@ -87,10 +97,17 @@ def _kept_for(session: Session) -> _Kept:
 
 def current_checkpoint(session: Session) -> str:
     """Return the latest signed checkpoint note (creating the keys, and so the log, on first use)."""
-    signing_keys.ensure_keys(session)
     latest = transparency.latest_checkpoint(session)
+    if latest is None:
+        signing_keys.ensure_keys(session)
+        latest = transparency.latest_checkpoint(session)
     assert latest is not None, "ensure_keys logs the keys it creates"
     return latest.note
+
+
+# Core statements on the tables (no ORM objects): a tile is one small range read, many times a second.
+_NODES = LogNode.__table__.c  # type: ignore[attr-defined]
+_ENTRIES = LogEntry.__table__.c  # type: ignore[attr-defined]
 
 
 def node_reader(session: Session) -> ReadHashes:
@@ -98,11 +115,11 @@ def node_reader(session: Session) -> ReadHashes:
 
     def read(level: int, start: int, count: int) -> list[bytes]:
         statement = (
-            select(LogNode.hash)
-            .where(LogNode.level == level, col(LogNode.index) >= start, col(LogNode.index) < start + count)
-            .order_by(col(LogNode.index))
+            select(_NODES.hash)
+            .where(_NODES.level == level, _NODES.index >= start, _NODES.index < start + count)
+            .order_by(_NODES.index)
         )
-        return [bytes(value) for value in session.exec(statement).all()]
+        return [bytes(value) for value in session.connection().execute(statement).scalars()]
 
     return read
 
@@ -110,23 +127,23 @@ def node_reader(session: Session) -> ReadHashes:
 def bundle_bytes(session: Session, tile: Tile) -> bytes:
     """Return an entry bundle built from `log_entry`, each entry checked against its stored leaf hash."""
     statement = (
-        select(LogEntry.index, LogEntry.entry, LogEntry.leaf_hash)
-        .where(col(LogEntry.index) >= tile.first, col(LogEntry.index) < tile.first + tile.width)
-        .order_by(col(LogEntry.index))
+        select(_ENTRIES.index, _ENTRIES.entry, _ENTRIES.leaf_hash)
+        .where(_ENTRIES.index >= tile.first, _ENTRIES.index < tile.first + tile.width)
+        .order_by(_ENTRIES.index)
     )
     leaves = []
-    for index, entry, leaf_hash in session.exec(statement).all():
+    for index, entry, leaf_hash in session.connection().execute(statement):
         leaf = entry_leaf(entry)
         if hash_leaf(leaf).hex() != leaf_hash:
             raise LogIntegrityError(f"log entry {index} does not hash to its stored leaf hash")
         leaves.append(leaf)
-    if len(leaves) != tile.width:
-        raise LogIntegrityError(f"{tile.path} needs {tile.width} entries, the database has {len(leaves)}")
+    if len(leaves) < tile.width:  # entries are committed with their nodes: the tree is not there yet
+        raise TileNotInTree(f"{tile.path} needs {tile.width} entries, {len(leaves)} are stored")
     return encode_bundle(leaves)
 
 
 def build_tile(session: Session, tile: Tile) -> bytes:
-    """Return a tile's bytes from the database (no size check: the caller knows the tree holds it)."""
+    """Return a tile's bytes from the database; `TileNotInTree` if the log does not reach it yet."""
     return bundle_bytes(session, tile) if tile.is_entries else tile_bytes(tile, node_reader(session))
 
 
@@ -139,9 +156,10 @@ def read_tile(session: Session, path: str) -> ServedTile:
     kept = _kept_for(session)
     data = kept.get(tile) if tile.is_full else None
     if data is None:
-        if not tile.within(transparency.log_size(session)):
-            raise NotFound(N_("The log has no such tile yet."))
-        data = build_tile(session, tile)
-        if tile.is_full and not transparency.holds_lock(session):  # keep only what no rollback can take back
+        try:
+            data = build_tile(session, tile)
+        except TileNotInTree:
+            raise NotFound(N_("The log has no such tile yet.")) from None
+        if tile.is_full and not transparency.holds_lock(session):  # no rollback can take it back
             kept.put(tile, data)
     return ServedTile(tile, data)
