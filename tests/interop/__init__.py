@@ -1,1 +1,0 @@
-"""Interoperability: outside clients (Go) reading what the application serves."""
