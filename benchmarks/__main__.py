@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from benchmarks import certificates, growth, memory, serving, throughput
+from benchmarks import certificates, growth, memory, serving, throughput, tiles
 
 BENCHMARKS: dict[str, Callable[[], None]] = {
     "certificates": lambda: certificates.main([]),
@@ -19,6 +19,7 @@ BENCHMARKS: dict[str, Callable[[], None]] = {
     "serving": lambda: serving.main([]),
     "memory": lambda: memory.main([]),
     "growth": growth.main,
+    "tiles": lambda: tiles.main([]),
 }
 
 

@@ -6,7 +6,7 @@ revoked at a stated time for a stated reason). Keys are never deleted: rotation 
 key of a use and activates a new one, so certificates signed before the rotation stay verifiable.
 
 Public API:
-    KeyUse, KeyStatus                        string enums
+    KeyUse, KeyStatus                        string enums (a KeyUse is published as the JWK's ``role``)
     jwk_thumbprint(public_key) -> str        the kid
     SigningKey.generate(use) -> SigningKey   a private key with its kid and use
     save_private_key(directory, private_key, passphrase) -> Path
@@ -33,7 +33,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from certificates._internal.encoding import b64url_encode
-from certificates._internal.jwk import jwk_fields, jwk_thumbprint, raw_public_bytes
+from certificates._internal.jwk import JOSE_USE, jwk_fields, jwk_thumbprint, raw_public_bytes
 from certificates._internal.keystore import load_private_key, save_private_key
 from certificates._internal.timefmt import format_utc, utc_seconds
 from certificates.errors import CertificateKeyError, CertificateVerificationError
@@ -134,13 +134,17 @@ class KeyRecord:
         return raw_public_bytes(self.public_key)
 
     def to_jwk(self) -> dict[str, Any]:
-        """Return the standard OKP/Ed25519 JWK plus lifecycle members (null when not set)."""
+        """Return the standard OKP/Ed25519 JWK plus the key's role and lifecycle (null when not set).
+
+        JOSE's ``use`` is ``sig`` for every key; the project's key use goes in ``role``.
+        """
         return {
             "kty": "OKP",
             "crv": "Ed25519",
             "x": b64url_encode(self.public_bytes),
             "kid": self.kid,
-            "use": str(self.use),
+            "use": JOSE_USE,
+            "role": str(self.use),
             "status": str(self.status),
             "activatedAt": format_utc(self.activated_at),
             "retiredAt": format_utc(self.retired_at) if self.retired_at else None,
@@ -150,7 +154,7 @@ class KeyRecord:
 
     @classmethod
     def from_jwk(cls, jwk: Mapping[str, Any]) -> KeyRecord:
-        """Parse one published JWK; refuse private members and anything not OKP/Ed25519."""
+        """Parse one published JWK (or the older role-in-``use`` form); refuse private, non-Ed25519 keys."""
         fields = jwk_fields(jwk)
         return cls(use=KeyUse(fields.pop("use")), status=KeyStatus(fields.pop("status")), **fields)
 

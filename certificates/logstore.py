@@ -20,9 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import rfc8785
-
 from certificates.errors import CertificateError
+from certificates.jcs import canonicalize
 from certificates.merkle import HASH_SIZE, MerkleLog
 
 KINDS = frozenset({"issue", "status", "key"})
@@ -94,7 +93,7 @@ def make_entry(kind: str, **fields: Any) -> dict[str, Any]:
 
 def entry_leaf(entry: dict[str, Any]) -> bytes:
     """Return the leaf bytes of an entry: its RFC 8785 canonical JSON."""
-    return rfc8785.dumps(entry)
+    return canonicalize(entry)  # the standard library's encoder where it writes RFC 8785 exactly
 
 
 class FileNodeStore:

@@ -17,7 +17,7 @@ timeline.json. ``sha256`` is lowercase hex of the file's bytes, ``size`` is in b
 original file name (the path only uses a safe form of it); a withdrawn piece stays listed, marked
 ``"withdrawn": true``. manifest.sig.json is ``{"alg": "EdDSA", "kid": "<RFC 7638 thumbprint>",
 "signature": "<base64url, no padding>", "signedAt": "<RFC 3339 UTC>"}``; the key is the one with that kid
-and ``"use": "package"`` in the platform's key set (``/.well-known/jwks.json``). signedAt lies outside
+and ``"role": "package"`` in the platform's key set (``/.well-known/jwks.json``). signedAt lies outside
 the signed bytes, so it must equal the signed createdAt. ZIP timestamps are createdAt in Beijing time.
 
 `verify_evidence_package` names each check: ``archive`` (readable; no absolute paths, traversal,

@@ -57,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from sandbox.api import bp as api_bp
     from sandbox.api.linked_data import bp as linked_data_bp
+    from sandbox.api.tlog import bp as tlog_bp
     from sandbox.api.wellknown import bp as wellknown_bp
     from sandbox.views import (  # noqa: F401  (voucher_office, dispute_evidence add routes to vouchers.bp, disputes.bp)
         admin,
@@ -88,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(wellknown_bp)
     app.register_blueprint(linked_data_bp)
+    app.register_blueprint(tlog_bp)
     app.register_blueprint(verify.bp)
     app.register_blueprint(certificate_views.bp)
     app.register_blueprint(vouchers.bp)

@@ -1,5 +1,5 @@
 """Flask commands: init-db, demo (with --cases for large data sets), users, audit, sla-sweep, calendar, keys,
-vouchers; backup and restore live in `cli_backup`."""
+vouchers; backup and restore live in `cli_backup`, the transparency log's `log export` in `cli_log`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from sandbox import cli_backup
+from sandbox import cli_backup, cli_log
 from sandbox.db import get_engine, get_session, upgrade
 from sandbox.errors import Bilingual, SandboxError, ValidationFailed
 from sandbox.models.accounts import Role, User
@@ -241,3 +241,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(vouchers_group)
     app.cli.add_command(cli_backup.backup_command)
     app.cli.add_command(cli_backup.restore_command)
+    app.cli.add_command(cli_log.log_group)

@@ -69,7 +69,7 @@ CODES = {
 
 
 def wants_problem_json() -> bool:
-    return request.path.startswith(("/api/", "/.well-known/", "/ns/")) or request.path == "/issuer"
+    return request.path.startswith(("/api/", "/.well-known/", "/ns/", "/log/")) or request.path == "/issuer"
 
 
 def problem(status: int, detail: str | None = None, **extra: Any) -> Response:

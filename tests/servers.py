@@ -1,6 +1,7 @@
-"""Real servers for tests that need more than the test client: gunicorn in a subprocess, a private
-PostgreSQL cluster of the test's own, a private schema on the shared test database, and `LiveClient`, an
-HTTP client with the slice of FlaskClient's interface that `tests.case_flow.CaseFlow` uses.
+"""Real servers for tests that need more than the test client: gunicorn in a subprocess, an app or a
+folder of static files served from a thread, a private PostgreSQL cluster of the test's own, a private
+schema on the shared test database, and `LiveClient`, an HTTP client with the slice of FlaskClient's
+interface that `tests.case_flow.CaseFlow` uses.
 
 Everything started here is stopped by the same context manager that started it, and every wait is
 bounded: a server that does not come up fails the test with the tail of its log.
@@ -16,15 +17,20 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from functools import partial
+from http.server import HTTPServer, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import requests
+from flask import Flask
 from sqlalchemy import text
+from werkzeug.serving import make_server
 
 from sandbox.db import make_engine, normalise_url, upgrade
 
@@ -171,6 +177,41 @@ def gunicorn(*, database_url: str, instance: Path, workers: int, log: Path) -> I
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def _serving(server: HTTPServer) -> Iterator[str]:
+    """Run `server` (bound to a loopback port) in a thread; yield its URL, stop and close it afterwards."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def app_in_thread(app: Flask) -> AbstractContextManager[str]:
+    """`app` served by Werkzeug's threaded server on a free loopback port; yields its URL."""
+    return _serving(make_server("127.0.0.1", 0, app, threaded=True))
+
+
+class StaticFiles(SimpleHTTPRequestHandler):
+    """Python's plain static file server, quiet, serving a tlog checkpoint as the spec's text/plain."""
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        if str(path).endswith("/checkpoint"):
+            return "text/plain; charset=utf-8"
+        return super().guess_type(path)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def static_files_in_thread(directory: Path) -> AbstractContextManager[str]:
+    """`http.server` serving `directory` on a free loopback port from a thread; yields its URL."""
+    return _serving(ThreadingHTTPServer(("127.0.0.1", 0), partial(StaticFiles, directory=str(directory))))
 
 
 def postgres_bin() -> Path | None:

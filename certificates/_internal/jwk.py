@@ -3,6 +3,12 @@
 The thumbprint is the kid of every key: SHA-256 over the canonical JSON of the required OKP
 members ``{"crv","kty","x"}`` (RFC 7638 §3, RFC 8037 §2), base64url without padding. Anyone can
 recompute it from a published JWK, so a kid cannot silently point at a different key.
+
+A published key says what it is for in two members: the JOSE ``use`` is always ``"sig"`` (RFC 7517
+§4.2 registers only ``sig`` and ``enc``; JOSE libraries refuse anything else), and the project's role
+(``assertion``, ``log``, ``status``, ``root``, ``package``) is in ``role``. Key sets and trust bundles
+published before ``role`` existed carried the role in ``use``; they are still read, so a trust bundle
+signed then keeps verifying.
 """
 
 from __future__ import annotations
@@ -58,8 +64,19 @@ def _optional_time(value: object, name: str) -> datetime | None:
         raise CertificateKeyError(f"JWK member {name}: {exc}") from exc
 
 
-_USES = frozenset({"assertion", "log", "status", "root", "package"})
+ROLES = frozenset({"assertion", "log", "status", "root", "package"})
+JOSE_USE = "sig"
 _STATUSES = frozenset({"active", "retired", "revoked"})
+
+
+def _role(jwk: Mapping[str, Any], kid: str) -> str:
+    """Return the key's project role: ``role`` beside ``use: "sig"``, or a legacy role in ``use``."""
+    role, use = jwk.get("role"), jwk.get("use")
+    if role is None and use in ROLES:  # the form published before the role had a member of its own
+        return str(use)
+    if role in ROLES and use in (None, JOSE_USE):
+        return str(role)
+    raise CertificateKeyError(f"JWK {kid}: unknown role, or a use other than sig")
 
 
 def jwk_fields(jwk: Mapping[str, Any]) -> dict[str, Any]:
@@ -73,8 +90,9 @@ def jwk_fields(jwk: Mapping[str, Any]) -> dict[str, Any]:
     kid = jwk.get("kid")
     if not isinstance(kid, str) or not kid:
         raise CertificateKeyError("JWK has no kid")
-    if jwk.get("use") not in _USES or jwk.get("status") not in _STATUSES:
-        raise CertificateKeyError(f"JWK {kid}: unknown use or status")
+    role = _role(jwk, kid)
+    if jwk.get("status") not in _STATUSES:
+        raise CertificateKeyError(f"JWK {kid}: unknown status")
     activated_at = _optional_time(jwk.get("activatedAt"), "activatedAt")
     if activated_at is None:
         raise CertificateKeyError(f"JWK {kid} has no activatedAt")
@@ -83,7 +101,7 @@ def jwk_fields(jwk: Mapping[str, Any]) -> dict[str, Any]:
         raise CertificateKeyError(f"JWK {kid}: revocationReason must be a string")
     return {
         "kid": kid,
-        "use": jwk["use"],
+        "use": role,
         "public_key": public_key_from_x(jwk.get("x")),
         "status": jwk["status"],
         "activated_at": activated_at,

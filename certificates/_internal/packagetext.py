@@ -43,7 +43,7 @@ _VERIFY_TEMPLATE = """\
        Linux：sha256sum timeline.json files/*    macOS：shasum -a 256 timeline.json files/*
        Windows：certutil -hashfile 文件名 SHA256
      除 manifest.json、manifest.sig.json、VERIFY.txt 外，ZIP 中不应有清单未列出的文件。
-  2. 签名：在平台密钥集 /.well-known/jwks.json 中找到 kid 为 {kid}、use 为 "package" 的密钥，
+  2. 签名：在平台密钥集 /.well-known/jwks.json 中找到 kid 为 {kid}、role 为 "package" 的密钥，
      确认它在 signedAt 时有效（在 activatedAt 之后，未在此前退役或撤销）；signedAt 必须等于
      manifest.json 中的 createdAt。签名对象是 manifest.json 文件的原始字节（不得重新排版）。
      使用 OpenSSL 3（X 为该密钥的 x 值，S 为 manifest.sig.json 中的 signature 值）：
@@ -80,7 +80,7 @@ Contents
      Apart from manifest.json, manifest.sig.json and VERIFY.txt the ZIP holds nothing the manifest
      does not list.
   2. Signature: in the platform's key set /.well-known/jwks.json take the key with kid {kid} and
-     use "package"; check it was valid at signedAt (after activatedAt, not retired or revoked before);
+     role "package"; check it was valid at signedAt (after activatedAt, not retired or revoked before);
      signedAt must equal createdAt in manifest.json. The signature covers the exact bytes of the
      manifest.json file (do not reformat it). With OpenSSL 3, X being the key's x and S the signature
      value from manifest.sig.json, run the three commands above; "Signature Verified Successfully"

@@ -71,11 +71,6 @@ def read_label(session: Session) -> tuple[Any, ...]:
     return tuple(session.connection().execute(LABEL).one())
 
 
-def _wrote_log(session: Session) -> bool:
-    current = session.get_transaction()
-    return current is not None and session.info.get(transparency.LOCKED) is current
-
-
 def _build(session: Session) -> Snapshot:
     """Gather everything afresh (creating keys and re-signing lists when due), keeping it if safe."""
     before = read_label(session)
@@ -93,7 +88,7 @@ def _build(session: Session) -> Snapshot:
         latest_size=latest.size if latest else None,
         latest_note=latest.note if latest else None,
     )
-    if snapshot.label == before and not _wrote_log(session):
+    if snapshot.label == before and not transparency.holds_lock(session):
         _snapshots[_engine(session)] = snapshot
     return snapshot
 

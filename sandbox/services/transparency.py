@@ -90,9 +90,15 @@ def lock_log(session: Session) -> None:
     session.info[LOCKED] = session.get_transaction()
 
 
+def holds_lock(session: Session) -> bool:
+    """Whether the session's current transaction took the log lock (and so may have appended)."""
+    current = session.get_transaction()
+    return current is not None and session.info.get(LOCKED) is current
+
+
 def append(session: Session, kind: str, *, at: datetime, log_key: Any, origin: str, **fields: Any) -> int:
     """Append an entry (under `lock_log`), sign the new checkpoint, and return the entry's index."""
-    if session.get_transaction() is None or session.info.get(LOCKED) is not session.get_transaction():
+    if not holds_lock(session):
         raise RuntimeError("append() needs lock_log() in the same transaction")
     entry = make_entry(kind, at=format_utc(at), **fields)
     store = DbNodeStore(session)
@@ -148,9 +154,12 @@ def inclusion_proof(session: Session, index: int, size: int | None = None) -> li
 
 
 def consistency_proof(session: Session, first: int, second: int | None = None) -> list[bytes]:
-    """Return the consistency proof from tree size `first` to `second`."""
+    """Return the consistency proof from tree size `first` (at least 1, as RFC 9162 asks) to `second`."""
     second = _bounds(session, second)
-    if not 0 <= first <= second:
+    if first < 1:
+        message = N_("The first size must be at least 1: there is no consistency proof from the empty tree.")
+        raise ValidationFailed.single("first", message)
+    if first > second:
         raise ValidationFailed.single("first", N_("The first size must not exceed the second."))
     return MerkleLog(DbNodeStore(session)).consistency_proof(first, second)
 

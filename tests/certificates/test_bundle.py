@@ -107,6 +107,18 @@ def test_trust_bundle_matches_golden_file() -> None:
     assert bundle.checkpoint == CHECKPOINT and bundle.key_set().active("root").kid == ROOT.kid
 
 
+def test_trust_bundle_signed_when_use_held_the_role_still_verifies() -> None:
+    # Bundles signed before the JWKS got its `role` member carry the role in `use`; they stay valid.
+    legacy = json.loads((DATA / "trust-bundle.role-in-use.golden.json").read_text(encoding="utf-8"))
+    assert {key["use"] for key in legacy["payload"]["jwks"]["keys"]} == {"root", "assertion", "status"}
+    bundle = verify_trust_bundle(legacy, root_fingerprint(ROOT.public_key), now=T0 + timedelta(days=1))
+    assert bundle.key_set().records == key_set().records
+    tampered = copy.deepcopy(legacy)
+    tampered["payload"]["jwks"]["keys"][0]["use"] = "sig"  # the root key loses its role: refused
+    with pytest.raises(CertificateVerificationError):
+        verify_trust_bundle(tampered, root_fingerprint(ROOT.public_key), now=T0 + timedelta(days=1))
+
+
 def test_certificate_bundle_matches_golden_file() -> None:
     text = (DATA / "certificate-bundle.golden.json").read_text(encoding="utf-8")
     bundle = golden_certificate_bundle()

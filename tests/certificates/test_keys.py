@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from jwcrypto import jwk, jws
 
 from certificates._internal.encoding import b64url_encode
 from certificates.errors import CertificateKeyError, CertificateVerificationError
@@ -125,11 +126,12 @@ def test_jwks_round_trip_keeps_every_key_and_lifecycle() -> None:
     keys.revoke(old.kid, at=T0 + 20 * DAY, reason="HSM decommissioned")
     jwks = json.loads(json.dumps(keys.to_jwks()))
     first = jwks["keys"][0]
-    assert set(first) >= {"kty", "crv", "x", "kid", "use", "status", "activatedAt", "retiredAt", "revokedAt"}
-    assert (first["kty"], first["crv"], first["kid"], first["use"]) == (
+    assert set(first) >= {"kty", "crv", "x", "kid", "use", "role", "status", "activatedAt", "retiredAt"}
+    assert (first["kty"], first["crv"], first["kid"], first["use"], first["role"]) == (
         "OKP",
         "Ed25519",
         old.kid,
+        "sig",
         "assertion",
     )
     assert (first["status"], first["activatedAt"]) == ("revoked", "2026-01-01T00:00:00Z")
@@ -140,6 +142,42 @@ def test_jwks_round_trip_keeps_every_key_and_lifecycle() -> None:
     assert again.to_jwks() == jwks
 
 
+def test_every_published_key_loads_in_jwcrypto_as_a_verification_key() -> None:
+    signers = {use: SigningKey.generate(use) for use in KeyUse}
+    keys = KeySet()
+    for key in signers.values():
+        keys.activate(key.public_key, key.use, at=T0)
+    published = json.loads(json.dumps(keys.to_jwks()))["keys"]
+    assert {k["use"] for k in published} == {"sig"}
+    assert {k["role"] for k in published} == {str(use) for use in KeyUse}
+    for jwk_json in published:
+        signer = signers[KeyUse(jwk_json["role"])]
+        token = jws.JWS(b"sandbox checkpoint\n1\n")
+        token.add_signature(
+            jwk.JWK.from_pyca(signer.private_key), alg="EdDSA", protected={"alg": "EdDSA", "kid": signer.kid}
+        )
+        verifier = jwk.JWK(**jwk_json)  # refused with "Invalid usage requested" while use held the role
+        assert verifier.get_op_key("verify") is not None
+        received = jws.JWS()
+        received.deserialize(token.serialize(compact=True))
+        received.verify(verifier, alg="EdDSA")
+        assert received.payload == b"sandbox checkpoint\n1\n"
+
+
+def test_key_sets_published_with_the_role_in_use_are_still_read() -> None:
+    keys, old, _ = rotated_set()
+    legacy = keys.to_jwks()
+    for key in legacy["keys"]:
+        key["use"] = key.pop("role")
+    parsed = KeySet.from_jwks(legacy)
+    assert parsed.records == keys.records and parsed.get(old.kid).use is KeyUse.ASSERTION
+    assert parsed.to_jwks() == keys.to_jwks()  # republished in the current form
+    without_use = keys.to_jwks()
+    for key in without_use["keys"]:
+        del key["use"]  # RFC 7517 makes use optional; the role alone is enough
+    assert KeySet.from_jwks(without_use).records == keys.records
+
+
 @pytest.mark.parametrize(
     "mutate",
     [
@@ -148,7 +186,10 @@ def test_jwks_round_trip_keeps_every_key_and_lifecycle() -> None:
         lambda k: k.__setitem__("kid", "not-the-thumbprint"),
         lambda k: k.__setitem__("x", k["x"][:-2]),
         lambda k: k.__setitem__("status", "retired"),
-        lambda k: k.__setitem__("use", "sig"),
+        lambda k: k.__setitem__("use", "enc"),
+        lambda k: k.__setitem__("role", "sig"),
+        lambda k: k.pop("role"),
+        lambda k: k.__setitem__("use", "log"),
         lambda k: k.__setitem__("activatedAt", "yesterday"),
         lambda k: k.__setitem__("revokedAt", "2026-01-02T00:00:00Z"),
     ],

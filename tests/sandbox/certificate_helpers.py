@@ -7,7 +7,11 @@ from typing import Any
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
+from certificates.keys import KeyUse
+from sandbox.models.base import utcnow
 from sandbox.models.certificates import Certificate
+from sandbox.services import signing_keys, transparency
+from sandbox.services.trust_settings import settings_for
 from tests.case_flow import CaseFlow
 
 
@@ -34,3 +38,19 @@ def verify(client: FlaskClient, **body: Any) -> dict[str, Any]:
 
 def outcomes(report: dict[str, Any]) -> dict[str, str]:
     return {check["name"]: check["outcome"] for check in report["checks"]}
+
+
+def grow_log(session: Session, count: int) -> int:
+    """Append `count` filler key entries to the transparency log (in one transaction); return its size.
+
+    Real issuance takes seconds per certificate; tile tests need the log past 256 entries.
+    """
+    signing_keys.ensure_keys(session)
+    settings = settings_for(session)
+    transparency.lock_log(session)
+    log_key = signing_keys.signing_key(session, KeyUse.LOG, settings)
+    for number in range(count):
+        transparency.append(session, "key", at=utcnow(), log_key=log_key, origin=settings.log_origin,
+                            kid=f"filler-{number}", event="test")  # fmt: skip
+    session.commit()
+    return transparency.log_size(session)

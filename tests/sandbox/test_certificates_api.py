@@ -49,9 +49,10 @@ def _root_from_inclusion(leaf: bytes, index: int, size: int, path: list[bytes]) 
 def test_key_set_trust_bundle_and_checkpoint(client, session) -> None:
     _, cert = exit_case(client, session)
     jwks = client.get("/.well-known/jwks.json").get_json()
-    assert {k["use"] for k in jwks["keys"]} == {"assertion", "status", "log", "root", "package"}
+    assert {k["role"] for k in jwks["keys"]} == {"assertion", "status", "log", "root", "package"}
+    assert {k["use"] for k in jwks["keys"]} == {"sig"}
     assert all(
-        {"kty", "crv", "x", "kid", "use", "status", "activatedAt", "retiredAt", "revokedAt"} <= set(k)
+        {"kty", "crv", "x", "kid", "use", "role", "status", "activatedAt", "retiredAt", "revokedAt"} <= set(k)
         and "d" not in k
         for k in jwks["keys"]
     )
@@ -104,6 +105,19 @@ def test_proof_endpoints_refuse_nonsense(client, session) -> None:
     ):
         assert client.get(f"/api/v1/log/proof/{query}").status_code == 422, query
     assert client.get("/api/v1/log/entries?start=0&end=5000").status_code == 422
+
+
+def test_consistency_from_the_empty_tree_is_refused(client, session) -> None:
+    # RFC 9162 §2.1.4 defines consistency proofs for 0 < first <= second only.
+    exit_case(client, session)
+    for language, words in (("zh", "至少为 1"), ("en", "at least 1")):
+        response = client.get(
+            "/api/v1/log/proof/consistency?first=0&second=3", headers={"Accept-Language": language}
+        )
+        assert response.status_code == 422 and response.mimetype == "application/problem+json"
+        problem = response.get_json()
+        assert problem["errors"][0]["field"] == "first" and words in problem["errors"][0]["message"], problem
+    assert client.get("/api/v1/log/proof/consistency?first=1&second=3").status_code == 200
 
 
 def test_openapi_documents_the_trust_routes(client) -> None:

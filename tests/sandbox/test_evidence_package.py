@@ -152,7 +152,7 @@ def test_the_manifest_lists_every_file_with_its_provenance(client, exported: dic
 
     kid = json.loads(contents["manifest.sig.json"])["kid"]
     keys = client.get("/.well-known/jwks.json").get_json()["keys"]
-    assert [key["use"] for key in keys if key["kid"] == kid] == ["package"]
+    assert [key["role"] for key in keys if key["kid"] == kid] == ["package"]
 
     timeline = json.loads(contents["timeline.json"])
     previous = GENESIS

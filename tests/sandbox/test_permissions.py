@@ -162,6 +162,9 @@ MATRIX = [
     ("api.inclusion_proof", "GET", "/api/v1/log/proof/inclusion?index=0&size=1", EVERYONE_200),
     ("api.consistency_proof", "GET", "/api/v1/log/proof/consistency?first=1&second=1", EVERYONE_200),
     ("api.log_entries", "GET", "/api/v1/log/entries?start=0&end=1", EVERYONE_200),
+    # The log as C2SP tlog-tiles (issue 15), outside /api: public, like the JSON log endpoints.
+    ("tlog.checkpoint", "GET", "/log/checkpoint", EVERYONE_200),
+    ("tlog.tile", "GET", "/log/tile/0/000.p/1", EVERYONE_200),
     ("verify.verify_page", "GET", "/verify", EVERYONE_200),
     ("verify.verify_page", "POST", "/verify", row(422, 422, 422, 422, 422, 422, 422)),
     ("verify.landing", "GET", "/c/x", row(404, 404, 404, 404, 404, 404, 404)),

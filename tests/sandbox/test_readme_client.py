@@ -7,14 +7,13 @@ import os
 import re
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.conftest import make_test_app
+from tests.servers import app_in_thread
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -34,12 +33,8 @@ def demo_server(database_url: str, tmp_path: Path) -> Iterator[str]:
     app = make_test_app(database_url, tmp_path / "instance", TESTING=False)
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with app_in_thread(app) as url:
+        yield url
     app.extensions["sandbox.engine"].dispose()
 
 
