@@ -57,12 +57,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from sandbox.api import bp as api_bp
     from sandbox.api.wellknown import bp as wellknown_bp
-    from sandbox.views import (  # noqa: F401  (voucher_office, dispute_evidence add routes to vouchers.bp, disputes.bp)
+    from sandbox.views import (  # noqa: F401  (voucher_office, dispute_evidence, certificate_review add routes to vouchers.bp, disputes.bp)
         admin,
         auth,
         case_actions,
         case_edit,
         cases,
+        certificate_review,
         dispute_evidence,
         disputes,
         exemptions,

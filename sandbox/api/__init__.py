@@ -98,6 +98,7 @@ from sandbox.api import (  # noqa: E402,F401  (registers the routes)
     admin,
     case_records,
     cases,
+    certificate_reviews,
     certificates,
     disputes,
     exemptions,

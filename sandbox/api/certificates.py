@@ -149,8 +149,9 @@ def change_certificate_status(cert_id: str):  # type: ignore[no-untyped-def]
     body = json_body()
     action, reason = str(body.get("action", "")), str(body.get("reason", ""))
     cert = certificate_status.change_status(
-        session, actor=actor(), certificate_id=cert_id, action=action, reason=reason
-    )
+        session, actor=actor(), certificate_id=cert_id, action=action, reason=reason,
+        review_days=current_app.config["CERTIFICATE_REVIEW_DAYS"],
+    )  # fmt: skip
     session.commit()
     return respond(StatusChangeResult(id=cert.id, number=cert.number, status=cert.status.value))
 
