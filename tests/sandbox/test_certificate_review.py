@@ -42,7 +42,7 @@ def kinds(flow: CaseFlow, who: str) -> list[str]:
     return [item["kind"] for item in flow.call(who, "GET", "/api/v1/notifications").get_json()["items"]]
 
 
-def test_an_applicant_requests_a_review_from_the_case_page(client, session) -> None:
+def test_an_applicant_requests_a_review_from_the_case_page(app, client, session) -> None:
     flow, cert = exit_case(client, session)
     sign_in(client, flow.users["applicant"])
     page_url, form_url = f"/cases/{flow.case_id}", f"/cases/{flow.case_id}/certificate-review"
@@ -57,6 +57,11 @@ def test_an_applicant_requests_a_review_from_the_case_page(client, session) -> N
     form = client.get(form_url).get_data(as_text=True)
     assert REASON in form and f"{deadline.year}年{deadline.month}月{deadline.day}日" in form
     assert "行政复议" in form and "行政诉讼" in form
+    office = app.test_client()
+    sign_in(office, flow.users["regulator"])
+    seen = office.get(page_url).get_data(as_text=True)
+    assert REASON in seen and "企业可于" in seen and 'id="request-review"' not in seen
+    assert office.get(form_url).status_code == 403
 
     refused = client.post(form_url, data={"claim": CLAIM})
     assert refused.status_code == 422 and "legal_partner_org_id-error" in refused.get_data(as_text=True)
