@@ -59,12 +59,13 @@ def _register_blueprints(app: Flask) -> None:
     from sandbox.api.linked_data import bp as linked_data_bp
     from sandbox.api.tlog import bp as tlog_bp
     from sandbox.api.wellknown import bp as wellknown_bp
-    from sandbox.views import (  # noqa: F401  (voucher_office, dispute_evidence add routes to vouchers.bp, disputes.bp)
+    from sandbox.views import (  # noqa: F401  (voucher_office, dispute_evidence, certificate_review add routes to vouchers.bp, disputes.bp)
         admin,
         auth,
         case_actions,
         case_edit,
         cases,
+        certificate_review,
         dispute_evidence,
         disputes,
         exemptions,

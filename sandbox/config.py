@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from workflows.calendar import STAGE_DEADLINE_DAYS
+from workflows.certificate_review import REVIEW_DAYS
 from workflows.disputes import DISPUTE_DEADLINE_DAYS
 
 # Names a deployment may set through SANDBOX_<NAME>. Values are parsed as JSON when they look like it
@@ -39,6 +40,7 @@ ENVIRONMENT_KEYS = (
     "LOG_ORIGIN",
     "PROXY_FIX_HOPS",
     "REQUEST_LOG_LEVEL",
+    "CERTIFICATE_REVIEW_DAYS",
 )
 
 
@@ -94,6 +96,8 @@ class Defaults:
     STAGE_DEADLINE_DAYS = dict(STAGE_DEADLINE_DAYS)
     # Working days a legal partner has to acknowledge a dispute and to finish mediating it.
     DISPUTE_DEADLINE_DAYS = dict(DISPUTE_DEADLINE_DAYS)
+    # Calendar days after a revocation in which the enterprise may ask the office for a review (复核).
+    CERTIFICATE_REVIEW_DAYS = REVIEW_DAYS
     PAGE_SIZE = 20
 
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"

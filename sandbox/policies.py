@@ -104,6 +104,8 @@ EVENT_ROLES: dict[str, frozenset[Role]] = {
     "resolve_dispute": frozenset({Role.LEGAL_PARTNER, Role.REGULATOR, Role.APPLICANT}),
     "apply_exemption": frozenset({Role.APPLICANT}),
     "decide_exemption": frozenset({Role.REGULATOR}),
+    # Record-only events (`workflows.records`): the enterprise asks for a review of a revocation.
+    "request_certificate_review": frozenset({Role.APPLICANT}),
 }
 
 

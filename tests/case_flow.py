@@ -110,8 +110,11 @@ class CaseFlow:
         assert patched.status_code == 200, patched.get_json()
         return patched.get_json()
 
-    def to(self, state: str) -> dict[str, Any]:
-        """Create a case and fire the events that bring it to `state` along the main path."""
+    def to(self, state: str, *, consent: list[str] | None = None) -> dict[str, Any]:
+        """Create a case and fire the events that bring it to `state` along the main path.
+
+        `consent` is the publication consent the applicant gives before submitting (none by default).
+        """
         path = [
             "draft",
             "submitted",
@@ -122,6 +125,10 @@ class CaseFlow:
             "exited",
         ]
         self.create()
+        if consent is not None:
+            url = f"/api/v1/cases/{self.case_id}/publication-consent"
+            response = self.call("applicant", "PUT", url, json={"fields": consent})
+            assert response.status_code == 200, response.get_json()
         steps = {
             "submitted": lambda: self.fire("applicant", "submit"),
             "risk_assessment": lambda: self.fire("regulator", "accept_filing"),

@@ -31,14 +31,19 @@ def route(
     *,
     roles: tuple[Role, ...] | None = None,
     auth: bool = True,
+    optional_auth: bool = False,
     **documentation: Any,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register an API view: bearer authentication (optionally by role) and its OpenAPI entry."""
+    """Register an API view: bearer authentication (optionally by role) and its OpenAPI entry.
+
+    `optional_auth` (with `auth=False`): anyone may call it, a bearer token (if sent, it must be live)
+    names the caller, who may then get more (`optional_actor()`).
+    """
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if auth:
+            if auth or (optional_auth and "Authorization" in request.headers):
                 user = bearer_user()
                 if user is None:
                     abort(401)
@@ -47,7 +52,7 @@ def route(
                 g.api_user = user
             return view(*args, **kwargs)
 
-        spec.operation(rule, method, auth=auth, **documentation)(view)
+        spec.operation(rule, method, auth=auth, optional_auth=optional_auth, **documentation)(view)
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=wrapped, methods=[method])
         return wrapped
 
@@ -66,6 +71,11 @@ def bearer_user() -> User | None:
 def actor() -> User:
     """Return the authenticated API user of this request."""
     return g.api_user
+
+
+def optional_actor() -> User | None:
+    """Return the API user of a request to an `optional_auth` route, or None for an anonymous one."""
+    return g.get("api_user")
 
 
 def json_body() -> dict[str, Any]:
@@ -88,6 +98,7 @@ from sandbox.api import (  # noqa: E402,F401  (registers the routes)
     admin,
     case_records,
     cases,
+    certificate_reviews,
     certificates,
     disputes,
     exemptions,

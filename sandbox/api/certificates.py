@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app, jsonify, request, send_file
 
-from sandbox.api import actor, examples, json_body, media, respond, route
+from sandbox.api import actor, examples, json_body, media, optional_actor, respond, route
 from sandbox.api.certificate_schemas import (
     CertificateBundleDocument,
     CertificateList,
@@ -30,7 +30,14 @@ from sandbox.api.params import whole_number
 from sandbox.db import get_session
 from sandbox.errors import N_, ValidationFailed
 from sandbox.models.accounts import Role
-from sandbox.services import certificate_status, certificates, status_lists, transparency, verification
+from sandbox.services import (
+    certificate_listing,
+    certificate_status,
+    certificates,
+    status_lists,
+    transparency,
+    verification,
+)
 from sandbox.services.trust_settings import settings_for
 from sandbox.views.verify_labels import report_json
 
@@ -92,19 +99,26 @@ def verify_certificate():  # type: ignore[no-untyped-def]
     return _public(report_json(report, printedQrCompared=compared))
 
 
-@route("/certificates", "GET", auth=False, summary="Issued certificates, newest first (paginated)",
+@route("/certificates", "GET", auth=False, optional_auth=True,
+       summary="Issued certificates, newest first (paginated): without a token, those of enterprises that "
+               "consented to publishing their name; an applicant's token adds its own, a regulator's or "
+               "admin's lists all",
        tags=("certificates",), responses={200: CertificateList}, errors=(422,),
        parameters=tuple({"name": n, "in": "query", "required": False, "schema": {"type": "integer"}}
                         for n in ("page", "per_page")))  # fmt: skip
 def list_certificates():  # type: ignore[no-untyped-def]
     page = _int_arg("page", 1, minimum=1)
     per_page = min(_int_arg("per_page", current_app.config["PAGE_SIZE"], minimum=1), 100)
-    result = certificates.list_certificates(get_session(), page=page, per_page=per_page)
+    result = certificate_listing.list_visible(
+        get_session(), actor=optional_actor(), page=page, per_page=per_page
+    )
     items = [
         CertificateListItem(id=c.id, number=c.number, status=c.status.value, kind=c.kind.value)
         for c in result.rows
     ]
-    return respond(CertificateList(items=items, page=page, per_page=per_page, total=result.total))
+    response = respond(CertificateList(items=items, page=page, per_page=per_page, total=result.total))
+    response.headers["Vary"] = "Authorization"  # what a cache keeps for one caller is not for another
+    return response
 
 
 @route("/certificates/<cert_id>", "GET", auth=False,
@@ -146,8 +160,9 @@ def change_certificate_status(cert_id: str):  # type: ignore[no-untyped-def]
     body = json_body()
     action, reason = str(body.get("action", "")), str(body.get("reason", ""))
     cert = certificate_status.change_status(
-        session, actor=actor(), certificate_id=cert_id, action=action, reason=reason
-    )
+        session, actor=actor(), certificate_id=cert_id, action=action, reason=reason,
+        review_days=current_app.config["CERTIFICATE_REVIEW_DAYS"],
+    )  # fmt: skip
     session.commit()
     return respond(StatusChangeResult(id=cert.id, number=cert.number, status=cert.status.value))
 

@@ -109,7 +109,7 @@ def _dispute_out(session: Session, user: User, dispute: Dispute, case: Case) -> 
     )  # fmt: skip
 
 
-def _dispute_response(dispute: Dispute, status: int = 200) -> Any:
+def dispute_response(dispute: Dispute, status: int = 200) -> Any:
     session, user = get_session(), actor()
     dispute, case = disputes.get_dispute(session, actor=user, dispute_id=dispute.id)  # type: ignore[arg-type]
     response = respond(_dispute_out(session, user, dispute, case), status)
@@ -134,7 +134,7 @@ def raise_dispute(case_id: int):  # type: ignore[no-untyped-def]
         dispute_days=current_app.config["DISPUTE_DEADLINE_DAYS"],
     )  # fmt: skip
     session.commit()
-    return _dispute_response(dispute, 201)
+    return dispute_response(dispute, 201)
 
 
 @route("/disputes", "GET", summary="The disputes you may see, newest first (paginated)", tags=("disputes",),
@@ -175,7 +175,7 @@ def act_on_dispute(dispute_id: int):  # type: ignore[no-untyped-def]
         stage_days=current_app.config["STAGE_DEADLINE_DAYS"],
     )  # fmt: skip
     session.commit()
-    return _dispute_response(dispute)
+    return dispute_response(dispute)
 
 
 @route("/disputes/<int:dispute_id>/assignee", "PUT",
@@ -189,7 +189,7 @@ def assign_dispute(dispute_id: int):  # type: ignore[no-untyped-def]
     chosen = assignee if isinstance(assignee, int) and not isinstance(assignee, bool) else 0
     dispute = disputes.assign(session, actor=actor(), dispute_id=dispute_id, assignee_id=chosen)
     session.commit()
-    return _dispute_response(dispute)
+    return dispute_response(dispute)
 
 
 # --- messages and evidence ------------------------------------------------------------------------

@@ -168,6 +168,11 @@ DISPUTE_CREATE = {
     "remedy": "请求撤销驳回决定，恢复备案审查。",
     "legal_partner_org_id": 2,
 }
+CERTIFICATE_REVIEW = {
+    "legal_partner_org_id": 2,
+    "claim": "撤销理由所称虚假材料系第三方检测机构笔误，更正说明已于撤销前提交。",
+    "remedy": "请求撤销“撤销出盒证明”的决定，恢复证明效力。",
+}
 DISPUTE_ACTIONS: dict[str, Any] = {
     "acknowledge": {"action": "acknowledge"},
     "settle": {"action": "settle", "outcome": "overturned", "resolution": "经调解，双方同意撤销驳回决定。"},

@@ -83,11 +83,19 @@ def entry_json(entry: RegistryEntry) -> dict[str, Any]:
     pack = default_sector_packs().get(entry.sector)
     exit_document = None
     if entry.exit is not None:
+        facts = entry.exit
         exit_document = ExitDocument(
-            exited_on=entry.exit.exited_on, certificate_id=entry.exit.certificate_id,
-            certificate_number=entry.exit.certificate_number,
-            verification_url=url_for("verify.landing", cert_id=entry.exit.certificate_id, _external=True),
+            exited_on=facts.exited_on, certificate_status=facts.status.value,
+            certificate_status_name=_localised(*registry.STATUS_NAMES[facts.status]),
         )  # fmt: skip
+        if facts.certificate_id is not None:
+            exit_document.certificate_id = facts.certificate_id
+            exit_document.certificate_number = facts.certificate_number
+            exit_document.verification_url = url_for(
+                "verify.landing", cert_id=facts.certificate_id, _external=True
+            )
+        if facts.status_changed_on is not None:
+            exit_document.status_changed_on = facts.status_changed_on
     document = RegistryEntryDocument(
         filing_number=entry.filing_number,
         sector=entry.sector,

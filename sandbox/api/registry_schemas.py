@@ -53,10 +53,19 @@ class TrialPeriodDocument(BaseModel):
 
 
 class ExitDocument(BaseModel):
+    """The exit of a project. The certificate names the enterprise, so its id, number, link and the date
+    of a suspension or revocation are present only where the enterprise consented to publishing its name;
+    whether it is in force is always stated."""
+
     exited_on: date
-    certificate_id: str
-    certificate_number: str
-    verification_url: str = Field(description="The certificate's public verification page")
+    certificate_status: str = Field(description="active | suspended | revoked")
+    certificate_status_name: LocalisedText
+    certificate_id: str | None = None
+    certificate_number: str | None = None
+    verification_url: str | None = Field(default=None, description="Its public verification page")
+    status_changed_on: date | None = Field(
+        default=None, description="The day (Beijing time) of the suspension or revocation in force"
+    )
 
 
 class RegistryEntryDocument(BaseModel):

@@ -58,6 +58,8 @@ class Operation:
     responses: dict[int, Any]
     errors: tuple[int, ...]
     parameters: tuple[dict[str, Any], ...] = field(default=())
+    # Anyone may call it; a bearer token, if sent, names the caller (and must be live).
+    optional_auth: bool = False
     # Path parameters without an int converter (e.g. a certificate's opaque id) are strings.
     string_parameters: tuple[str, ...] = field(default=())
     examples: dict[str, Any] = field(default_factory=dict)
@@ -77,6 +79,7 @@ def operation(
     summary: str,
     tags: tuple[str, ...],
     auth: bool = True,
+    optional_auth: bool = False,
     body: type[BaseModel] | None = None,
     responses: dict[int, Any],
     errors: tuple[int, ...] = (),
@@ -90,6 +93,8 @@ def operation(
     path = "/api/v1" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
     if auth:
         errors = tuple(sorted({401, 403, *errors}))
+    elif optional_auth:
+        errors = tuple(sorted({401, *errors}))
     if "<" in rule:
         errors = tuple(sorted({404, *errors}))  # an unknown (or out-of-range) id matches nothing
     if body is not None:
@@ -104,6 +109,7 @@ def operation(
             replace(
                 documented,
                 string_parameters=strings,
+                optional_auth=optional_auth,
                 examples=dict(examples or {}),
                 response_examples=dict(response_examples or {}),
                 description=description,
@@ -172,7 +178,7 @@ def _operation_object(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
         ),
         "tags": list(op.tags),
         "responses": responses,
-        "security": [{"bearer": []}] if op.auth else [],
+        "security": [{"bearer": []}] if op.auth else [{}, {"bearer": []}] if op.optional_auth else [],
     }
     if op.description:
         result["description"] = op.description

@@ -27,6 +27,9 @@ class DisputeKind(enum.StrEnum):
     PROCESS_COMPLAINT = "process_complaint"  # the applicant complains about how the case was handled
     THIRD_PARTY_COMPLAINT = "third_party_complaint"  # recorded by a regulator for a user or third party
     CONTRACT = "contract"
+    # The enterprise asks the office to review the revocation of its exit certificate (复核); outside the
+    # case state machine: the case stays exited (`workflows.records`, `services.certificate_reviews`).
+    CERTIFICATE_REVIEW = "certificate_review"
 
 
 class Dispute(SQLModel, table=True):

@@ -1,7 +1,8 @@
 """Certificate status changes: regulators revoke, suspend and reinstate, always with a reason.
 
 Each change takes the log lock, appends a `status` entry (digests, ids and codes only; the reason stays
-in the database, since it may name people), records who did it and when, and re-signs the status list.
+in the database, since it may name people), records who did it and when, re-signs the status list,
+and tells the holder (`services.certificate_notices`).
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from certificates.status import StatusPurpose
 from sandbox.errors import N_, Conflict, NotFound, PermissionDenied, ValidationFailed
 from sandbox.models.accounts import Role, User
 from sandbox.models.certificates import Certificate, CertificateStatus, CertificateStatusChange
-from sandbox.services import signing_keys, status_lists, transparency, vouchers
+from sandbox.services import certificate_notices, signing_keys, status_lists, transparency, vouchers
 from sandbox.services.calendar import beijing_today
 from sandbox.services.trust_settings import settings_for
+from workflows.certificate_review import REVIEW_DAYS
 
 ACTIONS = {
     # action: (allowed from, new status, list, bit value)
@@ -29,9 +31,18 @@ ACTIONS = {
 
 
 def change_status(
-    session: Session, *, actor: User, certificate_id: str, action: str, reason: str
+    session: Session,
+    *,
+    actor: User,
+    certificate_id: str,
+    action: str,
+    reason: str,
+    review_days: int = REVIEW_DAYS,
 ) -> Certificate:
-    """Revoke, suspend or reinstate a certificate (regulators), with a reason; logged and re-signed."""
+    """Revoke, suspend or reinstate a certificate (regulators), with a reason; logged and re-signed.
+
+    The holder is told, with the reason and (for a revocation) `review_days` to ask for a review.
+    """
     if actor.role is not Role.REGULATOR:
         raise PermissionDenied()
     if action not in ACTIONS:
@@ -61,14 +72,16 @@ def change_status(
         credentialSha256=cert.credential_sha256, status=new_status.value, purpose=purpose.value,
         statusIndex=index, event=action,
     )  # fmt: skip
-    session.add(CertificateStatusChange(
+    change = CertificateStatusChange(
         certificate_id=cert.id, purpose=purpose, status_index=index, value=value, reason=reason,
         actor_id=actor.id, actor_role=actor.role.value, at=at, log_index=log_index,
-    ))  # fmt: skip
+    )  # fmt: skip
+    session.add(change)
     cert.status = new_status
     session.flush()
     status_lists.sign_list(session, purpose, at=at)
     vouchers.follow_certificate(
         session, certificate=cert, action=action, reason=reason, today=beijing_today()
     )
+    certificate_notices.notify_status_change(session, cert, change, review_days=review_days)
     return cert

@@ -236,14 +236,17 @@ class Page:
 
 
 def list_certificates(
-    session: Session, *, page: int, per_page: int, enterprise_id: int | None = None
+    session: Session, *, page: int, per_page: int, enterprise_id: int | None = None, where: Any = None
 ) -> Page:
-    """Certificates, newest first; limited to one enterprise when `enterprise_id` is given."""
+    """Certificates, newest first; limited to one enterprise when `enterprise_id` is given, and to the
+    rows matching the SQL condition `where` when one is given."""
     statement = select(Certificate)
     counter = select(func.count()).select_from(Certificate)
     if enterprise_id is not None:
         statement = statement.where(Certificate.enterprise_id == enterprise_id)
         counter = counter.where(Certificate.enterprise_id == enterprise_id)
+    if where is not None:
+        statement, counter = statement.where(where), counter.where(where)
     rows = session.exec(
         statement.order_by(col(Certificate.issued_at).desc(), col(Certificate.number).desc())
         .offset((page - 1) * per_page).limit(per_page)

@@ -50,6 +50,9 @@ def check_input(actor: User, state: CaseState, data: dict[str, Any]) -> DisputeI
     fields = {key: data[key] for key in DisputeInput.model_fields if data.get(key) not in (None, "")}
     given = validate(DisputeInput, {"claim": data.get("claim") or "x", **fields})
     kind = given.kind or default_kind(actor, state)
+    if kind is DisputeKind.CERTIFICATE_REVIEW:
+        message = N_("A review of a certificate revocation is requested on the page of the exited project.")
+        raise ValidationFailed.single("kind", message)
     if kind not in KINDS_BY_ROLE.get(actor.role, frozenset()):
         raise ValidationFailed.single("kind", N_("Your role cannot raise this kind of dispute."))
     if kind is DisputeKind.APPEAL and state not in DECIDED_STATES:
@@ -73,9 +76,11 @@ def open_record(
     calendar: WorkingCalendar,
     today: date,
     acknowledge_days: int = DISPUTE_DEADLINE_DAYS["acknowledge"],
+    given: DisputeInput | None = None,
 ) -> Dispute:
-    """Create the dispute record for a `raise_dispute` that is firing now."""
-    given = check_input(actor, from_state, data)
+    """Create the dispute record for a `raise_dispute` that is firing now (or, with `given` already
+    checked, for a dispute outside the case machine)."""
+    given = given or check_input(actor, from_state, data)
     dispute = Dispute(
         case_id=case.id,  # type: ignore[arg-type]
         kind=given.kind,  # type: ignore[arg-type]
@@ -94,11 +99,19 @@ def open_record(
     return dispute
 
 
+# Disputes that are records only: they never hold the case (`services.certificate_reviews`).
+OUTSIDE_THE_CASE_MACHINE = frozenset({DisputeKind.CERTIFICATE_REVIEW})
+
+
 def pending_dispute(session: Session, case_id: int) -> Dispute | None:
     """The dispute holding the case (no outcome yet), if any."""
     statement = (
         select(Dispute)
-        .where(Dispute.case_id == case_id, col(Dispute.outcome).is_(None))
+        .where(
+            Dispute.case_id == case_id,
+            col(Dispute.outcome).is_(None),
+            col(Dispute.kind).not_in(OUTSIDE_THE_CASE_MACHINE),
+        )
         .order_by(col(Dispute.id).desc())
     )
     return session.exec(statement).first()
@@ -113,6 +126,11 @@ def record_outcome(session: Session, *, case: Case, outcome: str, note: str) -> 
     dispute = pending_dispute(session, case.id)  # type: ignore[arg-type]
     if dispute is None:
         return None
+    return close_record(session, dispute, outcome=outcome, note=note)
+
+
+def close_record(session: Session, dispute: Dispute, *, outcome: str, note: str) -> Dispute:
+    """Write a dispute's outcome; close it unless a judgment awaits its closing step."""
     dispute.outcome = outcome
     if note and not dispute.resolution:
         dispute.resolution = note

@@ -3,8 +3,9 @@
 Who sees a dispute: the applicants of the case's enterprise, regulators, and the legal partners of the
 organisation it is assigned to — anyone else gets 404, exactly as for a dispute that does not exist.
 Raising fires `raise_dispute` and resolving fires `resolve_dispute` through `apply_event`, so the case
-history records both and the case returns (or reopens) as `workflows.cases` decides. Evidence lives in
-`sandbox.services.evidence`.
+history records both and the case returns (or reopens) as `workflows.cases` decides; a review of a
+certificate revocation, outside the case machine, is concluded by `services.certificate_reviews`.
+Evidence lives in `sandbox.services.evidence`.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from sandbox.models.base import utcnow
 from sandbox.models.cases import Case
 from sandbox.models.disputes import Dispute, DisputeMessage
 from sandbox.services import calendar as calendar_service
-from sandbox.services import legal_records
+from sandbox.services import certificate_reviews, legal_records
 from sandbox.services.cases import nfc
+from sandbox.services.dispute_records import OUTSIDE_THE_CASE_MACHINE
 from sandbox.services.notifications import notify
 from sandbox.services.validation import validate
 from sandbox.services.workflow import apply_event
@@ -165,7 +167,10 @@ def act(
         dispute.closed_at = utcnow()
     dispute.stage = target
     session.flush()
-    if chosen in RESOLVING:
+    if chosen in RESOLVING and dispute.kind in OUTSIDE_THE_CASE_MACHINE:
+        certificate_reviews.conclude_review(session, actor=actor, dispute=dispute, case=case,
+                                            outcome=outcome or "", note=given.resolution.strip())  # fmt: skip
+    elif chosen in RESOLVING:
         apply_event(session, actor=actor, case_id=case.id, event="resolve_dispute",  # type: ignore[arg-type]
                     note=given.resolution.strip(), data={"outcome": outcome}, today=today,
                     **event_options)  # fmt: skip

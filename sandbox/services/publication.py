@@ -4,6 +4,9 @@ Consent is append-only (`PublicationConsent`): every change is a new row and the
 is in force; no row means nothing optional is published. It can change while the filing has not been
 accepted (draft, submitted, amendment requested before acceptance); accepting the filing publishes the
 project, and from then on the consent is fixed. What the registry shows lives in `services.registry`.
+
+A certificate names the enterprise and its USCC, so the consent to publish the enterprise name is also
+the consent to list or link the case's certificates publicly (`certificate_public`, `name_published`).
 """
 
 from __future__ import annotations
@@ -11,7 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import String, cast, exists
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from sandbox.errors import N_, Conflict, Message, PermissionDenied, ValidationFailed
@@ -30,6 +37,10 @@ CHANGEABLE_STATES = frozenset({CaseState.DRAFT, CaseState.SUBMITTED, CaseState.A
 FIXED_MESSAGE = N_(
     "The publication consent is fixed: the filing was accepted and the project is in the public registry."
 )
+
+
+# The field whose consent lets the public pages list and link the case's certificates.
+NAME_FIELD = "enterprise_name"
 
 
 class ConsentInput(SQLModel):
@@ -78,6 +89,26 @@ def latest_consents(session: Session, case_ids: Iterable[int]) -> dict[int, tupl
     # looking the few cases up by case_id.
     rows = sorted(session.exec(statement).all(), key=lambda row: row.id)  # type: ignore[arg-type,return-value]
     return {row.case_id: clean_fields(row.fields) for row in rows}
+
+
+def certificate_public(fields: Iterable[str]) -> bool:
+    """Return whether a consent lets the case's certificates be listed and linked publicly."""
+    return NAME_FIELD in fields
+
+
+def name_published(case_id: Any) -> ColumnElement[bool]:
+    """SQL for `certificate_public`: the consent in force for the case `case_id` (a column) names it.
+
+    One index probe per case: its consent rows, the newest of which must hold the field. The stored
+    fields are a JSON list of known names, so the quoted name matches only that field.
+    """
+    consent, newer = aliased(PublicationConsent), aliased(PublicationConsent)
+    superseded = exists().where(newer.case_id == consent.case_id, newer.id > consent.id)
+    return exists().where(
+        consent.case_id == case_id,
+        cast(consent.fields, String).like(f'%"{NAME_FIELD}"%'),
+        ~superseded,
+    )
 
 
 def current_consent(session: Session, case_id: int) -> list[str]:

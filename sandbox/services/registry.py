@@ -1,10 +1,12 @@
 """The public registry (备案项目公示): projects whose filing was accepted, as anyone may see them.
 
 Always public — the office's own register entries: filing number, sector, current stage, filing year,
-and for an exited project its exit date and certificate. Everything else appears only if the enterprise
-consented (`services.publication`). Entries are built from the consented fields alone, so a page or an
-API response cannot show what it was never given, and search looks only at the text an entry shows:
-a search for hidden text finds nothing. No login, so no actor.
+and for an exited project its exit date and whether its certificate is in force, suspended or revoked.
+The certificate itself (number, link, the date of a suspension or revocation) appears only where the
+enterprise consented to its name being published, since the certificate names it; everything else only
+if the enterprise consented to that field (`services.publication`). Entries are built from the consented
+fields alone, so a page or an API response cannot show what it was never given, and search looks only
+at the text an entry shows: a search for hidden text finds nothing. No login, so no actor.
 """
 
 from __future__ import annotations
@@ -13,20 +15,26 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
+from certificates.status import StatusPurpose
 from sandbox.errors import NotFound
 from sandbox.models.accounts import Enterprise
 from sandbox.models.cases import Case, CaseEvent
-from sandbox.models.certificates import Certificate, CertificateKind
+from sandbox.models.certificates import (
+    Certificate,
+    CertificateKind,
+    CertificateStatus,
+    CertificateStatusChange,
+)
 from sandbox.services.calendar import BEIJING
 from sandbox.services.filing import PREFIX
-from sandbox.services.publication import latest_consents
+from sandbox.services.publication import certificate_public, latest_consents
 from workflows.sectors import BoundaryParam, ParamType, default_sector_packs
 from workflows.states import CaseState, Event
 
@@ -54,9 +62,22 @@ class TrialPeriod:
 
 @dataclass(frozen=True)
 class ExitFacts:
+    """An exit as the registry shows it. The outcome (`status`) is always public; the certificate and the
+    day its status changed only with the enterprise's name."""
+
     exited_on: date
-    certificate_id: str
-    certificate_number: str
+    status: CertificateStatus
+    certificate_id: str | None = None
+    certificate_number: str | None = None
+    status_changed_on: date | None = None
+
+
+# The certificate's status as the registry names it (the outcome of an exited project), zh and en.
+STATUS_NAMES: dict[CertificateStatus, tuple[str, str]] = {
+    CertificateStatus.ACTIVE: ("有效", "In force"),
+    CertificateStatus.SUSPENDED: ("已暂停", "Suspended"),
+    CertificateStatus.REVOKED: ("已撤销", "Revoked"),
+}
 
 
 @dataclass(frozen=True)
@@ -72,7 +93,7 @@ class RegistryEntry:
 
     def matches(self, needle: str) -> bool:
         """Return whether `needle` (normalised) occurs in what this entry shows."""
-        texts = [self.filing_number, self.exit.certificate_number if self.exit else ""]
+        texts = [self.filing_number, (self.exit.certificate_number or "") if self.exit else ""]
         for value in self.published.values():
             if isinstance(value, str):
                 texts.append(value)
@@ -132,13 +153,37 @@ FACTS: dict[str, Callable[[Case, Enterprise | None], Any]] = {
 }
 
 
-def _exit_facts(cert: Certificate) -> ExitFacts:
+def _exit_facts(cert: Certificate, *, public: bool, changed: datetime | None) -> ExitFacts:
     raw = cert.credential.get("credentialSubject", {}).get("exitDate")
     try:
         exited_on = date.fromisoformat(raw)
     except (TypeError, ValueError):
         exited_on = cert.issued_at.astimezone(BEIJING).date()
-    return ExitFacts(exited_on, cert.id, cert.number)
+    if not public:
+        return ExitFacts(exited_on, cert.status)
+    changed_on = changed.astimezone(BEIJING).date() if changed else None
+    return ExitFacts(exited_on, cert.status, cert.id, cert.number, changed_on)
+
+
+def _status_changes(session: Session, certs: Sequence[Certificate]) -> dict[str, datetime]:
+    """When each suspended or revoked certificate got its current status: one query."""
+    held = {cert.id: cert.status for cert in certs if cert.status is not CertificateStatus.ACTIVE}
+    if not held:
+        return {}
+    rows = session.exec(
+        select(CertificateStatusChange).where(
+            col(CertificateStatusChange.certificate_id).in_(held), col(CertificateStatusChange.value)
+        )
+    ).all()
+    purposes = {
+        CertificateStatus.REVOKED: StatusPurpose.REVOCATION,
+        CertificateStatus.SUSPENDED: StatusPurpose.SUSPENSION,
+    }
+    changed: dict[str, datetime] = {}
+    for row in sorted(rows, key=lambda row: row.at):  # the newest change setting the status wins
+        if purposes[held[row.certificate_id]] is row.purpose:
+            changed[row.certificate_id] = row.at
+    return changed
 
 
 def _filing_year(session: Session, case: Case) -> int | None:
@@ -173,18 +218,23 @@ def _entries(session: Session, rows: Sequence[Case]) -> list[RegistryEntry]:
             )
         )
     }
+    changed = _status_changes(session, list(certificates.values()))
     entries = []
     for case in rows:
         enterprise = enterprises.get(case.enterprise_id)
-        published = {name: FACTS[name](case, enterprise) for name in consents.get(case.id, ())}  # type: ignore[arg-type]
+        fields = consents.get(case.id, ())  # type: ignore[arg-type]
+        published = {name: FACTS[name](case, enterprise) for name in fields}
         cert = certificates.get(case.id)  # type: ignore[arg-type]
+        exit_facts = None
+        if cert is not None:
+            exit_facts = _exit_facts(cert, public=certificate_public(fields), changed=changed.get(cert.id))
         entries.append(
             RegistryEntry(
                 filing_number=case.filing_number or "",
                 sector=case.sector,
                 stage=case.state,
                 filing_year=_filing_year(session, case),
-                exit=_exit_facts(cert) if cert else None,
+                exit=exit_facts,
                 published=MappingProxyType(published),
             )
         )

@@ -28,9 +28,9 @@ REDACTABLE_FIELDS = (
     "certificate_number",
 )
 # Hiding who the enterprise is also hides what leads back to it: the project title, filing number and trial
-# period (the public registry lists the first two, and the exit date of every exited project next to a link
-# to its certificate) and the certificate number (its public verification page names the enterprise and its
-# code, so it gets no QR code either).
+# period (the public registry lists the first two and the exit date of every exited project) and the
+# certificate number (its public verification page names the enterprise and its code, so it gets no QR code
+# either). The same rule as the registry's: a certificate is shown publicly only beside a published name.
 IMPLIED: dict[str, tuple[str, ...]] = {
     "enterprise_name": ("uscc", "project_title", "filing_number", "trial_period", "certificate_number"),
     "uscc": ("filing_number", "trial_period", "certificate_number"),

@@ -158,7 +158,7 @@ def apply_event(
     today = today or calendar_service.beijing_today()
     ctx = guard_context(session, case, chosen, actor, data, note, today)
     if chosen in (Event.RAISE_DISPUTE, Event.APPLY_EXEMPTION):
-        _legal_organisation(
+        check_legal_organisation(
             session, data.get("legal_partner_org_id"), required=chosen is Event.APPLY_EXEMPTION
         )
     if chosen is Event.APPLY_EXEMPTION:
@@ -188,7 +188,8 @@ def apply_event(
     return EventResult(case, record)
 
 
-def _legal_organisation(session: Session, organisation_id: Any, *, required: bool) -> None:
+def check_legal_organisation(session: Session, organisation_id: Any, *, required: bool) -> None:
+    """Refuse (422) an organisation that is not a mediation centre, court liaison or law firm."""
     if organisation_id in (None, ""):
         if required:
             raise ValidationFailed.single("legal_partner_org_id", N_("This field is required."))
@@ -212,4 +213,11 @@ def can_raise_from(state: CaseState) -> bool:
     return Event.RAISE_DISPUTE in available_events(state)
 
 
-__all__ = ["AMENDABLE_FIELDS", "EventResult", "apply_event", "guard_context", "parse_date"]
+__all__ = [
+    "AMENDABLE_FIELDS",
+    "EventResult",
+    "apply_event",
+    "check_legal_organisation",
+    "guard_context",
+    "parse_date",
+]

@@ -3,7 +3,8 @@
 The case's dispute and exemption events lead to their dedicated pages rather than to generic event
 forms: raising a dispute or applying for an exemption opens the new-record form, resolving or deciding
 opens the record holding the case. Timeline entries link to the record they created or closed. Only
-what the user may see is listed or linked (a legal partner sees its own organisation's records).
+what the user may see is listed or linked (a legal partner sees its own organisation's records). Once
+the exit certificate is revoked, the enterprise and the office see the revocation and its review.
 """
 
 from __future__ import annotations
@@ -11,19 +12,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from sandbox.models.accounts import Role, User
 from sandbox.models.cases import Case, CaseEvent
-from sandbox.services import disputes, exemptions
-from sandbox.views.dispute_page import DISPUTE_ROLES, KIND_LABELS, stage_text
+from sandbox.services import certificate_reviews, disputes, exemptions
+from sandbox.services.certificate_reviews import ReviewState
+from sandbox.views.dispute_page import DISPUTE_ROLES, KIND_LABELS, REMEDIES, stage_text
 from sandbox.views.exemption_page import STAGE_LABELS as EXEMPTION_STAGE_LABELS
-from workflows.states import Event
+from workflows.records import RecordedEvent
+from workflows.states import CaseState, Event
 
 DISPUTE_EVENTS = frozenset({Event.RAISE_DISPUTE.value, Event.RESOLVE_DISPUTE.value})
 EXEMPTION_EVENTS = frozenset({Event.APPLY_EXEMPTION.value, Event.DECIDE_EXEMPTION.value})
+REVIEW_EVENTS = frozenset(
+    {RecordedEvent.REQUEST_CERTIFICATE_REVIEW.value, RecordedEvent.RESOLVE_CERTIFICATE_REVIEW.value}
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class RecordLink:
 def case_legal_context(session: Session, user: User, case: Case, events: list[CaseEvent]) -> dict[str, Any]:
     """The case page's disputes, exemption requests, action links and timeline links for `user`."""
     empty: dict[str, Any] = {
+        "certificate_review": None,
         "case_disputes": [],
         "case_exemptions": [],
         "action_links": {},
@@ -63,6 +70,7 @@ def case_legal_context(session: Session, user: User, case: Case, events: list[Ca
     if pending is not None:
         links[Event.DECIDE_EXEMPTION] = url_for("exemptions.exemption_detail", request_id=pending.id)
     return {
+        "certificate_review": _certificate_review(session, user, case),
         "case_disputes": dispute_rows,
         "case_exemptions": request_rows,
         "action_links": links,
@@ -71,8 +79,19 @@ def case_legal_context(session: Session, user: User, case: Case, events: list[Ca
         ),
         "dispute_kind_labels": KIND_LABELS,
         "dispute_stage_text": stage_text,
+        "remedies": REMEDIES,
         "exemption_stage_labels": EXEMPTION_STAGE_LABELS,
     }
+
+
+def _certificate_review(session: Session, user: User, case: Case) -> ReviewState | None:
+    """The revocation of the case's exit certificate and its review, for the enterprise and the office."""
+    if case.state is not CaseState.EXITED or user.role not in (Role.APPLICANT, Role.REGULATOR):
+        return None
+    state = certificate_reviews.review_state(
+        session, actor=user, case=case, review_days=current_app.config["CERTIFICATE_REVIEW_DAYS"]
+    )
+    return state if state.revocation is not None else None
 
 
 def _timeline_links(
@@ -82,7 +101,7 @@ def _timeline_links(
     for event in events:
         payload = event.payload or {}
         found = []
-        if event.event in DISPUTE_EVENTS and payload.get("disputeId") in dispute_ids:
+        if event.event in DISPUTE_EVENTS | REVIEW_EVENTS and payload.get("disputeId") in dispute_ids:
             url = url_for("disputes.dispute_detail", dispute_id=payload["disputeId"])
             found.append(RecordLink(_l("View the dispute"), url))
         if event.event in EXEMPTION_EVENTS and payload.get("exemptionRequestId") in request_ids:

@@ -25,6 +25,7 @@ from workflows.assessment import RISK_LEVEL_LABELS, RiskLevel, derive_risk_level
 from workflows.cases import available_events
 from workflows.evaluation import ALL_SCORED, evaluation_passes
 from workflows.guards import DISPUTE_OUTCOMES, EXEMPTION_DECISIONS
+from workflows.records import history_label
 from workflows.sectors import BoundaryParam, ParamType, default_sector_packs
 from workflows.states import CaseState, Event, event_label, state_label
 
@@ -167,6 +168,7 @@ def render_case_page(
         "open_form": open_form,
         "state_label": lambda s: state_label(s, lang()),
         "event_label": lambda e: event_label(e, lang()),
+        "history_label": lambda name: history_label(name, lang()),
         "lang": lang(),
         "boundary_text": boundary_text,
         "risk_text": risk_text,

@@ -90,8 +90,9 @@ def change_status(cert_id: str):  # type: ignore[no-untyped-def]
         return page, status
     try:
         certificate_status.change_status(
-            session, actor=signed_in_user(), certificate_id=cert.id, action=action, reason=reason
-        )
+            session, actor=signed_in_user(), certificate_id=cert.id, action=action, reason=reason,
+            review_days=current_app.config["CERTIFICATE_REVIEW_DAYS"],
+        )  # fmt: skip
     except (ValidationFailed, Conflict) as error:
         message = " ".join(m for ms in field_errors(error).values() for m in ms) if isinstance(
             error, ValidationFailed) else gettext(error.message.msgid, **error.message.params)  # fmt: skip

@@ -23,6 +23,7 @@ from sandbox.services.calendar import beijing_today
 from sandbox.validators import whole_number_or_none
 from sandbox.views.case_page import LEGAL_KINDS, OUTCOME_LABELS, lang
 from sandbox.views.forms import field_errors
+from workflows.certificate_review import LAWSUIT_MONTHS, RECONSIDERATION_DAYS
 from workflows.disputes import ACTION_LABELS, FINISHED_STAGES, STAGE_LABELS, DisputeAction, DisputeStage
 from workflows.errors import GuardFailed
 from workflows.states import CaseState, state_label
@@ -33,7 +34,10 @@ KIND_LABELS = {
     DisputeKind.PROCESS_COMPLAINT: _l("Complaint about how the case was handled"),
     DisputeKind.THIRD_PARTY_COMPLAINT: _l("Complaint by a user or third party"),
     DisputeKind.CONTRACT: _l("Contract dispute"),
+    DisputeKind.CERTIFICATE_REVIEW: _l("Review of a certificate revocation"),
 }
+# The statutory remedies against a revocation, as the review pages state them.
+REMEDIES = {"days": RECONSIDERATION_DAYS, "months": LAWSUIT_MONTHS}
 FINAL_OUTCOME_LABELS = {**OUTCOME_LABELS, "withdrawn": _l("Withdrawn by the party that raised it")}
 TABS = {"open": _l("In progress"), "finished": _l("Finished"), "all": _l("All")}
 S = DisputeStage
@@ -143,6 +147,14 @@ def progress(dispute: Dispute) -> tuple[list[Step], bool]:
 
 def outcome_effects(case: Case, dispute: Dispute) -> dict[str, str]:
     """Say in words what upholding and overturning would do to the case."""
+    if dispute.kind is DisputeKind.CERTIFICATE_REVIEW:
+        return {
+            "upheld": gettext("The revocation stands: the certificate stays revoked."),
+            "overturned": gettext(
+                "The revocation is found unjustified: the sandbox office is told and decides how the "
+                "certificate is restored; until then it stays revoked."
+            ),
+        }
     back = CaseState(case.hold_return_state or dispute.case_state_at_opening)
     where = state_label(back, lang())
     if back in (CaseState.REJECTED, CaseState.TERMINATED) and case.decision_state is not None:

@@ -16,6 +16,7 @@ from sandbox.services import registry
 from sandbox.validators import whole_number_or_none
 from sandbox.views.case_page import lang, risk_text
 from sandbox.views.forms import Pagination, page_number
+from sandbox.views.verify_labels import STATUS_LABELS
 from workflows.sectors import default_sector_packs
 from workflows.states import CaseState
 
@@ -47,7 +48,12 @@ def read_filters(args: Any) -> dict[str, Any]:
 
 
 def _helpers() -> dict[str, Any]:
-    return {"field_labels": FIELD_LABELS, "risk_text": risk_text, "lang": lang()}
+    return {
+        "field_labels": FIELD_LABELS,
+        "risk_text": risk_text,
+        "lang": lang(),
+        "status_labels": STATUS_LABELS,
+    }
 
 
 @bp.get("/registry")

@@ -79,6 +79,7 @@ PAGE_TWINS: dict[str, tuple[str, ...]] = {
     "vouchers.policy": ("api.get_voucher_policy", "api.voucher_policy_versions"),
     "vouchers.save_policy": ("api.put_voucher_policy",),
     "disputes.dispute_list": ("api.list_disputes",),
+    "disputes.request_review": ("api.get_certificate_review", "api.request_certificate_review"),
     "disputes.dispute_detail": (
         "api.get_dispute",
         "api.list_dispute_messages",

@@ -397,6 +397,50 @@ MATRIX = [
         row(302, 404, 409, 403, 403, 403, 403),
     ),
     ("disputes.new_dispute", "POST", "/cases/{case}/disputes/new", row(302, 409, 409, 403, 403, 403, 403)),
+    # A review of a certificate revocation (issue 14): {case} has no revoked certificate, so the enterprise's
+    # applicants get 409; only they may request one; the office reads where it stands.
+    (
+        "disputes.request_review",
+        "GET",
+        "/cases/{case}/certificate-review",
+        row(302, 409, 403, 403, 403, 403, 403),
+    ),
+    (
+        "disputes.request_review",
+        "GET",
+        "/cases/{other_case}/certificate-review",
+        row(302, 404, 403, 403, 403, 403, 403),
+    ),
+    (
+        "disputes.request_review",
+        "POST",
+        "/cases/{case}/certificate-review",
+        row(302, 409, 403, 403, 403, 403, 403),
+    ),
+    (
+        "api.get_certificate_review",
+        "GET",
+        "/api/v1/cases/{case}/certificate-review",
+        row(401, 200, 200, 403, 403, 403, 403),
+    ),
+    (
+        "api.get_certificate_review",
+        "GET",
+        "/api/v1/cases/{other_case}/certificate-review",
+        row(401, 404, 200, 403, 403, 403, 403),
+    ),
+    (
+        "api.request_certificate_review",
+        "POST",
+        "/api/v1/cases/{case}/certificate-review",
+        row(401, 409, 403, 403, 403, 403, 403),
+    ),
+    (
+        "api.request_certificate_review",
+        "POST",
+        "/api/v1/cases/{other_case}/certificate-review",
+        row(401, 404, 403, 403, 403, 403, 403),
+    ),
     ("exemptions.exemption_list", "GET", "/exemptions", row(302, 200, 200, 403, 200, 403, 403)),
     ("exemptions.exemption_detail", "GET", "/exemptions/999999", row(302, 404, 404, 403, 404, 403, 403)),
     (

@@ -241,7 +241,7 @@ def test_responses_match_the_documented_schema(client, two_filed) -> None:
 
 def test_an_exited_entry_links_to_its_certificate_verification(client, session) -> None:
     flow = CaseFlow(client, session)
-    flow.to("exited")
+    flow.to("exited", consent=["enterprise_name"])  # the certificate names the enterprise
     number = flow.case()["filing_number"]
     entry = client.get(f"/api/v1/registry/{number}").get_json()
     cert_id = entry["exit"]["certificate_id"]
@@ -250,8 +250,8 @@ def test_an_exited_entry_links_to_its_certificate_verification(client, session) 
     assert f'href="/c/{cert_id}"' in client.get(f"/registry/{number}").get_data(as_text=True)
     assert f'href="/c/{cert_id}"' in client.get("/registry").get_data(as_text=True)
     assert client.get(f"/c/{cert_id}").status_code == 200
-    # No consent was given: only the register facts are published.
-    assert entry["published_fields"] == [] and "title" not in entry
+    # Only the name was consented to: the other optional facts stay unpublished.
+    assert entry["published_fields"] == ["enterprise_name"] and "title" not in entry
 
 
 def test_consent_forms_on_the_filing_form_and_the_case_page(client, session, login_as) -> None:
