@@ -116,9 +116,10 @@ PAGE_TWINS: dict[str, tuple[str, ...]] = {
     "typical.publish": ("api.publish_typical_case",),
     "typical.withdraw": ("api.withdraw_typical_case",),
 }
-# Already for machines: the key set, the credential context, the issuer's controller document, probes.
+# Already for machines: the key set, the credential context, the issuer's controller document, the tiled
+# log, probes.
 MACHINE_ENDPOINTS = {"static", "wellknown.jwks", "linked_data.credentials_context", "linked_data.issuer",
-                     "ops.healthz", "ops.readyz"}  # fmt: skip
+                     "tlog.checkpoint", "tlog.tile", "ops.healthz", "ops.readyz"}  # fmt: skip
 
 
 def test_every_page_has_an_api_twin(app) -> None:
