@@ -21,6 +21,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from sandbox.errors import N_, Conflict, SandboxError, ValidationFailed
+from sandbox.extensions import LIMIT_MESSAGES
 from sandbox.i18n import translate
 from workflows.errors import GuardFailed, WorkflowError
 
@@ -113,6 +114,8 @@ def _http_error(error: HTTPException) -> Response:
     status = error.code or 500
     if isinstance(error, CSRFError):
         detail = gettext("The form expired or was sent from elsewhere. Reload the page and try again.")
+    elif status == 429 and error.description in LIMIT_MESSAGES:
+        detail = gettext(error.description)
     else:
         detail = gettext(DETAILS[status]) if status in DETAILS else None
     response = problem(status, detail) if wants_problem_json() else _page(status, detail)

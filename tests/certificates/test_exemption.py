@@ -35,7 +35,7 @@ from certificates.logstore import entry_leaf, format_utc, make_entry
 from certificates.merkle import MemoryNodeStore, MerkleLog
 from certificates.pdf import render_certificate_pdf
 from certificates.pdflayouts import EXIT_CERTIFICATE, LIABILITY_EXEMPTION, layout_for
-from certificates.pdfread import check_pdf_consistency, extract_bundle
+from certificates.pdfread import extract_bundle
 from certificates.proofs import verify_proof
 from certificates.qr import credential_digest_b64url, verification_url
 from certificates.status import StatusList, issue_status_list_credential, status_list_entry

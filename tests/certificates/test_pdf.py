@@ -23,7 +23,7 @@ import certificates.pdf as pdf_module
 from certificates.errors import CertificateVerificationError
 from certificates.fonts import find_cjk_font
 from certificates.pdf import render_certificate_pdf
-from certificates.pdfread import check_pdf_consistency, extract_bundle
+from certificates.pdfread import extract_bundle
 from certificates.qr import credential_digest_b64url, verification_url
 from tests.conftest import REQUIRE_ALL
 
