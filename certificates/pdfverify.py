@@ -75,7 +75,7 @@ def _check_signature(report: Report, document: CertificatePdf, key_set: KeySet) 
     except CertificateVerificationError as exc:
         _add(report, "pdf_signature", FAIL, exc.code, exc.message)
     else:
-        _add(report, "pdf_signature", PASS, None, f"{signed.signer}, {format_utc(signed.signed_at)}")
+        _add(report, "pdf_signature", PASS, None, f"key {signed.kid}, {format_utc(signed.signed_at)}")
 
 
 def _check_text(report: Report, document: CertificatePdf) -> None:
