@@ -149,21 +149,21 @@ def _written(writer: PdfWriter) -> bytes:
     return out.getvalue()
 
 
-def forged_page(world: World, **changes: Any) -> bytes:
+def forged_page(bundle: dict[str, Any], base: str = BASE, **changes: Any) -> bytes:
     """An unsigned page printing the certificate with `changes` to its subject (the credential inside
     is not re-signed: only the paper says something else)."""
-    bundle = copy.deepcopy(world.bundle)
-    bundle["credential"]["credentialSubject"].update(changes)
-    return render_certificate_pdf(bundle, verify_base_url=BASE)
+    forged = copy.deepcopy(bundle)
+    forged["credential"]["credentialSubject"].update(changes)
+    return render_certificate_pdf(forged, verify_base_url=base)
 
 
-def rewritten(world: World, page: bytes) -> bytes:
+def rewritten(bundle: dict[str, Any], page: bytes) -> bytes:
     """A whole new file (what an editor's "save as" writes): the forged `page` carrying the genuine
     credential.json, so the embedded credential verifies while the paper says something else."""
     writer = PdfWriter(clone_from=io.BytesIO(page))
     del writer.root_object["/Names"]
     del writer.root_object["/AF"]
-    writer.add_attachment("credential.json", json.dumps(world.bundle, ensure_ascii=False).encode())
+    writer.add_attachment("credential.json", json.dumps(bundle, ensure_ascii=False).encode())
     return _written(writer)
 
 

@@ -76,7 +76,7 @@ def test_outside_tools_accept_the_signature_and_see_an_edit(world: World, tmp_pa
                                                              activated_at=world.activated)))  # fmt: skip
     tool("openssl", "x509", "-inform", "DER", "-in", tmp_path / "root.der", "-out", tmp_path / "root.pem")
     (tmp_path / "issued.pdf").write_bytes(world.pdf)
-    edited = incremental_edit(world.pdf, forged_page(world, certificateNumber="YZCC-2027-0999"))
+    edited = incremental_edit(world.pdf, forged_page(world.bundle, certificateNumber="YZCC-2027-0999"))
     (tmp_path / "edited.pdf").write_bytes(edited)
 
     listed = tool("pdfsig", "-nocert", tmp_path / "issued.pdf").stdout

@@ -79,8 +79,8 @@ def test_a_page_without_its_qr_code_is_not_valid(world: World, monkeypatch: pyte
     import certificates.pdf as pdf_module
 
     monkeypatch.setattr(pdf_module, "draw_qr", lambda *args: None)  # the forger printed no QR code
-    page = forged_page(world)
-    no_qr = rewritten(world, page)
+    page = forged_page(world.bundle)
+    no_qr = rewritten(world.bundle, page)
     report = checked(world, no_qr)
     assert report.verdict == "invalid"
     assert report.check("pdf_signature").code == "unsigned_pdf"
@@ -101,9 +101,9 @@ def test_an_edited_printed_number_or_uscc_is_invalid(world: World, edit: str, fi
         "name": "北京亦庄示例智能科技有限公司", "uscc": OTHER_USCC}}  # fmt: skip
     forged_text = "YZCC-2027-0999" if field == "number" else OTHER_USCC
     if edit == "rewrite":
-        forged = rewritten(world, forged_page(world, **change))
+        forged = rewritten(world.bundle, forged_page(world.bundle, **change))
     elif edit == "incremental":
-        forged = incremental_edit(world.pdf, forged_page(world, **change))
+        forged = incremental_edit(world.pdf, forged_page(world.bundle, **change))
     else:
         forged = overlay(world.pdf, forged_text)
     assert extract_bundle(forged) == world.bundle  # the embedded credential is still the genuine one
