@@ -6,11 +6,18 @@ from __future__ import annotations
 import copy
 import io
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
+from certificates.bundle import root_fingerprint
+from certificates.keys import KeyUse
+from certificates.logstore import format_utc
 from certificates.pdfread import extract_bundle, read_certificate_pdf
 from certificates.pdfscan import scan_printed_qr
 from certificates.pdfsignature import PDF_SIGNATURES_SINCE
@@ -32,6 +39,7 @@ from tests.certificates.pdf_world import (
 )
 from tests.certificates.test_pdf import POPPLER
 
+REPO = Path(__file__).resolve().parents[2]
 OTHER_USCC = "91110302MA01ABCD38"  # a well-formed USCC (valid check character) of someone else
 
 
@@ -202,3 +210,64 @@ def test_the_page_text_must_state_the_credential_and_nothing_else(world: World) 
         with pytest.raises(CertificateVerificationError) as refused:
             check_printed_text(forged, credential)
         assert refused.value.code == "printed_text"
+
+
+# --- the offline CLI -----------------------------------------------------------------------------
+
+
+def cli(tmp_path: Path, pdf: bytes, trust: dict[str, Any], *args: str, **env: str) -> Any:
+    (tmp_path / "c.pdf").write_bytes(pdf)
+    (tmp_path / "trust.json").write_text(json.dumps(trust), encoding="utf-8")
+    command = [sys.executable, "-m", "certificates", "verify", str(tmp_path / "c.pdf"), "--trust-bundle",
+               str(tmp_path / "trust.json"), *args]  # fmt: skip
+    environment = {k: v for k, v in os.environ.items() if k != "SANDBOX_ROOT_FINGERPRINT"} | env
+    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120, env=environment,
+                          check=False)  # fmt: skip
+
+
+@POPPLER
+def test_the_cli_says_valid_only_with_a_pinned_root_and_shows_what_it_trusted(
+    world: World, tmp_path: Path
+) -> None:
+    trust = world.trust_bundle()
+    fingerprint = root_fingerprint(world.keys[KeyUse.ROOT].public_key)
+    at = ("--at", format_utc(world.now))
+    pinned = cli(tmp_path, world.pdf, trust, "--root-fingerprint", fingerprint, *at)
+    assert pinned.returncode == 0, pinned.stdout + pinned.stderr
+    out = pinned.stdout
+    assert "Certificate YZCC-2027-0001" in out and "Enterprise: 北京亦庄示例智能科技有限公司" in out
+    assert f"Unified Social Credit Code: {USCC}" in out
+    assert "Outcome: 通过 Passed" in out and "Filing No.: YZSB-2026-0002" in out
+    assert f"Signing key: {world.keys[KeyUse.ASSERTION].kid} (active, Ed25519 (eddsa-jcs-2022))" in out
+    assert f"Root key fingerprint: {fingerprint} (pinned)" in out and "Verdict: VALID" in out
+    from_environment = cli(tmp_path, world.pdf, trust, *at, SANDBOX_ROOT_FINGERPRINT=fingerprint)
+    assert from_environment.returncode == 0
+    unpinned = cli(tmp_path, world.pdf, trust, *at)
+    assert unpinned.returncode == 2 and "Verdict: INDETERMINATE" in unpinned.stdout
+    assert f"Root key fingerprint: {fingerprint} (NOT pinned" in unpinned.stdout
+
+
+def test_a_trust_bundle_from_another_installation_is_never_valid(world: World, tmp_path: Path) -> None:
+    other = World(seed=50)
+    theirs = root_fingerprint(other.keys[KeyUse.ROOT].public_key)
+    at = ("--at", format_utc(world.now))
+    # Pinned to the other installation's root, which signed its own bundle: our certificate is not theirs.
+    result = cli(tmp_path, world.pdf, other.trust_bundle(), "--root-fingerprint", theirs, *at, "--json")
+    report = json.loads(result.stdout)
+    assert result.returncode == 1 and report["verdict"] == "invalid"
+    assert report["rootFingerprint"] == theirs
+    assert {c["name"]: c["outcome"] for c in report["checks"]}["pdf_signature"] == "fail"
+    # Our bundle pinned to their fingerprint: the trust bundle itself is refused.
+    refused = cli(tmp_path, world.pdf, world.trust_bundle(), "--root-fingerprint", theirs, *at)
+    assert refused.returncode == 1 and "does not match the expected fingerprint" in refused.stdout
+
+
+def test_the_cli_refuses_an_edited_uscc_and_shows_the_enterprise(world: World, tmp_path: Path) -> None:
+    forged = rewritten(world.bundle, forged_page(world.bundle, enterprise={
+        "name": "北京亦庄示例智能科技有限公司", "uscc": OTHER_USCC}))  # fmt: skip
+    fingerprint = root_fingerprint(world.keys[KeyUse.ROOT].public_key)
+    result = cli(tmp_path, forged, world.trust_bundle(), "--root-fingerprint", fingerprint,
+                 "--at", format_utc(world.now))  # fmt: skip
+    assert result.returncode == 1 and "Verdict: INVALID" in result.stdout
+    assert f"Unified Social Credit Code: {USCC}" in result.stdout  # what the credential says
+    assert "[FAIL] The printed page states" in result.stdout and "[FAIL] The PDF is signed" in result.stdout
