@@ -141,7 +141,7 @@ def _draw_statement(
 
 def _issued_at(credential: Mapping[str, Any]) -> datetime | None:
     try:
-        return parse_utc(credential.get("validFrom"))  # type: ignore[arg-type]
+        return parse_utc(str(credential.get("validFrom")))
     except CertificateError:
         return None
 

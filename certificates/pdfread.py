@@ -114,12 +114,12 @@ def read_certificate_pdf(data: bytes) -> CertificatePdf:
     except CertificateVerificationError:
         raise
     # A hostile file can make any part of a PDF parser fail in its own way; each means "unreadable".
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise CertificateVerificationError("pdf", f"not a readable PDF ({type(exc).__name__})") from None
     bundle = _bundle(content)
     try:
         text, error = _page_text(reader)
-    except Exception as exc:  # noqa: BLE001  (as above: an unreadable page is reported, not raised)
+    except Exception as exc:  # as above; an unreadable page is reported, not raised
         text, error = None, f"the page's text cannot be read ({type(exc).__name__})"
     return CertificatePdf(data=data, bundle=bundle, page_text=text, page_size_mm=size, pages=pages,
                           text_error=error)  # fmt: skip

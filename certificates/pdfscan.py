@@ -24,6 +24,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,7 +74,7 @@ def _read_pgm(data: bytes) -> memoryview:
     return memoryview(bytearray(pixels)).cast("B", (height, width))
 
 
-def _limit(limits: RenderLimits):  # type: ignore[no-untyped-def]
+def _limit(limits: RenderLimits) -> Callable[[], None]:
     """Return the function the child runs before exec: its own resource limits."""
     image_bytes = limits.pixels * limits.pixels + 4096
 

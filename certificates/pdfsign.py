@@ -32,6 +32,7 @@ from pyhanko.sign import signers
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from certificates._internal.asyncrun import run_coroutine
 from certificates._internal.timefmt import parse_utc, utc_seconds
 from certificates._internal.x509chain import der, root_certificate, signer_certificate
 from certificates.errors import CertificateError
@@ -108,7 +109,8 @@ def sign_certificate_pdf(
     writer = IncrementalPdfFileWriter(io.BytesIO(page))
     signer = _SignerAt(meta, _signer(keys, organisation), utc_seconds(signed_at))
     # A fixed reservation spares pyHanko a dummy signature to measure the container (half the time).
-    return signer.sign_pdf(writer, bytes_reserved=SIGNATURE_BYTES).getvalue()
+    signed = run_coroutine(lambda: signer.async_sign_pdf(writer, bytes_reserved=SIGNATURE_BYTES))
+    return signed.getvalue()
 
 
 def render_signed_pdf(

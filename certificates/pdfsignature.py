@@ -30,9 +30,10 @@ from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import load_der_public_key
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
+from pyhanko.sign.validation import SignatureCoverageLevel, async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from certificates._internal.asyncrun import run_coroutine
 from certificates._internal.jwk import jwk_thumbprint
 from certificates._internal.timefmt import format_utc, parse_utc, utc_seconds
 from certificates.errors import CertificateError, CertificateVerificationError, IndeterminateError
@@ -66,7 +67,7 @@ def _kid(certificate: asn1_x509.Certificate) -> str | None:
 
 def _unsigned(credential: Mapping[str, Any]) -> CertificateVerificationError:
     try:
-        issued = parse_utc(credential.get("validFrom"))  # type: ignore[arg-type]
+        issued = parse_utc(str(credential.get("validFrom")))
     except CertificateError:
         issued = None
     if issued is not None and issued < PDF_SIGNATURES_SINCE:
@@ -119,7 +120,7 @@ def check_pdf_signature(
         raise _fail("the signing certificate is not issued by a published root key")
     context = ValidationContext(trust_roots=list(roots.values()), moment=signed_at, allow_fetching=False)
     try:
-        status = validate_pdf_signature(signature, context, skip_diff=True)
+        status = run_coroutine(lambda: async_validate_pdf_signature(signature, context, skip_diff=True))
     except Exception as exc:  # as in _embedded
         raise _fail(f"the PDF's signature cannot be checked ({type(exc).__name__})") from None
     if not (status.intact and status.valid):
@@ -129,7 +130,7 @@ def check_pdf_signature(
     if not status.trusted:
         raise _fail("the signing certificate does not chain to a published root key")
     try:
-        created = parse_utc(proof.get("created"))  # type: ignore[union-attr]
+        created = parse_utc(str(proof.get("created"))) if isinstance(proof, Mapping) else None
     except CertificateError:
         created = None
     if created != signed_at:

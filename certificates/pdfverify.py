@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from certificates._internal.report import FAIL, INDETERMINATE, PASS, SKIPPED, Check, Report
@@ -36,8 +36,8 @@ from certificates.qr import parse_verification_url
 from certificates.verifier import (
     CHECK_NAMES,
     Evidence,
-    evidence_from_trust_bundle,
     verify_bundle,
+    with_trust_bundle,
 )
 
 __all__ = ["Scanner", "verify_pdf", "verify_pdf_with_trust_bundle"]
@@ -150,11 +150,9 @@ def verify_pdf_with_trust_bundle(
     scanner: Scanner | None = None,
 ) -> Report:
     """Verify a certificate PDF offline with only a signed trust bundle."""
-    report = Report()
-    now = now or datetime.now(UTC)
-    evidence = evidence_from_trust_bundle(
-        trust_bundle, report, expected_root_fingerprint=expected_root_fingerprint, now=now
-    )
-    if evidence is None:
-        return report
-    return verify_pdf(data, evidence, now=now, report=report, scanner=scanner)
+
+    def check(evidence: Evidence, report: Report, at: datetime) -> Report:
+        return verify_pdf(data, evidence, now=at, report=report, scanner=scanner)
+
+    pin = expected_root_fingerprint
+    return with_trust_bundle(trust_bundle, check, expected_root_fingerprint=pin, now=now)

@@ -16,6 +16,7 @@ Public API:
                              now=None) -> Report
     evidence_from_trust_bundle(trust_bundle, report, *, expected_root_fingerprint=None, now)
                                                    -> Evidence | None
+    with_trust_bundle(trust_bundle, check, *, expected_root_fingerprint=None, now=None) -> Report
     CHECK_NAMES, EXIT_CODES
 
 The checks, in order: trust_bundle (offline only: signed by its root key, current, and that root pinned —
@@ -32,7 +33,7 @@ The report types live in `certificates._internal.report`.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -83,6 +84,7 @@ __all__ = [
     "evidence_from_trust_bundle",
     "verify_bundle",
     "verify_with_trust_bundle",
+    "with_trust_bundle",
 ]
 
 CHECK_NAMES = (
@@ -404,14 +406,28 @@ def verify_with_trust_bundle(
     now: datetime | None = None,
 ) -> Report:
     """Verify offline with only a signed trust bundle (keys, status lists, latest checkpoint)."""
+
+    def check(evidence: Evidence, report: Report, at: datetime) -> Report:
+        return verify_bundle(bundle, evidence, expected_digest=expected_digest, now=at, report=report)
+
+    pin = expected_root_fingerprint
+    return with_trust_bundle(trust_bundle, check, expected_root_fingerprint=pin, now=now)
+
+
+def with_trust_bundle(
+    trust_bundle: Mapping[str, Any] | str | bytes,
+    check: Callable[[Evidence, Report, datetime], Report],
+    *,
+    expected_root_fingerprint: str | None = None,
+    now: datetime | None = None,
+) -> Report:
+    """Check the trust bundle, then run `check(evidence, report, now)` with what it vouches for."""
     report = Report()
     now = now or datetime.now(UTC)
     evidence = evidence_from_trust_bundle(
         trust_bundle, report, expected_root_fingerprint=expected_root_fingerprint, now=now
     )
-    if evidence is None:
-        return report
-    return verify_bundle(bundle, evidence, expected_digest=expected_digest, now=now, report=report)
+    return report if evidence is None else check(evidence, report, now)
 
 
 def active_kids(key_set: KeySet) -> dict[str, str]:
