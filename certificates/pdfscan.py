@@ -79,10 +79,11 @@ def _limit(limits: RenderLimits) -> Callable[[], None]:
     image_bytes = limits.pixels * limits.pixels + 4096
 
     def apply() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
         resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds))
         resource.setrlimit(resource.RLIMIT_FSIZE, (image_bytes, image_bytes))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        # Last: the forked child still maps the whole server until exec, so nothing may allocate after it.
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
 
     return apply
 
