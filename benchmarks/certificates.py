@@ -1,6 +1,9 @@
 """Certificate benchmarks, each measured side by side with its baseline in the same run (issue 5):
 
 * PDF per certificate (median) against reportlab's own `QrCodeWidget` path — goal ≤ 25 ms, ratio ≤ 0.15;
+* the PDF as issued, signed with PAdES (pyHanko, Ed25519), against the same unsigned page (the ratio is
+  what signing costs), and a whole PDF verification (bundle, signature, text; QR rendering excluded, it
+  is a child process) against the bundle verification alone;
 * full verification of a bundle (signature + key state + status + inclusion + checkpoint + backdating) per
   second on one core, against a bare Ed25519 verify of the same bytes — goal ratio ≥ 0.3;
 * inclusion and consistency proofs at 1,000,000 log entries, read from disk — goal < 1 ms each.
@@ -31,6 +34,9 @@ from certificates.keys import KeySet, SigningKey
 from certificates.logstore import benchmark_file_log, entry_leaf, format_utc, make_entry
 from certificates.merkle import MemoryNodeStore, MerkleLog
 from certificates.pdf import render_certificate_pdf
+from certificates.pdfscan import PrintedQr
+from certificates.pdfsign import PdfSigningKeys, render_signed_pdf
+from certificates.pdfverify import verify_pdf
 from certificates.status import StatusList, issue_status_list_credential
 from certificates.verifier import Evidence, verify_bundle
 
@@ -39,8 +45,9 @@ ISSUER = "https://sandbox.example.cn/issuer"
 LOG_ORIGIN = "sandbox.example.cn/certificates"
 
 
-def build_world(log_entries: int = 1000) -> tuple[dict[str, Any], Evidence, SigningKey]:
-    """A signed certificate bundle in a log of `log_entries` entries, and the evidence to check it."""
+def build_world(log_entries: int = 1000) -> tuple[dict[str, Any], Evidence, SigningKey, PdfSigningKeys]:
+    """A signed certificate bundle in a log of `log_entries` entries, the evidence to check it, the
+    assertion key, and the keys that sign its PDF."""
     now = datetime.now(UTC).replace(microsecond=0)
     start = now - timedelta(days=1)
     keys = {use: SigningKey.generate(use) for use in ("assertion", "status", "log", "root")}
@@ -106,7 +113,8 @@ def build_world(log_entries: int = 1000) -> tuple[dict[str, Any], Evidence, Sign
         )
         for s in lists.values()
     }
-    return bundle, Evidence(key_set=key_set, status_lists=signed_lists), keys["assertion"]
+    pdf_keys = PdfSigningKeys(keys["assertion"], start, keys["root"], start)
+    return bundle, Evidence(key_set=key_set, status_lists=signed_lists), keys["assertion"], pdf_keys
 
 
 def _median_ms(function: Any, runs: int) -> float:
@@ -142,6 +150,33 @@ def bench_pdf(bundle: dict[str, Any]) -> None:
     print(
         f"PDF per certificate (median): {fast:8.2f} ms   reportlab QrCodeWidget path: {slow:8.2f} ms   "
         f"ratio {fast / slow:.3f}   (goal ≤ 25 ms, ratio ≤ 0.15)"
+    )
+
+
+def bench_signed_pdf(bundle: dict[str, Any], evidence: Evidence, keys: PdfSigningKeys) -> None:
+    def page() -> bytes:
+        return render_certificate_pdf(bundle, verify_base_url=BASE, cert_id="bench")
+
+    def signed() -> bytes:
+        return render_signed_pdf(bundle, keys, verify_base_url=BASE, cert_id="bench")
+
+    unsigned_ms, signed_ms = _median_ms(page, 21), _median_ms(signed, 21)
+    print(
+        f"PDF signed (PAdES, Ed25519): {signed_ms:8.2f} ms   the unsigned page: {unsigned_ms:8.2f} ms   "
+        f"ratio {signed_ms / unsigned_ms:.3f}   (what signing the page costs)"
+    )
+    pdf = signed()
+
+    def no_render(data: bytes, size: tuple[float, float]) -> PrintedQr:
+        return PrintedQr(None, "not rendered in this benchmark")
+
+    report = verify_pdf(pdf, evidence, scanner=no_render)
+    assert {c.name: c.outcome for c in report.checks}["pdf_signature"] == "pass", report.to_dict()
+    whole = _median_ms(lambda: verify_pdf(pdf, evidence, scanner=no_render), 21)
+    bundle_only = _median_ms(lambda: verify_bundle(bundle, evidence), 21)
+    print(
+        f"PDF verification (read, bundle, signature, text): {whole:8.2f} ms   bundle alone: "
+        f"{bundle_only:8.2f} ms   ratio {whole / bundle_only:.1f}   (QR rendering not counted)"
     )
 
 
@@ -183,9 +218,10 @@ def bench_log(entries: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     entries = int(args[0]) if args else 1_000_000
-    bundle, evidence, key = build_world()
+    bundle, evidence, key, pdf_keys = build_world()
     print("== certificates ==")
     bench_pdf(bundle)
+    bench_signed_pdf(bundle, evidence, pdf_keys)
     bench_verify(bundle, evidence, key)
     bench_log(entries)
 

@@ -1,10 +1,15 @@
-"""Offline verifier: ``python -m certificates verify FILE [--trust-bundle B] [--at DATE] [--json]``.
+"""Offline verifier: ``python -m certificates verify FILE --trust-bundle B [--root-fingerprint FP] …``.
 
-FILE is a certificate PDF (its embedded ``credential.json`` is verified and its printed QR code, when
-poppler is installed, compared with it), a bundle JSON file, or a scanned QR string/URL together with
-``--bundle``. A liability exemption decision (试错免责决定书) is verified the same way. Everything is
-checked against the signed trust bundle; nothing is fetched from the network.
-Exit status: 0 valid, 1 invalid, 2 indeterminate (e.g. a stale trust bundle or unreadable input).
+FILE is a certificate PDF (its embedded ``credential.json``, its PDF signature, its page's text and,
+when poppler is installed, its printed QR code are all checked — `certificates.pdfverify`), a bundle
+JSON file, or a scanned QR string/URL together with ``--bundle``. A liability exemption decision
+(试错免责决定书) is verified the same way. Everything is checked against the signed trust bundle;
+nothing is fetched from the network. The trust bundle is trusted only through a pinned root key
+fingerprint (``--root-fingerprint`` or the ``SANDBOX_ROOT_FINGERPRINT`` environment variable): without
+one the answer is at best indeterminate, and the report shows the fingerprint to compare. The report
+names the credential's signing key, its subject and the root fingerprint it trusted.
+Exit status: 0 valid, 1 invalid, 2 indeterminate (e.g. no pinned root, a stale trust bundle, a printed
+QR code that could not be read, or unreadable input).
 Also ``python -m certificates fingerprint B`` prints the root key fingerprint of a trust bundle, and
 ``python -m certificates verify-package FILE.zip [--jwks JWKS.json | --trust-bundle B] [--json]`` checks
 an evidence package (every file's digest, the manifest signature and the timeline's chain links) with
@@ -15,29 +20,34 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from certificates.bundle import root_fingerprint, verify_trust_bundle
 from certificates.errors import CertificateError
 from certificates.keys import KeySet, KeyUse
 from certificates.package import PackageReport, verify_evidence_package, verify_package_with_trust_bundle
-from certificates.pdfread import extract_bundle
-from certificates.pdfscan import decode_printed_qr
+from certificates.pdflayouts import EXIT_CERTIFICATE, LAYOUTS, pick_value, value_lines
+from certificates.pdfverify import verify_pdf_with_trust_bundle
 from certificates.qr import parse_verification_url
 from certificates.verifier import EXIT_CODES, LONG_AGO, Check, Report, verify_with_trust_bundle
 
+PIN_VARIABLE = "SANDBOX_ROOT_FINGERPRINT"
 LABELS = {
-    "trust_bundle": "Trust bundle signed by the root key and current",
-    "digest": "Credential digest matches the log entry (and the printed QR code)",
+    "trust_bundle": "Trust bundle signed by the pinned root key and current",
+    "attachment": "The PDF carries exactly one readable credential.json",
+    "digest": "Credential digest matches the log entry (and a scanned QR code)",
     "signature": "Ed25519 signature (eddsa-jcs-2022) is valid",
     "key_state": "Signing key was valid when it signed",
     "status": "Not revoked or suspended",
     "inclusion": "Entry is included in the transparency log",
     "checkpoint": "Log checkpoint is signed by the log key",
     "backdating": "Proof time fits the log checkpoints (not backdated)",
+    "pdf_signature": "The PDF is signed by the issuer and unchanged since (PAdES)",
+    "printed_text": "The printed page states the credential's number, enterprise, USCC, filing, outcome",
+    "printed_qr": "The printed QR code matches the embedded credential",
 }
 PACKAGE_LABELS = {
     "trust_bundle": "Trust bundle signed by the root key and current",
@@ -59,38 +69,49 @@ def _parse_time(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _load_input(target: str, bundle_path: str | None) -> tuple[Any, str | None, list[str]]:
-    """Return (bundle, expected digest, notes) for a PDF, a bundle JSON file or a QR string."""
-    notes: list[str] = []
-    path = Path(target)
+def _verify_file(args: argparse.Namespace, trust: bytes, pin: str | None, now: datetime) -> Report:
+    """Verify a PDF, a bundle JSON file or a QR string (with --bundle) against the trust bundle."""
+    path = Path(args.file)
     if not path.is_file():
-        _, _, digest = parse_verification_url(target)  # raises code "digest" if it is no QR URL
-        if bundle_path is None:
+        _, _, digest = parse_verification_url(args.file)  # raises code "digest" if it is no QR URL
+        if args.bundle is None:
             raise CertificateError("a QR code only names the certificate; give its bundle with --bundle")
-        return Path(bundle_path).read_bytes(), digest, notes
+        return verify_with_trust_bundle(Path(args.bundle).read_bytes(), trust, expected_root_fingerprint=pin,
+                                        expected_digest=digest, now=now)  # fmt: skip
     data = path.read_bytes()
-    if not data.startswith(b"%PDF-"):
-        return data, None, notes
-    bundle = extract_bundle(data)
-    printed = decode_printed_qr(data)
-    if printed is None:
-        notes.append("The printed QR code could not be read here (install poppler-utils to compare it).")
-        return bundle, None, notes
-    _, cert_id, digest = parse_verification_url(printed)
-    logged = ((bundle.get("transparency") or {}).get("entry") or {}).get("certId")
-    if logged is not None and logged != cert_id:
-        notes.append("The printed QR code names another certificate than the embedded one.")
-        digest = "mismatch"
-    return bundle, digest, notes
+    if data.startswith(b"%PDF-"):
+        return verify_pdf_with_trust_bundle(data, trust, expected_root_fingerprint=pin, now=now)
+    return verify_with_trust_bundle(data, trust, expected_root_fingerprint=pin, now=now)
 
 
-def _print_report(report: Report, notes: list[str]) -> None:
+def _subject_lines(report: Report) -> list[str]:
+    """The credential's key facts, as the page prints them (unverified facts if the verdict is not valid)."""
+    subject = report.subject or {}
+    layout = LAYOUTS.get(report.credential_type or "", EXIT_CERTIFICATE)
+    lines = []
+    for field in layout.fields:
+        if field.key:
+            value = " ".join(value_lines(pick_value(subject, field.keys), layout.values))
+            lines.append(f"  {field.en}: {value}")
+    return lines
+
+
+def _print_report(report: Report, pin: str | None) -> None:
     kind = KINDS.get(report.credential_type or "", "Certificate")
     print(f"{kind} {report.number or '?'} (id {report.cert_id or '?'})")
+    for line in _subject_lines(report):
+        print(line)
+    if report.issued_at:
+        print(f"  Issued: {report.issued_at}")
+    key = report.signing_key
+    if key:
+        print(f"  Signing key: {key['kid']} ({key['status']}, {key['algorithm']})")
+    if report.root_fingerprint:
+        how = f"NOT pinned: compare it with the published one, pin it (--root-fingerprint or {PIN_VARIABLE})"
+        trusted = "pinned" if pin else how
+        print(f"  Root key fingerprint: {report.root_fingerprint} ({trusted})")
     for check in report.checks:
         print(f"  [{MARKS[check.outcome]}] {LABELS.get(check.name, check.name)}" + _detail(check))
-    for note in notes:
-        print(f"  note: {note}")
     status = f" — {report.status}" if report.status and report.status != "active" else ""
     print(f"Verdict: {report.verdict.upper()}{status}")
 
@@ -104,19 +125,17 @@ def verify_command(args: argparse.Namespace) -> int:
     if args.trust_bundle is None:
         print("No trust bundle given (--trust-bundle); download it once from /api/v1/trust-bundle.")
         return EXIT_CODES["indeterminate"]
-    trust = Path(args.trust_bundle).read_bytes()
+    pin = args.root_fingerprint or os.environ.get(PIN_VARIABLE) or None
     try:
-        bundle, digest, notes = _load_input(args.file, args.bundle)
+        trust = Path(args.trust_bundle).read_bytes()
+        report = _verify_file(args, trust, pin, now)
     except (CertificateError, OSError) as exc:
         print(f"Cannot read the certificate: {exc}", file=sys.stderr)
         return EXIT_CODES["indeterminate"]
-    report = verify_with_trust_bundle(
-        bundle, trust, expected_root_fingerprint=args.root_fingerprint, expected_digest=digest, now=now
-    )
     if args.json:
-        print(json.dumps({**report.to_dict(), "notes": notes}, ensure_ascii=False, indent=2))
+        print(json.dumps({**report.to_dict(), "rootPinned": bool(pin)}, ensure_ascii=False, indent=2))
     else:
-        _print_report(report, notes)
+        _print_report(report, pin)
     return report.exit_code
 
 
@@ -177,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     verify.add_argument("file", help="a PDF, a bundle JSON file, or a scanned verification URL")
     verify.add_argument("--trust-bundle", help="the signed trust bundle (from /api/v1/trust-bundle)")
     verify.add_argument("--bundle", help="the bundle JSON, when FILE is a QR string")
-    verify.add_argument("--root-fingerprint", help="the published root key fingerprint to pin")
+    pin_help = f"the published root key fingerprint to pin (default: ${PIN_VARIABLE})"
+    verify.add_argument("--root-fingerprint", help=pin_help)
     verify.add_argument("--at", help="judge validity at this time (ISO 8601), default now")
     verify.add_argument("--json", action="store_true", help="print the report as JSON")
     verify.set_defaults(handler=verify_command)

@@ -17,6 +17,7 @@ Public API:
     sign_trust_bundle(bundle, root_key) -> dict
     verify_trust_bundle(data, expected_root_fingerprint=None, *, now=None) -> TrustBundle
     root_fingerprint(public_key) -> str      SHA-256 of the raw key, hex in 4-character groups
+    trusted_root_kid(data) -> str | None     the kid of the root key that signed a trust bundle
 
 Parsing failures raise `CertificateVerificationError` ``bundle``; trust-bundle signature, root
 or fingerprint failures ``trust_bundle``; an expired trust bundle `IndeterminateError` ``stale``.
@@ -36,6 +37,7 @@ from certificates._internal.trust import (
     TrustBundle,
     root_fingerprint,
     sign_trust_bundle,
+    trusted_root_kid,
     verify_trust_bundle,
 )
 from certificates.errors import CertificateError, CertificateVerificationError
@@ -47,6 +49,7 @@ __all__ = [
     "TrustBundle",
     "root_fingerprint",
     "sign_trust_bundle",
+    "trusted_root_kid",
     "verify_trust_bundle",
 ]
 

@@ -16,6 +16,7 @@ import io
 import json
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
@@ -23,10 +24,12 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from certificates._internal.pdfattach import attach_file
+from certificates._internal.pdfattach import attach_file, set_xmp_metadata
+from certificates._internal.timefmt import beijing_text, parse_utc, pdf_date, xmp_date
+from certificates._internal.xmp import DocumentInfo, xmp_packet
+from certificates.errors import CertificateError
 from certificates.fonts import CJKFont, find_cjk_font
-from certificates.pdflayouts import Layout, layout_for
-from certificates.pdfread import ATTACHMENT_NAME
+from certificates.pdflayouts import ATTACHMENT_NAME, Layout, issuer_name, layout_for, pick_value, value_lines
 from certificates.qr import (
     credential_digest_b64url,
     draw_qr,
@@ -36,45 +39,8 @@ from certificates.qr import (
 
 QR_SIZE = 40 * mm  # with the quiet zone; the symbol itself stays above 30 mm up to version 10
 MARGIN = 20 * mm
+LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)  # a credential without a readable issue time
 CLIPPED = "……（全文见内嵌 credential.json / full text in credential.json）"
-
-
-def _pick(subject: dict[str, Any], keys: tuple[str, ...]) -> Any:
-    for key in keys:
-        value: Any = subject
-        for part in key.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
-        if value not in (None, "", [], {}):
-            return value
-    return None
-
-
-def _lines(value: Any, values: Mapping[str, str]) -> list[str]:
-    """Render a subject value as display lines, whatever shape the credential gives it.
-
-    `values` gives coded values (an outcome, a decision) in words.
-    """
-    if value is None:
-        return ["—"]
-    if isinstance(value, list):
-        return [line for item in value for line in _lines(item, values)] or ["—"]
-    if not isinstance(value, dict):
-        return [values.get(value, str(value)) if isinstance(value, str) else str(value)]
-    if value and all(isinstance(v, dict) and set(v) == {"value", "unit"} for v in value.values()):
-        # testedBoundaries: {name: {value, unit}}, one line per boundary
-        return [f"{name}: {v['value']} {v['unit']}".rstrip() for name, v in value.items()]
-    if "title" in value and "occurredOn" in value:  # an exemption's incident
-        return [f"{value['title']}（{value['occurredOn']}）"]
-    if "name" in value and "value" in value:
-        return [f"{value['name']}: {value['value']} {value.get('unit', '')}".rstrip()]
-    for start, end in (("start", "end"), ("from", "to"), ("startDate", "endDate")):
-        if start in value and end in value:
-            return [f"{value[start]} 至 to {value[end]}"]
-    if "@value" in value:  # a JSON-LD language value
-        return [str(value["@value"])]
-    if "zh" in value or "en" in value:
-        return [" / ".join(str(value[k]) for k in ("zh", "en") if k in value)]
-    return ["; ".join(f"{k}: {v}" for k, v in value.items())]
 
 
 _WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"  # CJK, and full-width forms: breakable anywhere
@@ -113,9 +79,9 @@ def _layout_fields(
     """Wrap the subject fields at the largest size that fits `space`; clip at the smallest if none does."""
     for size in (10.5, 9.5, 8.5):
         fields = [
-            (zh, en, [row for line in _lines(_pick(subject, keys), layout.values)
+            (zh, en, [row for line in value_lines(pick_value(subject, keys), layout.values)
                       for row in _wrap(line, font, size, width)])
-            for zh, en, keys in layout.fields
+            for zh, en, keys, _ in layout.fields
         ]  # fmt: skip
         if sum(_row_height(size, rows, layout.row_min) for _, _, rows in fields) <= space:
             return size, fields
@@ -173,19 +139,70 @@ def _draw_statement(
     canvas.setFillColorRGB(0, 0, 0)
 
 
+def _issued_at(credential: Mapping[str, Any]) -> datetime | None:
+    try:
+        return parse_utc(str(credential.get("validFrom")))
+    except CertificateError:
+        return None
+
+
+def _describe(canvas: Canvas, credential: Mapping[str, Any], layout: Layout, number: str) -> str:
+    """Write the document information and XMP metadata; return the PDF date string of the issue time."""
+    subject = credential.get("credentialSubject") or {}
+    enterprise = " ".join(value_lines(pick_value(subject, layout.fields[0].keys), layout.values))
+    issued = _issued_at(credential) or LONG_AGO
+    info = DocumentInfo(
+        title=f"{layout.title_zh} {layout.title_en} {number}",
+        author=issuer_name(credential, layout),
+        subject=f"{layout.title_zh} {layout.title_en}: {enterprise}",
+        keywords=f"{number}, {ATTACHMENT_NAME}, W3C Verifiable Credential",
+        created=xmp_date(issued),
+        creator_tool="Sandbox",
+        producer="Sandbox certificates (reportlab)",
+    )
+    canvas.setTitle(info.title)
+    canvas.setAuthor(info.author)
+    canvas.setSubject(info.subject)
+    canvas.setKeywords(info.keywords)
+    canvas.setCreator(info.creator_tool)
+    canvas.setProducer(info.producer)
+    date = pdf_date(issued)
+    # invariant=1 pins every date to 2000-01-01; the issue time is as reproducible and is the truth.
+    canvas.setDateFormatter(lambda *_: date)
+    set_xmp_metadata(canvas, xmp_packet(info))
+    return date
+
+
+def _footer(credential: Mapping[str, Any], layout: Layout, transparency: Mapping[str, Any],
+            digest_hex: str) -> list[str]:  # fmt: skip
+    issued = _issued_at(credential)
+    zh, en = beijing_text(issued) if issued else ("—", "—")
+    index, size = transparency.get("leafIndex"), transparency.get("treeSize")
+    # People count from one: the log's entry 0 is printed as 第 1 条.
+    entry = index + 1 if isinstance(index, int) and not isinstance(index, bool) else "—"
+    return [
+        f"签发机构 Issuer: {issuer_name(credential, layout)}",
+        f"签发时间 Issued: {zh}（北京时间）/ {en} Beijing time",
+        f"凭证摘要 Credential digest (SHA-256): {digest_hex[:16]}…",
+        f"透明日志 Transparency log: {transparency.get('origin', '—')} · 第 {entry} 条，共 {size or '—'} 条 "
+        f"/ entry {entry} of {size or '—'}",
+    ]
+
+
 def render_certificate_pdf(
     bundle: dict[str, Any], *, verify_base_url: str, font: CJKFont | None = None, cert_id: str | None = None
 ) -> bytes:
     """Render the credential of a bundle ``{"credential": …, "transparency": …}``; return PDF bytes.
 
-    The page's words follow the credential's type (`certificates.pdflayouts.layout_for`).
+    The page's words follow the credential's type (`certificates.pdflayouts.layout_for`). The result is
+    the unsigned page; `certificates.pdfsign.sign_certificate_pdf` signs it.
     """
     font = font or find_cjk_font()
     credential = bundle["credential"]
     layout = layout_for(credential)
     subject = credential.get("credentialSubject") or {}
     transparency = bundle.get("transparency") or {}
-    number = str(_pick(subject, layout.number_keys) or "—")
+    number = str(pick_value(subject, layout.number_keys) or "—")
     cert_id = cert_id or (transparency.get("entry") or {}).get("certId") or number
     digest = credential_digest_b64url(credential)
     digest_hex = base64.urlsafe_b64decode(digest + "=").hex()
@@ -203,9 +220,7 @@ def render_certificate_pdf(
         initialFontSize=10,
         lang="zh-CN",
     )
-    canvas.setTitle(f"{layout.title_zh} {layout.title_en} {number}")
-    canvas.setCreator("Sandbox")
-    canvas.setProducer("Sandbox certificates (reportlab)")
+    date = _describe(canvas, credential, layout, number)
     width, height = A4
     f = font.name
 
@@ -243,19 +258,10 @@ def render_certificate_pdf(
     if statement:
         _draw_statement(canvas, statement, f, label_x - 2 * mm, y + 1 * mm, width - 2 * MARGIN - 4 * mm)
 
-    issuer = credential.get("issuer")
-    issuer_name = issuer.get("name") or issuer.get("id") if isinstance(issuer, dict) else issuer
-    footer = [
-        f"签发机构 Issuer: {' / '.join(_lines(issuer_name, layout.values))}",
-        f"签发时间 Issued: {credential.get('validFrom', '—')}",
-        f"凭证摘要 Credential digest (SHA-256): {digest_hex[:16]}…",
-        f"透明日志 Transparency log: {transparency.get('origin', '—')} · 条目 entry "
-        f"{transparency.get('leafIndex', '—')} / {transparency.get('treeSize', '—')}",
-    ]
     text_w = width - 2 * MARGIN - QR_SIZE - 10 * mm
     y = MARGIN + QR_SIZE + 34 * mm
     canvas.setFont(f, 9)
-    for line in footer:
+    for line in _footer(credential, layout, transparency, digest_hex):
         for row in _wrap(line, f, 9, text_w):
             canvas.drawString(label_x, y, row)
             y -= 4.6 * mm
@@ -275,7 +281,7 @@ def render_certificate_pdf(
     canvas.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 4 * mm, "扫码核验 Scan to verify")
 
     payload = json.dumps(bundle, ensure_ascii=False, indent=2, sort_keys=True).encode()
-    attach_file(canvas, ATTACHMENT_NAME, payload, layout.attachment_description)
+    attach_file(canvas, ATTACHMENT_NAME, payload, layout.attachment_description, pdf_date=date)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

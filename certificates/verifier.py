@@ -14,21 +14,26 @@ Public API:
     verify_bundle(bundle, evidence, *, expected_digest=None, now=None) -> Report
     verify_with_trust_bundle(bundle, trust_bundle, *, expected_root_fingerprint=None, expected_digest=None,
                              now=None) -> Report
+    evidence_from_trust_bundle(trust_bundle, report, *, expected_root_fingerprint=None, now)
+                                                   -> Evidence | None
+    with_trust_bundle(trust_bundle, check, *, expected_root_fingerprint=None, now=None) -> Report
     CHECK_NAMES, EXIT_CODES
 
-The checks, in order: trust_bundle (offline only), digest (the credential is the one logged and, when
-a QR code or URL was scanned, the one printed), signature, key_state (the key was valid when it signed
-and, if revoked since, revoked only after the entry was logged), status (revocation and suspension
-lists), inclusion (the log entry is in the signed tree), checkpoint (the log's signature on the tree
-head, and consistency with the latest known head) and backdating. Exit certificates and liability
-exemption decisions are verified alike; the report says which one it was. The report types live in
-`certificates._internal.report`.
+The checks, in order: trust_bundle (offline only: signed by its root key, current, and that root pinned —
+an unpinned root is indeterminate, never valid), attachment (PDFs: `certificates.pdfverify`), digest
+(the credential is the one logged and, when a QR code or URL was scanned, the one printed), signature,
+key_state (the key was valid when it signed and, if revoked since, revoked only after the entry was
+logged), status (revocation and suspension lists), inclusion (the log entry is in the signed tree),
+checkpoint (the log's signature on the tree head, and consistency with the latest known head),
+backdating, and for PDFs pdf_signature, printed_text and printed_qr. Exit certificates and liability
+exemption decisions are verified alike; the report says which one it was, and which key signed it.
+The report types live in `certificates._internal.report`.
 """
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -46,7 +51,7 @@ from certificates._internal.report import (
 )
 from certificates._internal.statuscheck import check_status_entry
 from certificates._internal.timefmt import parse_utc
-from certificates.bundle import CertificateBundle, verify_trust_bundle
+from certificates.bundle import CertificateBundle, root_fingerprint, trusted_root_kid, verify_trust_bundle
 from certificates.checkpoint import (
     Checkpoint,
     check_not_backdated,
@@ -76,12 +81,15 @@ __all__ = [
     "Evidence",
     "Report",
     "active_kids",
+    "evidence_from_trust_bundle",
     "verify_bundle",
     "verify_with_trust_bundle",
+    "with_trust_bundle",
 ]
 
 CHECK_NAMES = (
     "trust_bundle",
+    "attachment",
     "digest",
     "signature",
     "key_state",
@@ -89,7 +97,11 @@ CHECK_NAMES = (
     "inclusion",
     "checkpoint",
     "backdating",
+    "pdf_signature",
+    "printed_text",
+    "printed_qr",
 )
+ALGORITHM = "Ed25519 (eddsa-jcs-2022)"
 LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 
 
@@ -195,6 +207,7 @@ def verify_bundle(
         run.add("signature", PASS)
     except CertificateError as exc:
         run.failed("signature", exc)
+    _read_signing_key(report, credential, evidence.key_set)
 
     # checkpoint, then inclusion against it
     checkpoint = None
@@ -273,6 +286,20 @@ def verify_bundle(
     return report
 
 
+def _read_signing_key(report: Report, credential: Mapping[str, Any], key_set: KeySet) -> None:
+    """Name the key the credential says signed it, with its state in the key set (for display)."""
+    proof = credential.get("proof")
+    method = proof.get("verificationMethod") if isinstance(proof, Mapping) else None
+    if not isinstance(method, str):
+        return
+    kid = method.rpartition("#")[2]
+    try:
+        status = str(key_set.get(kid).status)
+    except CertificateError:
+        status = "unknown"
+    report.signing_key = {"kid": kid, "status": status, "algorithm": ALGORITHM}
+
+
 def _check_status(run: _Run, credential: Mapping[str, Any], evidence: Evidence, now: datetime) -> None:
     entries = credential.get("credentialStatus")
     if not isinstance(entries, list) or not entries:
@@ -327,6 +354,49 @@ def _status_bit(
     return bool(bits[index // 8] & (0x80 >> (index % 8)))
 
 
+def evidence_from_trust_bundle(
+    trust_bundle: Mapping[str, Any] | str | bytes,
+    report: Report,
+    *,
+    expected_root_fingerprint: str | None = None,
+    now: datetime,
+) -> Evidence | None:
+    """Check the trust bundle into `report` (check ``trust_bundle``); return its evidence, or None.
+
+    Without `expected_root_fingerprint` the bundle vouches only for itself: anyone can sign a trust
+    bundle with a root key of their own, so the check is then indeterminate (never valid), and the
+    report names the fingerprint of the root it would have trusted so a person can compare it.
+    """
+    run = _Run(report)
+    try:
+        trusted = verify_trust_bundle(trust_bundle, expected_root_fingerprint, now=now)
+        stale: CertificateError | None = None
+    except IndeterminateError as exc:
+        # Still show what can be shown: the signature was checked, only the date is past.
+        try:
+            trusted, stale = verify_trust_bundle(trust_bundle, expected_root_fingerprint, now=LONG_AGO), exc
+        except CertificateError:
+            run.failed("trust_bundle", exc)
+            return None
+    except CertificateError as exc:
+        run.failed("trust_bundle", exc)
+        return None
+    key_set = trusted.key_set()
+    kid = trusted_root_kid(trust_bundle)
+    report.root_fingerprint = root_fingerprint(key_set.get(kid).public_key) if kid else None
+    if stale is not None:
+        run.failed("trust_bundle", stale)
+    elif expected_root_fingerprint is None:
+        run.add("trust_bundle", INDETERMINATE, "unpinned",
+                f"the root key {report.root_fingerprint} is not pinned: compare it with the published "
+                "fingerprint and pass it with --root-fingerprint (or SANDBOX_ROOT_FINGERPRINT)")  # fmt: skip
+    else:
+        run.add("trust_bundle", PASS)
+    lists = {str(item.get("id")): item for item in trusted.status_lists if isinstance(item, Mapping)}
+    return Evidence(key_set=key_set, status_lists=lists, checkpoints=(trusted.checkpoint,)
+                    if trusted.checkpoint else ())  # fmt: skip
+
+
 def verify_with_trust_bundle(
     bundle: CertificateBundle | Mapping[str, Any] | str | bytes,
     trust_bundle: Mapping[str, Any] | str | bytes,
@@ -336,28 +406,28 @@ def verify_with_trust_bundle(
     now: datetime | None = None,
 ) -> Report:
     """Verify offline with only a signed trust bundle (keys, status lists, latest checkpoint)."""
+
+    def check(evidence: Evidence, report: Report, at: datetime) -> Report:
+        return verify_bundle(bundle, evidence, expected_digest=expected_digest, now=at, report=report)
+
+    pin = expected_root_fingerprint
+    return with_trust_bundle(trust_bundle, check, expected_root_fingerprint=pin, now=now)
+
+
+def with_trust_bundle(
+    trust_bundle: Mapping[str, Any] | str | bytes,
+    check: Callable[[Evidence, Report, datetime], Report],
+    *,
+    expected_root_fingerprint: str | None = None,
+    now: datetime | None = None,
+) -> Report:
+    """Check the trust bundle, then run `check(evidence, report, now)` with what it vouches for."""
     report = Report()
-    run = _Run(report)
     now = now or datetime.now(UTC)
-    try:
-        trusted = verify_trust_bundle(trust_bundle, expected_root_fingerprint, now=now)
-        run.add("trust_bundle", PASS)
-    except IndeterminateError as exc:
-        run.failed("trust_bundle", exc)
-        # Still show what can be shown: the signature was checked, only the date is past.
-        try:
-            issued = verify_trust_bundle(trust_bundle, expected_root_fingerprint, now=LONG_AGO)
-        except CertificateError:
-            return report
-        trusted = issued
-    except CertificateError as exc:
-        run.failed("trust_bundle", exc)
-        return report
-    key_set = trusted.key_set()
-    lists = {str(item.get("id")): item for item in trusted.status_lists if isinstance(item, Mapping)}
-    evidence = Evidence(key_set=key_set, status_lists=lists, checkpoints=(trusted.checkpoint,)
-                        if trusted.checkpoint else ())  # fmt: skip
-    return verify_bundle(bundle, evidence, expected_digest=expected_digest, now=now, report=report)
+    evidence = evidence_from_trust_bundle(
+        trust_bundle, report, expected_root_fingerprint=expected_root_fingerprint, now=now
+    )
+    return report if evidence is None else check(evidence, report, now)
 
 
 def active_kids(key_set: KeySet) -> dict[str, str]:

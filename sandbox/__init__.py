@@ -42,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     certificate_setup.init_app(app)
     csrf.init_app(app)
+    http_errors.init_retry_after(app)
     limiter.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

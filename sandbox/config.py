@@ -41,6 +41,7 @@ ENVIRONMENT_KEYS = (
     "PROXY_FIX_HOPS",
     "REQUEST_LOG_LEVEL",
     "CERTIFICATE_REVIEW_DAYS",
+    "VERIFY_RATE_LIMIT",
 )
 
 
@@ -80,6 +81,8 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "20 per minute"
     REGISTER_RATE_LIMIT = "30 per hour"
+    # Public verification (the /verify form and POST /api/v1/verify) reads and renders uploaded PDFs.
+    VERIFY_RATE_LIMIT = "30 per minute"
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT_MINUTES = 15
 

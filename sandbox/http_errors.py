@@ -184,6 +184,19 @@ def _unavailable_page() -> Response:
     return make_response(html, 503)
 
 
+def _retry_after_only_when_refused(response: Response) -> Response:
+    # Flask-Limiter puts Retry-After on every answer of a limited route; it means "come back later" and
+    # belongs only to a refusal that later may change (429, 503), never to an answer or a bug's 500.
+    if response.status_code not in (429, 503):
+        response.headers.pop("Retry-After", None)
+    return response
+
+
+def init_retry_after(app: Flask) -> None:
+    """Register before the limiter: after-request functions run in reverse, so this sees its headers."""
+    app.after_request(_retry_after_only_when_refused)
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(DBAPIError, _database_error)
     app.register_error_handler(PoolTimeout, _database_error)

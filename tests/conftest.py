@@ -92,6 +92,7 @@ def make_test_app(database_url: str, instance: Path, **overrides: object) -> Fla
         "WTF_CSRF_ENABLED": False,
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "REGISTER_RATE_LIMIT": "1000 per minute",
+        "VERIFY_RATE_LIMIT": "1000 per minute",
     }
     config.update(overrides)
     return create_app(config)

@@ -102,6 +102,7 @@ SERVED_SETTINGS: dict[str, Any] = {
     "ARGON2_PROFILE": "CHEAPEST",
     "LOGIN_RATE_LIMIT": "100000 per minute",
     "REGISTER_RATE_LIMIT": "100000 per minute",
+    "VERIFY_RATE_LIMIT": "100000 per minute",
     "REQUEST_LOG_LEVEL": "WARNING",
 }
 

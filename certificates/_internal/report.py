@@ -58,6 +58,9 @@ class Report(CheckedReport):
     subject: Mapping[str, Any] | None = None
     issued_at: str | None = None
     credential_type: str | None = None  # the specific type, e.g. SandboxLiabilityExemption
+    # The key that signed the credential, as the evidence knows it: {"kid", "status", "algorithm"}.
+    signing_key: Mapping[str, str] | None = None
+    root_fingerprint: str | None = None  # the root key the evidence was trusted through (offline only)
 
     def read_facts(self, credential: Mapping[str, Any], entry: Mapping[str, Any]) -> None:
         """Take the facts to show from a (not yet verified) credential and its log entry."""
@@ -80,6 +83,8 @@ class Report(CheckedReport):
             "credentialType": self.credential_type,
             "credentialSha256": self.digest,
             "issuedAt": self.issued_at,
+            "signingKey": dict(self.signing_key) if self.signing_key else None,
+            "rootFingerprint": self.root_fingerprint,
             "checks": [
                 {"name": c.name, "outcome": c.outcome, "code": c.code, "detail": c.detail}
                 for c in self.checks

@@ -3,18 +3,22 @@
 Owns the one textual form of an instant in this package: whole seconds, UTC, ``Z``. Whole seconds
 because proofs carry ``created`` at that precision, and key lifecycle checks compare the two;
 mixing precisions would let a signature made in the same second as an activation look backdated.
+Also the forms a printed page shows an instant in: Beijing time (UTC+8, no daylight saving since 1991,
+so no time-zone database is needed), in Chinese and in English, and as a PDF date string.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from certificates.errors import CertificateError
 
 # Strict RFC 3339 date-time; fromisoformat alone accepts forms (week dates, no offset) we must not.
 _RFC3339_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+BEIJING = timezone(timedelta(hours=8), "CST")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def utc_seconds(moment: datetime) -> datetime:
@@ -60,3 +64,24 @@ def parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise CertificateError(f"invalid date {text!r}") from exc
+
+
+def beijing_text(moment: datetime) -> tuple[str, str]:
+    """Return the instant in Beijing time as printed: ``2026年12月7日 18:31`` and ``7 Dec 2026, 18:31``."""
+    local = utc_seconds(moment).astimezone(BEIJING)
+    clock = f"{local.hour:02d}:{local.minute:02d}"
+    return (
+        f"{local.year}年{local.month}月{local.day}日 {clock}",
+        f"{local.day} {_MONTHS[local.month - 1]} {local.year}, {clock}",
+    )
+
+
+def pdf_date(moment: datetime) -> str:
+    """Return the instant as a PDF date string in Beijing time, e.g. ``D:20261207183100+08'00'``."""
+    local = utc_seconds(moment).astimezone(BEIJING)
+    return local.strftime("D:%Y%m%d%H%M%S+08'00'")
+
+
+def xmp_date(moment: datetime) -> str:
+    """Return the instant as an XMP date (ISO 8601 with the Beijing offset)."""
+    return utc_seconds(moment).astimezone(BEIJING).isoformat()

@@ -138,6 +138,14 @@ def _read_envelope(data: str | bytes | Mapping[str, Any]) -> tuple[Mapping[str, 
     return envelope["payload"], signature["kid"], value
 
 
+def trusted_root_kid(data: str | bytes | Mapping[str, Any]) -> str | None:
+    """The kid of the root key that signed a trust bundle (read, not verified: verify it first)."""
+    try:
+        return _read_envelope(data)[1]
+    except CertificateVerificationError:
+        return None
+
+
 def verify_trust_bundle(
     data: str | bytes | Mapping[str, Any],
     expected_root_fingerprint: str | None = None,

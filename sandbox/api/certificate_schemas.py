@@ -94,6 +94,12 @@ class CheckResult(BaseModel):
     label: str
 
 
+class SigningKeyFacts(BaseModel):
+    kid: str
+    status: str = Field(description="active | retired | revoked | unknown")
+    algorithm: str
+
+
 class VerificationResult(BaseModel):
     verdict: str = Field(description="valid | invalid | indeterminate")
     status: str | None = Field(description="active | revoked | suspended, when known")
@@ -105,6 +111,12 @@ class VerificationResult(BaseModel):
     credentialSha256: str | None  # noqa: N815
     issuedAt: str | None  # noqa: N815
     printedQrCompared: bool | None = None  # noqa: N815
+    signingKey: SigningKeyFacts | None = Field(  # noqa: N815
+        default=None, description="The key that signed the credential and its state in the key set"
+    )
+    rootFingerprint: str | None = Field(  # noqa: N815
+        default=None, description="The root key the evidence was trusted through (offline verifier only)"
+    )
     checks: list[CheckResult]
 
 

@@ -2,6 +2,7 @@
 
 Everything here is public (DESIGN.md §9) except changing a certificate's status (regulators). Reads
 may sign on the way (keys created on first use, a status list re-signed when ageing), so they commit.
+Verification is rate-limited per client address (`VERIFY_RATE_LIMIT`): 429 problem+json with Retry-After.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from sandbox.api.certificate_schemas import (
 from sandbox.api.params import whole_number
 from sandbox.db import get_session
 from sandbox.errors import N_, ValidationFailed
+from sandbox.extensions import limiter, verify_limited, verify_rate_limit
 from sandbox.models.accounts import Role
 from sandbox.services import (
     certificate_listing,
@@ -75,8 +77,9 @@ def trust_bundle():  # type: ignore[no-untyped-def]
 
 @route("/verify", "POST", auth=False,
        summary="Verify a bundle, a QR string, a number, or an uploaded PDF/JSON file", tags=("trust",),
-       body=VerifyRequest, responses={200: VerificationResult}, errors=(404, 413, 422),
+       body=VerifyRequest, responses={200: VerificationResult}, errors=(404, 413, 422, 429),
        examples=examples.VERIFY_REQUESTS, response_examples={200: examples.VERIFICATION})  # fmt: skip
+@limiter.limit(verify_rate_limit, error_message=verify_limited)
 def verify_certificate():  # type: ignore[no-untyped-def]
     session = get_session()
     compared = None

@@ -6,8 +6,9 @@
 `issue_certificate` runs inside `approve_exit`'s transaction, under the log lock: number, credential,
 status-list indexes, proof, log entry, checkpoint, inclusion proof and PDF. Any failure raises and the
 caller's rollback leaves no certificate, no log entry and the case where it was (the PDF file, stored
-content-addressed before the commit, is then merely unreferenced). Status changes (revoke, suspend,
-reinstate) live in `sandbox.services.certificate_status`.
+content-addressed before the commit, is then merely unreferenced). The PDF is signed itself (PAdES, by
+the credential's key under the root key, `certificates.pdfsign`), so a changed page is detected.
+Status changes (revoke, suspend, reinstate) live in `sandbox.services.certificate_status`.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from certificates.credentials import (
 from certificates.fonts import find_cjk_font
 from certificates.jcs import digest_hex
 from certificates.keys import KeyUse
-from certificates.pdf import render_certificate_pdf
+from certificates.pdfsign import render_signed_pdf
 from certificates.status import StatusPurpose, status_list_entry
 from sandbox.errors import N_, Conflict, NotFound, PermissionDenied
 from sandbox.models.accounts import Enterprise, Role, User
@@ -192,9 +193,11 @@ def issue_signed(
 
 
 def render_pdf(session: Session, cert: Certificate, settings: TrustSettings) -> bytes:
+    """The certificate's page, signed (PAdES) by the key that signed its credential, at its issue time."""
     bundle = make_bundle(session, cert, settings, size=cert.log_index + 1)
     font = find_cjk_font(settings.font_path)
-    return render_certificate_pdf(bundle, verify_base_url=settings.base, font=font, cert_id=cert.id)
+    keys = signing_keys.pdf_signing_keys(session, kid=cert.kid, at=cert.issued_at, settings=settings)
+    return render_signed_pdf(bundle, keys, verify_base_url=settings.base, font=font, cert_id=cert.id)
 
 
 def pdf_path(session: Session, cert: Certificate) -> Path:

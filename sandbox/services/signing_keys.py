@@ -29,6 +29,7 @@ from certificates.keys import (
     load_private_key,
     save_private_key,
 )
+from certificates.pdfsign import PdfSigningKeys
 from sandbox.errors import N_, NotFound, PermissionDenied, ValidationFailed
 from sandbox.models.accounts import Role, User
 from sandbox.models.base import utcnow
@@ -86,18 +87,37 @@ def _active_row(session: Session, use: KeyUse) -> SigningKeyRecord | None:
     return session.exec(statement).first()
 
 
+def _private(settings: TrustSettings, row: SigningKeyRecord) -> SigningKey:
+    cache_key = (str(settings.key_dir), row.kid)
+    with _cache_lock:
+        private = _cache.get(cache_key)
+        if private is None:
+            private = _cache[cache_key] = load_private_key(settings.key_dir, row.kid, settings.passphrase)
+    return SigningKey(kid=row.kid, use=row.use, private_key=private)
+
+
 def signing_key(session: Session, use: KeyUse, settings: TrustSettings | None = None) -> SigningKey:
     """Return the active private key of `use` (run `ensure_keys` first)."""
     settings = settings or settings_for(session)
     row = _active_row(session, use)
     if row is None:
         raise NotFound(N_("No active key of this use."))
-    cache_key = (str(settings.key_dir), row.kid)
-    with _cache_lock:
-        private = _cache.get(cache_key)
-        if private is None:
-            private = _cache[cache_key] = load_private_key(settings.key_dir, row.kid, settings.passphrase)
-    return SigningKey(kid=row.kid, use=use, private_key=private)
+    return _private(settings, row)
+
+
+def pdf_signing_keys(session: Session, *, kid: str, at: datetime, settings: TrustSettings) -> PdfSigningKeys:
+    """The keys that sign a certificate PDF: the assertion key `kid`, under the root key in use at `at`."""
+    signer = session.get(SigningKeyRecord, kid)
+    roots = [
+        row for row in key_rows(session)
+        if row.use is KeyUse.ROOT and row.activated_at <= at and row.revoked_at is None
+        and (row.retired_at is None or at <= row.retired_at)
+    ]  # fmt: skip
+    if signer is None or not roots:
+        raise NotFound(N_("No active key of this use."))
+    root = roots[-1]
+    return PdfSigningKeys(signer=_private(settings, signer), signer_activated_at=signer.activated_at,
+                          root=_private(settings, root), root_activated_at=root.activated_at)  # fmt: skip
 
 
 def _create(session: Session, settings: TrustSettings, use: KeyUse, at: datetime) -> SigningKeyRecord:

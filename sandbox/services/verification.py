@@ -1,8 +1,8 @@
 """Verification for the web page and the API: gather the evidence from the database, then run the
 one verifier of the certificates package (`certificates.verifier`), which the offline CLI also runs.
 
-Input can be a bundle (JSON), a certificate PDF (its embedded bundle, and its printed QR code when the
-server can render it), a scanned QR string / URL, or a certificate number.
+Input can be a bundle (JSON), a certificate PDF (its embedded bundle, its PDF signature, its page's text
+and its printed QR code, rendered under resource limits), a scanned QR string / URL, or a number.
 """
 
 from __future__ import annotations
@@ -18,10 +18,9 @@ from certificates._internal.timefmt import parse_utc
 from certificates.bundle import TrustBundle, sign_trust_bundle
 from certificates.errors import CertificateError
 from certificates.keys import KeyUse
-from certificates.pdfread import extract_bundle
-from certificates.pdfscan import decode_printed_qr
+from certificates.pdfverify import verify_pdf
 from certificates.qr import parse_verification_url
-from certificates.verifier import Evidence, Report, verify_bundle
+from certificates.verifier import FAIL, PASS, Evidence, Report, verify_bundle
 from sandbox.errors import N_, ValidationFailed
 from sandbox.services import certificates, evidence_cache, signing_keys, status_lists, transparency
 from sandbox.services.trust_settings import settings_for
@@ -70,29 +69,18 @@ def verify_number(session: Session, number: str) -> Report:
 
 
 def verify_upload(session: Session, data: bytes) -> tuple[Report, bool | None]:
-    """Verify an uploaded PDF or bundle JSON; the flag says whether the printed QR code was compared."""
+    """Verify an uploaded PDF or bundle JSON; the flag says whether the printed QR code was compared.
+
+    A PDF gets every check of the paper too (`certificates.pdfverify`): its one credential.json, its
+    PDF signature, its page's text and its printed QR code.
+    """
     if not data:
         raise ValidationFailed.single("file", N_("The file is empty."))
     if not data.startswith(b"%PDF-"):
         return verify_bundle_data(session, data), None
-    try:
-        bundle = extract_bundle(data)
-    except CertificateError:
-        raise ValidationFailed.single(
-            "file", N_("This PDF carries no certificate (credential.json).")
-        ) from None
-    printed = decode_printed_qr(data)
-    digest = None
-    if printed is not None:
-        try:
-            _, cert_id, digest = parse_verification_url(printed)
-        except CertificateError:
-            digest = "unreadable"
-        else:
-            logged = ((bundle.get("transparency") or {}).get("entry") or {}).get("certId")
-            if logged is not None and logged != cert_id:
-                digest = "another-certificate"
-    return verify_bundle_data(session, bundle, expected_digest=digest), printed is not None
+    report = verify_pdf(data, lambda bundle: evidence_for(session, bundle))
+    printed = report.check("printed_qr")
+    return report, None if printed is None else printed.outcome in (PASS, FAIL)
 
 
 def signed_trust_bundle(session: Session) -> dict[str, Any]:

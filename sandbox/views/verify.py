@@ -1,6 +1,7 @@
 """Public trust pages, no login: verify a certificate, the QR landing page, the transparency log browser.
 
-Every page runs the same verification as the API and the offline CLI (`sandbox.services.verification`).
+Every page runs the same verification as the API and the offline CLI (`sandbox.services.verification`);
+verifying (POST) is rate-limited per client address (`VERIFY_RATE_LIMIT`).
 The QR landing page cannot see the URL fragment (browsers never send it); `static/verify.js` compares
 it in the browser with the digest the page states, and without JavaScript the page says what to compare.
 """
@@ -12,6 +13,7 @@ from flask_babel import gettext
 
 from sandbox.db import get_session
 from sandbox.errors import N_, NotFound, ValidationFailed
+from sandbox.extensions import limiter, verify_limited, verify_rate_limit
 from sandbox.services import certificates, signing_keys, transparency, verification
 from sandbox.services.trust_settings import settings_for
 from sandbox.views.forms import Pagination, field_errors, page_number
@@ -27,6 +29,7 @@ LABELS = {
 
 
 @bp.route("/verify", methods=["GET", "POST"])
+@limiter.limit(verify_rate_limit, methods=["POST"], error_message=verify_limited)
 def verify_page():  # type: ignore[no-untyped-def]
     session = get_session()
     context = {"labels": LABELS, "values": request.form, "errors": {}, "report": None, "compared": None}

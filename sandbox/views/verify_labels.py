@@ -10,13 +10,19 @@ from certificates.verifier import Report
 
 CHECK_LABELS = {
     "trust_bundle": lazy_gettext("Trust bundle signed by the root key and still current"),
-    "digest": lazy_gettext("The credential is exactly the one logged and printed (digest)"),
+    "attachment": lazy_gettext("The PDF carries exactly one readable credential (credential.json)"),
+    "digest": lazy_gettext("The credential is exactly the one logged (digest)"),
     "signature": lazy_gettext("The issuer's signature is valid"),
     "key_state": lazy_gettext("The signing key was valid when it signed"),
     "status": lazy_gettext("Not revoked and not suspended"),
     "inclusion": lazy_gettext("Recorded in the public transparency log"),
     "checkpoint": lazy_gettext("The log's checkpoint is signed and consistent"),
     "backdating": lazy_gettext("Not backdated: the signing time fits the log"),
+    "pdf_signature": lazy_gettext("The PDF is signed by the issuer and unchanged since"),
+    "printed_text": lazy_gettext(
+        "The printed page states the credential's number, enterprise, USCC, filing number and outcome"
+    ),
+    "printed_qr": lazy_gettext("The printed QR code matches the embedded credential"),
 }
 OUTCOME_LABELS = {
     "pass": lazy_gettext("passed"),

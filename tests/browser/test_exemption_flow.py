@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from certificates.pdfread import extract_bundle
+from certificates.pdfverify import verify_pdf_with_trust_bundle
 from certificates.verifier import verify_with_trust_bundle
 from sandbox.models.disputes import ExemptionRequest
 from tests.browser.helpers import case_url, db_case, expect_state, prepared_case, shot, submit_form
@@ -84,8 +85,13 @@ def test_exemption_is_applied_for_opined_on_and_granted(live_app, live_db, sign_
     assert "SandboxLiabilityExemption" in bundle["credential"]["type"]
     with urllib.request.urlopen(f"{base}/api/v1/trust-bundle") as response:  # noqa: S310  (loopback)
         trust = response.read()
-    report = verify_with_trust_bundle(bundle, trust)
+    # Pinned to the root fingerprint the office publishes on its transparency page.
+    regulator.goto(f"{base}/transparency")
+    pin = regulator.locator("#root-fingerprint").inner_text().strip()
+    report = verify_with_trust_bundle(bundle, trust, expected_root_fingerprint=pin)
     assert report.verdict == "valid", report
+    paper = verify_pdf_with_trust_bundle(pdf, trust, expected_root_fingerprint=pin)
+    assert paper.verdict == "valid", paper.to_dict()  # the decision's PDF is signed and its QR matches
 
     # The case is back in testing, and its page links to the decision.
     applicant.goto(case_url(base, case_id))

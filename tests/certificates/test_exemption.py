@@ -35,7 +35,8 @@ from certificates.logstore import entry_leaf, format_utc, make_entry
 from certificates.merkle import MemoryNodeStore, MerkleLog
 from certificates.pdf import render_certificate_pdf
 from certificates.pdflayouts import EXIT_CERTIFICATE, LIABILITY_EXEMPTION, layout_for
-from certificates.pdfread import check_pdf_consistency, extract_bundle
+from certificates.pdfread import extract_bundle
+from certificates.pdfsign import PdfSigningKeys, render_signed_pdf
 from certificates.proofs import verify_proof
 from certificates.qr import credential_digest_b64url, verification_url
 from certificates.status import StatusList, issue_status_list_credential, status_list_entry
@@ -133,6 +134,14 @@ def bundle() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def pdf(bundle: dict[str, Any]) -> bytes:
     return render_certificate_pdf(bundle, verify_base_url=BASE)
+
+
+@pytest.fixture(scope="module")
+def signed_pdf(bundle: dict[str, Any]) -> bytes:
+    """The decision as issued: the page signed by the assertion key (exemption decisions get it too)."""
+    activated = T0 - timedelta(days=30)
+    keys = PdfSigningKeys(ASSERTION, activated, ROOT, activated)
+    return render_signed_pdf(bundle, keys, verify_base_url=BASE)
 
 
 # --- the subject -----------------------------------------------------------------------------
@@ -301,28 +310,37 @@ def test_the_offline_cli_verifies_the_bundle_and_refuses_a_tampered_one(
     assert report["credentialType"] == "SandboxLiabilityExemption"
     assert [c["name"] for c in report["checks"]][0] == "trust_bundle"
 
-    text = run_cli("verify", tmp_path / "bundle.json", "--trust-bundle", trust, *at)
+    text = run_cli("verify", tmp_path / "bundle.json", "--trust-bundle", trust, *pin, *at)
     assert text.returncode == 0 and "Liability exemption decision YZMZ-2026-0001" in text.stdout
     assert "Verdict: VALID" in text.stdout
+    assert "USCC: 91350100M000100Y43" in text.stdout and "Decision: 予以免责 Granted" in text.stdout
+    assert f"Signing key: {ASSERTION.kid} (active, Ed25519" in text.stdout
+    assert f"Root key fingerprint: {root_fingerprint(ROOT.public_key)} (pinned)" in text.stdout
+    unpinned = run_cli("verify", tmp_path / "bundle.json", "--trust-bundle", trust, *at)
+    assert unpinned.returncode == 2 and "Verdict: INDETERMINATE" in unpinned.stdout
+    assert "NOT pinned" in unpinned.stdout and "--root-fingerprint" in unpinned.stdout
 
     tampered = copy.deepcopy(bundle)
     tampered["credential"]["credentialSubject"]["decision"] = "partly_granted"
     (tmp_path / "tampered.json").write_text(json.dumps(tampered, ensure_ascii=False), encoding="utf-8")
-    refused = run_cli("verify", tmp_path / "tampered.json", "--trust-bundle", trust, *at, "--json")
+    refused = run_cli("verify", tmp_path / "tampered.json", "--trust-bundle", trust, *pin, *at, "--json")
     assert refused.returncode == 1 and json.loads(refused.stdout)["verdict"] == "invalid"
 
 
 @POPPLER
 def test_the_offline_cli_verifies_the_pdf_and_its_printed_qr(
-    bundle: dict[str, Any], pdf: bytes, tmp_path: Path
+    bundle: dict[str, Any], signed_pdf: bytes, tmp_path: Path
 ) -> None:
     (tmp_path / "trust.json").write_text(json.dumps(trust_bundle(bundle)), encoding="utf-8")
-    (tmp_path / "decision.pdf").write_bytes(pdf)
+    (tmp_path / "decision.pdf").write_bytes(signed_pdf)
     result = run_cli("verify", tmp_path / "decision.pdf", "--trust-bundle", tmp_path / "trust.json",
-                     "--at", format_utc(NOW), "--json")  # fmt: skip
+                     "--root-fingerprint", root_fingerprint(ROOT.public_key), "--at", format_utc(NOW),
+                     "--json")  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(result.stdout)
-    assert report["verdict"] == "valid" and report["notes"] == []  # the printed QR was compared
+    checks = {c["name"]: c["outcome"] for c in report["checks"]}
+    assert report["verdict"] == "valid" and checks["printed_qr"] == "pass"  # the printed QR was compared
+    assert checks["pdf_signature"] == "pass" and checks["printed_text"] == "pass"
     assert report["number"] == "YZMZ-2026-0001" and report["credentialType"] == "SandboxLiabilityExemption"
 
 
@@ -381,7 +399,6 @@ def test_the_printed_qr_and_the_embedded_bundle_match(
     assert extract_bundle(pdf) == bundle
     printed = scan(pdf, tmp_path)
     assert printed == verification_url(BASE, CERT_ID, credential_digest_b64url(bundle["credential"]))
-    assert check_pdf_consistency(pdf, printed) == bundle
 
 
 def test_the_pdf_is_reproducible_and_embeds_the_bundle(pdf: bytes, bundle: dict[str, Any]) -> None:

@@ -59,7 +59,7 @@ def test_numbers_are_consecutive_and_the_log_grows(client, session) -> None:
     assert bundle_of(client, first.id)["transparency"]["treeSize"] == second.log_index + 1
 
 
-@pytest.mark.parametrize("target", ["render_certificate_pdf", "append"])
+@pytest.mark.parametrize("target", ["render_signed_pdf", "append"])
 def test_a_failure_anywhere_leaves_nothing_behind(client, session, monkeypatch, target: str) -> None:
     flow = CaseFlow(client, session)
     flow.to("exit_evaluation")
@@ -69,7 +69,7 @@ def test_a_failure_anywhere_leaves_nothing_behind(client, session, monkeypatch, 
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("boom")
 
-    module = certificate_service if target == "render_certificate_pdf" else transparency
+    module = certificate_service if target == "render_signed_pdf" else transparency
     monkeypatch.setattr(module, target, broken)
     with pytest.raises(RuntimeError):
         flow.fire("regulator", "approve_exit")

@@ -80,8 +80,9 @@ def test_offline_cli_verifies_the_pdf_and_sees_the_revocation(client, session, t
     )
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(result.stdout)
-    assert report["verdict"] == "valid" and report["notes"] == []  # the printed QR was compared
-    assert outcomes(report)["trust_bundle"] == "pass"
+    assert report["verdict"] == "valid" and outcomes(report)["printed_qr"] == "pass"  # the QR was compared
+    assert outcomes(report)["trust_bundle"] == "pass" and outcomes(report)["pdf_signature"] == "pass"
+    assert report["rootFingerprint"] == fingerprint and report["rootPinned"] is True
 
     flow.call(
         "regulator",
@@ -90,7 +91,8 @@ def test_offline_cli_verifies_the_pdf_and_sees_the_revocation(client, session, t
         json={"action": "revoke", "reason": "撤销测试"},
     )
     (tmp_path / "trust.json").write_bytes(client.get("/api/v1/trust-bundle").data)
-    result = cli("verify", str(tmp_path / "c.pdf"), "--trust-bundle", str(tmp_path / "trust.json"))
+    result = cli("verify", str(tmp_path / "c.pdf"), "--trust-bundle", str(tmp_path / "trust.json"),
+                 "--root-fingerprint", fingerprint)  # fmt: skip
     assert result.returncode == 1 and "REVOKED" in result.stdout.upper()
 
     stale = cli(
@@ -98,6 +100,8 @@ def test_offline_cli_verifies_the_pdf_and_sees_the_revocation(client, session, t
         str(tmp_path / "c.pdf"),
         "--trust-bundle",
         str(tmp_path / "trust.json"),
+        "--root-fingerprint",
+        fingerprint,
         "--at",
         "2099-01-01T00:00:00Z",
         "--json",
@@ -109,12 +113,11 @@ def test_cli_accepts_a_bundle_json_and_a_qr_string(client, session, tmp_path: Pa
     _, cert = exit_case(client, session)
     (tmp_path / "bundle.json").write_bytes(client.get(f"/api/v1/certificates/{cert.id}").data)
     (tmp_path / "trust.json").write_bytes(client.get("/api/v1/trust-bundle").data)
-    assert (
-        cli(
-            "verify", str(tmp_path / "bundle.json"), "--trust-bundle", str(tmp_path / "trust.json")
-        ).returncode
-        == 0
-    )
+    pin = ("--root-fingerprint", cli("fingerprint", str(tmp_path / "trust.json")).stdout.strip())
+    assert cli("verify", str(tmp_path / "bundle.json"), "--trust-bundle", str(tmp_path / "trust.json"),
+               *pin).returncode == 0  # fmt: skip
+    unpinned = cli("verify", str(tmp_path / "bundle.json"), "--trust-bundle", str(tmp_path / "trust.json"))
+    assert unpinned.returncode == 2 and "NOT pinned" in unpinned.stdout
     url = f"https://example.cn/c/{cert.id}#sha256={credential_digest_b64url(cert.credential)}"
     ok = cli(
         "verify",
@@ -123,6 +126,7 @@ def test_cli_accepts_a_bundle_json_and_a_qr_string(client, session, tmp_path: Pa
         str(tmp_path / "bundle.json"),
         "--trust-bundle",
         str(tmp_path / "trust.json"),
+        *pin,
     )
     assert ok.returncode == 0, ok.stdout
     wrong = url[:-3] + ("AAA" if not url.endswith("AAA") else "BBB")
@@ -149,7 +153,8 @@ def test_a_pdf_whose_printed_qr_was_altered_is_refused(client, session, monkeypa
     )
     report = response.get_json()
     assert report["printedQrCompared"] is True
-    assert report["verdict"] == "invalid" and outcomes(report)["digest"] == "fail"
+    assert report["verdict"] == "invalid" and outcomes(report)["printed_qr"] == "fail"
+    assert outcomes(report)["digest"] == "pass"  # the embedded credential itself is the logged one
     genuine = client.post(
         "/api/v1/verify",
         data={"file": (io.BytesIO(fetch_pdf(client, cert.id)), "c.pdf")},

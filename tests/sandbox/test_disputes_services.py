@@ -19,6 +19,7 @@ from sandbox.models.notifications import Notification
 from sandbox.services import calendar as calendar_service
 from sandbox.services import disputes, exemptions, trial
 from sandbox.services.certificates import pdf_path
+from sandbox.services.signing_keys import root_key_fingerprint
 from tests.case_flow import CaseFlow
 from workflows.disputes import DisputeStage
 from workflows.errors import GuardFailed
@@ -158,17 +159,21 @@ def test_granted_exemption_is_a_signed_decision_the_offline_verifier_accepts(  #
     subject = cert.credential["credentialSubject"]
     assert cert.credential["type"] == ["VerifiableCredential", "SandboxLiabilityExemption"]
     assert subject["incident"]["title"] == "无人机偏航" and "民事责任" in subject["liabilityScope"]["zh"]
-    bundle = extract_bundle(pdf_path(session, cert).read_bytes())
+    pdf = pdf_path(session, cert).read_bytes()
+    bundle = extract_bundle(pdf)
     assert bundle["credential"] == cert.credential
     (tmp_path / "decision.json").write_text(json.dumps(bundle), encoding="utf-8")
+    (tmp_path / "decision.pdf").write_bytes(pdf)  # signed like an exit certificate's
     (tmp_path / "trust.json").write_text(client.get("/api/v1/trust-bundle").get_data(as_text=True))
-    run = subprocess.run(  # noqa: S603 -- our own CLI with paths we wrote
-        [sys.executable, "-m", "certificates", "verify", str(tmp_path / "decision.json"),
-         "--trust-bundle", str(tmp_path / "trust.json")],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert cert.number in run.stdout
+    pin = root_key_fingerprint(session)
+    for document in ("decision.json", "decision.pdf"):
+        run = subprocess.run(  # noqa: S603 -- our own CLI with paths we wrote
+            [sys.executable, "-m", "certificates", "verify", str(tmp_path / document),
+             "--trust-bundle", str(tmp_path / "trust.json"), "--root-fingerprint", pin],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert cert.number in run.stdout and f"Root key fingerprint: {pin} (pinned)" in run.stdout
     # The exit certificate of the same case is still found as the case's certificate, not this decision.
     assert (
         session.exec(select(ExemptionRequest).where(ExemptionRequest.case_id == flow.case_id)).one().decision

@@ -34,3 +34,16 @@ def test_two_app_instances_share_the_login_limit(redis_url: str, database_url: s
     assert statuses == [401, 401, 401, 429]
     for app in (first, second):
         app.extensions["sandbox.engine"].dispose()
+
+
+def test_two_app_instances_share_the_verify_limit(redis_url: str, database_url: str, tmp_path: Path) -> None:
+    redis.Redis.from_url(redis_url).flushdb()
+    settings = {"RATELIMIT_STORAGE_URI": redis_url, "VERIFY_RATE_LIMIT": "3 per minute"}
+    first = make_test_app(database_url, tmp_path / "a", **settings)
+    second = make_test_app(database_url, tmp_path / "b", **settings)
+    body = {"number": "YZCC-2000-0001"}
+    statuses = [first.test_client().post("/api/v1/verify", json=body).status_code for _ in range(2)]
+    statuses += [second.test_client().post("/api/v1/verify", json=body).status_code for _ in range(2)]
+    assert statuses == [404, 404, 404, 429]
+    for app in (first, second):
+        app.extensions["sandbox.engine"].dispose()
