@@ -17,7 +17,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: defaults, then instance/config.py and SANDBOX_* (or `test_config`)."""
     from sandbox import certificate_setup, cli, db, http_errors, i18n, mail, operations, security  # noqa: F401  (mail: after-commit delivery)
     from sandbox.config import Defaults, load_environment
-    from sandbox.converters import RecordIdConverter
+    from sandbox.converters import RecordIdConverter, YearConverter
     from sandbox.extensions import csrf, limiter
     from sandbox.instance_secrets import read_or_create
     from sandbox.services import passwords
@@ -48,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     operations.init_app(app)
     http_errors.init_app(app)
     app.url_map.converters["int"] = RecordIdConverter  # before any rule is added
+    app.url_map.converters["year"] = YearConverter
     _register_blueprints(app)
     context.init_app(app)
     cli.init_app(app)
