@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
 from certificates.collection import Collection, CollectionEntry, render_collection_pdf
 from certificates.fonts import find_cjk_font
@@ -25,6 +25,7 @@ from sandbox.models.cases import Case
 from sandbox.models.certificates import Certificate, CertificateKind, CertificateStatus
 from sandbox.models.publication import TypicalCase, TypicalCaseStatus
 from sandbox.services.calendar import BEIJING
+from sandbox.services.text_search import text_matches
 from sandbox.services.trust_settings import ISSUER_NAMES, settings_for
 from sandbox.services.typical_redaction import TEXT_FIELDS
 from sandbox.validators import is_year
@@ -143,8 +144,7 @@ def list_published(
     """Published typical cases, newest first; the search looks at the public text only."""
     conditions = published_conditions(sector, year)
     if query.strip():
-        pattern = f"%{query.strip()}%"
-        conditions.append(or_(*(col(getattr(TypicalCase, name)).ilike(pattern) for name in TEXT_FIELDS)))
+        conditions.append(text_matches(query, *(getattr(TypicalCase, name) for name in TEXT_FIELDS)))
     total = session.exec(
         select(func.count()).select_from(TypicalCase, Case, Certificate).where(*conditions)
     ).one()
