@@ -33,11 +33,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(load_environment())
     else:
         app.config.update(test_config)
-    os.makedirs(app.instance_path, exist_ok=True)
+    operations.configure_logging(app)
+    _secure_storage(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = read_or_create(Path(app.instance_path) / "secret_key", length=48)
 
-    operations.configure_logging(app)
     passwords.configure(app.config["ARGON2_PROFILE"])
     db.init_app(app)
     certificate_setup.init_app(app)
@@ -53,6 +53,25 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     context.init_app(app)
     cli.init_app(app)
     return app
+
+
+def _secure_storage(app: Flask) -> None:
+    """Create the instance folder private, then tighten (or refuse) whatever in it others could read."""
+    from sandbox import db, private_files
+
+    instance = Path(app.instance_path)
+    private_files.make_private_dirs(instance)
+    folders = [
+        instance,
+        *(Path(app.config[name]) for name in ("KEY_DIR", "CERTIFICATE_STORAGE") if app.config.get(name)),
+    ]
+    checked = private_files.secure(folders, db.sqlite_files(db.database_url(app)))
+    if checked.repaired:
+        app.logger.warning(
+            "Made %s paths private to the service's account (they were open to others): %s",
+            len(checked.repaired),
+            ", ".join(str(path) for path in checked.repaired[:20]),
+        )
 
 
 def _register_blueprints(app: Flask) -> None:

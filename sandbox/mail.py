@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from sandbox.models.base import utcnow
 from sandbox.models.notifications import Notification
+from sandbox.private_files import make_private_dirs, open_private
 from sandbox.services.notifications import OUTBOX_KEY
 from workflows.states import CaseState, state_label
 
@@ -63,9 +64,10 @@ def send(recipient: str, subject: str, body: str) -> None:
             smtp.send_message(message)
         return
     outbox = Path(current_app.instance_path) / "outbox"
-    outbox.mkdir(exist_ok=True)
+    make_private_dirs(outbox)
     stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
-    (outbox / f"{stamp}-{message['Message-ID'].strip('<>').split('@')[0]}.eml").write_bytes(bytes(message))
+    with open_private(outbox / f"{stamp}-{message['Message-ID'].strip('<>').split('@')[0]}.eml") as handle:
+        handle.write(bytes(message))
 
 
 @event.listens_for(Session, "after_commit")

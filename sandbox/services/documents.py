@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from sandbox.errors import N_, NotFound, PermissionDenied, StorageUnavailable, ValidationFailed
 from sandbox.models.accounts import Role, User
 from sandbox.models.documents import Document, DocumentKind
+from sandbox.private_files import make_private_dirs
 from sandbox.services.archives import OFFICE_ZIP_TYPES, ZIP_MAGIC, UnsafeArchive, zip_media_type
 from sandbox.services.cases import get_case
 from workflows.states import FINAL_STATES
@@ -133,8 +134,8 @@ def store_blob(storage: Path, data: bytes) -> str:
     try:
         if target.exists():
             return digest
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, delete=False) as handle:
+        make_private_dirs(folder)
+        with tempfile.NamedTemporaryFile(dir=folder, delete=False) as handle:  # created 0600
             temporary = handle.name
             handle.write(data)
             handle.flush()
