@@ -77,7 +77,7 @@ def _secure_storage(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from sandbox.api import bp as api_bp
     from sandbox.api.wellknown import bp as wellknown_bp
-    from sandbox.views import (  # noqa: F401  (voucher_office, dispute_evidence add routes to vouchers.bp, disputes.bp)
+    from sandbox.views import (  # noqa: F401  (voucher_office, redemption_page, dispute_evidence add routes to vouchers.bp, disputes.bp)
         admin,
         auth,
         case_actions,
@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
         main,
         notifications,
         publication_consent,
+        redemption_page,
         registry,
         statistics,
         typical_cases,

@@ -35,6 +35,15 @@ def notification_text(notification: Notification, locale: str | None = None) -> 
         return gettext(notification.msgid, **params)
 
 
+def notification_path(notification: Notification) -> str | None:
+    """The page a notification is about: its case, or the redemption it concerns (None: no page)."""
+    if notification.case_id:
+        return f"/cases/{notification.case_id}"
+    if isinstance(notification.params.get("redemption_id"), int):
+        return f"/vouchers/redemptions/{notification.params['redemption_id']}"
+    return None
+
+
 def render(notification: Notification, locale: str) -> tuple[str, str]:
     """Return (subject, body) of a notification in `locale`."""
     text = notification_text(notification, locale)
@@ -42,7 +51,7 @@ def render(notification: Notification, locale: str) -> tuple[str, str]:
         subject = gettext("Sandbox: %(text)s", text=text[:80])
         footer = gettext("Sign in to the sandbox platform to see the details.")
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    link = f"{base}/cases/{notification.case_id}" if notification.case_id else f"{base}/notifications"
+    link = base + (notification_path(notification) or "/notifications")
     return subject, f"{text}\n\n{footer}\n{link}\n"
 
 

@@ -220,5 +220,6 @@ def has_document(session: Session, *, case_id: int, kind: DocumentKind) -> bool:
     return session.exec(statement).first() is not None
 
 
-def blob_path(storage: Path, document: Document) -> Path:
-    return storage / document.sha256[:2] / document.sha256
+def blob_at(storage: Path, sha256: str) -> Path:
+    """Where `store_blob` keeps the bytes whose SHA-256 is `sha256`."""
+    return storage / sha256[:2] / sha256
