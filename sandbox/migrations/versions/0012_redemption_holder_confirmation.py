@@ -62,6 +62,8 @@ def downgrade() -> None:
     with op.batch_alter_table("redemption_step", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_redemption_step_redemption_id"))
     op.drop_table("redemption_step")
-    with op.batch_alter_table("redemption", schema=None) as batch_op:
+    # Not a copy-and-move: voucher ledger rows refer to redemptions, so SQLite (3.35+) drops the columns
+    # in place.
+    with op.batch_alter_table("redemption", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("confirmed_at")
         batch_op.drop_column("contract_signed_on")
