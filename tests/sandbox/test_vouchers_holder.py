@@ -175,8 +175,7 @@ def test_expiry_releases_what_is_still_open_once(app, client, session) -> None:
     session.commit()
     # Before the daily run: nothing open on it can move towards payment any more.
     assert step(client, headers["applicant"], waiting["id"], "confirm").status_code == 409
-    late = client.post(f"/api/v1/redemptions/{queued['id']}/decision", headers=headers["regulator"],
-                       json={"action": "approve"})  # fmt: skip
+    late = step(client, headers["regulator"], queued["id"], "approve")
     assert late.status_code == 409 and "expired" in late.get_json()["detail"]
     runner = app.test_cli_runner()
     first = runner.invoke(args=["vouchers", "expire"])
