@@ -17,7 +17,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: defaults, then instance/config.py and SANDBOX_* (or `test_config`)."""
     from sandbox import certificate_setup, cli, db, http_errors, i18n, mail, operations, security  # noqa: F401  (mail: after-commit delivery)
     from sandbox.config import Defaults, load_environment
-    from sandbox.converters import RecordIdConverter
+    from sandbox.converters import RecordIdConverter, YearConverter
     from sandbox.extensions import csrf, limiter
     from sandbox.instance_secrets import read_or_create
     from sandbox.services import passwords
@@ -33,11 +33,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(load_environment())
     else:
         app.config.update(test_config)
-    os.makedirs(app.instance_path, exist_ok=True)
+    operations.configure_logging(app)
+    _secure_storage(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = read_or_create(Path(app.instance_path) / "secret_key", length=48)
 
-    operations.configure_logging(app)
     passwords.configure(app.config["ARGON2_PROFILE"])
     db.init_app(app)
     certificate_setup.init_app(app)
@@ -49,10 +49,30 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     operations.init_app(app)
     http_errors.init_app(app)
     app.url_map.converters["int"] = RecordIdConverter  # before any rule is added
+    app.url_map.converters["year"] = YearConverter
     _register_blueprints(app)
     context.init_app(app)
     cli.init_app(app)
     return app
+
+
+def _secure_storage(app: Flask) -> None:
+    """Create the instance folder private, then tighten (or refuse) whatever in it others could read."""
+    from sandbox import db, private_files
+
+    instance = Path(app.instance_path)
+    private_files.make_private_dirs(instance)
+    folders = [
+        instance,
+        *(Path(app.config[name]) for name in ("KEY_DIR", "CERTIFICATE_STORAGE") if app.config.get(name)),
+    ]
+    checked = private_files.secure(folders, db.sqlite_files(db.database_url(app)))
+    if checked.repaired:
+        app.logger.warning(
+            "Made %s paths private to the service's account (they were open to others): %s",
+            len(checked.repaired),
+            ", ".join(str(path) for path in checked.repaired[:20]),
+        )
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -60,7 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from sandbox.api.linked_data import bp as linked_data_bp
     from sandbox.api.tlog import bp as tlog_bp
     from sandbox.api.wellknown import bp as wellknown_bp
-    from sandbox.views import (  # noqa: F401  (voucher_office, dispute_evidence, certificate_review add routes to vouchers.bp, disputes.bp)
+    from sandbox.views import (  # noqa: F401  (voucher_office, redemption_page, dispute_evidence, certificate_review add routes to vouchers.bp, disputes.bp)
         admin,
         auth,
         case_actions,
@@ -73,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
         main,
         notifications,
         publication_consent,
+        redemption_page,
         registry,
         statistics,
         typical_cases,

@@ -205,14 +205,19 @@ vouchers_group = AppGroup("vouchers", help="Innovation service vouchers.")
 @vouchers_group.command("expire")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Beijing date to use.")
 def vouchers_expire_command(today) -> None:  # type: ignore[no-untyped-def]
-    """Daily: mark vouchers past their last day expired; remind holders before expiry (idempotent)."""
-    from sandbox.services import vouchers
+    """Daily: mark vouchers past their last day expired, release the requests still open on them, and
+    remind holders before expiry (idempotent)."""
+    from sandbox.services import redemption_steps, vouchers
 
     session = get_session()
     day = today.date() if today else calendar.beijing_today()
     expired, reminded = vouchers.expire_due(session, today=day)
+    lapsed = redemption_steps.lapse_expired(session, today=day)
     session.commit()
-    click.echo(f"{len(expired)} voucher(s) expired, {len(reminded)} reminded on {day.isoformat()}.")
+    click.echo(
+        f"{len(expired)} voucher(s) expired, {len(lapsed)} open redemption(s) released, "
+        f"{len(reminded)} reminded on {day.isoformat()}."
+    )
 
 
 def _operator() -> User:

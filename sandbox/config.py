@@ -39,6 +39,7 @@ ENVIRONMENT_KEYS = (
     "KEY_PASSPHRASE",
     "LOG_ORIGIN",
     "PROXY_FIX_HOPS",
+    "STRICT_TRANSPORT_SECURITY",
     "REQUEST_LOG_LEVEL",
     "CERTIFICATE_REVIEW_DAYS",
     "VERIFY_RATE_LIMIT",
@@ -109,6 +110,8 @@ class Defaults:
     # how many reverse proxies in front of the app to trust for X-Forwarded-For/-Proto/-Host (0: none).
     REQUEST_LOG_LEVEL = "INFO"
     PROXY_FIX_HOPS = 0
+    # Sent on every https response (and, behind trusted proxies, when they forward https); "" turns it off.
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
     # Certificates (DESIGN.md §4). Private keys are encrypted with KEY_PASSPHRASE; when it is not set,
     # a random passphrase is generated once into instance/key_passphrase (mode 0600).

@@ -4,12 +4,15 @@ Werkzeug's `int` converter accepts any number of digits; `/cases/999999999999999
 database and failed there (SQLite: "Python int too large"; PostgreSQL: integer out of range) with a 500.
 Ids are 32-bit integer columns on PostgreSQL, so the converter's pattern matches 0 … 2³¹−1 only and a
 larger number matches no route: 404, whichever other methods the path has. (A range check in
-`to_python` instead would answer 405 where another method's rule shares the path.)
+`to_python` instead would answer 405 where another method's rule shares the path.) Years in paths
+(`<year:…>`) get the same treatment within the years the system works with.
 """
 
 from __future__ import annotations
 
 from werkzeug.routing import IntegerConverter
+
+from sandbox.validators import FIRST_YEAR, LAST_YEAR
 
 MAX_RECORD_ID = 2**31 - 1
 
@@ -30,3 +33,9 @@ class RecordIdConverter(IntegerConverter):
     """`<int:…>` for record ids: 0 … 2³¹−1; a longer or larger number is no route (404)."""
 
     regex = at_most(MAX_RECORD_ID)
+
+
+class YearConverter(IntegerConverter):
+    """`<year:…>`: a four-digit year within FIRST_YEAR … LAST_YEAR; any other number is no route (404)."""
+
+    regex = "(?:" + "|".join(str(year) for year in range(FIRST_YEAR, LAST_YEAR + 1)) + ")"

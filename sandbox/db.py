@@ -1,6 +1,7 @@
 """The database: one engine per app, one session per request, migrations.
 
-SQLite in the instance folder is the embedded default (WAL journal, foreign keys on); PostgreSQL is used
+SQLite in the instance folder is the embedded default (WAL journal, foreign keys on; the file is created
+0600 so its -wal and -shm files are private too); PostgreSQL is used
 when `DATABASE_URL` names it (psycopg 3). Views and API handlers take the request's session from
 `get_session()`, services flush, the handler commits once, and teardown rolls back anything left.
 """
@@ -16,6 +17,8 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
+
+from sandbox import private_files
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -54,9 +57,24 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+def sqlite_files(url: str) -> list[Path]:
+    """The files of a SQLite database on disk (the database, its WAL, shared memory and journal)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return []
+    path = Path(parsed.database)
+    return [path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
+
+
 def init_app(app: Flask) -> None:
     """Attach the engine and the per-request session teardown."""
-    app.extensions["sandbox.engine"] = make_engine(database_url(app), echo=app.config["DATABASE_ECHO"])
+    url = database_url(app)
+    files = sqlite_files(url)
+    if files:
+        # SQLite would create the database 0644 and give its -wal and -shm files the same mode.
+        private_files.make_private_dirs(files[0].parent)
+        private_files.create_private(files[0])
+    app.extensions["sandbox.engine"] = make_engine(url, echo=app.config["DATABASE_ECHO"])
     app.teardown_appcontext(_close_session)
 
 

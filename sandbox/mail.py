@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from sandbox.models.base import utcnow
 from sandbox.models.notifications import Notification
+from sandbox.private_files import make_private_dirs, open_private
 from sandbox.services.notifications import OUTBOX_KEY
 from workflows.states import CaseState, state_label
 
@@ -34,6 +35,15 @@ def notification_text(notification: Notification, locale: str | None = None) -> 
         return gettext(notification.msgid, **params)
 
 
+def notification_path(notification: Notification) -> str | None:
+    """The page a notification is about: its case, or the redemption it concerns (None: no page)."""
+    if notification.case_id:
+        return f"/cases/{notification.case_id}"
+    if isinstance(notification.params.get("redemption_id"), int):
+        return f"/vouchers/redemptions/{notification.params['redemption_id']}"
+    return None
+
+
 def render(notification: Notification, locale: str) -> tuple[str, str]:
     """Return (subject, body) of a notification in `locale`."""
     text = notification_text(notification, locale)
@@ -41,7 +51,7 @@ def render(notification: Notification, locale: str) -> tuple[str, str]:
         subject = gettext("Sandbox: %(text)s", text=text[:80])
         footer = gettext("Sign in to the sandbox platform to see the details.")
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    link = f"{base}/cases/{notification.case_id}" if notification.case_id else f"{base}/notifications"
+    link = base + (notification_path(notification) or "/notifications")
     return subject, f"{text}\n\n{footer}\n{link}\n"
 
 
@@ -63,9 +73,10 @@ def send(recipient: str, subject: str, body: str) -> None:
             smtp.send_message(message)
         return
     outbox = Path(current_app.instance_path) / "outbox"
-    outbox.mkdir(exist_ok=True)
+    make_private_dirs(outbox)
     stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
-    (outbox / f"{stamp}-{message['Message-ID'].strip('<>').split('@')[0]}.eml").write_bytes(bytes(message))
+    with open_private(outbox / f"{stamp}-{message['Message-ID'].strip('<>').split('@')[0]}.eml") as handle:
+        handle.write(bytes(message))
 
 
 @event.listens_for(Session, "after_commit")

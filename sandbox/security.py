@@ -1,4 +1,5 @@
-"""Security wiring: login sessions, role-named route decorators, request limits, response headers.
+"""Security wiring: login sessions, role-named route decorators, request limits, response headers
+(HSTS on https).
 
 `login_required_role(...)` redirects anonymous visitors to the login page (302) and answers 403 to a
 signed-in user without the role, following the rule-named decorators of mature Flask applications.
@@ -10,7 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, Response, abort, current_app
+from flask import Flask, Response, abort, current_app, request
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -88,6 +89,12 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if response.mimetype == "text/html":
         response.headers.setdefault("Cache-Control", "no-store")
+    # Only over https: a browser ignores the header on http, and sending it there would promise what
+    # the connection is not. Behind a proxy, `request.is_secure` follows X-Forwarded-Proto only when
+    # PROXY_FIX_HOPS trusts it.
+    policy = current_app.config.get("STRICT_TRANSPORT_SECURITY")
+    if policy and request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", policy)
     return response
 
 

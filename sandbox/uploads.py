@@ -1,4 +1,5 @@
-"""Request-side handling of case documents, shared by the pages and the API."""
+"""Request-side handling of stored files (case documents, voucher invoices), shared by the pages and the
+API: where they live and how they are sent (always as attachments no browser renders)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,16 @@ from sqlmodel import Session
 
 from sandbox.models.accounts import User
 from sandbox.models.documents import Document
+from sandbox.models.vouchers import Redemption
 from sandbox.services import documents
 
 
 def uploads_folder() -> Path:
     return Path(current_app.instance_path) / "uploads"
+
+
+def invoices_folder() -> Path:
+    return uploads_folder() / "invoices"
 
 
 def upload_from_request(session: Session, *, actor: User, case_id: int) -> Document:
@@ -35,13 +41,23 @@ def upload_from_request(session: Session, *, actor: User, case_id: int) -> Docum
 
 def send_document(document: Document) -> Response:
     """Send a stored document as an attachment that no browser will render or sniff."""
+    return send_stored(uploads_folder(), document.sha256, document.filename)
+
+
+def send_invoice(redemption: Redemption) -> Response:
+    """Send a redemption's invoice (its reader was checked by whoever found the redemption)."""
+    return send_stored(invoices_folder(), redemption.invoice_sha256, redemption.invoice_filename)
+
+
+def send_stored(folder: Path, sha256: str, filename: str) -> Response:
+    """Send a content-addressed file as an attachment that no browser will render or sniff."""
     response = send_file(
-        documents.blob_path(uploads_folder(), document),
+        documents.blob_at(folder, sha256),
         mimetype="application/octet-stream",
         as_attachment=True,
-        download_name=document.filename,
-        etag=document.sha256,
+        download_name=filename,
+        etag=sha256,
     )
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response.headers["X-Document-SHA256"] = document.sha256
+    response.headers["X-Document-SHA256"] = sha256
     return response

@@ -52,3 +52,19 @@ def whole_number_or_none(raw: str | None, *, maximum: int = MAX_WHOLE_NUMBER) ->
         return None
     value = int(raw)
     return value if value <= maximum else None
+
+
+# The years any page, filter, collection or report may name. Beyond them `date(year + 1, 1, 1)` and
+# friends used to fail deep inside a query (a 500 for /typical-cases/…/9999); one range, checked early.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def is_year(value: int) -> bool:
+    """Whether `value` is a year this system works with (FIRST_YEAR … LAST_YEAR)."""
+    return FIRST_YEAR <= value <= LAST_YEAR
+
+
+def read_year(raw: str | None) -> int | None:
+    """Read a year written as four ASCII digits within FIRST_YEAR … LAST_YEAR; None otherwise."""
+    value = whole_number_or_none(raw) if raw is not None and len(raw) == 4 else None
+    return value if value is not None and is_year(value) else None

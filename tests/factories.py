@@ -203,6 +203,36 @@ def make_voucher(
     return voucher
 
 
+def make_redemption(session: Session, app: Flask, voucher: Any, **data: Any) -> Any:
+    """A pool provider's request on `voucher`, through the service, awaiting the holder; commit."""
+    from datetime import timedelta
+
+    from sandbox.services.calendar import beijing_today
+    from sandbox.services.redemptions import request_redemption
+
+    provider, _ = make_provider(session)
+    fields = {
+        "code": voucher.code,
+        "contract_number": f"HT-{next(_counter):06d}",
+        "contract_fee_fen": 2_000_000,
+        "contract_signed_on": (beijing_today() - timedelta(days=3)).isoformat(),
+        "amount_fen": 1_000_000,
+        "category": "data_annotation",
+    }
+    redemption = request_redemption(
+        session,
+        actor=provider,
+        data=fields | data,
+        invoice=b"%PDF-1.4\n%%EOF\n",
+        invoice_name="发票.pdf",
+        storage=Path(app.instance_path) / "uploads" / "invoices",
+        max_bytes=1024 * 1024,
+        today=beijing_today(),
+    )
+    session.commit()
+    return redemption
+
+
 def make_dispute(session: Session, applicant: User, *, organisation_id: int, regulator: User | None = None):  # type: ignore[no-untyped-def]
     """A submitted case of the applicant's enterprise, rejected, and appealed to `organisation_id`; commit."""
     from sandbox.services import disputes

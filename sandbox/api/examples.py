@@ -189,6 +189,7 @@ REDEMPTION = {
     "code": "7K2Q-9XWM-4HCP-T8RD-W",
     "contract_number": "YZBZ-2026-0017",
     "contract_fee_fen": 36000000,
+    "contract_signed_on": "2026-03-02",
     "amount_fen": 18000000,
     "category": "data_annotation",
     "invoice": {"filename": "增值税电子普通发票.pdf", "content_base64": "JVBERi0xLjQKJSVFT0YK"},
@@ -197,6 +198,11 @@ REDEMPTION_DECISIONS: dict[str, Any] = {
     "approve": {"action": "approve"},
     "reject": {"action": "reject", "reason": "合同服务内容不属于数据标注服务类别。"},
 }
+HOLDER_DECISIONS: dict[str, Any] = {
+    "confirm": {"action": "confirm"},
+    "decline": {"action": "decline", "reason": "本企业未与该服务商签订此合同。"},
+}
+WITHDRAWAL = {"reason": "合同金额有误，更正后重新申请。"}
 RELATED_PARTY = {"name": "北京亦庄智驾投资管理有限公司", "uscc": "91110302MA08LK5R23", "relation": "控股股东"}
 
 VERIFY_REQUESTS: dict[str, Any] = {

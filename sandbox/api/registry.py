@@ -29,7 +29,7 @@ from sandbox.models.publication import PUBLISHABLE_FIELDS
 from sandbox.services import publication, registry
 from sandbox.services.publication import ConsentState
 from sandbox.services.registry import BoundaryFact, RegistryEntry, TrialPeriod
-from sandbox.validators import whole_number_or_none
+from sandbox.validators import read_year, whole_number_or_none
 from workflows.sectors import default_sector_packs
 from workflows.states import CaseState, state_label
 
@@ -134,7 +134,7 @@ def _filters() -> dict[str, Any]:
         raise ValidationFailed.single("sector", N_("Choose one of the listed options."))
     if state is not None and state not in {s.value for s in registry.PUBLIC_STATES}:
         raise ValidationFailed.single("state", N_("Choose one of the listed options."))
-    if year is not None and not (whole_number_or_none(year) is not None and len(year) == 4):
+    if year is not None and read_year(year) is None:
         raise ValidationFailed.single("year", N_("Enter a year such as 2026."))
     return {
         "sector": sector,

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from sandbox.converters import MAX_RECORD_ID
+from sandbox.validators import FIRST_YEAR, LAST_YEAR
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 PROBLEM_SCHEMA = {
@@ -60,8 +61,8 @@ class Operation:
     parameters: tuple[dict[str, Any], ...] = field(default=())
     # Anyone may call it; a bearer token, if sent, names the caller (and must be live).
     optional_auth: bool = False
-    # Path parameters without an int converter (e.g. a certificate's opaque id) are strings.
-    string_parameters: tuple[str, ...] = field(default=())
+    # The schema of each path parameter, from its converter (int: a record id, year: a year; else a string).
+    path_schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
     examples: dict[str, Any] = field(default_factory=dict)
     response_examples: dict[int, Any] = field(default_factory=dict)
     description: str = ""
@@ -69,6 +70,10 @@ class Operation:
     media_types: tuple[str, ...] = ("application/json",)
 
 
+PATH_SCHEMAS: dict[str, dict[str, Any]] = {
+    "int": {"type": "integer", "minimum": 0, "maximum": MAX_RECORD_ID},
+    "year": {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
+}
 _operations: list[Operation] = []
 
 
@@ -101,15 +106,18 @@ def operation(
         # `body.read_json` refuses malformed (400), oversized (413) and non-JSON (415) bodies.
         errors = tuple(sorted({400, 413, 415, 422, *errors}))
 
-    strings = tuple(name for converter, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule) if converter != "int")
+    path_schemas = {
+        name: PATH_SCHEMAS.get(converter, {"type": "string"})
+        for converter, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule)
+    }
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         documented = Operation(path, method.lower(), summary, tags, auth, body, responses, errors, parameters)
         _operations.append(
             replace(
                 documented,
-                string_parameters=strings,
                 optional_auth=optional_auth,
+                path_schemas=path_schemas,
                 examples=dict(examples or {}),
                 response_examples=dict(response_examples or {}),
                 description=description,
@@ -188,9 +196,7 @@ def _operation_object(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
             "name": name,
             "in": "path",
             "required": True,
-            "schema": {"type": "string"}
-            if name in op.string_parameters
-            else {"type": "integer", "minimum": 0, "maximum": MAX_RECORD_ID},
+            "schema": op.path_schemas.get(name, {"type": "string"}),
         }
         for name in path_parameters
     ]

@@ -18,7 +18,7 @@ from sandbox.errors import N_, ValidationFailed
 from sandbox.models.publication import TypicalCase, TypicalCaseStatus
 from sandbox.services import typical_cases, typical_public
 from sandbox.services.trust_settings import settings_for
-from sandbox.validators import whole_number_or_none
+from sandbox.validators import read_year
 from workflows.sectors import default_sector_packs
 
 ERRORS = (404, 409, 422)
@@ -41,9 +41,9 @@ def _public_filters() -> tuple[str | None, int | None, str]:
     sector, year = request.args.get("sector") or None, request.args.get("year", "")
     if sector is not None and sector not in default_sector_packs():
         raise ValidationFailed.single("sector", N_("Choose one of the listed options."))
-    number = whole_number_or_none(year, maximum=9999) if year else None
+    number = read_year(year) if year else None
     if year and number is None:
-        raise ValidationFailed.single("year", N_("Enter a whole number."))
+        raise ValidationFailed.single("year", N_("Enter a year such as 2026."))
     return sector, number, request.args.get("q", "").strip()[:100]
 
 
@@ -66,7 +66,7 @@ def get_typical_case(typical_id: int):  # type: ignore[no-untyped-def]
     return respond(schemas.public_out(view))
 
 
-@route("/typical-cases/collections/<sector>/<int:year>", "GET", auth=False,
+@route("/typical-cases/collections/<sector>/<year:year>", "GET", auth=False,
        summary="The PDF collection of a sector's typical cases published in a year",
        tags=("typical cases",), responses={200: None}, errors=(404,))  # fmt: skip
 def typical_case_collection(sector: str, year: int):  # type: ignore[no-untyped-def]

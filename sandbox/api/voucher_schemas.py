@@ -1,5 +1,6 @@
-"""Shapes of the voucher API: vouchers with their ledger, redemptions, budget use, the provider pool,
-related parties and the policy. Money is always integer fen (`*_fen`)."""
+"""Shapes of the voucher API: vouchers with their ledger, redemptions (and one redemption's whole file
+with its steps), budget use, the provider pool, related parties and the policy. Money is always integer
+fen (`*_fen`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from sandbox.models.vouchers import Redemption, Voucher, VoucherLedgerEntry
+from sandbox.models.vouchers import Redemption, RedemptionStep, Voucher, VoucherLedgerEntry
+from workflows.redemptions import RedemptionStatus
+
+STATUS_TEXT = (
+    "awaiting_holder (the voucher's enterprise has not confirmed yet), requested (confirmed: awaiting the "
+    "sandbox office), approved, settled; or, the amount given back: declined (by the holder), withdrawn "
+    "(by the provider), rejected (by the office), lapsed (the voucher expired)"
+)
 
 
 class LedgerEntryPublic(BaseModel):
@@ -60,6 +68,7 @@ class RedemptionBody(BaseModel):
     code: str = Field(description="The voucher code, e.g. 7K2Q-9XWM-4HCP-T8RD-5")
     contract_number: str
     contract_fee_fen: int = Field(gt=0, description="Integer fen; floats are refused")
+    contract_signed_on: date = Field(description="The day the contract was signed; not after today")
     amount_fen: int = Field(gt=0, description="Integer fen; floats are refused")
     category: str
     invoice: InvoiceUpload
@@ -71,16 +80,52 @@ class RedemptionPublic(BaseModel):
     provider_id: int
     contract_number: str
     contract_fee_fen: int
+    contract_signed_on: date | None = Field(description="Unknown only for requests made before it was asked")
     amount_fen: int
     category: str
     invoice_filename: str
     invoice_sha256: str
-    status: str
-    reason: str | None
+    status: RedemptionStatus = Field(description=STATUS_TEXT)
+    reason: str | None = Field(description="The office's reason for a rejection")
     created_at: datetime
+    confirmed_at: datetime | None = Field(description="When the voucher's holder confirmed it")
     decided_at: datetime | None
     settled_at: datetime | None
     voucher_balance_fen: int | None = None
+
+
+class PartyPublic(BaseModel):
+    id: int
+    name: str
+    uscc: str
+
+
+class RedemptionVoucher(BaseModel):
+    id: int
+    code: str | None
+    amount_fen: int
+    balance_fen: int
+    expires_on: date | None
+    status: str
+
+
+class RedemptionStepPublic(BaseModel):
+    action: str
+    from_status: str
+    to_status: str
+    reason: str | None
+    at: datetime
+
+
+class RedemptionDetail(RedemptionPublic):
+    """One redemption with everything a decision needs: who asked whom, for what, and how it went."""
+
+    enterprise: PartyPublic = Field(description="The voucher's holder")
+    provider: PartyPublic = Field(description="The provider that asked; `id` is its pool entry")
+    voucher: RedemptionVoucher
+    steps: list[RedemptionStepPublic]
+    invoice_url: str
+    actions: list[str] = Field(description="What the caller may do now (e.g. confirm, decline)")
 
 
 class RedemptionList(BaseModel):
@@ -91,8 +136,19 @@ class RedemptionList(BaseModel):
 
 
 class DecisionBody(BaseModel):
-    action: str = Field(description="approve, reject or settle")
+    action: str = Field(description="approve, reject or settle (the office; only confirmed requests)")
     reason: str = Field(default="", description="Required to reject")
+
+
+class HolderDecisionBody(BaseModel):
+    action: str = Field(
+        description="confirm (it goes to the sandbox office) or decline (the amount is given back)"
+    )
+    reason: str = Field(default="", max_length=2000, description="Told to the provider when declining")
+
+
+class WithdrawalBody(BaseModel):
+    reason: str = Field(default="", max_length=2000, description="Told to the voucher's holder")
 
 
 class BudgetRowPublic(BaseModel):
@@ -100,6 +156,7 @@ class BudgetRowPublic(BaseModel):
     vouchers: int
     refused: int
     issued_fen: int
+    awaiting_holder_fen: int
     requested_fen: int
     approved_fen: int
     settled_fen: int
@@ -162,7 +219,17 @@ def voucher_public(voucher: Voucher, refusal_reason: str | None = None) -> dict[
 
 def redemption_public(redemption: Redemption, balance: int | None = None) -> RedemptionPublic:
     data = redemption.model_dump(include=set(RedemptionPublic.model_fields))
-    return RedemptionPublic(**{**data, "status": redemption.status.value, "voucher_balance_fen": balance})
+    return RedemptionPublic(**{**data, "voucher_balance_fen": balance})
+
+
+def step_public(step: RedemptionStep) -> RedemptionStepPublic:
+    return RedemptionStepPublic(
+        action=step.action.value,
+        from_status=step.from_status.value,
+        to_status=step.to_status.value,
+        reason=step.reason,
+        at=step.at,
+    )
 
 
 def ledger_public(entry: VoucherLedgerEntry) -> LedgerEntryPublic:

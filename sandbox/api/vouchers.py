@@ -1,11 +1,11 @@
-"""API: vouchers (enterprises, regulators), redemptions (providers request with an `Idempotency-Key`,
-regulators decide), budget use, the finance CSV, the provider pool, related parties and the policy."""
+"""API: vouchers (enterprises, regulators), redemption requests (providers, with an `Idempotency-Key`)
+and lists, budget use and the finance CSV. What happens to one redemption after its request is in
+`api.redemptions`; the provider pool, related parties and the policy in `api.voucher_admin`."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-from pathlib import Path
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
@@ -19,14 +19,10 @@ from sandbox.errors import N_, Message, ValidationFailed
 from sandbox.i18n import translate
 from sandbox.models.accounts import Role
 from sandbox.models.vouchers import IdempotencyRecord, Voucher
-from sandbox.services import (
-    idempotency,
-    redemptions,
-    voucher_ledger,
-    voucher_reports,
-)
+from sandbox.services import idempotency, redemptions, voucher_ledger, voucher_reports
 from sandbox.services import vouchers as voucher_service
 from sandbox.services.calendar import beijing_today
+from sandbox.uploads import invoices_folder
 
 STAFF = (Role.APPLICANT, Role.REGULATOR)
 PAGING = tuple(
@@ -139,7 +135,7 @@ def create_redemption():  # type: ignore[no-untyped-def]
     if key is not None and (record := idempotency.find(session, key)) is not None:
         return _replay(record)
     invoice, name = _invoice(body)
-    fields = ("code", "contract_number", "contract_fee_fen", "amount_fen", "category")
+    fields = ("code", "contract_number", "contract_fee_fen", "contract_signed_on", "amount_fen", "category")
     try:
         redemption = redemptions.request_redemption(
             session,
@@ -147,7 +143,7 @@ def create_redemption():  # type: ignore[no-untyped-def]
             data={f: body.get(f) for f in fields},
             invoice=invoice,
             invoice_name=name,
-            storage=Path(current_app.instance_path) / "uploads" / "invoices",
+            storage=invoices_folder(),
             max_bytes=current_app.config["UPLOAD_MAX_BYTES"],
             today=beijing_today(),
             key=key,
@@ -190,45 +186,6 @@ def list_redemptions():  # type: ignore[no-untyped-def]
     )  # fmt: skip
     items = [schemas.redemption_public(r) for r in rows]
     return respond(schemas.RedemptionList(items=items, page=page, per_page=per_page, total=total))
-
-
-@route(
-    "/redemptions/<int:redemption_id>",
-    "GET",
-    roles=(Role.SERVICE_PROVIDER, Role.REGULATOR, Role.APPLICANT),
-    summary="One redemption",
-    tags=("vouchers",),
-    responses={200: schemas.RedemptionPublic},
-    errors=(404,),
-)
-def get_redemption(redemption_id: int):  # type: ignore[no-untyped-def]
-    found = voucher_reports.get_redemption(get_session(), actor=actor(), redemption_id=redemption_id)
-    return respond(schemas.redemption_public(found))
-
-
-@route(
-    "/redemptions/<int:redemption_id>/decision",
-    "POST",
-    roles=(Role.REGULATOR,),
-    summary="Approve, reject (with a reason) or settle a redemption (regulators)",
-    tags=("vouchers",),
-    body=schemas.DecisionBody,
-    responses={200: schemas.RedemptionPublic},
-    errors=(404, 409, 422),
-    examples=examples.REDEMPTION_DECISIONS,
-)
-def decide_redemption(redemption_id: int):  # type: ignore[no-untyped-def]
-    session, body = get_session(), json_body()
-    found = redemptions.decide(
-        session,
-        actor=actor(),
-        redemption_id=redemption_id,
-        action=str(body.get("action", "")),
-        reason=str(body.get("reason", "")),
-    )
-    balance = session.get(Voucher, found.voucher_id).balance_fen  # type: ignore[union-attr]
-    session.commit()
-    return respond(schemas.redemption_public(found, balance))
 
 
 @route(

@@ -1,5 +1,6 @@
-"""Innovation service vouchers: the voucher of a certificate, its append-only ledger, redemptions, the
-approved provider pool, enterprises' declared related parties and stored idempotent responses.
+"""Innovation service vouchers: the voucher of a certificate, its append-only ledger, redemptions and
+their steps (who confirmed, declined, withdrew or decided, when and why), the approved provider pool,
+enterprises' declared related parties and stored idempotent responses.
 
 Money is integer fen. `Voucher.balance_fen` is a cache of the ledger's sum, written only together with
 a ledger row (see `sandbox.services.voucher_ledger`); ledger rows are never updated or deleted.
@@ -15,6 +16,9 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from sandbox.models.base import UTCDateTime, enum_column, utcnow
+from workflows.redemptions import RedemptionAction, RedemptionStatus
+
+__all__ = ["RedemptionAction", "RedemptionStatus"]  # the step table's enums, used with these rows
 
 
 class VoucherStatus(enum.StrEnum):
@@ -36,14 +40,7 @@ class RefusalCode(enum.StrEnum):
 class LedgerKind(enum.StrEnum):
     ISSUE = "issue"  # + the voucher's amount
     HOLD = "hold"  # − a requested redemption's amount
-    RELEASE = "release"  # + a rejected redemption's amount given back
-
-
-class RedemptionStatus(enum.StrEnum):
-    REQUESTED = "requested"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    SETTLED = "settled"
+    RELEASE = "release"  # + a declined, withdrawn, rejected or lapsed redemption's amount given back
 
 
 class Voucher(SQLModel, table=True):
@@ -95,6 +92,7 @@ class Redemption(SQLModel, table=True):
     requested_by_id: int = Field(foreign_key="user.id")
     contract_number: str = Field(max_length=64)
     contract_fee_fen: int
+    contract_signed_on: date | None = None  # required for new requests; unknown for the oldest ones
     amount_fen: int
     category: str = Field(max_length=40)
     invoice_filename: str = Field(max_length=200)
@@ -102,15 +100,31 @@ class Redemption(SQLModel, table=True):
     invoice_content_type: str = Field(max_length=100)
     invoice_size: int
     status: RedemptionStatus = Field(
-        default=RedemptionStatus.REQUESTED,
+        default=RedemptionStatus.AWAITING_HOLDER,
         sa_column=enum_column(RedemptionStatus, nullable=False, index=True),
     )
-    reason: str | None = Field(default=None, max_length=2000)
+    confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # by the holder
+    reason: str | None = Field(default=None, max_length=2000)  # the office's (a rejection's) reason
     decided_by_id: int | None = Field(default=None, foreign_key="user.id")
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     settled_by_id: int | None = Field(default=None, foreign_key="user.id")
     settled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class RedemptionStep(SQLModel, table=True):
+    """One step of a redemption after its request (confirm, decline, withdraw, approve, …); append-only."""
+
+    __tablename__ = "redemption_step"
+
+    id: int | None = Field(default=None, primary_key=True)
+    redemption_id: int = Field(foreign_key="redemption.id", index=True)
+    action: RedemptionAction = Field(sa_column=enum_column(RedemptionAction, nullable=False))
+    from_status: RedemptionStatus = Field(sa_column=enum_column(RedemptionStatus, nullable=False))
+    to_status: RedemptionStatus = Field(sa_column=enum_column(RedemptionStatus, nullable=False))
+    actor_id: int | None = Field(default=None, foreign_key="user.id")  # None: the daily expiry run
+    reason: str | None = Field(default=None, max_length=2000)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class ApprovedProvider(SQLModel, table=True):

@@ -36,6 +36,7 @@ from sandbox.policies import Permission, has_permission
 from sandbox.services import login_throttle, tokens
 from sandbox.services.password_strength import check_password_strength, personal_words
 from sandbox.services.passwords import hash_password, needs_rehash, verify_password
+from sandbox.services.text_search import text_matches
 from sandbox.services.validation import validate
 
 
@@ -278,11 +279,8 @@ def list_users(
     if not has_permission(actor, Permission.MANAGE_USERS):
         raise PermissionDenied()
     statement = select(User)
-    if query:
-        pattern = f"%{query.strip().lower()}%"
-        statement = statement.where(
-            (User.email.like(pattern)) | (func.lower(User.display_name).like(pattern))  # type: ignore[attr-defined]
-        )
+    if query.strip():
+        statement = statement.where(text_matches(query, User.email, User.display_name))
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
     rows = session.exec(statement.order_by(User.id).offset((page - 1) * per_page).limit(per_page)).all()
     return list(rows), total

@@ -59,6 +59,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "budget": ("六、创新服务券预算使用（元）", "6. Voucher budget use (yuan)"),
     "count": ("张数", "Vouchers"),
     "issued_fen": ("发放金额", "Issued"),
+    "awaiting_holder_fen": ("待持券企业确认", "Awaiting the holder"),
     "requested_fen": ("待审核", "Awaiting approval"),
     "approved_fen": ("已批准", "Approved"),
     "settled_fen": ("已结算", "Settled"),
@@ -261,7 +262,8 @@ def render_annual_report(report: AnnualReport, *, font: CJKFont) -> bytes:
             stats.chart("voucher_budget"),
             [
                 ("count", "vouchers"),
-                *((k, k) for k in ("issued_fen", "requested_fen", "approved_fen", "settled_fen")),
+                *((k, k) for k in ("issued_fen", "awaiting_holder_fen", "requested_fen", "approved_fen")),
+                ("settled_fen", "settled_fen"),
             ],
             style,
             True,

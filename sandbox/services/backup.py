@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 
 from sandbox.errors import N_
 from sandbox.models import metadata
+from sandbox.private_files import make_private_dirs
 from sandbox.services.backup_archive import (
     FORMAT,
     MANIFEST,
@@ -85,7 +86,7 @@ def create_backup(
         )
     if output.exists():
         raise BackupRefused("exists", N_("%(path)s already exists; choose another file."), path=str(output))
-    output.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dirs(output.parent)
     partial = output.with_name(output.name + ".partial")
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:

@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 
 from sandbox.errors import N_
 from sandbox.models import metadata
+from sandbox.private_files import make_private_dirs, open_private
 from sandbox.services.backup import InstanceStorage, stored_files
 from sandbox.services.backup_archive import (
     SECRETS,
@@ -210,8 +211,8 @@ def _insert_rows(
 def _write_files(tar: tarfile.TarFile, files: list[tuple[str, Path]]) -> None:
     for done, (member, target) in enumerate(files):
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "xb") as out:
+            make_private_dirs(target.parent)
+            with open_private(target) as out:
                 for chunk in iter_member(tar, member):
                     out.write(chunk)
         except OSError as error:
@@ -229,7 +230,7 @@ def _write_secrets(secrets: dict[str, bytes], storage: InstanceStorage) -> None:
     for name, data in sorted(secrets.items()):
         if name.startswith("keys/"):
             target = storage.key_dir / name[len("keys/") :]
-            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            make_private_dirs(target.parent)
         else:
             # The application generates these on first start; with no keys yet they protect nothing.
             target = storage.secret_files[name]

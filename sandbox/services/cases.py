@@ -19,6 +19,7 @@ from sandbox.models.accounts import Enterprise, Organisation, OrganisationKind, 
 from sandbox.models.base import utcnow
 from sandbox.models.cases import Case, PlanVersion, RiskLevel
 from sandbox.policies import Permission, can_edit_plan, can_view_case, has_permission
+from sandbox.services.text_search import text_matches
 from sandbox.services.validation import validate
 from workflows.sectors import default_sector_packs
 from workflows.states import FINAL_STATES, CaseState
@@ -261,11 +262,11 @@ def list_cases(
     if filters.query:
         needle = filters.query.strip()
         matching = select(Enterprise.id).where(
-            or_(Enterprise.name.contains(needle, autoescape=True), Enterprise.uscc == needle.upper())  # type: ignore[attr-defined]
+            or_(text_matches(needle, Enterprise.name), Enterprise.uscc == needle.upper())
         )
         statement = statement.where(
             or_(
-                Case.title.contains(needle, autoescape=True),  # type: ignore[attr-defined]
+                text_matches(needle, Case.title),
                 Case.filing_number == needle.upper(),
                 Case.enterprise_id.in_(matching),  # type: ignore[attr-defined]
             )

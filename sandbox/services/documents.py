@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from sandbox.errors import N_, NotFound, PermissionDenied, StorageUnavailable, ValidationFailed
 from sandbox.models.accounts import Role, User
 from sandbox.models.documents import Document, DocumentKind
+from sandbox.private_files import make_private_dirs
 from sandbox.services.archives import OFFICE_ZIP_TYPES, ZIP_MAGIC, UnsafeArchive, zip_media_type
 from sandbox.services.cases import get_case
 from workflows.states import FINAL_STATES
@@ -133,8 +134,8 @@ def store_blob(storage: Path, data: bytes) -> str:
     try:
         if target.exists():
             return digest
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, delete=False) as handle:
+        make_private_dirs(folder)
+        with tempfile.NamedTemporaryFile(dir=folder, delete=False) as handle:  # created 0600
             temporary = handle.name
             handle.write(data)
             handle.flush()
@@ -219,5 +220,6 @@ def has_document(session: Session, *, case_id: int, kind: DocumentKind) -> bool:
     return session.exec(statement).first() is not None
 
 
-def blob_path(storage: Path, document: Document) -> Path:
-    return storage / document.sha256[:2] / document.sha256
+def blob_at(storage: Path, sha256: str) -> Path:
+    """Where `store_blob` keeps the bytes whose SHA-256 is `sha256`."""
+    return storage / sha256[:2] / sha256

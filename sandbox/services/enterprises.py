@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from sandbox.errors import NotFound, PermissionDenied
 from sandbox.models.accounts import EligibilityDeclaration, Enterprise, User
 from sandbox.policies import Permission, can_view_enterprise, has_permission
+from sandbox.services.text_search import text_matches
 
 
 def get_enterprise(session: Session, *, actor: User | None, enterprise_id: int) -> Enterprise:
@@ -41,11 +42,10 @@ def list_enterprises(
     if not has_permission(actor, Permission.VIEW_ENTERPRISES):
         raise PermissionDenied()
     statement = select(Enterprise)
-    if query:
+    if query.strip():
         needle = query.strip()
-        statement = statement.where(
-            or_(Enterprise.name.contains(needle), Enterprise.uscc == needle.upper())  # type: ignore[attr-defined]
-        )
+        same_uscc = Enterprise.uscc == needle.upper()
+        statement = statement.where(or_(text_matches(needle, Enterprise.name), same_uscc))
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
     rows = session.exec(statement.order_by(Enterprise.id).offset((page - 1) * per_page).limit(per_page)).all()
     return list(rows), total

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from sandbox.errors import NotFound, PermissionDenied
@@ -20,6 +20,7 @@ from sandbox.models.accounts import Role, User
 from sandbox.models.cases import Case
 from sandbox.models.disputes import Dispute, ExemptionRequest
 from sandbox.policies import can_view_legal_record
+from sandbox.services.text_search import text_matches
 
 RecordT = TypeVar("RecordT", Dispute, ExemptionRequest)
 
@@ -73,9 +74,7 @@ def list_records(
     if case_id is not None:
         statement = statement.where(model.case_id == case_id)
     if query.strip():
-        like = f"%{query.strip()}%"
-        columns = [col(Case.title), col(Case.filing_number), *text_columns]
-        statement = statement.where(or_(*(column.ilike(like) for column in columns)))
+        statement = statement.where(text_matches(query, Case.title, Case.filing_number, *text_columns))
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
     rows = session.exec(
         statement.order_by(col(model.id).desc()).offset((page - 1) * per_page).limit(per_page)

@@ -1,10 +1,11 @@
-"""Redemptions: a provider claims part of a voucher against a contract; a regulator approves or
-rejects (with a reason) and then settles.
+"""Redemption requests: a provider claims part of a voucher against a contract. The request waits for
+the voucher holder's confirmation (its applicants are told at once); what happens next — confirm,
+decline, withdraw, approve, reject, settle, lapse — is `redemption_steps`.
 
 Every check runs after the voucher row is locked (`voucher_ledger.lock_voucher`) and before anything
 is written; a refusal raises and the handler's rollback leaves nothing behind. A request holds its
-amount on the ledger at once (so concurrent requests cannot together exceed the balance); a rejection
-gives it back; approval and settlement move no money on the voucher.
+amount on the ledger at once (so concurrent requests cannot together exceed the balance, and a holder
+is never asked to confirm money that is not there); a step that ends it unpaid gives it back.
 """
 
 from __future__ import annotations
@@ -16,15 +17,22 @@ from typing import Any
 
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from sandbox.errors import N_, Conflict, NotFound, PermissionDenied, ValidationFailed
-from sandbox.models.accounts import Enterprise, Role, User
-from sandbox.models.base import utcnow
-from sandbox.models.vouchers import LedgerKind, Redemption, RedemptionStatus, Voucher, VoucherStatus
-from sandbox.services import idempotency, providers, voucher_codes, voucher_ledger, voucher_policy
+from sandbox.errors import N_, PermissionDenied, ValidationFailed
+from sandbox.models.accounts import Enterprise, Organisation, User
+from sandbox.models.vouchers import LedgerKind, Redemption, Voucher, VoucherStatus
+from sandbox.services import (
+    idempotency,
+    providers,
+    redemption_steps,
+    voucher_codes,
+    voucher_ledger,
+    voucher_policy,
+)
 from sandbox.services.documents import checked_content_type, clean_filename, store_blob
 from sandbox.services.notifications import notify
 from sandbox.services.validation import validate
 from sandbox.services.vouchers import yuan
+from workflows.redemptions import RELEASED
 
 INVOICE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg"})
 MONEY_FIELDS = ("contract_fee_fen", "amount_fen")
@@ -34,16 +42,9 @@ class RedemptionRequest(SQLModel):
     code: str = Field(min_length=1, max_length=40)
     contract_number: str = Field(min_length=1, max_length=64)
     contract_fee_fen: int = Field(gt=0)
+    contract_signed_on: date
     amount_fen: int = Field(gt=0)
     category: str = Field(min_length=1, max_length=40)
-
-
-# What the provider is told when a redemption is decided (one message per outcome, so it translates).
-DECISION_MESSAGES = {
-    RedemptionStatus.APPROVED: N_("Redemption of contract %(contract)s was approved."),
-    RedemptionStatus.REJECTED: N_("Redemption of contract %(contract)s was rejected: %(reason)s"),
-    RedemptionStatus.SETTLED: N_("Redemption of contract %(contract)s was settled."),
-}
 
 
 def read_request(data: dict[str, Any]) -> RedemptionRequest:
@@ -108,6 +109,11 @@ def request_redemption(
             share=policy.coverage_percent,
             limit=yuan(form.contract_fee_fen * policy.coverage_percent // 100),
         )
+    if form.contract_signed_on > today:
+        raise ValidationFailed.single(
+            "contract_signed_on", N_("The contract date cannot be later than today (%(today)s)."),
+            today=today.isoformat(),
+        )  # fmt: skip
     if form.amount_fen > voucher.balance_fen:
         raise ValidationFailed.single(
             "amount_fen",
@@ -125,6 +131,7 @@ def request_redemption(
         requested_by_id=actor.id,  # type: ignore[arg-type]
         contract_number=form.contract_number,
         contract_fee_fen=form.contract_fee_fen,
+        contract_signed_on=form.contract_signed_on,
         amount_fen=form.amount_fen,
         category=form.category,
         invoice_filename=clean_filename(invoice_name or "invoice"),
@@ -143,12 +150,16 @@ def request_redemption(
         actor_id=actor.id,
         require_active=True,
     )
+    organisation = session.get(Organisation, provider.organisation_id)
     notify(
         session,
-        recipients=_regulators(session),
-        kind="redemption_requested",
-        msgid=N_("A voucher redemption of %(amount)s yuan awaits approval."),
-        params={"amount": yuan(form.amount_fen)},
+        recipients=redemption_steps.holders(session, voucher),
+        kind="redemption_awaiting_holder",
+        msgid=N_(
+            "%(provider)s asks to redeem %(amount)s yuan from your voucher %(code)s for contract "
+            "%(contract)s. Confirm or decline it under Redemptions."
+        ),
+        params=redemption_steps.notice_params(redemption, voucher=voucher, provider=organisation),
     )
     return redemption
 
@@ -171,70 +182,10 @@ def _check_voucher(voucher: Voucher, today: date) -> None:
 
 
 def _contract_used(session: Session, provider_id: int, contract_number: str) -> bool:
+    """Whether the contract is claimed by a request that was not given back (declined, rejected …)."""
     statement = select(Redemption.id).where(
         Redemption.provider_id == provider_id,
         Redemption.contract_number == contract_number,
-        Redemption.status != RedemptionStatus.REJECTED,
+        col(Redemption.status).not_in(RELEASED),
     )
     return session.exec(statement).first() is not None
-
-
-def _regulators(session: Session) -> list[User]:
-    return list(session.exec(select(User).where(User.role == Role.REGULATOR, col(User.active))).all())
-
-
-DECISIONS = {
-    # action: (allowed from, new status)
-    "approve": (RedemptionStatus.REQUESTED, RedemptionStatus.APPROVED),
-    "reject": (RedemptionStatus.REQUESTED, RedemptionStatus.REJECTED),
-    "settle": (RedemptionStatus.APPROVED, RedemptionStatus.SETTLED),
-}
-
-
-def decide(session: Session, *, actor: User, redemption_id: int, action: str, reason: str = "") -> Redemption:
-    """Approve, reject (with a reason, giving the amount back) or settle a redemption (regulators)."""
-    if not actor.active or actor.role is not Role.REGULATOR:
-        raise PermissionDenied()
-    if action not in DECISIONS:
-        raise ValidationFailed.single("action", N_("Choose one of the listed options."))
-    reason = unicodedata.normalize("NFC", (reason or "").strip())
-    if action == "reject" and not reason:
-        raise ValidationFailed.single("reason", N_("Give the reason; it is recorded with the change."))
-    if len(reason) > 2000:
-        raise ValidationFailed.single("reason", N_("At most %(count)s characters."), count=2000)
-    found = session.get(Redemption, redemption_id)
-    if found is None:
-        raise NotFound()
-    voucher = voucher_ledger.require(voucher_ledger.lock_voucher(session, id=found.voucher_id))
-    session.refresh(found)
-    allowed, new_status = DECISIONS[action]
-    if found.status is not allowed:
-        raise Conflict(N_("This redemption is already %(status)s."), status=found.status.value)
-    if action == "approve" and voucher.status is VoucherStatus.FROZEN:
-        raise Conflict(N_("The voucher is frozen; reject the redemption or wait until it is unfrozen."))
-    if action == "reject":
-        voucher_ledger.move(
-            session,
-            voucher,
-            kind=LedgerKind.RELEASE,
-            amount_fen=found.amount_fen,
-            redemption_id=found.id,
-            actor_id=actor.id,
-        )
-    now = utcnow()
-    if action == "settle":
-        found.settled_by_id, found.settled_at = actor.id, now
-    else:
-        found.decided_by_id, found.decided_at, found.reason = actor.id, now, reason or None
-    found.status = new_status
-    session.add(found)
-    session.flush()
-    requesters = [user for user in [session.get(User, found.requested_by_id)] if user is not None]
-    notify(
-        session,
-        recipients=requesters,
-        kind=f"redemption_{new_status.value}",
-        msgid=DECISION_MESSAGES[new_status],
-        params={"contract": found.contract_number, "reason": found.reason or "—"},
-    )
-    return found

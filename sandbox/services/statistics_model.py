@@ -13,6 +13,7 @@ from datetime import datetime
 from sandbox.errors import N_, Message, PermissionDenied, ValidationFailed
 from sandbox.models.accounts import Role, User
 from sandbox.services.calendar import BEIJING
+from sandbox.validators import read_year
 from workflows.sectors import default_sector_packs
 from workflows.states import CaseState
 
@@ -30,11 +31,9 @@ class Filters:
         errors = {}
         chosen_year = None
         if year not in (None, ""):
-            text = str(year).strip()
-            if not text.isdigit() or not 2000 <= int(text) <= 2100:
+            chosen_year = read_year(str(year).strip())
+            if chosen_year is None:
                 errors["year"] = N_("Enter a year such as 2026.")
-            else:
-                chosen_year = int(text)
         chosen_sector = str(sector).strip() if sector not in (None, "") else None
         if chosen_sector is not None and chosen_sector not in default_sector_packs():
             errors["sector"] = N_("Choose one of the listed sectors.")

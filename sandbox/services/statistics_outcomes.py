@@ -37,8 +37,9 @@ STATUS_LABELS = {
     CertificateStatus.SUSPENDED: N_("Suspended"),
     CertificateStatus.REVOKED: N_("Revoked"),
 }
-# Fields of voucher_reports.BudgetRow summed per sector.
-BUDGET_KEYS = ("vouchers", "issued_fen", "requested_fen", "approved_fen", "settled_fen")
+# Fields of voucher_reports.BudgetRow summed per sector; the held ones are off the vouchers' balances.
+HELD_KEYS = ("awaiting_holder_fen", "requested_fen", "approved_fen", "settled_fen")
+BUDGET_KEYS = ("vouchers", "issued_fen", *HELD_KEYS)
 
 
 def _period(statement, moment, filters: Filters):  # type: ignore[no-untyped-def]
@@ -118,9 +119,7 @@ def voucher_budget(session: Session, filters: Filters, *, actor: User) -> tuple[
                 entry[key] += getattr(row, key)
     sectors = sector_order(set(totals), filters) if totals else []
     rows = [totals.get(sector, dict.fromkeys(BUDGET_KEYS, 0)) for sector in sectors]
-    unredeemed = [
-        max(r["issued_fen"] - r["requested_fen"] - r["approved_fen"] - r["settled_fen"], 0) for r in rows
-    ]
+    unredeemed = [max(r["issued_fen"] - sum(r[key] for key in HELD_KEYS), 0) for r in rows]
     chart = Chart(
         "voucher_budget",
         N_("Voucher budget use"),
@@ -133,6 +132,11 @@ def voucher_budget(session: Session, filters: Filters, *, actor: User) -> tuple[
             Series("settled_fen", N_("Settled"), [r["settled_fen"] for r in rows]),
             Series("approved_fen", N_("Approved"), [r["approved_fen"] for r in rows]),
             Series("requested_fen", N_("Awaiting approval"), [r["requested_fen"] for r in rows]),
+            Series(
+                "awaiting_holder_fen",
+                N_("Awaiting the holder's confirmation"),
+                [r["awaiting_holder_fen"] for r in rows],
+            ),
             Series("unredeemed_fen", N_("Not yet redeemed"), unredeemed),
             Series("issued_fen", N_("Amount issued"), [r["issued_fen"] for r in rows], drawn=False),
             Series("vouchers", N_("Vouchers"), [r["vouchers"] for r in rows], drawn=False, unit="count"),

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, col, or_, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from sandbox.errors import N_, Conflict, NotFound, PermissionDenied, ValidationFailed
 from sandbox.models.accounts import Role, User
@@ -31,6 +31,7 @@ from sandbox.services import typical_redaction
 from sandbox.services.cases import get_case, nfc
 from sandbox.services.certificates import certificate_for_case
 from sandbox.services.notifications import case_people, notify
+from sandbox.services.text_search import text_matches
 from sandbox.services.validation import validate
 from workflows.states import CaseState
 
@@ -263,9 +264,7 @@ def list_records(
     if status:
         conditions.append(col(TypicalCase.status) == S(status))
     if query.strip():
-        pattern = f"%{query.strip()}%"
-        conditions.append(or_(col(TypicalCase.title).ilike(pattern), col(Case.title).ilike(pattern),
-                              col(Case.filing_number).ilike(pattern)))  # fmt: skip
+        conditions.append(text_matches(query, TypicalCase.title, Case.title, Case.filing_number))
     statement = select(TypicalCase, Case).where(*conditions)
     total = session.exec(select(func.count()).select_from(TypicalCase).join(Case).where(*conditions)).one()
     rows = session.exec(

@@ -14,19 +14,21 @@ from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
 from certificates.collection import Collection, CollectionEntry, render_collection_pdf
 from certificates.fonts import find_cjk_font
 from certificates.qr import credential_digest_b64url, verification_url
-from sandbox.errors import NotFound
+from sandbox.errors import N_, NotFound, ValidationFailed
 from sandbox.models.accounts import Enterprise
 from sandbox.models.cases import Case
 from sandbox.models.certificates import Certificate, CertificateKind, CertificateStatus
 from sandbox.models.publication import TypicalCase, TypicalCaseStatus
 from sandbox.services.calendar import BEIJING
+from sandbox.services.text_search import text_matches
 from sandbox.services.trust_settings import ISSUER_NAMES, settings_for
 from sandbox.services.typical_redaction import TEXT_FIELDS
+from sandbox.validators import is_year
 from workflows.sectors import default_sector_packs
 
 BLOT = "＊＊＊"
@@ -120,7 +122,9 @@ def published_conditions(sector: str | None = None, year: int | None = None) -> 
     ]
     if sector:
         conditions.append(col(TypicalCase.sector) == sector)
-    if year:
+    if year is not None:
+        if not is_year(year):  # beyond them the bounds below are no dates at all
+            raise ValidationFailed.single("year", N_("Enter a year such as 2026."))
         start = datetime.combine(date(year, 1, 1), time(), BEIJING)
         end = datetime.combine(date(year + 1, 1, 1), time(), BEIJING)
         conditions += [col(TypicalCase.published_at) >= start, col(TypicalCase.published_at) < end]
@@ -140,8 +144,7 @@ def list_published(
     """Published typical cases, newest first; the search looks at the public text only."""
     conditions = published_conditions(sector, year)
     if query.strip():
-        pattern = f"%{query.strip()}%"
-        conditions.append(or_(*(col(getattr(TypicalCase, name)).ilike(pattern) for name in TEXT_FIELDS)))
+        conditions.append(text_matches(query, *(getattr(TypicalCase, name) for name in TEXT_FIELDS)))
     total = session.exec(
         select(func.count()).select_from(TypicalCase, Case, Certificate).where(*conditions)
     ).one()
@@ -184,7 +187,7 @@ def _period(view: PublicTypicalCase) -> str | None:
 def collection_pdf(session: Session, *, sector: str, year: int) -> bytes:
     """The printable collection of one sector and year (404 when nothing was published then)."""
     pack = default_sector_packs().get(sector)
-    if pack is None:
+    if pack is None or not is_year(year):
         raise NotFound()
     settings = settings_for(session)
     rows = session.exec(

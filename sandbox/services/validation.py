@@ -30,6 +30,10 @@ MESSAGES = {
     ),
     "uscc_check": N_("The check character of this unified social credit code is wrong; please re-check it."),
     "model_type": N_("This value is not valid."),
+    "date_parsing": N_("Enter a date as YYYY-MM-DD."),
+    "date_from_datetime_parsing": N_("Enter a date as YYYY-MM-DD."),
+    "date_from_datetime_inexact": N_("Enter a date as YYYY-MM-DD."),
+    "date_type": N_("Enter a date as YYYY-MM-DD."),
 }
 FALLBACK = N_("This value is not valid.")
 EMAIL_MESSAGE = N_("Enter a valid e-mail address.")

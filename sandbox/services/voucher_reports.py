@@ -1,5 +1,6 @@
-"""What regulators and providers read about vouchers: redemption lists, budget use by sector and year,
-and the finance CSV (UTF-8 with a byte-order mark, so Excel shows the Chinese correctly).
+"""What regulators, holders and providers read about vouchers: redemption lists and one redemption's
+whole file (parties, voucher, contract, steps, invoice), budget use by sector and year, and the finance
+CSV (UTF-8 with a byte-order mark, so Excel shows the Chinese correctly).
 """
 
 from __future__ import annotations
@@ -13,10 +14,18 @@ from sqlmodel import Session, col, select
 
 from sandbox.errors import NotFound, PermissionDenied
 from sandbox.models.accounts import Enterprise, Organisation, Role, User
-from sandbox.models.vouchers import ApprovedProvider, Redemption, RedemptionStatus, Voucher, VoucherStatus
+from sandbox.models.vouchers import (
+    ApprovedProvider,
+    Redemption,
+    RedemptionStatus,
+    RedemptionStep,
+    Voucher,
+    VoucherStatus,
+)
 from sandbox.services import voucher_policy
 from sandbox.services.providers import provider_of
 from sandbox.services.vouchers import yuan
+from workflows.redemptions import HOLDING
 
 
 def _scoped(session: Session, actor: User):  # type: ignore[no-untyped-def]
@@ -56,10 +65,57 @@ def list_redemptions(
 
 
 def get_redemption(session: Session, *, actor: User, redemption_id: int) -> Redemption:
+    """A redemption the actor may see (its provider, its voucher's enterprise, regulators); else 404."""
     found = session.exec(_scoped(session, actor).where(Redemption.id == redemption_id)).first()
     if found is None:
         raise NotFound()
     return found
+
+
+@dataclass(frozen=True)
+class RedemptionFile:
+    """What the pages show of one redemption: who asked whom for what, against which contract, and how
+    it went. The office decides from this page, so it names the enterprise, the provider, the voucher
+    and the contract, and links the invoice."""
+
+    redemption: Redemption
+    voucher: Voucher
+    enterprise: Enterprise
+    provider: ApprovedProvider
+    provider_name: str
+    steps: list[RedemptionStep]
+
+
+def redemption_file(session: Session, *, actor: User, redemption_id: int) -> RedemptionFile:
+    """The whole file of a redemption the actor may see (404 otherwise)."""
+    found = get_redemption(session, actor=actor, redemption_id=redemption_id)
+    voucher = session.get(Voucher, found.voucher_id)
+    provider = session.get(ApprovedProvider, found.provider_id)
+    assert voucher is not None and provider is not None
+    enterprise = session.get(Enterprise, voucher.enterprise_id)
+    organisation = session.get(Organisation, provider.organisation_id)
+    assert enterprise is not None and organisation is not None
+    steps = session.exec(
+        select(RedemptionStep)
+        .where(RedemptionStep.redemption_id == found.id)
+        .order_by(col(RedemptionStep.id))
+    ).all()
+    return RedemptionFile(found, voucher, enterprise, provider, organisation.name, list(steps))
+
+
+def parties(session: Session, rows: list[Redemption]) -> dict[int, tuple[str, str]]:
+    """Redemption id → (the voucher's enterprise, the provider), for the lists, in one query."""
+    if not rows:
+        return {}
+    statement = (
+        select(Redemption.id, Enterprise.name, Organisation.name)
+        .join(Voucher, col(Voucher.id) == Redemption.voucher_id)
+        .join(Enterprise, col(Enterprise.id) == Voucher.enterprise_id)
+        .join(ApprovedProvider, col(ApprovedProvider.id) == Redemption.provider_id)
+        .join(Organisation, col(Organisation.id) == ApprovedProvider.organisation_id)
+        .where(col(Redemption.id).in_([row.id for row in rows]))
+    )
+    return {rid: (enterprise, provider) for rid, enterprise, provider in session.exec(statement).all()}
 
 
 @dataclass
@@ -69,6 +125,7 @@ class BudgetRow:
     vouchers: int = 0
     refused: int = 0
     issued_fen: int = 0
+    awaiting_holder_fen: int = 0
     requested_fen: int = 0
     approved_fen: int = 0
     settled_fen: int = 0
@@ -106,10 +163,8 @@ def budget_use(session: Session, *, actor: User) -> list[BudgetYear]:
     ).all()
     for year, sector, status, amount in redeemed:
         row = rows.setdefault((year, sector), BudgetRow(year, sector))
-        name = {"requested": "requested_fen", "approved": "approved_fen", "settled": "settled_fen"}.get(
-            str(status)
-        )
-        if name:
+        if status in HOLDING:  # what was given back (declined, rejected …) is no budget use
+            name = f"{RedemptionStatus(status).value}_fen"
             setattr(row, name, getattr(row, name) + (amount or 0))
     years = {year for year, _ in rows} | {int(year) for year in policy.annual_budget_fen}
     result = []
@@ -140,6 +195,8 @@ CSV_HEADER = (
     "amount_fen",
     "invoice_sha256",
     "reason",
+    "contract_signed_on",
+    "confirmed_at",
 )
 
 
@@ -179,6 +236,8 @@ def finance_csv(session: Session, *, actor: User) -> bytes:
                 red.amount_fen,
                 red.invoice_sha256,
                 _cell(red.reason or ""),
+                _iso(red.contract_signed_on),
+                _iso(red.confirmed_at),
             )
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")

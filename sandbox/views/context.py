@@ -67,7 +67,7 @@ NAVIGATION = (
     (
         "vouchers.redemption_list",
         lazy_gettext("Redemptions"),
-        frozenset({Role.SERVICE_PROVIDER, Role.REGULATOR}),
+        frozenset({Role.SERVICE_PROVIDER, Role.REGULATOR, Role.APPLICANT}),
     ),
     ("vouchers.redeem", lazy_gettext("Redeem a voucher"), frozenset({Role.SERVICE_PROVIDER})),
     ("vouchers.policy", lazy_gettext("Voucher policy"), frozenset({Role.ADMIN})),

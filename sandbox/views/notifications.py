@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from sandbox.db import get_session
-from sandbox.mail import notification_text
+from sandbox.mail import notification_path, notification_text
 from sandbox.security import login_required, signed_in_user
 from sandbox.services import notifications
 from sandbox.views.forms import Pagination, page_number, safe_next
@@ -21,7 +21,7 @@ def notification_list():  # type: ignore[no-untyped-def]
     rows, total = notifications.list_notifications(session, user=user, page=page, per_page=per_page)
     return render_template(
         "notifications/list.html",
-        rows=[(row, notification_text(row)) for row in rows],
+        rows=[(row, notification_text(row), notification_path(row)) for row in rows],
         pagination=Pagination(page, per_page, total),
     )
 

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from sandbox.db import get_session
 from sandbox.services import registry
-from sandbox.validators import whole_number_or_none
+from sandbox.validators import read_year
 from sandbox.views.case_page import lang, risk_text
 from sandbox.views.forms import Pagination, page_number
 from sandbox.views.verify_labels import STATUS_LABELS
@@ -42,7 +42,7 @@ def read_filters(args: Any) -> dict[str, Any]:
     return {
         "sector": args.get("sector") if args.get("sector") in default_sector_packs() else None,
         "state": CaseState(state) if state in {s.value for s in registry.PUBLIC_STATES} else None,
-        "year": whole_number_or_none(year) if len(year) == 4 else None,
+        "year": read_year(year),
         "query": args.get("q", "").strip()[: registry.MAX_QUERY],
     }
 

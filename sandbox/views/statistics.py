@@ -79,11 +79,9 @@ def chart_csv(chart: str):  # type: ignore[no-untyped-def]
     )
 
 
-@bp.get("/statistics/annual-report/<int:year>.pdf")
+@bp.get("/statistics/annual-report/<year:year>.pdf")
 @roles_required(Role.REGULATOR)
 def annual_report(year: int):  # type: ignore[no-untyped-def]
-    if not 2000 <= year <= 2100:
-        abort(404)
     pdf = annual_report_pdf(
         get_session(),
         actor=signed_in_user(),

@@ -17,7 +17,7 @@ from sandbox.models.cases import Case
 from sandbox.models.publication import TypicalCaseStatus
 from sandbox.security import signed_in_user
 from sandbox.services import typical_cases, typical_public
-from sandbox.validators import whole_number_or_none
+from sandbox.validators import read_year
 from sandbox.views.forms import Pagination, page_number
 from workflows.sectors import default_sector_packs
 from workflows.states import CaseState
@@ -64,8 +64,7 @@ def public_list():  # type: ignore[no-untyped-def]
     sector = request.args.get("sector", "")
     sector = sector if sector in packs else ""
     raw_year = request.args.get("year", "")
-    year = whole_number_or_none(raw_year, maximum=2100)
-    year = year if year is not None and year >= 2000 else None
+    year = read_year(raw_year)
     query = request.args.get("q", "").strip()[:100]
     page, per_page = page_number(), current_app.config["PAGE_SIZE"]
     result = typical_public.list_published(
@@ -93,7 +92,7 @@ def public_detail(typical_id: int):  # type: ignore[no-untyped-def]
     return render_template("typical/detail.html", view=view, labels=LABELS)
 
 
-@bp.get("/typical-cases/<sector>/<int:year>.pdf")
+@bp.get("/typical-cases/<sector>/<year:year>.pdf")
 def collection_pdf(sector: str, year: int):  # type: ignore[no-untyped-def]
     pdf = typical_public.collection_pdf(get_session(), sector=sector, year=year)
     response = Response(pdf, mimetype="application/pdf")

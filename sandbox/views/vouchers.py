@@ -1,22 +1,23 @@
-"""Voucher pages: enterprises see their vouchers, balance, history and expiry; providers redeem and see
-their redemptions; regulators see every voucher (with refusal reasons) and decide pending redemptions.
-Office pages (budget, CSV, provider pool, related parties, policy) are in `voucher_office`."""
+"""Voucher pages: enterprises see their vouchers, balance, history and expiry; providers redeem; the
+redemption lists (providers: their own; enterprises: those on their vouchers, waiting for their
+confirmation first; regulators: confirmed ones awaiting approval first). One redemption's page and its
+steps are in `redemption_page`; office pages (budget, CSV, provider pool, related parties, policy) in
+`voucher_office`."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext, lazy_gettext
 
 from sandbox.db import get_session
-from sandbox.errors import N_, Conflict, Message, ValidationFailed
+from sandbox.errors import N_, Message, ValidationFailed
 from sandbox.i18n import translate
 from sandbox.models.accounts import Role
 from sandbox.security import roles_required, signed_in_user
 from sandbox.services import providers, redemptions, voucher_ledger, voucher_policy, voucher_reports
 from sandbox.services import vouchers as voucher_service
 from sandbox.services.calendar import beijing_today
+from sandbox.uploads import invoices_folder
 from sandbox.views.forms import Pagination, field_errors, page_number
 
 bp = Blueprint("vouchers", __name__)
@@ -25,11 +26,17 @@ STATUS_LABELS = {
     "frozen": lazy_gettext("Frozen"),
     "expired": lazy_gettext("Expired"),
     "refused": lazy_gettext("Refused"),
+    "awaiting_holder": lazy_gettext("Awaiting the holder's confirmation"),
     "requested": lazy_gettext("Awaiting approval"),
     "approved": lazy_gettext("Approved"),
-    "rejected": lazy_gettext("Rejected"),
     "settled": lazy_gettext("Settled"),
+    "declined": lazy_gettext("Declined by the holder"),
+    "withdrawn": lazy_gettext("Withdrawn by the provider"),
+    "rejected": lazy_gettext("Rejected"),
+    "lapsed": lazy_gettext("Lapsed (the voucher expired)"),
 }
+# The list a role opens first: what waits for it.
+FIRST_FILTER = {Role.REGULATOR: "requested", Role.APPLICANT: "awaiting_holder"}
 
 
 @bp.app_template_filter("yuan")
@@ -121,7 +128,7 @@ def redeem_post():  # type: ignore[no-untyped-def]
     session = get_session()
     values = {
         k: request.form.get(k, "").strip()
-        for k in ("code", "contract_number", "contract_fee", "amount", "category")
+        for k in ("code", "contract_number", "contract_fee", "contract_signed_on", "amount", "category")
     }
     upload = request.files.get("invoice")
     try:
@@ -129,6 +136,7 @@ def redeem_post():  # type: ignore[no-untyped-def]
             "code": values["code"],
             "contract_number": values["contract_number"],
             "contract_fee_fen": _fen(values["contract_fee"], "contract_fee_fen"),
+            "contract_signed_on": values["contract_signed_on"] or None,
             "amount_fen": _fen(values["amount"], "amount_fen"),
             "category": values["category"],
         }
@@ -139,7 +147,7 @@ def redeem_post():  # type: ignore[no-untyped-def]
             invoice=upload.read() if upload else b"",
             invoice_name=upload.filename or "" if upload else "",
             today=beijing_today(),
-            storage=Path(current_app.instance_path) / "uploads" / "invoices",
+            storage=invoices_folder(),
             max_bytes=current_app.config["UPLOAD_MAX_BYTES"],
         )
     except ValidationFailed as error:
@@ -152,7 +160,8 @@ def redeem_post():  # type: ignore[no-untyped-def]
     session.commit()
     flash(
         gettext(
-            "Redemption of %(amount)s requested; it now awaits the sandbox office's approval.",
+            "Redemption of %(amount)s requested; the voucher's holder is asked to confirm it before it "
+            "goes to the sandbox office.",
             amount=yuan_filter(redemption.amount_fen),
         ),
         "success",
@@ -175,52 +184,21 @@ def _fen(text: str, field: str) -> int | str:
 
 
 @bp.get("/vouchers/redemptions")
-@roles_required(Role.SERVICE_PROVIDER, Role.REGULATOR)
+@roles_required(Role.SERVICE_PROVIDER, Role.REGULATOR, Role.APPLICANT)
 def redemption_list():  # type: ignore[no-untyped-def]
-    user = signed_in_user()
-    default = "requested" if user.role is Role.REGULATOR else None
-    status = request.args.get("status", default) or None
+    session, user = get_session(), signed_in_user()
+    status = request.args.get("status", FIRST_FILTER.get(user.role)) or None
     page, per_page = page_number(), current_app.config["PAGE_SIZE"]
     rows, total = voucher_reports.list_redemptions(
-        get_session(), actor=user, page=page, per_page=per_page, status=status
+        session, actor=user, page=page, per_page=per_page, status=status
     )
     return render_template(
         "vouchers/redemptions.html",
         rows=rows,
+        parties=voucher_reports.parties(session, rows),
         pagination=Pagination(page, per_page, total),
         status=status,
         statuses=STATUS_LABELS,
         categories=category_labels(),
         is_regulator=user.role is Role.REGULATOR,
     )
-
-
-@bp.post("/vouchers/redemptions/<int:redemption_id>/decision")
-@roles_required(Role.REGULATOR)
-def decide(redemption_id: int):  # type: ignore[no-untyped-def]
-    session = get_session()
-    action, reason = request.form.get("action", ""), request.form.get("reason", "")
-    try:
-        found = redemptions.decide(
-            session, actor=signed_in_user(), redemption_id=redemption_id, action=action, reason=reason
-        )
-    except (ValidationFailed, Conflict) as error:
-        message = (
-            " ".join(m for ms in field_errors(error).values() for m in ms)
-            if isinstance(error, ValidationFailed)
-            else translate(error.message)
-        )
-        flash(message, "error")
-        return redirect(
-            url_for("vouchers.redemption_list", status=request.form.get("back_status", "requested"))
-        )
-    session.commit()
-    flash(
-        gettext(
-            "Redemption of contract %(contract)s is now %(status)s.",
-            contract=found.contract_number,
-            status=str(STATUS_LABELS[found.status.value]),
-        ),
-        "success",
-    )
-    return redirect(url_for("vouchers.redemption_list", status=request.form.get("back_status", "requested")))

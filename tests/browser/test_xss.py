@@ -59,6 +59,7 @@ TEXT_COLUMNS = {
     "exemption_request": ["explanation", "opinion", "decision_scope", "decision_reasons"],
     "evidence_item": ["title", "filename", "withdrawal_reason"],
     "redemption": ["contract_number", "reason", "invoice_filename"],
+    "redemption_step": ["reason"],
     "voucher": ["frozen_reason"],
     "certificate_status_change": ["reason"],
 }
@@ -186,14 +187,21 @@ def pages_to_open(app: Flask) -> dict[str | None, list[str]]:
         ).scalar_one()
         ids = {name: db.execute(sa.text(f"SELECT MIN(id) FROM {name}")).scalar_one()  # noqa: S608
                for name in ("dispute", "exemption_request", "enterprise")}  # fmt: skip
+        # Redemptions whose steps carry a reason: the office's rejection, the holder's refusal.
+        rejected, declined = (
+            db.execute(sa.text("SELECT MIN(id) FROM redemption WHERE status = :s"), {"s": s}).scalar_one()
+            for s in ("rejected", "declined")
+        )
     return {
         "regulator@demo.sandbox": [
             "/dashboard", "/cases", "/cases?state=exit_evaluation", *case_pages,
             f"/disputes/{ids['dispute']}", f"/exemptions/{ids['exemption_request']}", "/enterprises",
             f"/enterprises/{ids['enterprise']}", f"/certificates/{exit_cert}", "/certificates", "/vouchers",
             "/vouchers/redemptions", "/vouchers/providers", "/statistics", "/notifications",
-            "/typical-cases/workspace",
+            "/typical-cases/workspace", f"/vouchers/redemptions/{rejected}",
         ],
+        "applicant@demo.sandbox": ["/vouchers/redemptions?status=", f"/vouchers/redemptions/{declined}"],
+        "provider@demo.sandbox": ["/vouchers/redemptions", f"/vouchers/redemptions/{declined}"],
         "mediator@demo.sandbox": ["/disputes", f"/disputes/{ids['dispute']}"],
         None: ["/registry", f"/registry/{filing}", "/typical-cases", f"/typical-cases/{typical}",
                f"/c/{exit_cert}"],

@@ -23,8 +23,9 @@ from sandbox.models.certificates import (
     LogHead,
     LogNode,
 )
-from sandbox.models.vouchers import Redemption, RedemptionStatus, Voucher, VoucherStatus
+from sandbox.models.vouchers import Redemption, Voucher, VoucherStatus
 from sandbox.services import history, voucher_ledger
+from workflows.redemptions import HOLDING
 
 
 def check_log(session: Session) -> int:
@@ -86,8 +87,8 @@ def check_histories(session: Session) -> int:
 
 
 def check_vouchers(session: Session) -> int:
-    """Every voucher's balance equals its ledger's sum and its amount less what is held by redemptions
-    not rejected; returns how many vouchers were checked."""
+    """Every voucher's balance equals its ledger's sum and its amount less what its open, approved and
+    settled redemptions hold; returns how many vouchers were checked."""
     session.expire_all()
     vouchers = session.exec(select(Voucher)).all()
     for voucher in vouchers:
@@ -96,7 +97,7 @@ def check_vouchers(session: Session) -> int:
             continue
         held = session.exec(
             select(func.coalesce(func.sum(Redemption.amount_fen), 0)).where(
-                Redemption.voucher_id == voucher.id, Redemption.status != RedemptionStatus.REJECTED
+                Redemption.voucher_id == voucher.id, col(Redemption.status).in_(HOLDING)
             )
         ).one()
         assert voucher.balance_fen == voucher.amount_fen - held >= 0, voucher.id

@@ -174,7 +174,7 @@ def demo(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 
 def redeem_another_enterprises_voucher(app: Flask) -> None:
-    """The demo's one redemption spends A's voucher; B needs one of its own."""
+    """The demo's redemptions spend A's voucher; B needs one of its own."""
     with Session(app.extensions["sandbox.engine"]) as session:
         provider = accounts.find_user_by_email(session, "provider@demo.sandbox")
         a = accounts.find_user_by_email(session, A_EMAIL)
@@ -193,7 +193,8 @@ def redeem_another_enterprises_voucher(app: Flask) -> None:
             max_bytes=2**20,
             today=beijing_today(),
             data={"code": voucher.code, "contract_number": "HT-2026-B-0001", "contract_fee_fen": 1_000_000,
-                  "amount_fen": 100_000, "category": "data_annotation"},
+                  "contract_signed_on": beijing_today().isoformat(), "amount_fen": 100_000,
+                  "category": "data_annotation"},
         )  # fmt: skip
         session.commit()
 

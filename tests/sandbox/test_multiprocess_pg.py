@@ -24,6 +24,7 @@ from flask import Flask
 from sqlmodel import Session, col, select
 
 from sandbox.models.vouchers import Voucher, VoucherStatus
+from sandbox.services.calendar import beijing_today
 from tests import factories
 from tests.case_flow import PDF, CaseFlow, token
 from tests.conftest import POSTGRES_URL, REQUIRE_ALL, make_test_app
@@ -122,23 +123,31 @@ def file_cases(flow: CaseFlow) -> Callable[[], None]:
     return operation
 
 
-def redeem_vouchers(load: Load, provider: dict[str, str], regulator: dict[str, str], codes: list[str]):  # type: ignore[no-untyped-def]
+Headers = dict[str, str]
+
+
+def redeem_vouchers(load: Load, provider: Headers, regulator: Headers, codes: dict[str, Headers]):  # type: ignore[no-untyped-def]
+    """Request, and then (by turns) decline, or confirm and reject (the office), or just confirm."""
     client, serial = load.client(), itertools.count(1)
     prefix = f"HT-{threading.get_ident()}"
     invoice = {"filename": "发票.pdf", "content_base64": base64.b64encode(PDF).decode()}
+    signed_on = beijing_today().isoformat()
 
     def operation() -> None:
         number = next(serial)
-        body = {"code": random.choice(codes), "contract_number": f"{prefix}-{number}",
-                "contract_fee_fen": 2_000, "amount_fen": 1_000, "category": "data_annotation",
+        code = random.choice(sorted(codes))
+        body = {"code": code, "contract_number": f"{prefix}-{number}", "contract_fee_fen": 2_000,
+                "contract_signed_on": signed_on, "amount_fen": 1_000, "category": "data_annotation",
                 "invoice": invoice}  # fmt: skip
         created = client.post("/api/v1/redemptions", headers=provider, json=body)
         assert created.status_code == 201, created.get_json()
-        if number % 3 == 0:  # a rejection gives the amount back: one more ledger movement
+        steps = f"/api/v1/redemptions/{created.get_json()['id']}"
+        answer = {"action": "decline" if number % 4 == 0 else "confirm", "reason": "未签订此合同"}
+        held = client.post(f"{steps}/holder-decision", headers=codes[code], json=answer)
+        assert held.status_code == 200, held.get_json()
+        if number % 3 == 0 and answer["action"] == "confirm":  # a rejection gives the amount back
             decided = client.post(
-                f"/api/v1/redemptions/{created.get_json()['id']}/decision",
-                headers=regulator,
-                json={"action": "reject", "reason": "发票信息不完整"},
+                f"{steps}/decision", headers=regulator, json={"action": "reject", "reason": "发票信息不完整"}
             )
             assert decided.status_code == 200, decided.get_json()
 
@@ -164,11 +173,13 @@ def test_mixed_load_on_four_workers(served: tuple[Flask, Session, Gunicorn]) -> 
     filing_flow = CaseFlow(load.client(), session)  # type: ignore[arg-type]
     for flow in exit_flows[:2]:  # two certificates with vouchers to redeem and verify from the start
         exit_cases(load, flow)()
-    codes = [
-        v.code
+    # Each voucher's code, with its holder's token (the holder confirms or declines each request).
+    holders = {flow.users["applicant"].enterprise_id: flow.headers["applicant"] for flow in exit_flows[:2]}
+    codes = {
+        v.code: holders[v.enterprise_id]
         for v in session.exec(select(Voucher).where(col(Voucher.status) == VoucherStatus.ACTIVE)).all()
         if v.code
-    ]
+    }
     assert len(codes) == 2, "the seeded exits issued no active vouchers"
     setup_client = load.client()
     regulator = token(setup_client, factories.make_user(session, "regulator"))  # type: ignore[arg-type]

@@ -193,12 +193,63 @@ MATRIX = [
     ),
     ("vouchers.redeem", "GET", "/vouchers/redeem", row(302, 403, 403, 403, 403, 200, 403)),
     ("vouchers.redeem_post", "POST", "/vouchers/redeem", row(302, 403, 403, 403, 403, 422, 403)),
-    ("vouchers.redemption_list", "GET", "/vouchers/redemptions", row(302, 403, 200, 403, 403, 200, 403)),
+    ("vouchers.redemption_list", "GET", "/vouchers/redemptions", row(302, 200, 200, 403, 403, 200, 403)),
+    # {redemption}: a pool provider's request on the applicant's voucher, awaiting its confirmation;
+    # {other_redemption}: one on another enterprise's voucher. The world's provider asked for neither.
+    # Steps posted without an action are refused (422) for the party that may take them.
+    (
+        "vouchers.redemption_detail",
+        "GET",
+        "/vouchers/redemptions/{redemption}",
+        row(302, 200, 200, 403, 403, 404, 403),
+    ),
+    (
+        "vouchers.redemption_detail",
+        "GET",
+        "/vouchers/redemptions/{other_redemption}",
+        row(302, 404, 200, 403, 403, 404, 403),
+    ),
+    (
+        "vouchers.redemption_invoice",
+        "GET",
+        "/vouchers/redemptions/{redemption}/invoice",
+        row(302, 200, 200, 403, 403, 404, 403),
+    ),
+    (
+        "vouchers.redemption_invoice",
+        "GET",
+        "/vouchers/redemptions/{other_redemption}/invoice",
+        row(302, 404, 200, 403, 403, 404, 403),
+    ),
+    (
+        "vouchers.holder_decision",
+        "POST",
+        "/vouchers/redemptions/{redemption}/holder-decision",
+        row(302, 422, 403, 403, 403, 403, 403),
+    ),
+    (
+        "vouchers.holder_decision",
+        "POST",
+        "/vouchers/redemptions/{other_redemption}/holder-decision",
+        row(302, 404, 403, 403, 403, 403, 403),
+    ),
+    (
+        "vouchers.withdraw",
+        "POST",
+        "/vouchers/redemptions/{redemption}/withdrawal",
+        row(302, 403, 403, 403, 403, 404, 403),
+    ),
+    (
+        "vouchers.decide",
+        "POST",
+        "/vouchers/redemptions/{redemption}/decision",
+        row(302, 403, 422, 403, 403, 403, 403),
+    ),
     (
         "vouchers.decide",
         "POST",
         "/vouchers/redemptions/999999/decision",
-        row(302, 403, 302, 403, 403, 403, 403),
+        row(302, 403, 404, 403, 403, 403, 403),
     ),
     ("vouchers.budget", "GET", "/vouchers/budget", row(302, 403, 200, 403, 403, 403, 403)),
     ("vouchers.export_csv", "GET", "/vouchers/export.csv", row(302, 403, 200, 403, 403, 403, 403)),
@@ -219,10 +270,58 @@ MATRIX = [
     ("api.list_redemptions", "GET", "/api/v1/redemptions", row(401, 200, 200, 403, 403, 200, 403)),
     ("api.get_redemption", "GET", "/api/v1/redemptions/999999", row(401, 404, 404, 403, 403, 404, 403)),
     (
+        "api.get_redemption",
+        "GET",
+        "/api/v1/redemptions/{redemption}",
+        row(401, 200, 200, 403, 403, 404, 403),
+    ),
+    (
+        "api.get_redemption",
+        "GET",
+        "/api/v1/redemptions/{other_redemption}",
+        row(401, 404, 200, 403, 403, 404, 403),
+    ),
+    (
+        "api.redemption_invoice",
+        "GET",
+        "/api/v1/redemptions/{redemption}/invoice",
+        row(401, 200, 200, 403, 403, 404, 403),
+    ),
+    (
+        "api.redemption_invoice",
+        "GET",
+        "/api/v1/redemptions/{other_redemption}/invoice",
+        row(401, 404, 200, 403, 403, 404, 403),
+    ),
+    (
+        "api.holder_decision",
+        "POST",
+        "/api/v1/redemptions/{redemption}/holder-decision",
+        row(401, 422, 403, 403, 403, 403, 403),
+    ),
+    (
+        "api.holder_decision",
+        "POST",
+        "/api/v1/redemptions/{other_redemption}/holder-decision",
+        row(401, 404, 403, 403, 403, 403, 403),
+    ),
+    (
+        "api.withdraw_redemption",
+        "POST",
+        "/api/v1/redemptions/{redemption}/withdrawal",
+        row(401, 403, 403, 403, 403, 404, 403),
+    ),
+    (
+        "api.decide_redemption",
+        "POST",
+        "/api/v1/redemptions/{redemption}/decision",
+        row(401, 403, 422, 403, 403, 403, 403),
+    ),
+    (
         "api.decide_redemption",
         "POST",
         "/api/v1/redemptions/999999/decision",
-        row(401, 403, 422, 403, 403, 403, 403),
+        row(401, 403, 404, 403, 403, 403, 403),
     ),
     (
         "api.export_redemptions",
@@ -726,6 +825,10 @@ def world(app, session):  # type: ignore[no-untyped-def]
     )
     centre = factories.make_organisation(session, OrganisationKind.MEDIATION_CENTRE)
     other_dispute = factories.make_dispute(session, other, organisation_id=centre.id)
+    redemption, other_redemption = (
+        factories.make_redemption(session, app, factories.make_voucher(session, holder))
+        for holder in (users["applicant"], other)
+    )
     return users, {
         "own": users["applicant"].enterprise_id,
         "other": other.enterprise_id,
@@ -736,6 +839,8 @@ def world(app, session):  # type: ignore[no-untyped-def]
         "draft": draft.id,
         "dispute": dispute.id,
         "other_dispute": other_dispute.id,
+        "redemption": redemption.id,
+        "other_redemption": other_redemption.id,
     }
 
 

@@ -1,5 +1,6 @@
-"""Redemption through the API: the happy path, idempotent retries, decisions, and every refusal with a
-clear message and nothing written."""
+"""Redemption through the API: the happy path (request, the holder's confirmation, the office's
+decision), idempotent retries, and every refusal with a clear message and nothing written. The steps
+the holder and the provider take are tested in `test_vouchers_holder`."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sandbox.models.accounts import Enterprise
 from sandbox.models.vouchers import RelatedParty, Voucher, VoucherStatus
 from sandbox.services.calendar import beijing_today
 from tests import factories
-from tests.sandbox.voucher_helpers import body, counts, fresh, redeem, setup
+from tests.sandbox.voucher_helpers import body, confirmed, counts, fresh, redeem, setup, step
 
 
 def test_redeem_approve_settle_and_the_balance(client, session) -> None:
@@ -22,9 +23,12 @@ def test_redeem_approve_settle_and_the_balance(client, session) -> None:
     response = redeem(client, headers["provider"], body(voucher.code), key="k-1")
     assert response.status_code == 201, response.get_json()
     created = response.get_json()
-    assert created["status"] == "requested" and created["voucher_balance_fen"] == 15_000_000
+    assert created["status"] == "awaiting_holder" and created["voucher_balance_fen"] == 15_000_000
     assert fresh(session, voucher.id).balance_fen == 15_000_000  # held at once
     decision = f"/api/v1/redemptions/{created['id']}/decision"
+    unconfirmed = client.post(decision, headers=headers["regulator"], json={"action": "approve"})
+    assert unconfirmed.status_code == 409  # the holder has not confirmed it yet
+    assert step(client, headers["applicant"], created["id"], "confirm").get_json()["status"] == "requested"
     settle_early = client.post(decision, headers=headers["regulator"], json={"action": "settle"})
     assert settle_early.status_code == 409
     approved = client.post(decision, headers=headers["regulator"], json={"action": "approve"})
@@ -41,7 +45,7 @@ def test_redeem_approve_settle_and_the_balance(client, session) -> None:
 def test_reject_gives_the_amount_back_and_needs_a_reason(client, session) -> None:
     world = setup(client, session)
     voucher, headers = world["voucher"], world["headers"]
-    created = redeem(client, headers["provider"], body(voucher.code)).get_json()
+    created = confirmed(client, world, body(voucher.code))
     decision = f"/api/v1/redemptions/{created['id']}/decision"
     no_reason = client.post(decision, headers=headers["regulator"], json={"action": "reject"})
     assert no_reason.status_code == 422
@@ -111,6 +115,10 @@ def test_refusals_write_nothing(client, session) -> None:
     _refused(
         client, session, world, body(code, contract_fee_fen=10_000_000.0), 422, "contract_fee_fen", "fen"
     )
+    tomorrow = (beijing_today() + timedelta(days=1)).isoformat()
+    for signed_on, words in ((None, "YYYY"), ("3.3.2026", "YYYY"), (tomorrow, "later than today")):
+        data = body(code, contract_signed_on=signed_on)
+        _refused(client, session, world, data, 422, "contract_signed_on", words)
     _refused(
         client, session, world, body(code[:-1] + ("0" if code[-1] != "0" else "1")), 422, "code", "mistyped"
     )

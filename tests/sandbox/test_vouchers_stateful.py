@@ -1,6 +1,7 @@
-"""Random sequences of issue, redeem, approve, reject, settle, freeze, unfreeze and expire, at the service
-level: the balance always equals issued − held/approved/settled redemptions, never goes below zero,
-equals the ledger's sum, and the ledger only ever grows (no row changes)."""
+"""Random sequences of issue, redeem, confirm, decline, withdraw, approve, reject, settle, freeze, unfreeze
+and expire, at the service level: the balance always equals issued − what open, approved and settled
+redemptions hold, never goes below zero, equals the ledger's sum; the ledger and the redemption steps
+only ever grow (no row changes); no request stays open on an expired voucher after the daily run."""
 
 from __future__ import annotations
 
@@ -15,14 +16,13 @@ from sqlmodel import Session, col, select
 
 from sandbox.errors import SandboxError
 from sandbox.models.accounts import User
-from sandbox.models.vouchers import Redemption, RedemptionStatus, Voucher, VoucherLedgerEntry, VoucherStatus
-from sandbox.services import redemptions, voucher_ledger, vouchers
+from sandbox.models.vouchers import Redemption, RedemptionStep, Voucher, VoucherLedgerEntry, VoucherStatus
+from sandbox.services import redemption_steps, redemptions, voucher_ledger, vouchers
 from sandbox.services.calendar import beijing_today
 from tests import factories
 from tests.case_flow import PDF
 from tests.conftest import make_test_app
-
-COUNTED = (RedemptionStatus.REQUESTED, RedemptionStatus.APPROVED, RedemptionStatus.SETTLED)
+from workflows.redemptions import HOLDING, OPEN
 
 
 def test_random_voucher_sequences_keep_the_balance(sqlite_template: Path, tmp_path: Path) -> None:
@@ -34,6 +34,9 @@ def test_random_voucher_sequences_keep_the_balance(sqlite_template: Path, tmp_pa
         applicants = [factories.make_user(db, "applicant") for _ in range(2)]
         provider, _ = factories.make_provider(db)
         regulator = factories.make_user(db, "regulator")
+    # Who takes each step: the voucher's holder (its enterprise's applicant), the provider, the office.
+    takers = {"confirm": "holder", "decline": "holder", "withdraw": provider.id}
+    takers |= dict.fromkeys(("approve", "reject", "settle"), regulator.id)
     contracts = iter(range(10**6))
 
     class VoucherMachine(RuleBasedStateMachine):
@@ -43,10 +46,16 @@ def test_random_voucher_sequences_keep_the_balance(sqlite_template: Path, tmp_pa
             self.ids: list[int] = []
             self.claims: list[int] = []
             self.ledger: list[tuple] = self._ledger()
+            self.steps: list[tuple] = self._steps()
             self.today = beijing_today()
+            self.day = self.today  # the latest day the expiry run saw
 
         def teardown(self) -> None:
             self.db.close()
+
+        def _steps(self) -> list[tuple]:
+            rows = self.db.exec(select(RedemptionStep).order_by(col(RedemptionStep.id))).all()
+            return [(r.id, r.redemption_id, r.action, r.from_status, r.to_status) for r in rows]
 
         def _ledger(self) -> list[tuple]:
             rows = self.db.exec(select(VoucherLedgerEntry).order_by(col(VoucherLedgerEntry.id))).all()
@@ -76,6 +85,7 @@ def test_random_voucher_sequences_keep_the_balance(sqlite_template: Path, tmp_pa
                 "code": voucher.code or "",
                 "contract_number": f"C{next(contracts)}",
                 "contract_fee_fen": amount * share,
+                "contract_signed_on": self.today.isoformat(),
                 "amount_fen": amount,
                 "category": "data_annotation",
             }
@@ -97,19 +107,29 @@ def test_random_voucher_sequences_keep_the_balance(sqlite_template: Path, tmp_pa
             allowed = voucher.status is VoucherStatus.ACTIVE and amount <= before and share >= 2
             assert ok == allowed, (voucher.status, amount, before, share)
 
-        @rule(pick=st.integers(0, 50), action=st.sampled_from(["approve", "reject", "settle"]))
-        def decide(self, pick: int, action: str) -> None:
+        @rule(pick=st.integers(0, 50), action=st.sampled_from(sorted(takers)))
+        def take_step(self, pick: int, action: str) -> None:
             if self.claims:
-                claim = self.claims[pick % len(self.claims)]
-                self._do(
-                    lambda: redemptions.decide(
+                claim = self.db.get(Redemption, self.claims[pick % len(self.claims)])
+                assert claim is not None
+                if takers[action] == "holder":
+                    owner = self.db.get(Voucher, claim.voucher_id).enterprise_id  # type: ignore[union-attr]
+                    actor = next(a for a in applicants if a.enterprise_id == owner)
+                else:
+                    actor = self.db.get(User, takers[action])
+                before = claim.status
+                ok = self._do(
+                    lambda: redemption_steps.act(
                         self.db,
-                        actor=self.db.get(User, regulator.id),
-                        redemption_id=claim,
+                        actor=actor,
+                        redemption_id=claim.id,
                         action=action,
                         reason="理由",
-                    )
+                        today=self.day,
+                    )  # fmt: skip
                 )
+                self.db.refresh(claim)
+                assert ok == (claim.status != before), (action, before, claim.status)
 
         @rule(pick=st.integers(0, 50), freeze=st.booleans())
         def freeze_or_unfreeze(self, pick: int, freeze: bool) -> None:
@@ -123,8 +143,16 @@ def test_random_voucher_sequences_keep_the_balance(sqlite_template: Path, tmp_pa
 
         @rule(days=st.integers(0, 800))
         def expire(self, days: int) -> None:
-            vouchers.expire_due(self.db, today=self.today + timedelta(days=days))
+            self.day = max(self.day, self.today + timedelta(days=days))
+            vouchers.expire_due(self.db, today=self.day)
+            redemption_steps.lapse_expired(self.db, today=self.day)
             self.db.commit()
+            stuck = self.db.exec(
+                select(Redemption.id)
+                .join(Voucher, col(Voucher.id) == Redemption.voucher_id)
+                .where(col(Redemption.status).in_(OPEN), Voucher.status == VoucherStatus.EXPIRED)
+            ).all()
+            assert stuck == [], "open requests on expired vouchers were not released"
 
         @invariant()
         def balance_is_issued_minus_redemptions(self) -> None:
@@ -136,7 +164,7 @@ def test_random_voucher_sequences_keep_the_balance(sqlite_template: Path, tmp_pa
                     r.amount_fen
                     for r in self.db.exec(
                         select(Redemption).where(
-                            Redemption.voucher_id == voucher_id, col(Redemption.status).in_(COUNTED)
+                            Redemption.voucher_id == voucher_id, col(Redemption.status).in_(HOLDING)
                         )
                     ).all()
                 )
@@ -144,10 +172,11 @@ def test_random_voucher_sequences_keep_the_balance(sqlite_template: Path, tmp_pa
                 assert voucher.balance_fen == voucher_ledger.ledger_sum(self.db, voucher_id)
 
         @invariant()
-        def ledger_only_grows(self) -> None:
-            now = self._ledger()
+        def ledger_and_steps_only_grow(self) -> None:
+            now, steps = self._ledger(), self._steps()
             assert now[: len(self.ledger)] == self.ledger
-            self.ledger = now
+            assert steps[: len(self.steps)] == self.steps
+            self.ledger, self.steps = now, steps
 
     options = settings(
         max_examples=12,

@@ -1,8 +1,10 @@
-"""Shared steps for the voucher tests: a voucher with a provider, API redemption calls, row counts."""
+"""Shared steps for the voucher tests: a voucher with a provider, API redemption calls and the steps
+after them (the holder's confirmation, the office's decision), row counts."""
 
 from __future__ import annotations
 
 import base64
+from datetime import timedelta
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -11,6 +13,7 @@ from sqlmodel import Session, select
 
 from sandbox.models.vouchers import IdempotencyRecord, Redemption, Voucher, VoucherLedgerEntry
 from sandbox.services import voucher_ledger
+from sandbox.services.calendar import beijing_today
 from tests import factories
 from tests.case_flow import PDF, token
 
@@ -40,6 +43,7 @@ def body(code: str, **overrides: Any) -> dict[str, Any]:
         "code": code,
         "contract_number": "HT-2026-001",
         "contract_fee_fen": 10_000_000,
+        "contract_signed_on": (beijing_today() - timedelta(days=7)).isoformat(),
         "amount_fen": 5_000_000,
         "category": "data_annotation",
         "invoice": {"filename": "发票.pdf", "content_base64": base64.b64encode(PDF).decode()},
@@ -54,6 +58,28 @@ def redeem(client: FlaskClient, headers: dict[str, str], data: dict[str, Any], k
     return client.post(
         "/api/v1/redemptions", headers={**headers, **extra, "Accept-Language": "en"}, json=data
     )
+
+
+def step(client: FlaskClient, headers: dict[str, str], redemption_id: int, action: str, reason: str = ""):  # type: ignore[no-untyped-def]
+    """Take a step as the party of `headers`: confirm/decline (holder), withdraw (provider), or
+    approve/reject/settle (office)."""
+    path = {"confirm": "holder-decision", "decline": "holder-decision", "withdraw": "withdrawal"}.get(
+        action, "decision"
+    )
+    return client.post(
+        f"/api/v1/redemptions/{redemption_id}/{path}",
+        headers={**headers, "Accept-Language": "en"},
+        json={"action": action, "reason": reason},
+    )
+
+
+def confirmed(client: FlaskClient, world: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """A request made by the world's provider and confirmed by the voucher's holder: it awaits the office."""
+    created = redeem(client, world["headers"]["provider"], data)
+    assert created.status_code == 201, created.get_json()
+    response = step(client, world["headers"]["applicant"], created.get_json()["id"], "confirm")
+    assert response.status_code == 200 and response.get_json()["status"] == "requested", response.get_json()
+    return response.get_json()
 
 
 def counts(session: Session) -> tuple[int, int, int]:
