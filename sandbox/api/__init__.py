@@ -93,6 +93,7 @@ from sandbox.api import (  # noqa: E402,F401  (registers the routes)
     exemptions,
     lookups,
     notifications,
+    proposals,
     registry,
     settings,
     statistics,

@@ -1,7 +1,8 @@
 """API: exit certificates, verification, status lists, the trust bundle and the transparency log.
 
-Everything here is public (DESIGN.md §9) except changing a certificate's status (regulators). Reads
-may sign on the way (keys created on first use, a status list re-signed when ageing), so they commit.
+Everything here is public (DESIGN.md §9); changing a certificate's status is a two-person decision
+(`sandbox.api.proposals`). Reads may sign on the way (keys created on first use, a status list
+re-signed when ageing), so they commit.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 
 from flask import current_app, jsonify, request, send_file
 
-from sandbox.api import actor, examples, json_body, respond, route
+from sandbox.api import examples, json_body, respond, route
 from sandbox.api.certificate_schemas import (
     CertificateBundleDocument,
     CertificateList,
@@ -19,8 +20,6 @@ from sandbox.api.certificate_schemas import (
     ConsistencyProofDocument,
     InclusionProofDocument,
     LogEntriesDocument,
-    StatusChangeRequest,
-    StatusChangeResult,
     TrustBundleDocument,
     VerificationResult,
     VerifyRequest,
@@ -28,8 +27,7 @@ from sandbox.api.certificate_schemas import (
 from sandbox.api.params import whole_number
 from sandbox.db import get_session
 from sandbox.errors import N_, ValidationFailed
-from sandbox.models.accounts import Role
-from sandbox.services import certificate_status, certificates, status_lists, transparency, verification
+from sandbox.services import certificates, status_lists, transparency, verification
 from sandbox.services.trust_settings import settings_for
 from sandbox.views.verify_labels import report_json
 
@@ -124,21 +122,6 @@ def certificate_pdf(cert_id: str):  # type: ignore[no-untyped-def]
                          download_name=f"{cert.number}.pdf", etag=cert.pdf_sha256)  # fmt: skip
     response.headers["X-Document-SHA256"] = cert.pdf_sha256
     return response
-
-
-@route("/certificates/<cert_id>/status", "POST", roles=(Role.REGULATOR,),
-       summary="Revoke, suspend or reinstate a certificate, with a reason (regulators)",
-       tags=("certificates",), body=StatusChangeRequest, responses={200: StatusChangeResult},
-       errors=(404, 409, 422), examples={"suspend": examples.STATUS_CHANGE})  # fmt: skip
-def change_certificate_status(cert_id: str):  # type: ignore[no-untyped-def]
-    session = get_session()
-    body = json_body()
-    action, reason = str(body.get("action", "")), str(body.get("reason", ""))
-    cert = certificate_status.change_status(
-        session, actor=actor(), certificate_id=cert_id, action=action, reason=reason
-    )
-    session.commit()
-    return respond(StatusChangeResult(id=cert.id, number=cert.number, status=cert.status.value))
 
 
 @route("/status/<purpose>", "GET", auth=False,
