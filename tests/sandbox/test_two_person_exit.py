@@ -40,7 +40,9 @@ def test_an_officer_who_unassigns_themselves_still_cannot_approve(flow: CaseFlow
     assert flow.call("regulator", "GET", f"/api/v1/cases/{flow.case_id}/certificate").status_code == 404
 
     assignments = [
-        (event["actor_id"], event["payload"]) for event in _history(flow) if event["event"] == "assign_case_officer"
+        (event["actor_id"], event["payload"])
+        for event in _history(flow)
+        if event["event"] == "assign_case_officer"
     ]
     assert assignments == [
         (officer.id, {"field": "case_officer_id", "from": None, "to": officer.id}),
