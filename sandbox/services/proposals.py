@@ -22,9 +22,11 @@ from sandbox.errors import N_, Conflict, NotFound, PermissionDenied, TwoPersonRu
 from sandbox.models.accounts import Role, User
 from sandbox.models.cases import Case
 from sandbox.models.certificates import Certificate
+from sandbox.models.documents import DocumentKind
 from sandbox.models.two_person import DecisionProposal, ProposalKind, ProposalState
 from sandbox.services import certificate_status, certificates, exemption_records, exemptions, proposal_records
 from sandbox.services.cases import claim_version, nfc
+from sandbox.services.documents import has_document
 from sandbox.services.history import record_event
 from sandbox.services.notifications import notify
 from sandbox.services.workflow import apply_event
@@ -135,7 +137,9 @@ def propose_exemption_decision(
         raise Conflict(N_("This request was changed by someone else; reload it and try again."))
     data = nfc(dict(data))
     decision = data.get("decision")
-    problems = exemption_decision_reasons(legal_opinion_on_file=bool(request.opinion), decision=decision)
+    # As `decide_exemption` will check: the opinion on the request, or uploaded as a legal-opinion document.
+    opinion = bool(request.opinion) or has_document(session, case_id=case.id, kind=DocumentKind.LEGAL_OPINION)
+    problems = exemption_decision_reasons(legal_opinion_on_file=opinion, decision=decision)
     if problems:
         raise ValidationFailed.from_reasons(problems)
     scope, reasons = exemption_records.check_decision(decision, data, "")
