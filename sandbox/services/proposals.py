@@ -5,8 +5,9 @@ Covers revoking, suspending and reinstating a certificate (carried out by
 `certificate_status.apply_status_change`) and deciding a liability exemption (carried out by firing
 `decide_exemption`, whose actor is the confirming regulator). Each step is a record in the case's
 hash-chained history and in the proposal row (the certificate's and the request's history read it);
-other regulators are told of a new proposal, and the proposer of the outcome. This module orchestrates:
-the rows live in `proposal_records`, the checks of each decision in the services that own it.
+other regulators are told of a new proposal, and the proposer of the outcome (`proposal_notices`). This
+module orchestrates: the rows live in `proposal_records`, the checks of each decision in the services
+that own it.
 """
 
 from __future__ import annotations
@@ -24,11 +25,17 @@ from sandbox.models.cases import Case
 from sandbox.models.certificates import Certificate
 from sandbox.models.documents import DocumentKind
 from sandbox.models.two_person import DecisionProposal, ProposalKind, ProposalState
-from sandbox.services import certificate_status, certificates, exemption_records, exemptions, proposal_records
+from sandbox.services import (
+    certificate_status,
+    certificates,
+    exemption_records,
+    exemptions,
+    proposal_notices,
+    proposal_records,
+)
 from sandbox.services.cases import claim_version, nfc
 from sandbox.services.documents import has_document
 from sandbox.services.history import record_event
-from sandbox.services.notifications import notify
 from sandbox.services.workflow import apply_event
 from workflows.guards import exemption_decision_reasons
 from workflows.states import RecordEvent
@@ -48,46 +55,6 @@ STEP_EVENTS: dict[ProposalKind, dict[ProposalState, RecordEvent]] = {
         ProposalState.WITHDRAWN: RecordEvent.WITHDRAW_EXEMPTION_DECISION,
         # Confirming is `decide_exemption` itself, written by `apply_event`.
     },
-}
-# Notices: to the other regulators when proposed, to the proposer when confirmed or declined.
-NOTICES: dict[tuple[str, ProposalState], str] = {
-    ("revoke", ProposalState.PENDING): N_(
-        "%(name)s proposes to revoke certificate %(number)s; another regulator must confirm or decline."
-    ),
-    ("suspend", ProposalState.PENDING): N_(
-        "%(name)s proposes to suspend certificate %(number)s; another regulator must confirm or decline."
-    ),
-    ("reinstate", ProposalState.PENDING): N_(
-        "%(name)s proposes to reinstate certificate %(number)s; another regulator must confirm or decline."
-    ),
-    ("revoke", ProposalState.CONFIRMED): N_(
-        "%(name)s confirmed your proposal to revoke certificate %(number)s."
-    ),
-    ("suspend", ProposalState.CONFIRMED): N_(
-        "%(name)s confirmed your proposal to suspend certificate %(number)s."
-    ),
-    ("reinstate", ProposalState.CONFIRMED): N_(
-        "%(name)s confirmed your proposal to reinstate certificate %(number)s."
-    ),
-    ("revoke", ProposalState.DECLINED): N_(
-        "%(name)s declined your proposal to revoke certificate %(number)s: %(note)s"
-    ),
-    ("suspend", ProposalState.DECLINED): N_(
-        "%(name)s declined your proposal to suspend certificate %(number)s: %(note)s"
-    ),
-    ("reinstate", ProposalState.DECLINED): N_(
-        "%(name)s declined your proposal to reinstate certificate %(number)s: %(note)s"
-    ),
-    ("exemption", ProposalState.PENDING): N_(
-        "%(name)s proposes a decision on the liability exemption for “%(title)s”; another regulator "
-        "must confirm or decline."
-    ),
-    ("exemption", ProposalState.CONFIRMED): N_(
-        "%(name)s confirmed your proposed exemption decision for “%(title)s”."
-    ),
-    ("exemption", ProposalState.DECLINED): N_(
-        "%(name)s declined your proposed exemption decision for “%(title)s”: %(note)s"
-    ),
 }
 
 
@@ -121,7 +88,7 @@ def propose_status_change(
         action=action, reason=reason,
     )  # fmt: skip
     _record(session, case, proposal, actor, note=reason)
-    _tell_regulators(session, proposal, actor, cert=cert, case=case)
+    proposal_notices.tell_regulators(session, proposal, actor, cert=cert, case=case)
     return proposal
 
 
@@ -150,7 +117,7 @@ def propose_exemption_decision(
     request.version += 1  # a decision form opened before the proposal is stale now
     session.add(request)
     _record(session, case, proposal, actor, note=reasons)
-    _tell_regulators(session, proposal, actor, case=case)
+    proposal_notices.tell_regulators(session, proposal, actor, case=case)
     return proposal
 
 
@@ -193,7 +160,7 @@ def confirm(
         )  # fmt: skip
         session.refresh(proposal)
         cert = None
-    _tell_proposer(session, proposal, actor, cert=cert, case=case)
+    proposal_notices.tell_proposer(session, proposal, actor, cert=cert, case=case)
     return proposal
 
 
@@ -209,7 +176,7 @@ def decline(
     proposal_records.settle(session, proposal, state=ProposalState.DECLINED, actor=actor, note=note)
     _record(session, case, proposal, actor, note=note)
     cert = certificates.get_certificate(session, proposal.certificate_id) if proposal.certificate_id else None
-    _tell_proposer(session, proposal, actor, cert=cert, case=case)
+    proposal_notices.tell_proposer(session, proposal, actor, cert=cert, case=case)
     return proposal
 
 
@@ -316,38 +283,3 @@ def _record(
         payload["proposedById"] = proposal.proposed_by_id
     event = STEP_EVENTS[proposal.kind][proposal.state]
     record_event(session, case, actor=actor, event=event, payload=payload, note=note)
-
-
-def _notice_key(proposal: DecisionProposal) -> str:
-    return proposal.action if proposal.kind is ProposalKind.CERTIFICATE_STATUS else "exemption"
-
-
-def _tell_regulators(
-    session: Session, proposal: DecisionProposal, actor: User, *, case: Case, cert: Certificate | None = None
-) -> None:
-    others = session.exec(
-        select(User)
-        .where(User.role == Role.REGULATOR, User.active, User.id != actor.id)
-        .order_by(col(User.id))
-    ).all()
-    params = {"name": actor.display_name, "number": cert.number if cert else "", "title": case.title}
-    notify(
-        session, recipients=others, kind="proposal", msgid=NOTICES[(_notice_key(proposal), proposal.state)],
-        params=params, case=case,
-    )  # fmt: skip
-
-
-def _tell_proposer(
-    session: Session, proposal: DecisionProposal, actor: User, *, case: Case, cert: Certificate | None
-) -> None:
-    proposer = session.get(User, proposal.proposed_by_id)
-    if proposer is None:
-        return
-    params = {
-        "name": actor.display_name, "number": cert.number if cert else "", "title": case.title,
-        "note": proposal.decision_note or "—",
-    }  # fmt: skip
-    notify(
-        session, recipients=[proposer], kind=f"proposal_{proposal.state.value}",
-        msgid=NOTICES[(_notice_key(proposal), proposal.state)], params=params, case=case,
-    )  # fmt: skip

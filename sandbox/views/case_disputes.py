@@ -20,10 +20,30 @@ from sandbox.models.cases import Case, CaseEvent
 from sandbox.services import disputes, exemptions
 from sandbox.views.dispute_page import DISPUTE_ROLES, KIND_LABELS, stage_text
 from sandbox.views.exemption_page import STAGE_LABELS as EXEMPTION_STAGE_LABELS
-from workflows.states import Event
+from workflows.states import Event, RecordEvent
 
 DISPUTE_EVENTS = frozenset({Event.RAISE_DISPUTE.value, Event.RESOLVE_DISPUTE.value})
-EXEMPTION_EVENTS = frozenset({Event.APPLY_EXEMPTION.value, Event.DECIDE_EXEMPTION.value})
+EXEMPTION_EVENTS = frozenset(
+    {
+        Event.APPLY_EXEMPTION.value,
+        Event.DECIDE_EXEMPTION.value,
+        RecordEvent.PROPOSE_EXEMPTION_DECISION.value,
+        RecordEvent.DECLINE_EXEMPTION_DECISION.value,
+        RecordEvent.WITHDRAW_EXEMPTION_DECISION.value,
+    }
+)
+# The steps of a two-person certificate status change link to the certificate they concern.
+CERTIFICATE_STEPS = frozenset(
+    {
+        RecordEvent.PROPOSE_CERTIFICATE_STATUS.value,
+        RecordEvent.CONFIRM_CERTIFICATE_STATUS.value,
+        RecordEvent.DECLINE_CERTIFICATE_STATUS.value,
+        RecordEvent.WITHDRAW_CERTIFICATE_STATUS.value,
+    }
+)
+
+
+CERTIFICATE_ROLES = (Role.APPLICANT, Role.REGULATOR)
 
 
 @dataclass(frozen=True)
@@ -92,6 +112,10 @@ def _timeline_links(
         if certificate and user.role in (Role.APPLICANT, Role.REGULATOR):
             url = url_for("certificates.certificate_detail", cert_id=certificate)
             found.append(RecordLink(_l("The signed decision"), url))
+        step_of = payload.get("certificateId") if event.event in CERTIFICATE_STEPS else None
+        if step_of and user.role in CERTIFICATE_ROLES:
+            url = url_for("certificates.certificate_detail", cert_id=step_of)
+            found.append(RecordLink(_l("View the certificate"), url))
         if found:
             links[event.id] = found  # type: ignore[index]
     return links

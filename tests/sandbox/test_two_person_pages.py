@@ -101,3 +101,19 @@ def test_the_admin_keeps_the_policy_with_who_and_when(app, client, session, logi
     assert [(v["version"], v["note"], v["created_by"]["id"]) for v in versions] == [
         (2, "恢复默认", admin.id), (1, "会议决定", admin.id)
     ]  # fmt: skip
+
+
+def test_a_barred_approver_sees_why_on_the_case_page(app, client, session) -> None:  # type: ignore[no-untyped-def]
+    flow = CaseFlow(client, session)
+    flow.to("exit_evaluation")
+    officer = flow.users["regulator"]
+    web = signed_in(app, officer)
+    web.post(f"/cases/{flow.case_id}/assign", data={"case_officer_id": str(officer.id)})
+    web.post(f"/cases/{flow.case_id}/assign", data={"case_officer_id": ""})  # and off again
+    flow.evaluate()
+    refused = web.post(f"/cases/{flow.case_id}/events/approve_exit", data={"confirm": "yes"})
+    assert refused.status_code == 403
+    page = refused.get_data(as_text=True)
+    assert "曾担任本项目承办人的监管人员不得审批出盒" in page and 'id="action-approve_exit"' in page
+    assert f"承办人：{officer.display_name} → —" in page
+    assert flow.case()["state"] == "exit_evaluation"
