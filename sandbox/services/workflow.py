@@ -117,8 +117,8 @@ def guard_context(
             approver_id=actor.id,
             case_officer_id=case.case_officer_id,
             officer_ids=assignments.officer_ids(session, case),
-            evaluator_ids=assignments.evaluator_ids(session, case.id),  # type: ignore[arg-type]
-            filing_acceptor_ids=assignments.filing_acceptor_ids(session, case.id),  # type: ignore[arg-type]
+            evaluator_ids=assignments.evaluator_ids(session, case.id),
+            filing_acceptor_ids=assignments.filing_acceptor_ids(session, case.id),
             two_person_policy=two_person_policy.current_policy(session)[1],
             trial_start=case.trial_start,
         )

@@ -14,12 +14,13 @@ from datetime import date
 from flask import url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from sandbox.models.accounts import Role, User
 from sandbox.models.cases import Case
 from sandbox.models.disputes import ExemptionStage
-from sandbox.services import disputes, exemption_records, exemptions, proposals
+from sandbox.models.two_person import DecisionProposal
+from sandbox.services import disputes, exemptions, proposals
 from sandbox.services.calendar import beijing_today
 from sandbox.views.dispute_page import due_date
 from sandbox.views.proposal_page import ACTION_LABELS, subject_url
@@ -68,30 +69,36 @@ def legal_work(session: Session, user: User) -> list[LegalTask]:
         Role.LEGAL_PARTNER: ExemptionStage.AWAITING_OPINION,
         Role.REGULATOR: ExemptionStage.AWAITING_DECISION,
     }
+    waiting = (
+        proposals.list_proposals(session, actor=user, pending=True, per_page=LIMIT).rows
+        if user.role is Role.REGULATOR
+        else []
+    )
     if user.role in waiting_for:
         task = (
             _l("Write the legal opinion")
             if user.role is Role.LEGAL_PARTNER
             else _l("Decide on the exemption")
         )
+        # Once proposed, a decision waits for a second regulator (listed below), not for a proposal.
+        proposed = {row.exemption_request_id for row in waiting}
         for request, case in exemptions.list_requests(session, actor=user, pending=True, per_page=LIMIT).rows:
-            # Once proposed, the decision waits for a second regulator (listed below), not for a proposal.
-            proposed = user.role is Role.REGULATOR and exemption_records.pending_proposal(session, request)
-            if request.stage is waiting_for[user.role] and not proposed:
+            if request.stage is waiting_for[user.role] and request.id not in proposed:
                 url = url_for("exemptions.exemption_detail", request_id=request.id)
                 tasks.append(LegalTask(case.title, case.filing_number, str(task), url, None, False))
-    if user.role is Role.REGULATOR:
-        tasks += _second_regulator_work(session, user)
+    tasks += _second_regulator_work(session, user, waiting)
     return sorted(tasks, key=lambda item: item.due or date.max)
 
 
-def _second_regulator_work(session: Session, user: User) -> list[LegalTask]:
+def _second_regulator_work(session: Session, user: User, waiting: list[DecisionProposal]) -> list[LegalTask]:
     """Other regulators' proposals this regulator may confirm or decline (a proposal's own page says how)."""
+    mine = [row for row in waiting if row.proposed_by_id != user.id]
+    ids = {row.case_id for row in mine}
+    found = session.exec(select(Case).where(col(Case.id).in_(ids))).all() if ids else []
+    cases = {case.id: case for case in found}
     tasks = []
-    for row in proposals.list_proposals(session, actor=user, pending=True, per_page=LIMIT).rows:
-        if row.proposed_by_id == user.id:
-            continue
-        case = session.get(Case, row.case_id)
+    for row in mine:
+        case = cases.get(row.case_id)
         if case is None:
             continue
         action = str(ACTION_LABELS.get(row.action, row.action))
