@@ -92,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
         exemptions,
         main,
         notifications,
+        proposals,
         publication_consent,
         redemption_page,
         registry,
@@ -118,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(vouchers.bp)
     app.register_blueprint(disputes.bp)
     app.register_blueprint(exemptions.bp)
+    app.register_blueprint(proposals.bp)
     app.register_blueprint(registry.bp)
     app.register_blueprint(typical_cases.bp)  # typical_work adds the workspace routes to it
     app.register_blueprint(statistics.bp)

@@ -1,7 +1,8 @@
 """Demo disputes and exemptions: the appeal in mediation with a message and evidence, the exemption request
-with the legal opinion on file (waiting for the regulator), and one granted exemption whose signed decision
-a verifier can check. The cases come from `sandbox.demo_cases`; this only acts on them. Idempotent: a
-dispute already acknowledged, an opinion already on file or a case already holding a decision is left.
+with the legal opinion on file (waiting for the regulator), and one granted exemption — proposed by one
+regulator, confirmed by the other — whose signed decision a verifier can check. The cases come from
+`sandbox.demo_cases`; this only acts on them. Idempotent: a dispute already acknowledged, an opinion
+already on file or a case already holding a decision is left.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlmodel import Session, col, select
 from sandbox.models.accounts import Role, User
 from sandbox.models.cases import Case
 from sandbox.models.disputes import Dispute, ExemptionRequest, ExemptionStage
-from sandbox.services import accounts, disputes, evidence, exemptions, trial
+from sandbox.services import accounts, disputes, evidence, exemptions, proposals, trial
 from sandbox.services.evidence import Upload
 from workflows.disputes import DisputeStage
 from workflows.states import CaseState
@@ -31,7 +32,8 @@ GRANTED_PROJECT = "数控产线设备数据跨企业协同优化"  # the industr
 def seed_disputes(session: Session, *, storage: Path, today: date) -> None:
     mediator = accounts.find_user_by_email(session, "mediator@demo.sandbox")
     regulator = accounts.find_user_by_email(session, "regulator@demo.sandbox")
-    if mediator is None or regulator is None:
+    second = accounts.find_user_by_email(session, "regulator2@demo.sandbox")
+    if mediator is None or regulator is None or second is None:
         return
     for dispute in session.exec(select(Dispute).where(Dispute.stage == DisputeStage.OPENED)).all():
         if dispute.organisation_id != mediator.organisation_id:
@@ -59,7 +61,7 @@ def seed_disputes(session: Session, *, storage: Path, today: date) -> None:
         if request.organisation_id == mediator.organisation_id:
             exemptions.give_opinion(session, actor=mediator, request_id=request.id,  # type: ignore[arg-type]
                                     data={"opinion": OPINION, "recommendation": "support"})  # fmt: skip
-    _granted_exemption(session, today=today, mediator=mediator, regulator=regulator)
+    _granted_exemption(session, today=today, mediator=mediator, regulators=(regulator, second))
 
 
 def _applicant_of(session: Session, case: Case | None) -> User | None:
@@ -69,7 +71,9 @@ def _applicant_of(session: Session, case: Case | None) -> User | None:
     return session.exec(statement.order_by(col(User.id))).first()
 
 
-def _granted_exemption(session: Session, *, today: date, mediator: User, regulator: User) -> None:
+def _granted_exemption(
+    session: Session, *, today: date, mediator: User, regulators: tuple[User, User]
+) -> None:
     case = session.exec(
         select(Case).where(Case.title == GRANTED_PROJECT, Case.state == CaseState.TESTING)
     ).first()
@@ -91,6 +95,9 @@ def _granted_exemption(session: Session, *, today: date, mediator: User, regulat
     })  # fmt: skip
     exemptions.give_opinion(session, actor=mediator, request_id=request.id,  # type: ignore[arg-type]
                             data={"opinion": OPINION, "recommendation": "support"})  # fmt: skip
-    exemptions.decide(session, actor=regulator, request_id=request.id, today=today, data={  # type: ignore[arg-type]
-        "decision": "granted", "reasons": "企业善意履责、及时报告并有效处置，符合试错免责条件。",
-    })  # fmt: skip
+    reasons = "企业善意履责、及时报告并有效处置，符合试错免责条件。"
+    proposal = proposals.propose_exemption_decision(
+        session, actor=regulators[0], request_id=request.id, expected_version=None,
+        data={"decision": "granted", "reasons": reasons},
+    )  # fmt: skip
+    proposals.confirm(session, actor=regulators[1], proposal_id=proposal.id, today=today)

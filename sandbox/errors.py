@@ -36,15 +36,33 @@ class SandboxError(Exception):
 
     status = 400
     default = N_("The request could not be completed.")
+    # A stable machine-readable code more specific than the status's own (problem+json `code`).
+    code: str | None = None
 
     def __init__(self, message: str | None = None, **params: Any) -> None:
-        self.message = Message(message or self.default, params)
+        self.message: Message | Bilingual = Message(message or self.default, params)
         super().__init__(self.message.msgid)
 
 
 class PermissionDenied(SandboxError):
     status = 403
     default = N_("You are not allowed to do this.")
+
+
+class TwoPersonRule(PermissionDenied):
+    """Refused by a two-person rule: this person prepared, proposed or handled what they now want to decide.
+
+    Carries the workflow's bilingual reasons; answered with 403 and the code `two_person_rule`.
+    """
+
+    code = "two_person_rule"
+
+    def __init__(self, reasons: Any) -> None:
+        super().__init__()
+        self.reasons = tuple(reasons)
+        self.message = Bilingual(
+            "；".join(reason.zh for reason in self.reasons), "; ".join(reason.en for reason in self.reasons)
+        )
 
 
 class NotFound(SandboxError):
@@ -55,6 +73,13 @@ class NotFound(SandboxError):
 class Conflict(SandboxError):
     status = 409
     default = N_("This record was changed or already exists; reload and try again.")
+
+
+class ProposalRequired(Conflict):
+    """A one-step request for a decision that needs two regulators (propose, then confirm)."""
+
+    code = "proposal_required"
+    default = N_("This decision needs two regulators: one proposes it, a different one confirms it.")
 
 
 class TooManyAttempts(SandboxError):

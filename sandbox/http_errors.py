@@ -99,7 +99,9 @@ def _sandbox_error(error: SandboxError) -> Response:
             for message in messages
         ]
     if wants_problem_json():
-        extra = {"errors": field_errors} if field_errors else {}
+        extra: dict[str, Any] = {"errors": field_errors} if field_errors else {}
+        if error.code:
+            extra["code"] = error.code
         return problem(error.status, detail, **extra)
     return _page(error.status, detail)
 

@@ -1,6 +1,7 @@
 """Drive cases through the real API: tokens per user, and a builder that brings a case to any state.
 
-`CaseFlow.to(state)` fires the real events in order, so every test case has a genuine history.
+`CaseFlow.to(state)` fires the real events in order, so every test case has a genuine history. Two-person
+decisions go through a proposal by "regulator" and a confirmation by "regulator2".
 """
 
 from __future__ import annotations
@@ -204,3 +205,26 @@ class CaseFlow:
     def _approve(self) -> None:
         self.evaluate()
         self.fire("regulator", "approve_exit")
+
+    # --- two-person decisions ----------------------------------------------------------------------------
+    def two_person(self, propose_path: str, body: dict[str, Any], *, proposer: str = "regulator",
+                   confirmer: str = "regulator2") -> dict[str, Any]:  # fmt: skip
+        """Propose at `propose_path` as `proposer`, confirm as `confirmer`; return the confirmed proposal."""
+        proposed = self.call(proposer, "POST", propose_path, json=body)
+        assert proposed.status_code == 201, proposed.get_json()
+        confirmed = self.call(
+            confirmer, "POST", f"/api/v1/proposals/{proposed.get_json()['id']}/confirmation", json={}
+        )
+        assert confirmed.status_code == 200, confirmed.get_json()
+        return confirmed.get_json()
+
+    def decide_exemption(self, request_id: int, body: dict[str, Any]):  # type: ignore[no-untyped-def]
+        """Decide an exemption request as the office does: proposed by one regulator, confirmed by another;
+        return the request as read back afterwards (the response)."""
+        self.two_person(f"/api/v1/exemptions/{request_id}/decision-proposals", body)
+        return self.call("regulator", "GET", f"/api/v1/exemptions/{request_id}")
+
+    def change_status(self, cert_id: str, action: str, reason: str) -> dict[str, Any]:
+        """Revoke, suspend or reinstate a certificate with two regulators; return the confirmed proposal."""
+        body = {"action": action, "reason": reason}
+        return self.two_person(f"/api/v1/certificates/{cert_id}/status-proposals", body)

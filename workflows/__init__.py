@@ -8,6 +8,8 @@ Public surface of the package (DESIGN.md §2–§3):
 - sector rule packs: `SectorPack`, `load_sector_packs`, `sector_pack`, `derive_risk_level`,
   `validate_boundaries`;
 - exit evaluation: `EVALUATION_DIMENSIONS`, `evaluation_passes`;
+- record-only history events: `RecordEvent`, `history_label`, `is_record_only`;
+- two-person rules: `TwoPersonPolicy`, `DEFAULT_POLICY`, `TWO_PERSON_CODES`;
 - working days: `WorkingCalendar`, `YearArrangement`, `parse_year_arrangement`, `Deadline`,
   `STAGE_DEADLINE_DAYS`.
 
@@ -41,28 +43,36 @@ from .states import (
     EVENT_LABELS,
     FINAL_STATES,
     HOLD_STATES,
+    RECORD_EVENT_LABELS,
     REMEMBERING_HOLD_STATES,
     STATE_LABELS,
     CaseState,
     Event,
+    RecordEvent,
     event_label,
+    history_label,
+    is_record_only,
     state_label,
 )
+from .two_person import DEFAULT_POLICY, TWO_PERSON_CODES, TwoPersonPolicy
 
 __all__ = [
     "ALL_SCORED",
     "CLOCK_PAUSED_STATES",
     "COMMITMENT_FULFILMENT",
+    "DEFAULT_POLICY",
     "EVALUATION_DIMENSIONS",
     "EVENT_LABELS",
     "FINAL_STATES",
     "GUARDS",
     "HOLD_STATES",
+    "RECORD_EVENT_LABELS",
     "REMEMBERING_HOLD_STATES",
     "RISK_LEVEL_LABELS",
     "STAGE_DEADLINE_DAYS",
     "STATE_LABELS",
     "TRANSITIONS",
+    "TWO_PERSON_CODES",
     "ArrangementError",
     "CaseLike",
     "CaseState",
@@ -73,11 +83,13 @@ __all__ = [
     "GuardFailed",
     "InvalidTransition",
     "Reason",
+    "RecordEvent",
     "RiskLevel",
     "Rule",
     "RulePackError",
     "Sector",
     "SectorPack",
+    "TwoPersonPolicy",
     "WorkflowError",
     "WorkingCalendar",
     "YearArrangement",
@@ -90,6 +102,8 @@ __all__ = [
     "event_label",
     "fire",
     "guard_keys",
+    "history_label",
+    "is_record_only",
     "load_sector_packs",
     "parse_year_arrangement",
     "parse_sector_pack",

@@ -26,6 +26,7 @@ from .review_guards import (
     guard_submit,
 )
 from .states import Event
+from .two_person import second_person_reasons
 
 # "withdrawn": the party that raised the dispute withdrew it; like "upheld", the case goes back.
 DISPUTE_OUTCOMES = ("upheld", "overturned", "withdrawn")
@@ -72,12 +73,26 @@ def guard_apply_exemption(
 
 
 def guard_decide_exemption(
-    *, legal_opinion_on_file: bool | None = None, decision: str | None = None
+    *,
+    legal_opinion_on_file: bool | None = None,
+    decision: str | None = None,
+    proposer_id: Any = None,
+    approver_id: Any = None,
 ) -> list[Reason]:
-    """Require the legal partner's opinion and a decision.
+    """Require the legal partner's opinion and a decision proposed by one regulator, confirmed by another.
 
-    ctx: `legal_opinion_on_file` — True when on file; `decision` — "granted", "partly_granted" or "denied".
+    ctx: `legal_opinion_on_file` — True when on file; `decision` — "granted", "partly_granted" or
+    "denied"; `proposer_id` — who proposed the decision (None: nobody has); `approver_id` — who confirms
+    it now, the actor of `decide_exemption` (two-person rule: not the proposer).
     """
+    return exemption_decision_reasons(
+        legal_opinion_on_file=legal_opinion_on_file, decision=decision
+    ) + second_person_reasons(proposer_id, approver_id)
+
+
+def exemption_decision_reasons(*, legal_opinion_on_file: bool | None, decision: str | None) -> list[Reason]:
+    """What a decision needs whoever takes it: the opinion on file and a known decision (checked when
+    proposing too, so that a proposal nobody could confirm is refused at once)."""
     return on_file("legal_opinion_on_file", legal_opinion_on_file) + one_of(
         "decision", decision, EXEMPTION_DECISIONS
     )

@@ -38,6 +38,10 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "scores": ("出盒评估评分", "exit evaluation scores"),
     "evaluator_id": ("评估人", "evaluator"),
     "approver_id": ("审批人", "approver"),
+    "proposer_id": ("提议人", "proposer"),
+    "officer_ids": ("历任承办人记录", "record of the case's officers"),
+    "evaluator_ids": ("出盒评估人记录", "record of the exit evaluators"),
+    "filing_acceptor_ids": ("备案受理人记录", "record of who accepted the filing"),
     "legal_partner_org_id": ("承办纠纷的法律合作机构", "assigned legal-partner organisation"),
     "claim": ("纠纷请求事项", "claim"),
     "outcome": ("处理结果", "outcome"),
@@ -138,6 +142,32 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "applicant_withdraws_only": (
         "申请人只能撤回纠纷，处理结果由法律合作机构记录",
         "an applicant can only withdraw a dispute; the legal partner records its outcome",
+    ),
+    "exit_before_start": (
+        "测试期开始（{start}）前不得申请或批准出盒",
+        "exit cannot be requested or approved before the trial starts ({start})",
+    ),
+    "former_officer": (
+        "曾担任本项目承办人的监管人员不得审批出盒（双人复核），请由另一名监管人员审批",
+        "a regulator who was ever this case's officer may not approve its exit (four-eyes rule); "
+        "another regulator must",
+    ),
+    "former_evaluator": (
+        "曾为本项目出盒评估评分的人员不得审批出盒（双人复核）",
+        "whoever scored this case's exit evaluation may not approve its exit (four-eyes rule)",
+    ),
+    "filing_acceptor": (
+        "按本办公室规定，予以备案的监管人员不得审批同一项目的出盒（双人复核）",
+        "under the office's rule, the regulator who accepted the filing may not approve the exit "
+        "(four-eyes rule)",
+    ),
+    "proposal_required": (
+        "此项决定须由一名监管人员提议、另一名监管人员复核确认，请先提出提议",
+        "this decision needs a proposal by one regulator and confirmation by another; propose it first",
+    ),
+    "same_person": (
+        "提议人不得复核确认自己的提议，须由另一名监管人员确认（双人复核）",
+        "the proposer may not confirm their own proposal; another regulator must (two-person rule)",
     ),
     "four_eyes_officer": (
         "出盒审批人不得为本项目的承办人，请由另一名监管人员审批（双人复核）",

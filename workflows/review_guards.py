@@ -2,12 +2,13 @@
 
 Owns the data-heavy guards (submit, complete_risk_assessment, pass_verification, extend_trial,
 request_exit, approve_exit), each a pure function over keyword ctx returning bilingual `Reason`s;
-`workflows.guards` registers them per event. Imports the standard library only.
+`workflows.guards` registers them per event; who is independent enough to approve an exit is decided
+by `workflows.two_person`. Imports the standard library only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any
 
@@ -24,6 +25,7 @@ from .evaluation import evaluation_reasons
 from .guard_checks import filled, need_dates, need_pack, need_text, on_file
 from .reasons import reason
 from .sectors import SectorPack
+from .two_person import TwoPersonPolicy, approver_reasons
 
 EXIT_ROLES = ("applicant", "regulator")
 PLAN_TEXT_FIELDS = ("title", "objectives", "risk_controls", "exit_plan", "consumer_protection")
@@ -171,24 +173,36 @@ def guard_request_exit(
     self_assessment_on_file: bool | None = None,
     actor_role: str | None = None,
     today: date | None = None,
+    trial_start: date | None = None,
     trial_end: date | None = None,
 ) -> list[Reason]:
-    """Require the self-assessment; the applicant may always ask, a regulator only after the trial end.
+    """Require the self-assessment and a trial that has started; a regulator asks only after the trial end.
 
     ctx: `self_assessment_on_file` — True when uploaded; `actor_role` — "applicant" or "regulator";
-    `today`, `trial_end` — dates (read only for a regulator).
+    `today`, `trial_start` — dates (exit is refused before the trial's start, for everyone); `trial_end`
+    — a date (read only for a regulator).
     """
     reasons = on_file("self_assessment_on_file", self_assessment_on_file)
     if actor_role not in EXIT_ROLES:
         return reasons + [reason("exit_role", "actor_role", role=actor_role)]
+    reasons += started(today=today, trial_start=trial_start)
     if actor_role == "regulator":
         date_reasons = need_dates(today=today, trial_end=trial_end)
         if date_reasons:
-            return reasons + date_reasons
+            return reasons + [r for r in date_reasons if r not in reasons]
         assert today is not None and trial_end is not None
         if today <= trial_end:
             reasons.append(reason("exit_before_end", "actor_role", end=trial_end))
     return reasons
+
+
+def started(*, today: date | None, trial_start: date | None) -> list[Reason]:
+    """Refuse an exit before the trial's start date (both are Beijing dates)."""
+    missing = need_dates(today=today, trial_start=trial_start)
+    if missing:
+        return missing
+    assert today is not None and trial_start is not None
+    return [reason("exit_before_start", "trial_start", start=trial_start)] if today < trial_start else []
 
 
 def guard_approve_exit(
@@ -197,13 +211,22 @@ def guard_approve_exit(
     evaluator_id: Any = None,
     approver_id: Any = None,
     case_officer_id: Any = None,
+    officer_ids: Collection[Any] | None = None,
+    evaluator_ids: Collection[Any] | None = None,
+    filing_acceptor_ids: Collection[Any] | None = None,
+    two_person_policy: TwoPersonPolicy | None = None,
+    today: date | None = None,
+    trial_start: date | None = None,
 ) -> list[Reason]:
-    """Require a complete, passing evaluation approved by someone other than the evaluator.
+    """Require a complete, passing evaluation approved, once the trial has started, by someone independent.
 
     ctx: `scores` — dimension id → int 1–5 for every EVALUATION_DIMENSIONS id plus
-    "commitment_fulfilment"; `evaluator_id`, `approver_id` — user ids (must differ: four eyes);
-    `case_officer_id` — the regulator who handled the case (may be None), who may not approve either:
-    whoever prepared the decision does not take it.
+    "commitment_fulfilment"; `evaluator_id` — who scored that evaluation; `approver_id` — who approves;
+    `case_officer_id` — the current case officer (may be None); `officer_ids` — everyone who was ever the
+    case officer; `evaluator_ids` — everyone who ever scored its exit evaluation; `filing_acceptor_ids`
+    — who accepted the filing; `two_person_policy` — the office's `TwoPersonPolicy` (which of those
+    sets bar the approver; default `DEFAULT_POLICY`); `today`, `trial_start` — dates. Whoever prepared
+    the decision does not take it (four eyes), and no reassignment changes who that was.
     """
     reasons = evaluation_reasons(scores)
     reasons += [
@@ -211,8 +234,13 @@ def guard_approve_exit(
         for name, value in (("evaluator_id", evaluator_id), ("approver_id", approver_id))
         if value is None
     ]
-    if evaluator_id is not None and evaluator_id == approver_id:
-        reasons.append(reason("four_eyes", "approver_id"))
-    elif case_officer_id is not None and case_officer_id == approver_id:
-        reasons.append(reason("four_eyes_officer", "approver_id"))
-    return reasons
+    reasons += approver_reasons(
+        approver_id,
+        evaluator_id=evaluator_id,
+        case_officer_id=case_officer_id,
+        officer_ids=officer_ids,
+        evaluator_ids=evaluator_ids,
+        filing_acceptor_ids=filing_acceptor_ids,
+        policy=two_person_policy,
+    )
+    return reasons + started(today=today, trial_start=trial_start)

@@ -2,6 +2,8 @@
 
 Owns the names only (DESIGN.md §3); what moves a case from one state to another lives in
 `workflows.cases`. The values are stable: they are stored in the database and used by the API.
+Record-only events (`RecordEvent`: assignments, the steps of two-person decisions) are written to the same
+hash-chained history but change no state, so they are not `Event`s and nobody can fire them.
 Imports the standard library only.
 """
 
@@ -52,6 +54,25 @@ class Event(StrEnum):
     RESOLVE_DISPUTE = "resolve_dispute"
     APPLY_EXEMPTION = "apply_exemption"
     DECIDE_EXEMPTION = "decide_exemption"
+
+
+class RecordEvent(StrEnum):
+    """What the history records without a state change (DESIGN.md §3, record-only events)."""
+
+    ASSIGN_CASE_OFFICER = "assign_case_officer"
+    ASSIGN_TESTING_LAB = "assign_testing_lab"
+    ASSIGN_LEGAL_ORGANISATION = "assign_legal_organisation"
+    PROPOSE_CERTIFICATE_STATUS = "propose_certificate_status"
+    CONFIRM_CERTIFICATE_STATUS = "confirm_certificate_status"
+    DECLINE_CERTIFICATE_STATUS = "decline_certificate_status"
+    WITHDRAW_CERTIFICATE_STATUS = "withdraw_certificate_status"
+    PROPOSE_EXEMPTION_DECISION = "propose_exemption_decision"
+    DECLINE_EXEMPTION_DECISION = "decline_exemption_decision"
+    WITHDRAW_EXEMPTION_DECISION = "withdraw_exemption_decision"
+    # The enterprise asks for a review (复核) of a revoked certificate, and the review's outcome
+    # (`workflows.records` says in which states they may be recorded).
+    REQUEST_CERTIFICATE_REVIEW = "request_certificate_review"
+    RESOLVE_CERTIFICATE_REVIEW = "resolve_certificate_review"
 
 
 # A case in a final state is closed. Only an appeal (raise_dispute) may reopen a rejection or a
@@ -116,6 +137,26 @@ EVENT_LABELS: dict[Event, tuple[str, str]] = {
 }
 
 
+RECORD_EVENT_LABELS: dict[RecordEvent, tuple[str, str]] = {
+    RecordEvent.ASSIGN_CASE_OFFICER: ("指派承办人", "Case officer assigned"),
+    RecordEvent.ASSIGN_TESTING_LAB: ("指派检测机构", "Testing laboratory assigned"),
+    RecordEvent.ASSIGN_LEGAL_ORGANISATION: ("指派法律合作机构", "Legal organisation assigned"),
+    RecordEvent.PROPOSE_CERTIFICATE_STATUS: ("提议变更证书状态", "Certificate status change proposed"),
+    RecordEvent.CONFIRM_CERTIFICATE_STATUS: ("复核确认证书状态变更", "Certificate status change confirmed"),
+    RecordEvent.DECLINE_CERTIFICATE_STATUS: ("复核未同意证书状态变更", "Certificate status change declined"),
+    RecordEvent.WITHDRAW_CERTIFICATE_STATUS: ("撤回证书状态变更提议", "Status change proposal withdrawn"),
+    RecordEvent.PROPOSE_EXEMPTION_DECISION: ("提议免责决定", "Exemption decision proposed"),
+    RecordEvent.DECLINE_EXEMPTION_DECISION: ("复核未同意免责决定", "Exemption decision declined"),
+    RecordEvent.WITHDRAW_EXEMPTION_DECISION: ("撤回免责决定提议", "Exemption decision proposal withdrawn"),
+    RecordEvent.REQUEST_CERTIFICATE_REVIEW: ("申请复核（证明撤销）", "Review of the revocation requested"),
+    RecordEvent.RESOLVE_CERTIFICATE_REVIEW: ("复核办结", "Review of the revocation concluded"),
+}
+
+
+EVENT_NAMES: frozenset[str] = frozenset(event.value for event in Event)
+RECORD_EVENT_NAMES: frozenset[str] = frozenset(event.value for event in RecordEvent)
+
+
 def state_label(state: CaseState, lang: str = "zh") -> str:
     """Return the state's label in `lang` ("zh" or "en")."""
     zh, en = STATE_LABELS[CaseState(state)]
@@ -126,3 +167,18 @@ def event_label(event: Event, lang: str = "zh") -> str:
     """Return the event's label in `lang` ("zh" or "en")."""
     zh, en = EVENT_LABELS[Event(event)]
     return en if lang == "en" else zh
+
+
+def history_label(name: str, lang: str = "zh") -> str:
+    """Return the label of a history row's event name, fired or record-only; an unknown name as stored."""
+    if name in EVENT_NAMES:
+        return event_label(Event(name), lang)
+    if name in RECORD_EVENT_NAMES:
+        zh, en = RECORD_EVENT_LABELS[RecordEvent(name)]
+        return en if lang == "en" else zh
+    return name
+
+
+def is_record_only(name: str) -> bool:
+    """Whether a history row's event name is a record-only event (no state change, never fired)."""
+    return name in RECORD_EVENT_NAMES

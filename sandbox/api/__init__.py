@@ -104,6 +104,7 @@ from sandbox.api import (  # noqa: E402,F401  (registers the routes)
     exemptions,
     lookups,
     notifications,
+    proposals,
     redemptions,
     registry,
     settings,

@@ -20,7 +20,7 @@ from sandbox.api.schemas import (
 )
 from sandbox.db import get_session
 from sandbox.errors import N_, ValidationFailed
-from sandbox.models.cases import Case
+from sandbox.models.cases import Case, CaseEvent
 from sandbox.policies import can_fire
 from sandbox.services import cases, history
 from sandbox.services.cases import CaseCreate, CaseFilter, CasePublic, CaseUpdate
@@ -28,13 +28,24 @@ from sandbox.services.validation import validate
 from sandbox.services.workflow import apply_event
 from workflows.assessment import RiskLevel
 from workflows.cases import available_events
-from workflows.states import CaseState, event_label
+from workflows.states import CaseState, event_label, history_label, is_record_only
 
 CASE_ERRORS = (404, 409, 422)
 
 
 def case_public(case: Case) -> CasePublic:
     return CasePublic.model_validate(case, from_attributes=True)
+
+
+def event_public(row: CaseEvent) -> CaseEventPublic:
+    """A history row with its label in both languages (assignments and two-person steps included)."""
+    return CaseEventPublic.model_validate(row, from_attributes=True).model_copy(
+        update={
+            "label_zh": history_label(row.event, "zh"),
+            "label_en": history_label(row.event, "en"),
+            "record_only": is_record_only(row.event),
+        }
+    )
 
 
 def with_etag(response: Any, case: Case) -> Any:
@@ -161,7 +172,7 @@ def fire_event(case_id: int):  # type: ignore[no-untyped-def]
     session.commit()
     body_out = EventResponse(
         case=case_public(result.case),
-        event=CaseEventPublic.model_validate(result.event, from_attributes=True),
+        event=event_public(result.event),
     )
     return with_etag(respond(body_out), result.case)
 
@@ -178,7 +189,7 @@ def list_events(case_id: int):  # type: ignore[no-untyped-def]
             intact=broken is None,
             broken_at_seq=broken.seq if broken else None,
             problem=broken.problem if broken else None,
-            events=[CaseEventPublic.model_validate(event, from_attributes=True) for event in events],
+            events=[event_public(event) for event in events],
         )
     )
 

@@ -1,8 +1,9 @@
 """API: exit certificates, verification, status lists, the trust bundle and the transparency log.
 
-Everything here is public (DESIGN.md §9) except changing a certificate's status (regulators). Reads
-may sign on the way (keys created on first use, a status list re-signed when ageing), so they commit.
-Verification is rate-limited per client address (`VERIFY_RATE_LIMIT`): 429 problem+json with Retry-After.
+Everything here is public (DESIGN.md §9); changing a certificate's status is a two-person decision
+(`sandbox.api.proposals`). Reads may sign on the way (keys created on first use, a status list
+re-signed when ageing), so they commit. Verification is rate-limited per client address
+(`VERIFY_RATE_LIMIT`): 429 problem+json with Retry-After.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from flask import current_app, jsonify, request, send_file
 
-from sandbox.api import actor, examples, json_body, media, optional_actor, respond, route
+from sandbox.api import examples, json_body, media, optional_actor, respond, route
 from sandbox.api.certificate_schemas import (
     CertificateBundleDocument,
     CertificateList,
@@ -20,8 +21,6 @@ from sandbox.api.certificate_schemas import (
     ConsistencyProofDocument,
     InclusionProofDocument,
     LogEntriesDocument,
-    StatusChangeRequest,
-    StatusChangeResult,
     TrustBundleDocument,
     VerifiableCredentialDocument,
     VerificationResult,
@@ -31,10 +30,8 @@ from sandbox.api.params import whole_number
 from sandbox.db import get_session
 from sandbox.errors import N_, ValidationFailed
 from sandbox.extensions import limiter, verify_limited, verify_rate_limit
-from sandbox.models.accounts import Role
 from sandbox.services import (
     certificate_listing,
-    certificate_status,
     certificates,
     status_lists,
     transparency,
@@ -152,22 +149,6 @@ def certificate_pdf(cert_id: str):  # type: ignore[no-untyped-def]
                          download_name=f"{cert.number}.pdf", etag=cert.pdf_sha256)  # fmt: skip
     response.headers["X-Document-SHA256"] = cert.pdf_sha256
     return response
-
-
-@route("/certificates/<cert_id>/status", "POST", roles=(Role.REGULATOR,),
-       summary="Revoke, suspend or reinstate a certificate, with a reason (regulators)",
-       tags=("certificates",), body=StatusChangeRequest, responses={200: StatusChangeResult},
-       errors=(404, 409, 422), examples={"suspend": examples.STATUS_CHANGE})  # fmt: skip
-def change_certificate_status(cert_id: str):  # type: ignore[no-untyped-def]
-    session = get_session()
-    body = json_body()
-    action, reason = str(body.get("action", "")), str(body.get("reason", ""))
-    cert = certificate_status.change_status(
-        session, actor=actor(), certificate_id=cert_id, action=action, reason=reason,
-        review_days=current_app.config["CERTIFICATE_REVIEW_DAYS"],
-    )  # fmt: skip
-    session.commit()
-    return respond(StatusChangeResult(id=cert.id, number=cert.number, status=cert.status.value))
 
 
 @route("/status/<purpose>", "GET", auth=False,

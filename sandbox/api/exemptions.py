@@ -1,4 +1,5 @@
-"""API: liability-exemption requests — apply, the legal opinion, the regulator's decision (issue 7).
+"""API: liability-exemption requests — apply, the legal opinion (issue 7). The decision is proposed by
+one regulator and confirmed by another (`sandbox.api.proposals`).
 
 A granted decision is a signed credential served like a certificate (`/api/v1/certificates/{id}`).
 """
@@ -90,24 +91,5 @@ def give_exemption_opinion(request_id: int):  # type: ignore[no-untyped-def]
     found = exemptions.give_opinion(
         session, actor=actor(), request_id=request_id, data=data, expected_version=_version(body)
     )
-    session.commit()
-    return _exemption_response(found)
-
-
-@route("/exemptions/<int:request_id>/decision", "POST",
-       summary="Decide the request (regulators); a grant is issued as a signed credential",
-       tags=("exemptions",), body=schemas.ExemptionDecisionRequest, responses={200: schemas.ExemptionPublic},
-       errors=ERRORS)  # fmt: skip
-def decide_exemption(request_id: int):  # type: ignore[no-untyped-def]
-    session, body = get_session(), json_body()
-    fields = ("decision", "scope", "reasons")
-    _texts(
-        body, *fields, visible=lambda: exemptions.get_request(session, actor=actor(), request_id=request_id)
-    )
-    data = {key: body[key] for key in fields if key in body}
-    found = exemptions.decide(
-        session, actor=actor(), request_id=request_id, data=data, expected_version=_version(body),
-        stage_days=current_app.config["STAGE_DEADLINE_DAYS"],
-    )  # fmt: skip
     session.commit()
     return _exemption_response(found)

@@ -30,7 +30,12 @@ class EventRequest(SQLModel):
 class CaseEventPublic(SQLModel):
     id: int
     seq: int
-    event: str
+    event: str = Field(description="A workflow event, or a record-only one (`record_only`: no state change).")
+    label_zh: str = ""
+    label_en: str = ""
+    record_only: bool = Field(
+        default=False, description="Assignments and two-person steps: written to the chain, never fired."
+    )
     from_state: CaseState
     to_state: CaseState
     actor_id: int | None

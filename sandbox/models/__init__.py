@@ -36,6 +36,7 @@ from sandbox.models.disputes import Dispute, DisputeMessage, EvidenceItem, Exemp
 from sandbox.models.documents import Document
 from sandbox.models.notifications import HolidayArrangement, Notification
 from sandbox.models.publication import PublicationConsent, TypicalCase
+from sandbox.models.two_person import DecisionProposal, TwoPersonPolicyVersion
 from sandbox.models.voucher_policy import VoucherPolicyVersion
 from sandbox.models.vouchers import (
     ApprovedProvider,
@@ -57,6 +58,7 @@ __all__ = [
     "Certificate",
     "CertificateSequence",
     "CertificateStatusChange",
+    "DecisionProposal",
     "Dispute",
     "DisputeMessage",
     "Document",
@@ -86,6 +88,7 @@ __all__ = [
     "SigningKeyRecord",
     "StatusListRecord",
     "TrialReport",
+    "TwoPersonPolicyVersion",
     "TypicalCase",
     "User",
     "Voucher",

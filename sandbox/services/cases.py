@@ -1,7 +1,8 @@
 """Sandbox projects: create, read, list, edit and assign; plan versions and their differences.
 
 Every read goes through `get_case`, which applies `policies.can_view_case` and answers NotFound for a
-case the actor may not see. Edits carry the version the editor saw; a stale one is refused (409).
+case the actor may not see. Edits carry the version the editor saw; a stale one is refused (409). Each
+assignment change is written into the case's history (`services.assignments`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sandbox.models.accounts import Enterprise, Organisation, OrganisationKind, 
 from sandbox.models.base import utcnow
 from sandbox.models.cases import Case, PlanVersion, RiskLevel
 from sandbox.policies import Permission, can_edit_plan, can_view_case, has_permission
+from sandbox.services.assignments import record_assignment
 from sandbox.services.text_search import text_matches
 from sandbox.services.validation import validate
 from workflows.sectors import default_sector_packs
@@ -176,6 +178,7 @@ def update_case(
         if case.state in FINAL_STATES:
             raise Conflict(N_("This case is closed."))
     claim_version(session, case, expected_version)
+    assigned_before = {name: getattr(case, name) for name in sorted(assign_fields)}
     if change.title is not None:
         case.title = change.title.strip()
     if change.sector is not None:
@@ -193,6 +196,8 @@ def update_case(
         case.case_officer_id = _regulator_id(session, change.case_officer_id)
     if "assessor_org_id" in fields:
         case.assessor_org_id = _organisation_id(session, change.assessor_org_id, OrganisationKind.TESTING_LAB)
+    for name, before in assigned_before.items():
+        record_assignment(session, case, actor=actor, field=name, before=before)
     session.add(case)
     session.flush()
     return case

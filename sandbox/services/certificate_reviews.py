@@ -34,9 +34,9 @@ from sandbox.services.validation import validate
 from sandbox.services.workflow import check_legal_organisation
 from workflows.certificate_review import REVIEW_DAYS, REVIEWABLE_STATUSES, review_deadline
 from workflows.disputes import DISPUTE_DEADLINE_DAYS
-from workflows.records import RecordedEvent
+from workflows.states import RecordEvent
 
-REQUEST = RecordedEvent.REQUEST_CERTIFICATE_REVIEW
+REQUEST = RecordEvent.REQUEST_CERTIFICATE_REVIEW
 NOT_REVOKED = N_("The exit certificate of this project is not revoked: there is nothing to review.")
 ALREADY_REQUESTED = N_("A review of this revocation was already requested.")
 PERIOD_OVER = N_(
@@ -179,7 +179,7 @@ def conclude_review(
     dispute_records.close_record(session, dispute, outcome=outcome, note=note)
     cert = certificate_for_case(session, case.id)  # type: ignore[arg-type]
     record_event(
-        session, case=case, actor=actor, event=RecordedEvent.RESOLVE_CERTIFICATE_REVIEW, note=note,
+        session, case=case, actor=actor, event=RecordEvent.RESOLVE_CERTIFICATE_REVIEW, note=note,
         payload={"disputeId": dispute.id, "outcome": outcome, "certificateId": cert.id if cert else None},
     )  # fmt: skip
     if outcome == "overturned" and cert is not None:

@@ -1,8 +1,11 @@
-"""Certificate status changes: regulators revoke, suspend and reinstate, always with a reason.
+"""Certificate status changes: revoking, suspending and reinstating, always with a reason.
 
-Each change takes the log lock, appends a `status` entry (digests, ids and codes only; the reason stays
-in the database, since it may name people), records who did it and when, re-signs the status list,
-and tells the holder (`services.certificate_notices`).
+A change is proposed by one regulator and confirmed by another (`services.proposals`); only the
+confirmation reaches `apply_status_change`, the one place a status actually changes — anything that
+must follow every change hooks in there. It takes the log lock, appends a `status` entry (digests, ids
+and codes only; the reason stays in the database, since it may name people), records who confirmed it
+and when, re-signs the status list, freezes or thaws the voucher, and tells the holder
+(`services.certificate_notices`: the reason and, for a revocation, how to ask for a review).
 """
 
 from __future__ import annotations
@@ -28,9 +31,26 @@ ACTIONS = {
     "suspend": ({CertificateStatus.ACTIVE}, CertificateStatus.SUSPENDED, StatusPurpose.SUSPENSION, True),
     "reinstate": ({CertificateStatus.SUSPENDED}, CertificateStatus.ACTIVE, StatusPurpose.SUSPENSION, False),
 }  # fmt: skip
+MAX_REASON = 2000
 
 
-def change_status(
+def check_change(cert: Certificate, action: str, reason: str) -> str:
+    """Refuse an unknown action, a missing or overlong reason, or a change the status does not allow;
+    return the reason as stored (trimmed, NFC)."""
+    if action not in ACTIONS:
+        raise ValidationFailed.single("action", N_("Choose one of the listed options."))
+    reason = unicodedata.normalize("NFC", (reason or "").strip())
+    if not reason:
+        raise ValidationFailed.single("reason", N_("Give the reason; it is recorded with the change."))
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed.single("reason", N_("At most %(count)s characters."), count=MAX_REASON)
+    if cert.status not in ACTIONS[action][0]:
+        raise Conflict(N_("This change is not possible for a certificate that is %(status)s."),
+                       status=cert.status.value)  # fmt: skip
+    return reason
+
+
+def apply_status_change(
     session: Session,
     *,
     actor: User,
@@ -39,19 +59,13 @@ def change_status(
     reason: str,
     review_days: int = REVIEW_DAYS,
 ) -> Certificate:
-    """Revoke, suspend or reinstate a certificate (regulators), with a reason; logged and re-signed.
+    """Carry out a confirmed revocation, suspension or reinstatement: log, status list, voucher, notices.
 
-    The holder is told, with the reason and (for a revocation) `review_days` to ask for a review.
+    `actor` is the regulator who confirmed the change; the caller has checked that a different
+    regulator proposed it. The holder is told, with `review_days` to ask for a review of a revocation.
     """
     if actor.role is not Role.REGULATOR:
         raise PermissionDenied()
-    if action not in ACTIONS:
-        raise ValidationFailed.single("action", N_("Choose one of the listed options."))
-    reason = unicodedata.normalize("NFC", (reason or "").strip())
-    if not reason:
-        raise ValidationFailed.single("reason", N_("Give the reason; it is recorded with the change."))
-    if len(reason) > 2000:
-        raise ValidationFailed.single("reason", N_("At most %(count)s characters."), count=2000)
     settings = settings_for(session)
     transparency.lock_log(session)
     signing_keys.ensure_keys(session, settings)
@@ -60,10 +74,8 @@ def change_status(
     ).first()
     if cert is None:
         raise NotFound()
-    allowed, new_status, purpose, value = ACTIONS[action]
-    if cert.status not in allowed:
-        raise Conflict(N_("This change is not possible for a certificate that is %(status)s."),
-                       status=cert.status.value)  # fmt: skip
+    reason = check_change(cert, action, reason)
+    _, new_status, purpose, value = ACTIONS[action]
     at = signing_keys.now_seconds()
     index = cert.revocation_index if purpose is StatusPurpose.REVOCATION else cert.suspension_index
     log_key = signing_keys.signing_key(session, KeyUse.LOG, settings)

@@ -79,7 +79,11 @@ def _boundaries(case: Case) -> dict[str, TestedBoundary]:
 
 
 def build_subject(session: Session, case: Case, *, number: str, exit_date: date) -> ExitCertificateSubject:
-    """State what the certificate says about the case, from the case as it stands at approval."""
+    """State what the certificate says about the case, from the case as it stands at approval.
+
+    `exit_date` is the approval day in Beijing; `approve_exit` is refused before the trial's start, so it
+    is never earlier than the start (the subject refuses it otherwise rather than print another date).
+    """
     enterprise = session.get(Enterprise, case.enterprise_id)
     assert enterprise is not None
     pack = sector_pack(case.sector)
@@ -92,7 +96,7 @@ def build_subject(session: Session, case: Case, *, number: str, exit_date: date)
         filing_number=case.filing_number or "—",
         trial_start=start,
         trial_end=max(case.trial_end or exit_date, start),
-        exit_date=max(exit_date, start),
+        exit_date=exit_date,
         outcome="passed_with_conditions" if case.conditions else "passed",
         certificate_number=number,
         tested_boundaries=_boundaries(case),

@@ -112,6 +112,8 @@ def record_data(
             "exemptionRequestId": request.id,
         }
     if event is Event.DECIDE_EXEMPTION:
+        pending = exemption_records.pending_request(session, case.id)
+        proposal = exemption_records.pending_proposal(session, pending)
         decided = exemption_records.record_decision(
             session,
             case=case,
@@ -122,6 +124,8 @@ def record_data(
             today=today,
         )
         payload: dict[str, Any] = {"decision": ctx["decision"]}
+        if proposal is not None:
+            payload |= {"proposalId": proposal.id, "proposedById": proposal.proposed_by_id}
         if decided is not None:
             payload["exemptionRequestId"] = decided.id
             if decided.certificate_id:

@@ -3,8 +3,10 @@
 `apply_event` calls `open_request` when `apply_exemption` fires — the platform pre-fills the record from
 what it already knows (the trial boundaries, the regulators' guidance and its acknowledgements, the
 reports and whether they came on time, deviations) — and `record_decision` when `decide_exemption`
-fires; a granted or partly granted decision is issued as a signed `SandboxLiabilityExemption` credential
-through the same signing path as exit certificates.
+fires. Deciding confirms the decision another regulator proposed (two-person rule): the decision, its
+scope and reasons are the proposal's, and the proposal is settled in the same step. A granted or partly
+granted decision is issued as a signed `SandboxLiabilityExemption` credential through the same signing
+path as exit certificates.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from sandbox.models.base import utcnow
 from sandbox.models.cases import Case, CaseEvent, GuidanceItem, ReportKind, TrialReport
 from sandbox.models.certificates import Certificate, CertificateKind, ExemptionSequence
 from sandbox.models.disputes import ExemptionRequest, ExemptionStage
+from sandbox.models.two_person import DecisionProposal, ProposalKind, ProposalState
+from sandbox.services import proposal_records
 from sandbox.services.certificates import issue_signed
 from sandbox.services.filing import take_next
 from sandbox.services.trust_settings import settings_for
@@ -143,6 +147,24 @@ def pending_request(session: Session, case_id: int) -> ExemptionRequest | None:
     return session.exec(statement).first()
 
 
+def pending_proposal(session: Session, request: ExemptionRequest | None) -> DecisionProposal | None:
+    """The decision proposed on the request and waiting for another regulator's confirmation, if any."""
+    if request is None:
+        return None
+    return proposal_records.pending_proposal(session, ProposalKind.EXEMPTION_DECISION, request.id)
+
+
+def confirmed_decision(proposal: DecisionProposal | None, data: dict[str, Any]) -> str | None:
+    """The decision a `decide_exemption` takes: the proposed one (a different one is refused)."""
+    if proposal is None:
+        return data.get("decision")
+    if data.get("decision") not in (None, "", proposal.action):
+        raise ValidationFailed.single(
+            "decision", N_("Confirm the decision as proposed, or decline it and propose another.")
+        )
+    return proposal.action
+
+
 def check_decision(decision: str | None, data: dict[str, Any], note: str) -> tuple[str, str]:
     """Return (scope, reasons) of a decision, or refuse: reasons always, the scope of a partial grant."""
     reasons = str(data.get("reasons") or note or "").strip()
@@ -161,6 +183,10 @@ def record_decision(
     request = pending_request(session, case.id)  # type: ignore[arg-type]
     if request is None:
         return None
+    proposal = pending_proposal(session, request)
+    if proposal is not None:
+        data, note = {**proposal.data, "reasons": proposal.reason}, proposal.reason
+        proposal_records.settle(session, proposal, state=ProposalState.CONFIRMED, actor=actor)
     scope, reasons = check_decision(decision, data, note)
     incident = session.get(TrialReport, request.incident_id)
     assert incident is not None

@@ -1,8 +1,9 @@
 """Trial-and-error liability exemption (试错免责): applying, the legal partner's opinion, the decision.
 
 Who sees a request: the applicants of the case's enterprise, regulators, and the legal partners of the
-organisation asked for the opinion; anyone else gets 404. Applying fires `apply_exemption` and deciding
-fires `decide_exemption` through `apply_event`; the record, the pre-filled adherence record and the
+organisation asked for the opinion; anyone else gets 404. Applying fires `apply_exemption` through
+`apply_event`; the decision is proposed by one regulator and confirmed by another (`services.proposals`),
+and the confirmation fires `decide_exemption`. The record, the pre-filled adherence record and the
 signed decision are written by `sandbox.services.exemption_records` in the same step.
 """
 
@@ -121,28 +122,4 @@ def give_opinion(
         params={"title": case.title},
         case=case,
     )
-    return request
-
-
-def decide(
-    session: Session,
-    *,
-    actor: User,
-    request_id: int,
-    data: dict[str, Any],
-    expected_version: int | None = None,
-    today: date | None = None,
-    **event_options: Any,
-) -> ExemptionRequest:
-    """The regulator's decision (fires `decide_exemption`); granted or partly granted → signed decision."""
-    request, case = get_request(session, actor=actor, request_id=request_id)
-    if request.decided_at is not None:
-        raise Conflict(N_("This request has already been decided."))
-    if expected_version is not None and expected_version != request.version:
-        raise Conflict(N_("This request was changed by someone else; reload it and try again."))
-    apply_event(
-        session, actor=actor, case_id=case.id, event="decide_exemption",  # type: ignore[arg-type]
-        note=str(data.get("reasons") or ""), data=data, today=today, **event_options,
-    )  # fmt: skip
-    session.refresh(request)
     return request

@@ -3,6 +3,9 @@
 hash(n) = SHA-256(bytes.fromhex(hash(n-1)) ‖ RFC 8785 form of event n), starting from 64 zeros. The case
 row keeps the head hash and the count, so deleting the newest event is detected as well as editing or
 deleting any other row. `verify_chain` names the first row that does not fit.
+
+Record-only events (assignments, the steps of two-person decisions; `workflows.states.RecordEvent`) are
+chained the same way by `record_event`, with the case's state as both `from` and `to`.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from certificates.jcs import canonicalize
+from sandbox.models.accounts import User
 from sandbox.models.cases import Case, CaseEvent
+from workflows.states import RecordEvent
 
 GENESIS = "0" * 64
 
@@ -51,6 +56,26 @@ def append_event(session: Session, case: Case, event: CaseEvent) -> CaseEvent:
     session.add(event)
     session.add(case)
     return event
+
+
+def record_event(
+    session: Session, case: Case, *, actor: User, event: RecordEvent, payload: dict[str, Any], note: str = ""
+) -> CaseEvent:
+    """Chain a record-only event (no state change) after the case's newest event.
+
+    The caller has claimed the case's version in this transaction, so two writers never chain two
+    events onto the same head: the second one gets 409, not a broken chain.
+    """
+    row = CaseEvent(
+        event=RecordEvent(event).value,
+        from_state=case.state,
+        to_state=case.state,
+        actor_id=actor.id,
+        actor_role=actor.role.value,
+        note=note,
+        payload=payload,
+    )
+    return append_event(session, case, row)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
-"""Recording a record-only event in a case's history: no state change, the same hash chain.
+"""Recording a record-only event that the enterprise or a legal partner asks for, with its own checks.
 
-`record_event` is the counterpart of `services.workflow.apply_event` for the events of
-`workflows.records`: the table says in which states each may be recorded (InvalidTransition otherwise),
-the case's version is claimed (409 for a stale or concurrent edit) and one `CaseEvent` with the same
-state before and after is chained after the newest. Callers check who may record it; nothing commits.
+`record_event` is the counterpart of `services.workflow.apply_event` for record-only events limited to
+some states (`workflows.records`): the table says in which states each may be recorded
+(InvalidTransition otherwise), the case's version is claimed (409 for a stale or concurrent edit) and
+`history.record_event` chains one `CaseEvent` with the same state before and after. Callers check who
+may record it; nothing commits.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from sqlmodel import Session
 
 from sandbox.models.accounts import User
 from sandbox.models.cases import Case, CaseEvent
+from sandbox.services import history
 from sandbox.services.cases import claim_version
-from sandbox.services.history import append_event
-from workflows.records import RecordedEvent, check_recorded
+from workflows.records import check_recorded
+from workflows.states import RecordEvent
 
 
 def record_event(
@@ -25,7 +27,7 @@ def record_event(
     *,
     case: Case,
     actor: User,
-    event: RecordedEvent,
+    event: RecordEvent,
     note: str = "",
     payload: dict[str, Any] | None = None,
     expected_version: int | None = None,
@@ -33,15 +35,9 @@ def record_event(
     """Write `event` to the case's history if the table allows it in the case's state."""
     chosen = check_recorded(case.state, event)
     claim_version(session, case, expected_version)
-    row = CaseEvent(
-        event=chosen.value,
-        from_state=case.state,
-        to_state=case.state,
-        actor_id=actor.id,
-        actor_role=actor.role.value,
+    row = history.record_event(
+        session, case, actor=actor, event=chosen, payload=dict(payload or {}),
         note=unicodedata.normalize("NFC", note.strip()),
-        payload=dict(payload or {}),
-    )
-    append_event(session, case, row)
+    )  # fmt: skip
     session.flush()
     return row

@@ -4,6 +4,7 @@ A stage visit starts with the event that moves a case into the stage and ends wi
 moves it out. Time waiting for the applicant (`amendment_requested`, where the stage clock pauses) is
 not counted: a visit that is paused and resumed into the same stage is one visit, as the clock sees it.
 A visit is counted in the year (Beijing time) in which it ended; visits still open are not counted.
+Rows that stay in one state (`extend_trial`, record-only events) neither start nor end a visit.
 Imports no flask.
 """
 
@@ -60,6 +61,9 @@ def visits_from_events(
     for case_id, case_sector, from_state, to_state, at in rows:
         if case_id != current_case:
             current_case, visit, sector = case_id, None, case_sector
+        if from_state is to_state:
+            # extend_trial and record-only events (assignments, two-person steps) move no case anywhere.
+            continue
         day = at.astimezone(BEIJING).date()
         if (
             visit is not None

@@ -3,7 +3,8 @@
 `apply_event` runs, in order: the permission check (policies) → the guard's data collected from the
 case and its records → `workflows.fire` → the version claim (409 for a stale or concurrent edit) →
 one hash-chained `CaseEvent` → side effects (filing number, plan version, deadlines, notifications).
-Nothing is committed here; if any step raises, the caller's rollback undoes all of it.
+Nothing is committed here; if any step raises, the caller's rollback undoes all of it. A refusal by a
+two-person rule (the approver once held the case; the confirmer is the proposer) is 403, not 422.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from typing import Any
 
 from sqlmodel import Session
 
-from sandbox.errors import N_, NotFound, PermissionDenied, ValidationFailed
+from sandbox.errors import N_, NotFound, PermissionDenied, TwoPersonRule, ValidationFailed
 from sandbox.models.accounts import Organisation, OrganisationKind, User
+from sandbox.models.base import utcnow
 from sandbox.models.cases import Case, CaseEvent, ReportKind, TrialReport
 from sandbox.models.documents import DocumentKind
 from sandbox.policies import can_fire, can_view_case
+from sandbox.services import assignments, dispute_records, exemption_records, two_person_policy
 from sandbox.services import calendar as calendar_service
-from sandbox.services import dispute_records, exemption_records
 from sandbox.services.cases import claim_version, get_case, nfc
 from sandbox.services.documents import has_document
 from sandbox.services.event_records import AMENDABLE_FIELDS, RecordContext, record_data
@@ -32,8 +34,10 @@ from sandbox.services.workflow_effects import after_event
 from workflows.calendar import STAGE_DEADLINE_DAYS
 from workflows.cases import available_events, fire
 from workflows.disputes import DISPUTE_DEADLINE_DAYS
+from workflows.errors import GuardFailed
 from workflows.sectors import sector_pack
 from workflows.states import CaseState, Event
+from workflows.two_person import TWO_PERSON_CODES
 
 LEGAL_KINDS = frozenset(
     {OrganisationKind.MEDIATION_CENTRE, OrganisationKind.COURT_LIAISON, OrganisationKind.LAW_FIRM}
@@ -102,6 +106,7 @@ def guard_context(
     elif event is Event.REQUEST_EXIT:
         ctx.update(
             self_assessment_on_file=has_document(session, case_id=case.id, kind=DocumentKind.SELF_ASSESSMENT),  # type: ignore[arg-type]
+            trial_start=case.trial_start,
             trial_end=case.trial_end,
         )
     elif event is Event.APPROVE_EXIT:
@@ -111,6 +116,11 @@ def guard_context(
             evaluator_id=evaluation.evaluator_id if evaluation else None,
             approver_id=actor.id,
             case_officer_id=case.case_officer_id,
+            officer_ids=assignments.officer_ids(session, case),
+            evaluator_ids=assignments.evaluator_ids(session, case.id),
+            filing_acceptor_ids=assignments.filing_acceptor_ids(session, case.id),
+            two_person_policy=two_person_policy.current_policy(session)[1],
+            trial_start=case.trial_start,
         )
     elif event is Event.RAISE_DISPUTE:
         ctx.update(legal_partner_org_id=data.get("legal_partner_org_id"), claim=data.get("claim"))
@@ -122,11 +132,15 @@ def guard_context(
         )
     elif event is Event.DECIDE_EXEMPTION:
         request = exemption_records.pending_request(session, case.id)  # type: ignore[arg-type]
+        proposal = exemption_records.pending_proposal(session, request)
         ctx.update(
             # The opinion is written on the request, or uploaded as a legal-opinion document.
             legal_opinion_on_file=bool(request and request.opinion)
             or has_document(session, case_id=case.id, kind=DocumentKind.LEGAL_OPINION),  # type: ignore[arg-type]
-            decision=data.get("decision"),
+            # Deciding confirms the decision another regulator proposed, exactly as proposed.
+            decision=exemption_records.confirmed_decision(proposal, data),
+            proposer_id=proposal.proposed_by_id if proposal else None,
+            approver_id=actor.id,
         )
     return ctx
 
@@ -143,8 +157,13 @@ def apply_event(
     today: date | None = None,
     stage_days: Mapping[CaseState, int] = STAGE_DEADLINE_DAYS,
     dispute_days: Mapping[str, int] = DISPUTE_DEADLINE_DAYS,
+    now: datetime | None = None,
 ) -> EventResult:
-    """Fire `event` on the case for `actor`, or raise (403, 404, 409, 422) having changed nothing."""
+    """Fire `event` on the case for `actor`, or raise (403, 404, 409, 422) having changed nothing.
+
+    `now` is when the event happens (default: the clock) and `today` its Beijing date (default: the date
+    of `now` in Beijing): the history row carries `now`, deadlines and the exit date count from `today`.
+    """
     case = get_case(session, actor=actor, case_id=case_id)
     try:
         chosen = Event(event)
@@ -155,7 +174,8 @@ def apply_event(
     note = unicodedata.normalize("NFC", (note or "").strip())
     data = nfc(dict(data or {}))
     calendar = calendar_service.office_calendar(session)
-    today = today or calendar_service.beijing_today()
+    now = now or utcnow()
+    today = today or calendar_service.beijing_today(now)
     ctx = guard_context(session, case, chosen, actor, data, note, today)
     if chosen in (Event.RAISE_DISPUTE, Event.APPLY_EXEMPTION):
         check_legal_organisation(
@@ -165,8 +185,14 @@ def apply_event(
         _incident(session, case, data.get("incident_id"))
     if chosen is Event.RAISE_DISPUTE and can_raise_from(case.state):
         dispute_records.check_input(actor, case.state, data)
-    from_state = case.state
-    fired = fire(case, chosen, **ctx)  # raises InvalidTransition / GuardFailed before changing anything
+    from_state, legal_org_before = case.state, case.legal_org_id
+    try:
+        fired = fire(case, chosen, **ctx)  # raises InvalidTransition / GuardFailed before changing anything
+    except GuardFailed as refused:
+        not_you = [reason for reason in refused.reasons if reason.code in TWO_PERSON_CODES]
+        if not_you:
+            raise TwoPersonRule(not_you) from None
+        raise
     claim_version(session, case, expected_version)
     effects = RecordContext(from_state, calendar, today, dispute_days)
     payload = record_data(session, case, chosen, actor, data, ctx, effects)
@@ -178,8 +204,11 @@ def apply_event(
         actor_role=actor.role.value,
         note=note,
         payload=payload,
+        created_at=now,
     )
     append_event(session, case, record)
+    # Raising a dispute or applying for an exemption assigns the legal organisation: that is recorded too.
+    assignments.record_assignment(session, case, actor=actor, field="legal_org_id", before=legal_org_before)
     calendar_service.restart_clock(
         case, from_state=from_state, calendar=calendar, today=today, stage_days=stage_days
     )

@@ -1,4 +1,5 @@
-"""Admin pages: accounts of every role and partner organisations."""
+"""Admin pages: accounts of every role, partner organisations, the working-day calendar and the
+office's two-person policy (who may not approve a case's exit)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext
 
 from sandbox.db import get_session
-from sandbox.errors import ValidationFailed
-from sandbox.models.accounts import OrganisationKind, Role
+from sandbox.errors import N_, Conflict, ValidationFailed
+from sandbox.i18n import translate
+from sandbox.models.accounts import OrganisationKind, Role, User
 from sandbox.security import roles_required, signed_in_user
-from sandbox.services import accounts, calendar, organisations
+from sandbox.services import accounts, calendar, organisations, two_person_policy
 from sandbox.views.forms import Pagination, field_errors, nested, page_number
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -150,3 +152,33 @@ def calendar_years():  # type: ignore[no-untyped-def]
             flash(gettext("The arrangement for %(year)s was saved.", year=row.year), "success")
             return redirect(url_for("admin.calendar_years"))
     return render_template("admin/calendar.html", rows=calendar.list_arrangements(db), errors=errors), status
+
+
+@bp.route("/two-person-policy", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def two_person_rules():  # type: ignore[no-untyped-def]
+    """Which earlier roles on a case bar a regulator from approving its exit; saving adds a version."""
+    db = get_session()
+    errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        data: dict[str, object] = {flag: flag in request.form for flag in two_person_policy.FLAGS}
+        data["note"] = request.form.get("note", "")
+        try:
+            if request.form.get("confirm") != "yes":
+                raise ValidationFailed.single("confirm", N_("Tick the box to confirm this step."))
+            row = two_person_policy.save_version(db, actor=signed_in_user(), data=data)
+        except ValidationFailed as error:
+            errors, status = field_errors(error), 422
+        except Conflict as error:
+            errors, status = {"__root__": [translate(error.message)]}, 409
+        else:
+            db.commit()
+            text = gettext("Two-person policy version %(version)s is in force.", version=row.version)
+            flash(text, "success")
+            return redirect(url_for("admin.two_person_rules"))
+    version, policy = two_person_policy.current_policy(db)
+    rows = two_person_policy.list_versions(db)
+    people = {row.created_by_id: db.get(User, row.created_by_id) for row in rows}
+    context = {"version": version, "policy": policy, "rows": rows, "people": people, "errors": errors}
+    return render_template("admin/two_person_policy.html", **context), status

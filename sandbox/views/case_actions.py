@@ -13,7 +13,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from sandbox.db import get_session
-from sandbox.errors import N_, Conflict, ValidationFailed
+from sandbox.errors import N_, Conflict, TwoPersonRule, ValidationFailed
 from sandbox.i18n import translate
 from sandbox.models.accounts import Role
 from sandbox.security import roles_required, signed_in_user
@@ -42,6 +42,8 @@ def _refused(case_id: int, form_name: str, error: Exception) -> tuple[str, int]:
         error = ValidationFailed.from_reasons(error.reasons)
     if isinstance(error, ValidationFailed):
         errors, status = field_errors(error), 422
+    elif isinstance(error, TwoPersonRule):
+        errors, status = {"__root__": [translate(error.message)]}, 403
     else:
         message = gettext("This action is not possible in the case's current stage.")
         if isinstance(error, Conflict):
@@ -83,7 +85,7 @@ def fire(case_id: int, event: str):  # type: ignore[no-untyped-def]
             expected_version=_version(),
             stage_days=current_app.config["STAGE_DEADLINE_DAYS"],
         )
-    except (ValidationFailed, GuardFailed, InvalidTransition, Conflict) as error:
+    except (ValidationFailed, GuardFailed, InvalidTransition, Conflict, TwoPersonRule) as error:
         return _refused(case_id, event, error)
     session.commit()
     flash(

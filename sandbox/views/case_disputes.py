@@ -22,14 +22,33 @@ from sandbox.services import certificate_reviews, disputes, exemptions
 from sandbox.services.certificate_reviews import ReviewState
 from sandbox.views.dispute_page import DISPUTE_ROLES, KIND_LABELS, REMEDIES, stage_text
 from sandbox.views.exemption_page import STAGE_LABELS as EXEMPTION_STAGE_LABELS
-from workflows.records import RecordedEvent
-from workflows.states import CaseState, Event
+from workflows.states import CaseState, Event, RecordEvent
 
 DISPUTE_EVENTS = frozenset({Event.RAISE_DISPUTE.value, Event.RESOLVE_DISPUTE.value})
-EXEMPTION_EVENTS = frozenset({Event.APPLY_EXEMPTION.value, Event.DECIDE_EXEMPTION.value})
-REVIEW_EVENTS = frozenset(
-    {RecordedEvent.REQUEST_CERTIFICATE_REVIEW.value, RecordedEvent.RESOLVE_CERTIFICATE_REVIEW.value}
+EXEMPTION_EVENTS = frozenset(
+    {
+        Event.APPLY_EXEMPTION.value,
+        Event.DECIDE_EXEMPTION.value,
+        RecordEvent.PROPOSE_EXEMPTION_DECISION.value,
+        RecordEvent.DECLINE_EXEMPTION_DECISION.value,
+        RecordEvent.WITHDRAW_EXEMPTION_DECISION.value,
+    }
 )
+REVIEW_EVENTS = frozenset(
+    {RecordEvent.REQUEST_CERTIFICATE_REVIEW.value, RecordEvent.RESOLVE_CERTIFICATE_REVIEW.value}
+)
+# The steps of a two-person certificate status change link to the certificate they concern.
+CERTIFICATE_STEPS = frozenset(
+    {
+        RecordEvent.PROPOSE_CERTIFICATE_STATUS.value,
+        RecordEvent.CONFIRM_CERTIFICATE_STATUS.value,
+        RecordEvent.DECLINE_CERTIFICATE_STATUS.value,
+        RecordEvent.WITHDRAW_CERTIFICATE_STATUS.value,
+    }
+)
+
+
+CERTIFICATE_ROLES = (Role.APPLICANT, Role.REGULATOR)
 
 
 @dataclass(frozen=True)
@@ -111,6 +130,10 @@ def _timeline_links(
         if certificate and user.role in (Role.APPLICANT, Role.REGULATOR):
             url = url_for("certificates.certificate_detail", cert_id=certificate)
             found.append(RecordLink(_l("The signed decision"), url))
+        step_of = payload.get("certificateId") if event.event in CERTIFICATE_STEPS else None
+        if step_of and user.role in CERTIFICATE_ROLES:
+            url = url_for("certificates.certificate_detail", cert_id=step_of)
+            found.append(RecordLink(_l("View the certificate"), url))
         if found:
             links[event.id] = found  # type: ignore[index]
     return links

@@ -25,9 +25,8 @@ from workflows.assessment import RISK_LEVEL_LABELS, RiskLevel, derive_risk_level
 from workflows.cases import available_events
 from workflows.evaluation import ALL_SCORED, evaluation_passes
 from workflows.guards import DISPUTE_OUTCOMES, EXEMPTION_DECISIONS
-from workflows.records import history_label
 from workflows.sectors import BoundaryParam, ParamType, default_sector_packs
-from workflows.states import CaseState, Event, event_label, state_label
+from workflows.states import CaseState, Event, history_label, is_record_only, state_label
 
 LEGAL_KINDS = (OrganisationKind.MEDIATION_CENTRE, OrganisationKind.COURT_LIAISON, OrganisationKind.LAW_FIRM)
 OUTCOME_LABELS = {"upheld": _l("Decision upheld"), "overturned": _l("Decision overturned")}
@@ -118,6 +117,7 @@ def render_case_page(
 ) -> tuple[str, int]:
     """Render the case page; `open_form` names the form to show open with `errors` and `values`."""
     from sandbox.views.case_disputes import case_legal_context
+    from sandbox.views.case_history import pending_proposals, record_texts
     from sandbox.views.diagram import path_from_history, workflow_svg
 
     case = cases.get_case(session, actor=user, case_id=case_id)
@@ -167,7 +167,9 @@ def render_case_page(
         "values": values or {},
         "open_form": open_form,
         "state_label": lambda s: state_label(s, lang()),
-        "event_label": lambda e: event_label(e, lang()),
+        "event_label": lambda e: history_label(e, lang()),
+        "record_texts": record_texts(session, events),
+        "record_only": is_record_only,
         "history_label": lambda name: history_label(name, lang()),
         "lang": lang(),
         "boundary_text": boundary_text,
@@ -176,6 +178,7 @@ def render_case_page(
         "plan_field_labels": PLAN_FIELD_LABELS,
         "document_kind_labels": DOCUMENT_KIND_LABELS,
         **case_legal_context(session, user, case, events),
+        **pending_proposals(session, user, case),
     }
     return render_template("cases/detail.html", **context), status
 

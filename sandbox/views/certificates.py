@@ -1,5 +1,6 @@
 """Certificate pages for signed-in users: applicants see and download their own, regulators see all and
-revoke, suspend or reinstate (with a reason and a confirmation step), admins see and rotate the keys."""
+propose revoking, suspending or reinstating one (with a reason and a confirmation step; a different
+regulator confirms it on the same page), admins see and rotate the keys."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ from flask_babel import gettext, lazy_gettext
 from certificates.keys import KeyUse
 from sandbox.db import get_session
 from sandbox.errors import Conflict, NotFound, ValidationFailed
+from sandbox.i18n import translate
 from sandbox.models.accounts import Role
 from sandbox.models.certificates import CertificateKind
 from sandbox.security import roles_required, signed_in_user
-from sandbox.services import certificate_status, certificates, signing_keys
+from sandbox.services import certificate_status, certificates, proposals, signing_keys
 from sandbox.services.signing_keys import ROTATABLE_USES
 from sandbox.views.forms import Pagination, field_errors, page_number
+from sandbox.views.proposal_page import ACTION_LABELS as PROPOSAL_ACTIONS
+from sandbox.views.proposal_page import STATE_LABELS, confirmed_by, panel
 from sandbox.views.verify_labels import DECISION_LABELS, STATUS_LABELS
 
 bp = Blueprint("certificates", __name__)
@@ -46,12 +50,15 @@ def certificate_list():  # type: ignore[no-untyped-def]
 @bp.get("/certificates/<cert_id>")
 @roles_required(Role.APPLICANT, Role.REGULATOR)
 def certificate_detail(cert_id: str):  # type: ignore[no-untyped-def]
-    cert = _visible(cert_id)
+    cert, session, user = _visible(cert_id), get_session(), signed_in_user()
+    steps = panel(session, user, proposals.for_certificate(session, cert))
     return render_template(
         "certificates/detail.html", cert=cert, summary=certificates.summary(cert), statuses=STATUS_LABELS,
         exemption=cert.kind is CertificateKind.EXEMPTION, decisions=DECISION_LABELS,
-        history=certificates.status_history(get_session(), cert),
-        can_manage=certificates.can_manage(signed_in_user()), errors={},
+        history=certificates.status_history(session, cert),
+        proposals=steps, proposal_actions=PROPOSAL_ACTIONS, proposal_states=STATE_LABELS,
+        confirmed=confirmed_by(steps),
+        can_manage=certificates.can_manage(user), errors={},
     )  # fmt: skip
 
 
@@ -77,6 +84,7 @@ def download_pdf(cert_id: str):  # type: ignore[no-untyped-def]
 @bp.post("/certificates/<cert_id>/status")
 @roles_required(Role.REGULATOR)
 def change_status(cert_id: str):  # type: ignore[no-untyped-def]
+    """Propose a status change: a confirmation step, then a proposal another regulator must confirm."""
     session = get_session()
     cert = _visible(cert_id)
     action, reason = request.form.get("action", ""), request.form.get("reason", "").strip()
@@ -89,18 +97,19 @@ def change_status(cert_id: str):  # type: ignore[no-untyped-def]
                                action_label=str(ACTION_LABELS[action]), errors=errors)  # fmt: skip
         return page, status
     try:
-        certificate_status.change_status(
-            session, actor=signed_in_user(), certificate_id=cert.id, action=action, reason=reason,
-            review_days=current_app.config["CERTIFICATE_REVIEW_DAYS"],
-        )  # fmt: skip
+        proposals.propose_status_change(
+            session, actor=signed_in_user(), certificate_id=cert.id, action=action, reason=reason
+        )
     except (ValidationFailed, Conflict) as error:
+        session.rollback()
         message = " ".join(m for ms in field_errors(error).values() for m in ms) if isinstance(
-            error, ValidationFailed) else gettext(error.message.msgid, **error.message.params)  # fmt: skip
+            error, ValidationFailed) else translate(error.message)  # fmt: skip
         flash(message, "error")
         return redirect(url_for("certificates.certificate_detail", cert_id=cert.id))
     session.commit()
-    flash(gettext("Certificate %(number)s is now %(status)s.", number=cert.number,
-                  status=str(STATUS_LABELS[cert.status.value])), "success")  # fmt: skip
+    text = gettext("Proposed: %(action)s certificate %(number)s. It changes once another regulator confirms.",
+                   action=str(ACTION_LABELS[action]), number=cert.number)  # fmt: skip
+    flash(text, "success")
     return redirect(url_for("certificates.certificate_detail", cert_id=cert.id))
 
 

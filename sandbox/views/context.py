@@ -57,6 +57,7 @@ NAVIGATION = (
     ("admin.users", lazy_gettext("Accounts"), frozenset({Role.ADMIN})),
     ("admin.organisation_list", lazy_gettext("Organisations"), frozenset({Role.ADMIN})),
     ("admin.calendar_years", lazy_gettext("Calendar"), frozenset({Role.ADMIN})),
+    ("admin.two_person_rules", lazy_gettext("Two-person rules"), frozenset({Role.ADMIN})),
     (
         "certificates.certificate_list",
         lazy_gettext("Certificates"),

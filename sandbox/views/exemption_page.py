@@ -17,9 +17,10 @@ from sandbox.models.accounts import Organisation, Role, User
 from sandbox.models.cases import Case, TrialReport
 from sandbox.models.disputes import ExemptionStage
 from sandbox.policies import can_view_case
-from sandbox.services import exemptions
+from sandbox.services import exemptions, proposals
 from sandbox.views.case_page import DECISION_LABELS, boundary_text, lang
 from sandbox.views.dispute_page import people
+from sandbox.views.proposal_page import ACTION_LABELS, STATE_LABELS, panel
 from workflows.sectors import default_sector_packs
 
 EXEMPTION_ROLES = (Role.APPLICANT, Role.REGULATOR, Role.LEGAL_PARTNER)
@@ -140,6 +141,7 @@ def render_exemption_page(
     """Render the request page; `open_form` names the form to show open with `errors` and `values`."""
     request, case = exemptions.get_request(session, actor=user, request_id=request_id)
     organisation = session.get(Organisation, request.organisation_id)
+    steps = panel(session, user, proposals.for_exemption_request(session, request_id))
     partner = user.role is Role.LEGAL_PARTNER and user.organisation_id == request.organisation_id
     context = {
         "exemption": request,
@@ -150,7 +152,10 @@ def render_exemption_page(
         "people": people(session, {request.applicant_id, request.opinion_by_id, request.decided_by_id}),
         "record": readable_record(request.record, case),
         "can_opine": partner and request.stage is ExemptionStage.AWAITING_OPINION,
-        "can_decide": user.role is Role.REGULATOR and request.decided_at is None,
+        "can_decide": user.role is Role.REGULATOR and request.decided_at is None and steps.pending is None,
+        "proposals": steps,
+        "proposal_actions": ACTION_LABELS,
+        "proposal_states": STATE_LABELS,
         "can_see_certificate": user.role in (Role.APPLICANT, Role.REGULATOR) and bool(request.certificate_id),
         "liability": LIABILITY_ZH if lang() == "zh" else LIABILITY_EN,
         "stage_labels": STAGE_LABELS,

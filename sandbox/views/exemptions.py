@@ -2,8 +2,9 @@
 regulator's decision, and applying for an exemption from a case.
 
 Applicants see their enterprise's requests, regulators all, legal partners those their organisation was
-asked about (the services answer 404 otherwise). A granted decision is a certificate served by the
-certificate pages; the request page links to it. What the page shows is in `exemption_page`.
+asked about (the services answer 404 otherwise). A regulator proposes the decision; a different one
+confirms it (`views.proposals`). A granted decision is a certificate served by the certificate pages; the
+request page links to it. What the page shows is in `exemption_page`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sandbox.errors import N_, Conflict, ValidationFailed
 from sandbox.models.accounts import Role
 from sandbox.models.cases import Case
 from sandbox.security import roles_required, signed_in_user
-from sandbox.services import cases, exemptions
+from sandbox.services import cases, exemptions, proposals
 from sandbox.validators import whole_number_or_none
 from sandbox.views.case_page import DECISION_LABELS
 from sandbox.views.dispute_page import legal_organisations, organisations_by_id, refusal, typed
@@ -108,24 +109,21 @@ def give_opinion(request_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/exemptions/<int:request_id>/decision")
 @roles_required(Role.REGULATOR)
 def decide(request_id: int):  # type: ignore[no-untyped-def]
+    """Propose the decision; a different regulator confirms it before it is taken."""
     session = get_session()
     data = {key: request.form.get(key, "").strip() for key in ("decision", "scope", "reasons")}
     try:
-        decided = exemptions.decide(
+        proposals.propose_exemption_decision(
             session,
             actor=signed_in_user(),
             request_id=request_id,
             data={key: value for key, value in data.items() if value},
             expected_version=_version(),
-            stage_days=current_app.config["STAGE_DEADLINE_DAYS"],
         )
     except (ValidationFailed, Conflict, WorkflowError) as error:
         return _refused(request_id, "decision", error)
     session.commit()
-    if decided.certificate_id:
-        flash(gettext("The exemption was decided; the signed decision has been issued."), "success")
-    else:
-        flash(gettext("The exemption was decided."), "success")
+    flash(gettext("Your proposed decision waits for a different regulator to confirm it."), "success")
     return redirect(url_for("exemptions.exemption_detail", request_id=request_id))
 
 

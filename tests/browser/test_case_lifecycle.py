@@ -179,7 +179,7 @@ def test_whole_lifecycle_through_the_ui(live_app, live_db: Session, sign_in, tmp
     open_action(reg_a, "approve_exit")
     with reg_a.expect_navigation() as refused:
         reg_a.locator("#action-approve_exit form button[type=submit]").click()
-    assert refused.value is not None and refused.value.status == 422
+    assert refused.value is not None and refused.value.status == 403
     expect(reg_a.locator("#action-approve_exit [role=alert]")).to_contain_text("双人复核")
     expect_state(reg_a, "exit_evaluation")
     assert db_case(live_db, case_id).state is CaseState.EXIT_EVALUATION

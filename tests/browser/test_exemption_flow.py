@@ -1,6 +1,7 @@
 """A liability exemption played in the browser: the applicant of a case in testing, with an incident on
-file, applies; the mediation centre's legal partner writes the opinion; a regulator grants it. The signed
-decision's PDF downloads, and the credential embedded in it verifies offline against the trust bundle."""
+file, applies; the mediation centre's legal partner writes the opinion; a regulator proposes granting it
+and a second regulator confirms. The signed decision's PDF downloads, and the credential embedded in it
+verifies offline against the trust bundle."""
 
 from __future__ import annotations
 
@@ -64,13 +65,22 @@ def test_exemption_is_applied_for_opined_on_and_granted(live_app, live_db, sign_
     submit_form(partner, opinion)
     expect(partner.locator("#exemption-stage")).to_have_attribute("data-stage", "awaiting_decision")
 
-    # A regulator grants the exemption.
-    regulator = sign_in(flow.users["regulator"])
-    regulator.goto(url)
-    decision = regulator.locator("#decision-form")
+    # A regulator proposes granting the exemption; a second regulator confirms it.
+    proposer = sign_in(flow.users["regulator"])
+    proposer.goto(url)
+    decision = proposer.locator("#decision-form")
     decision.locator("input[name=decision][value=granted]").check()
     decision.locator("#decision-reasons").fill("企业尽职履责，事件及时报告并处置，予以免责。")
-    submit_form(regulator, decision)
+    submit_form(proposer, decision)
+    expect(proposer.locator("#exemption-stage")).to_have_attribute("data-stage", "awaiting_decision")
+    expect(proposer.locator("#withdraw-proposal")).to_be_visible()
+    regulator = sign_in(flow.users["regulator2"])
+    regulator.goto(url)
+    expect(regulator.locator("#pending-proposal")).to_contain_text("企业尽职履责")
+    with regulator.expect_navigation():
+        regulator.locator("#confirm-proposal").click()
+    with regulator.expect_navigation():
+        regulator.locator("#proposal-dialog button[name=confirm]").click()
     expect(regulator.locator("#exemption-stage")).to_have_attribute("data-stage", "decided")
     expect(regulator.locator("#outcome")).to_contain_text("不影响企业依法对第三方承担的民事责任")
     shot(regulator, "exemption-zh")

@@ -43,13 +43,8 @@ def test_landing_and_upload_show_valid_then_revoked(
     page.locator("#verify-form button[type=submit]").click()
     assert page.locator(".verdict").get_attribute("data-verdict") == "valid"
 
-    revoked = flow.call(
-        "regulator",
-        "POST",
-        f"/api/v1/certificates/{cert.id}/status",
-        json={"action": "revoke", "reason": "浏览器测试撤销"},
-    )
-    assert revoked.status_code == 200
+    revoked = flow.change_status(cert.id, "revoke", "浏览器测试撤销")
+    assert revoked["state"] == "confirmed"
     page.goto(f"{live_server}/c/{cert.id}#sha256={digest}")
     assert page.locator(".verdict").get_attribute("data-verdict") == "invalid"
     assert page.locator(".verdict").get_attribute("data-status") == "revoked"

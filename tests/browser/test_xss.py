@@ -159,7 +159,12 @@ def work_on_poisoned_data(app: Flask) -> None:
     assert response.status_code == 200, response.get_json()
     request_id = one(app, "SELECT id FROM exemption_request WHERE stage = 'awaiting_decision' LIMIT 1")
     body = {"decision": "granted", "scope": payload(), "reasons": payload()}
-    response = regulator.post(f"/api/v1/exemptions/{request_id}/decision", json=body, headers=headers)
+    path = f"/api/v1/exemptions/{request_id}/decision-proposals"
+    response = regulator.post(path, json=body, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    second, second_headers = api(app, "regulator@demo.sandbox")  # two regulators decide an exemption
+    confirmation = f"/api/v1/proposals/{response.get_json()['id']}/confirmation"
+    response = second.post(confirmation, json={"note": payload()}, headers=second_headers)
     assert response.status_code == 200, response.get_json()
     mediator, headers = api(app, "mediator@demo.sandbox")
     dispute_id = one(app, "SELECT MIN(id) FROM dispute")

@@ -129,8 +129,14 @@ def test_lookups_beside_cases_certificates_and_disputes(demo) -> None:
     assert certificate["number"].startswith("YZCC-") and certificate["status"] == "active"
     mine = client.get("/api/v1/me/certificates", headers=applicant).get_json()
     assert certificate["id"] in [item["id"] for item in mine["items"]]
-    suspended = client.post(f"/api/v1/certificates/{certificate['id']}/status",
-                            json={"action": "suspend", "reason": "待核查"}, headers=regulator)  # fmt: skip
+    one_step = client.post(f"/api/v1/certificates/{certificate['id']}/status",
+                           json={"action": "suspend", "reason": "待核查"}, headers=regulator)  # fmt: skip
+    assert one_step.status_code == 409 and one_step.get_json()["code"] == "proposal_required"
+    proposed = client.post(f"/api/v1/certificates/{certificate['id']}/status-proposals",
+                           json={"action": "suspend", "reason": "待核查"}, headers=regulator)  # fmt: skip
+    assert proposed.status_code == 201
+    suspended = client.post(f"/api/v1/proposals/{proposed.get_json()['id']}/confirmation", json={},
+                            headers=as_user("regulator2@demo.sandbox"))  # fmt: skip
     assert suspended.status_code == 200
     history = client.get(f"/api/v1/certificates/{certificate['id']}/history", headers=applicant).get_json()
     assert [(h["purpose"], h["value"], h["reason"]) for h in history] == [("suspension", True, "待核查")]

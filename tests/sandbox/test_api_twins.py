@@ -11,7 +11,7 @@ import jsonschema
 
 PAGE_TWINS: dict[str, tuple[str, ...]] = {
     "main.index": (),  # the landing page: links only
-    "main.dashboard": ("api.list_cases", "api.case_available_events"),
+    "main.dashboard": ("api.list_cases", "api.case_available_events", "api.list_proposals"),
     "main.set_language": ("api.update_me",),
     "main.enterprise_list": ("api.list_enterprises",),
     "main.enterprise_detail": ("api.get_enterprise", "api.get_declaration"),
@@ -27,6 +27,11 @@ PAGE_TWINS: dict[str, tuple[str, ...]] = {
     "admin.reset_password": ("api.reset_user_password",),
     "admin.organisation_list": ("api.list_organisations", "api.create_organisation"),
     "admin.calendar_years": ("api.list_years", "api.import_year"),
+    "admin.two_person_rules": (
+        "api.get_two_person_policy",
+        "api.put_two_person_policy",
+        "api.two_person_policy_versions",
+    ),
     "cases.case_list": ("api.list_cases", "api.case_queues"),
     "cases.case_detail": (
         "api.get_case",
@@ -57,10 +62,14 @@ PAGE_TWINS: dict[str, tuple[str, ...]] = {
     "verify.log_browser": ("api.log_checkpoint", "api.log_entries"),
     "verify.log_entry": ("api.log_entries", "api.inclusion_proof"),
     "certificates.certificate_list": ("api.my_certificates",),
-    "certificates.certificate_detail": ("api.get_certificate", "api.certificate_history"),
+    "certificates.certificate_detail": (
+        "api.get_certificate",
+        "api.certificate_history",
+        "api.certificate_status_proposals",
+    ),
     "certificates.case_certificate": ("api.case_certificate",),
     "certificates.download_pdf": ("api.certificate_pdf",),
-    "certificates.change_status": ("api.change_certificate_status",),
+    "certificates.change_status": ("api.propose_certificate_status",),
     "certificates.keys": ("api.list_keys",),
     "certificates.rotate_key": ("api.rotate_key",),
     "vouchers.voucher_list": ("api.list_vouchers",),
@@ -89,7 +98,7 @@ PAGE_TWINS: dict[str, tuple[str, ...]] = {
         "api.list_dispute_messages",
         "api.list_dispute_evidence",
         "api.dispute_colleagues",
-    ),  # fmt: skip
+    ),
     "disputes.act": ("api.act_on_dispute",),
     "disputes.assign": ("api.assign_dispute",),
     "disputes.add_evidence": ("api.add_dispute_evidence",),
@@ -99,8 +108,9 @@ PAGE_TWINS: dict[str, tuple[str, ...]] = {
     "disputes.post_message": ("api.post_dispute_message",),
     "disputes.new_dispute": ("api.raise_dispute", "api.get_directory"),
     "exemptions.exemption_list": ("api.list_exemptions",),
-    "exemptions.exemption_detail": ("api.get_exemption",),
-    "exemptions.decide": ("api.decide_exemption",),
+    "exemptions.exemption_detail": ("api.get_exemption", "api.exemption_decision_proposals"),
+    "exemptions.decide": ("api.propose_exemption_decision",),
+    "proposals.act": ("api.confirm_proposal", "api.decline_proposal", "api.withdraw_proposal"),
     "exemptions.give_opinion": ("api.give_exemption_opinion",),
     "exemptions.new_exemption": ("api.apply_exemption", "api.list_reports", "api.get_directory"),
     # Issue 8's public registry, typical cases and statistics (their own API modules).

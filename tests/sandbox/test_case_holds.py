@@ -116,11 +116,15 @@ def test_exemption_needs_the_legal_opinion_and_returns_to_testing(flow: CaseFlow
     body = flow.fire("applicant", "apply_exemption", incident_id=report.get_json()["id"], **exemption)
     assert body["case"]["state"] == "liability_exemption"
     assert body["case"]["hold_return_state"] == "testing"
+    request_id = body["event"]["payload"]["exemptionRequestId"]
     body = flow.fire("regulator", "decide_exemption", expect=422, decision="granted")
-    assert [e["field"] for e in body["errors"]] == ["legal_opinion_on_file"]
+    assert [e["field"] for e in body["errors"]] == ["legal_opinion_on_file", "proposer_id"]
     flow.upload("mediator", "legal_opinion", "法律意见书.pdf")
     flow.fire("mediator", "decide_exemption", expect=403, decision="granted")
-    body = flow.fire("regulator", "decide_exemption", decision="granted", note="免予追责")
+    proposal = {"decision": "granted", "reasons": "免予追责"}  # two regulators: one proposes, one decides
+    path = f"/api/v1/exemptions/{request_id}/decision-proposals"
+    assert flow.call("regulator", "POST", path, json=proposal).status_code == 201
+    body = flow.fire("regulator2", "decide_exemption", decision="granted", note="免予追责")
     assert body["case"]["state"] == "testing" and body["case"]["hold_return_state"] is None
 
 

@@ -2,7 +2,9 @@
 
 One SQLite database per test function with its people created once; every hypothesis example starts a
 fresh case. Events are fired through `sandbox.services.workflow.apply_event` with data that sometimes
-satisfies the guards and sometimes not, and sometimes with a stale expected version.
+satisfies the guards and sometimes not, and sometimes with a stale expected version. An event may write
+record-only rows besides its own (raising a dispute assigns the legal organisation); an exemption
+decision is proposed first by one of the two regulators, as the office does.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from sandbox.errors import SandboxError
 from sandbox.models.accounts import OrganisationKind
 from sandbox.models.cases import Case
 from sandbox.policies import EVENT_ROLES
-from sandbox.services import cases, documents, trial
+from sandbox.services import cases, documents, exemption_records, proposals, trial
 from sandbox.services.calendar import beijing_today
 from sandbox.services.history import case_history, verify_chain
 from sandbox.services.workflow import apply_event
@@ -37,7 +39,7 @@ from tests.case_flow import GENERAL_PLAN, PDF
 from tests.conftest import make_test_app
 from workflows.cases import APPEALABLE_DECISIONS, available_events
 from workflows.errors import WorkflowError
-from workflows.states import FINAL_STATES, REMEMBERING_HOLD_STATES, CaseState, Event
+from workflows.states import FINAL_STATES, REMEMBERING_HOLD_STATES, CaseState, Event, is_record_only
 
 # fmt: off
 ANSWERS = {"sensitive_pii": "no", "large_scale_pii": "no", "important_data": "no", "cross_border": "no",
@@ -157,9 +159,8 @@ class CaseMachine(RuleBasedStateMachine):
         case = self.case()
         rows = case_history(self.world.session, self.case_id)
         hold, decision = case.hold_return_state, case.decision_state
-        last = rows[-1] if rows else None
         return {"state": case.state, "version": case.version, "rows": len(rows), "hold": hold,
-                "decision": decision, "last": last}  # fmt: skip
+                "decision": decision, "history": rows}  # fmt: skip
 
     def attempt(self, action: Any, who: str, **kwargs: Any) -> Any:
         """Run a service call as `who` and commit; on a refusal roll back and return None."""
@@ -181,6 +182,10 @@ class CaseMachine(RuleBasedStateMachine):
         fitting = [name for name in ACTORS[:-1] if self.world.users[name].role.value in roles]
         who = data.draw(st.sampled_from(fitting if fitting and data.draw(likely) else list(ACTORS)))
         good, stale = data.draw(likely), data.draw(st.integers(0, 9)) == 9
+        if good and event is Event.DECIDE_EXEMPTION:
+            # As the office decides: the other regulator has proposed the decision (a record-only row).
+            self.propose_decision("regulator" if who == "regulator2" else "regulator2")
+            before = self.seen
         payload = event_data(case, event, good, self.world, self.incident_id)
         if good and event is Event.RESOLVE_DISPUTE:
             payload["outcome"] = data.draw(st.sampled_from(["upheld", "overturned"]))
@@ -194,9 +199,11 @@ class CaseMachine(RuleBasedStateMachine):
             self.seen = after
             return
         assert not stale and who != "stranger"
-        assert after["version"] == before["version"] + 1 and after["rows"] == before["rows"] + 1
-        row = after["last"]
+        assert after["version"] == before["version"] + 1
+        added = after["history"][before["rows"] :]
+        [row] = [row for row in added if not is_record_only(row.event)]
         assert (row.event, row.from_state, row.to_state) == (event.value, before["state"], after["state"])
+        assert all(r.from_state == r.to_state == after["state"] for r in added if is_record_only(r.event))
         if before["state"] in FINAL_STATES:
             assert event is Event.RAISE_DISPUTE and before["state"] in APPEALABLE_DECISIONS
         self.check_holds(before, after, event, payload)
@@ -205,6 +212,25 @@ class CaseMachine(RuleBasedStateMachine):
             after = self.snapshot()
         self.seen = after
         CaseMachine.visited.add(after["state"])
+
+    def propose_decision(self, who: str) -> None:
+        """Propose granting the pending exemption request (nothing if there is none or one waits already)."""
+        session = self.world.session
+        request = exemption_records.pending_request(session, self.case_id)
+        if request is not None and exemption_records.pending_proposal(session, request) is None:
+            body = {"decision": "granted", "reasons": "善意履责"}
+            actor = self.world.users[who]
+            try:
+                proposals.propose_exemption_decision(
+                    session, actor=actor, request_id=request.id, data=body, expected_version=None
+                )
+                session.commit()
+            except (SandboxError, WorkflowError):
+                session.rollback()
+        after = self.snapshot()
+        assert all(is_record_only(row.event) for row in after["history"][self.seen["rows"] :])
+        assert after["state"] == self.seen["state"]
+        self.seen = after
 
     def assign_lab(self) -> None:
         """Assign the testing lab (regulators see, and so assign, a case once it is filed)."""

@@ -132,9 +132,7 @@ def test_the_registry_links_a_certificate_only_with_the_enterprise_name(client, 
 def test_a_revocation_shows_in_the_registry_with_its_date(client, session, two_exits) -> None:
     (hidden, hidden_cert), (shown, shown_cert) = two_exits
     for flow, cert in ((hidden, hidden_cert), (shown, shown_cert)):
-        revoked = flow.call("regulator", "POST", f"/api/v1/certificates/{cert.id}/status",
-                            json={"action": "revoke", "reason": "提供虚假材料"})  # fmt: skip
-        assert revoked.status_code == 200, revoked.get_json()
+        flow.change_status(cert.id, "revoke", "提供虚假材料")
     today = beijing_today()
     shown_number, hidden_number = shown.case()["filing_number"], hidden.case()["filing_number"]
 

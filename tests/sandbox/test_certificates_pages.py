@@ -4,6 +4,7 @@ status changes and key rotation behind a confirmation step."""
 from __future__ import annotations
 
 import io
+import re
 
 from sqlmodel import select
 
@@ -73,8 +74,27 @@ def test_applicant_sees_own_certificates_and_regulator_revokes_with_confirmation
     done = client.post(
         f"/certificates/{cert.id}/status", data={"action": "revoke", "reason": "材料造假", "confirm": "yes"}
     )
-    assert done.status_code == 302
+    assert done.status_code == 302  # proposed: still valid until a second regulator confirms
+    assert 'data-verdict="valid"' in client.get(f"/c/{cert.id}").get_data(as_text=True)
+    page = client.get(f"/certificates/{cert.id}").get_data(as_text=True)
+    assert 'id="withdraw-proposal"' in page and 'id="confirm-proposal"' not in page
+    assert 'id="propose-status"' not in page  # one proposal waits at a time
+    proposal = re.search(r'data-proposal="(\d+)"', page)
+    assert proposal is not None
+    own = client.post(f"/proposals/{proposal[1]}/confirm", data={"confirm": "yes"})
+    assert own.status_code == 403 and "另一名监管人员" in own.get_data(as_text=True)
+    client.post("/logout")
+
+    sign_in(client, flow.users["regulator2"])
+    page = client.get(f"/certificates/{cert.id}").get_data(as_text=True)
+    assert 'id="confirm-proposal"' in page and "材料造假" in page
+    dialog = client.post(f"/proposals/{proposal[1]}/confirm")
+    assert dialog.status_code == 200 and 'name="confirm" value="yes"' in dialog.get_data(as_text=True)
+    assert client.post(f"/proposals/{proposal[1]}/confirm", data={"confirm": "yes"}).status_code == 302
     assert 'data-status="revoked"' in client.get(f"/c/{cert.id}").get_data(as_text=True)
+    page = client.get(f"/certificates/{cert.id}").get_data(as_text=True)
+    proposer, confirmer = flow.users["regulator"].display_name, flow.users["regulator2"].display_name
+    assert f"由{proposer}提议，{confirmer}复核确认" in page  # both steps in the certificate's history
 
 
 def test_admin_rotates_a_key_after_confirming(client, session, login_as) -> None:

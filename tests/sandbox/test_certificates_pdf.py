@@ -84,12 +84,7 @@ def test_offline_cli_verifies_the_pdf_and_sees_the_revocation(client, session, t
     assert outcomes(report)["trust_bundle"] == "pass" and outcomes(report)["pdf_signature"] == "pass"
     assert report["rootFingerprint"] == fingerprint and report["rootPinned"] is True
 
-    flow.call(
-        "regulator",
-        "POST",
-        f"/api/v1/certificates/{cert.id}/status",
-        json={"action": "revoke", "reason": "撤销测试"},
-    )
+    flow.change_status(cert.id, "revoke", "撤销测试")
     (tmp_path / "trust.json").write_bytes(client.get("/api/v1/trust-bundle").data)
     result = cli("verify", str(tmp_path / "c.pdf"), "--trust-bundle", str(tmp_path / "trust.json"),
                  "--root-fingerprint", fingerprint)  # fmt: skip

@@ -1,4 +1,5 @@
-"""Revoke, suspend, reinstate: regulators only, a reason always, the list re-signed, the change logged."""
+"""Revoke, suspend, reinstate: regulators only (one proposes, another confirms), a reason always, the list
+re-signed, the change logged."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ from tests.sandbox.certificate_helpers import exit_case, outcomes, verify
 
 def test_suspend_reinstate_and_revoke(client, session) -> None:
     flow, cert = exit_case(client, session)
-    path = f"/api/v1/certificates/{cert.id}/status"
+    path = f"/api/v1/certificates/{cert.id}/status-proposals"
     refused = flow.call("regulator", "POST", path, json={"action": "suspend", "reason": " "})
     assert refused.status_code == 422
     assert flow.call("applicant", "POST", path, json={"action": "suspend", "reason": "x"}).status_code == 403
 
-    done = flow.call("regulator", "POST", path, json={"action": "suspend", "reason": "整改期间暂停"})
-    assert done.status_code == 200 and done.get_json()["status"] == "suspended"
+    done = flow.change_status(cert.id, "suspend", "整改期间暂停")
+    assert done["state"] == "confirmed"
     report = verify(client, number=cert.number)
     assert report["verdict"] == "invalid" and report["status"] == "suspended"
     assert outcomes(report)["status"] == "fail"
@@ -24,12 +25,10 @@ def test_suspend_reinstate_and_revoke(client, session) -> None:
     assert (
         flow.call("regulator", "POST", path, json={"action": "suspend", "reason": "again"}).status_code == 409
     )
-    back = flow.call("regulator", "POST", path, json={"action": "reinstate", "reason": "整改完成"})
-    assert back.get_json()["status"] == "active"
+    flow.change_status(cert.id, "reinstate", "整改完成")
     assert verify(client, number=cert.number)["verdict"] == "valid"
 
-    gone = flow.call("regulator", "POST", path, json={"action": "revoke", "reason": "提供虚假材料"})
-    assert gone.get_json()["status"] == "revoked"
+    flow.change_status(cert.id, "revoke", "提供虚假材料")
     report = verify(client, number=cert.number)
     assert report["verdict"] == "invalid" and report["status"] == "revoked"
     assert (
@@ -38,10 +37,11 @@ def test_suspend_reinstate_and_revoke(client, session) -> None:
 
     session.expire_all()
     changes = session.exec(select(CertificateStatusChange).order_by(CertificateStatusChange.id)).all()
+    # Each change is carried out by the regulator who confirmed it.
     assert [(c.purpose.value, c.value, c.actor_id) for c in changes] == [
-        ("suspension", True, flow.users["regulator"].id),
-        ("suspension", False, flow.users["regulator"].id),
-        ("revocation", True, flow.users["regulator"].id),
+        ("suspension", True, flow.users["regulator2"].id),
+        ("suspension", False, flow.users["regulator2"].id),
+        ("revocation", True, flow.users["regulator2"].id),
     ]
     logged = session.exec(select(LogEntry).where(LogEntry.kind == "status")).all()
     assert [e.entry["status"] for e in logged] == ["suspended", "active", "revoked"]
@@ -57,12 +57,7 @@ def test_status_list_endpoint_serves_signed_lists(client, session) -> None:
     assert revocation["credentialSubject"]["statusPurpose"] == "revocation"
     assert revocation["proof"]["cryptosuite"] == "eddsa-jcs-2022"
     assert client.get("/api/v1/status/other").status_code == 404
-    flow.call(
-        "regulator",
-        "POST",
-        f"/api/v1/certificates/{cert.id}/status",
-        json={"action": "revoke", "reason": "测试"},
-    )
+    flow.change_status(cert.id, "revoke", "测试")
     assert (
         client.get("/api/v1/status/revocation").get_json(force=True)["credentialSubject"]["encodedList"]
         != (revocation["credentialSubject"]["encodedList"])

@@ -61,6 +61,7 @@ NOT_RECORDS: dict[str, Any] = {
     "purpose": "revocation",
     "index": 0,
     "filename": "app.css",
+    "step": "withdraw",
 }
 
 
@@ -154,6 +155,12 @@ TARGETS: dict[frozenset[str], Targets] = {
     frozenset({"filing_number"}): lambda db, a: rows(
         db,
         'SELECT filing_number FROM "case" WHERE enterprise_id != :a AND filing_number IS NOT NULL LIMIT 2',
+        a=a,
+    ),
+    frozenset({"proposal_id"}): lambda db, a: rows(
+        db,
+        'SELECT p.id AS proposal_id FROM decision_proposal p JOIN "case" c ON c.id = p.case_id '
+        "WHERE c.enterprise_id != :a",
         a=a,
     ),
     # Signing keys belong to the platform, not to an enterprise: same answer as for an unknown key.

@@ -368,7 +368,7 @@ def test_an_exemption_is_granted_as_a_verifiable_decision(flow: CaseFlow) -> Non
     )
 
     early = flow.call(
-        "regulator", "POST", f"{path}/decision", json={"decision": "granted", "reasons": "善意"}
+        "regulator", "POST", f"{path}/decision-proposals", json={"decision": "granted", "reasons": "善意"}
     )
     assert early.status_code == 422 and [e["field"] for e in early.get_json()["errors"]] == [
         "legal_opinion_on_file"
@@ -390,18 +390,18 @@ def test_an_exemption_is_granted_as_a_verifiable_decision(flow: CaseFlow) -> Non
     assert opined.get_json()["opinion_recommendation"] == "support" and opined.get_json()["opinion_at"]
     assert (
         flow.call(
-            "mediator", "POST", f"{path}/decision", json={"decision": "granted", "reasons": "x"}
+            "mediator", "POST", f"{path}/decision-proposals", json={"decision": "granted", "reasons": "x"}
         ).status_code
         == 403
     )
 
     listed_reasons = flow.call(
-        "regulator", "POST", f"{path}/decision", json={"decision": "granted", "reasons": ["x"]}
+        "regulator", "POST", f"{path}/decision-proposals", json={"decision": "granted", "reasons": ["x"]}
     )
     assert [e["field"] for e in listed_reasons.get_json()["errors"]] == ["reasons"]
-    granted = flow.call(
-        "regulator", "POST", f"{path}/decision",
-        json={"decision": "granted", "reasons": "企业善意履行方案，免予追责。", "scope": "本次越权访问事件"},
+    granted = flow.decide_exemption(
+        request["id"],
+        {"decision": "granted", "reasons": "企业善意履行方案，免予追责。", "scope": "本次越权访问事件"},
     )  # fmt: skip
     assert granted.status_code == 200, granted.get_json()
     decided = granted.get_json()
@@ -416,15 +416,15 @@ def test_an_exemption_is_granted_as_a_verifiable_decision(flow: CaseFlow) -> Non
     assert "SandboxLiabilityExemption" in bundle["credential"]["type"]
     report = flow.client.post("/api/v1/verify", json={"bundle": bundle}).get_json()
     assert report["verdict"] == "valid", report
-    again = flow.call("regulator", "POST", f"{path}/decision", json={"decision": "denied", "reasons": "x"})
+    again = flow.call(
+        "regulator", "POST", f"{path}/decision-proposals", json={"decision": "denied", "reasons": "x"}
+    )
     assert again.status_code == 409
 
     second = apply(flow, file_incident(flow, "接口超频事件"))
     second_path = f"/api/v1/exemptions/{second['id']}"
     flow.call("mediator", "POST", f"{second_path}/opinion", json={**opinion, "recommendation": "oppose"})
-    denied = flow.call(
-        "regulator", "POST", f"{second_path}/decision", json={"decision": "denied", "reasons": "未及时整改"}
-    )
+    denied = flow.decide_exemption(second["id"], {"decision": "denied", "reasons": "未及时整改"})
     assert denied.status_code == 200, denied.get_json()
     assert (
         denied.get_json()["decision"],

@@ -359,7 +359,18 @@ def test_exemption_application_opinion_and_decision(app, client, session) -> Non
     granted = regulator.post(
         f"{url}/decision", data={"decision": "granted", "reasons": "尽职履责，予以免责。"}
     )
-    assert granted.status_code == 302
+    assert granted.status_code == 302  # proposed: a second regulator confirms it
+    page = text(regulator.get(url))
+    assert 'id="withdraw-proposal"' in page and 'id="confirm-proposal"' not in page
+    assert 'id="decision-certificate"' not in page
+    second = signed_in(app, flow.users["regulator2"])
+    page = text(second.get(url))
+    proposal = re.search(r'data-proposal="(\d+)"', page)
+    assert proposal and 'id="confirm-proposal"' in page and "尽职履责，予以免责。" in page
+    confirm = f"/proposals/{proposal[1]}/confirm"
+    dialog = second.post(confirm)
+    assert dialog.status_code == 200 and 'name="confirm" value="yes"' in text(dialog)
+    assert second.post(confirm, data={"confirm": "yes"}).status_code == 302
     page = text(applicant.get(url))
     assert 'id="decision-certificate"' in page and 'id="decision-pdf"' in page
     assert "不影响企业依法对第三方承担的民事责任" in page

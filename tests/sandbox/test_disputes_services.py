@@ -12,17 +12,16 @@ import pytest
 from sqlmodel import select
 
 from certificates.pdfread import extract_bundle
-from sandbox.errors import PermissionDenied
+from sandbox.errors import PermissionDenied, ValidationFailed
 from sandbox.models.certificates import Certificate, CertificateKind
 from sandbox.models.disputes import Dispute, ExemptionRequest
 from sandbox.models.notifications import Notification
 from sandbox.services import calendar as calendar_service
-from sandbox.services import disputes, exemptions, trial
+from sandbox.services import disputes, exemptions, proposals, trial
 from sandbox.services.certificates import pdf_path
 from sandbox.services.signing_keys import root_key_fingerprint
 from tests.case_flow import CaseFlow
 from workflows.disputes import DisputeStage
-from workflows.errors import GuardFailed
 
 
 @pytest.fixture
@@ -142,17 +141,22 @@ def test_granted_exemption_is_a_signed_decision_the_offline_verifier_accepts(  #
         "good_faith_explanation": "按预案处置",
     })  # fmt: skip
     session.commit()
-    with pytest.raises(GuardFailed) as early:
-        exemptions.decide(session, actor=flow.users["regulator"], request_id=request.id,
-                          data={"decision": "granted", "reasons": "善意履责"})  # fmt: skip
-    assert [reason.field for reason in early.value.reasons] == ["legal_opinion_on_file"]
+    with pytest.raises(ValidationFailed) as early:
+        proposals.propose_exemption_decision(session, actor=flow.users["regulator"], request_id=request.id,
+                                             data={"decision": "granted", "reasons": "善意履责"},
+                                             expected_version=None)  # fmt: skip
+    assert list(early.value.errors) == ["legal_opinion_on_file"]
     session.rollback()
     opinion = {"opinion": "企业按方案及指导意见处置，建议免责。", "recommendation": "support"}
     exemptions.give_opinion(session, actor=flow.users["mediator"], request_id=request.id, data=opinion)
     session.commit()
     decision = {"decision": "granted", "reasons": "企业善意履责，及时报告"}
-    decided = exemptions.decide(session, actor=flow.users["regulator"], request_id=request.id, data=decision)
+    proposal = proposals.propose_exemption_decision(
+        session, actor=flow.users["regulator"], request_id=request.id, data=decision, expected_version=None
+    )
+    proposals.confirm(session, actor=flow.users["regulator2"], proposal_id=proposal.id)
     session.commit()
+    decided, _ = exemptions.get_request(session, actor=flow.users["regulator"], request_id=request.id)
     assert flow.case()["state"] == "testing"
     cert = session.get(Certificate, decided.certificate_id)
     assert cert.kind is CertificateKind.EXEMPTION and cert.number.startswith("YZMZ-")

@@ -28,10 +28,12 @@ def test_a_status_change_by_another_process_is_seen_at_once(  # type: ignore[no-
     assert client.get(f"/c/{cert.id}").status_code == 200  # both kept now: evidence and bundle
     other = make_test_app(database_url, Path(app.instance_path))  # a second worker: its own engine
     try:
-        path = f"/api/v1/certificates/{cert.id}/status"
-        response = other.test_client().post(
-            path, json={"action": "revoke", "reason": "提供虚假材料"}, headers=flow.headers["regulator"]
-        )
+        proposed = flow.call("regulator", "POST", f"/api/v1/certificates/{cert.id}/status-proposals",
+                             json={"action": "revoke", "reason": "提供虚假材料"})  # fmt: skip
+        response = other.test_client().post(  # confirmed, and so carried out, in the other process
+            f"/api/v1/proposals/{proposed.get_json()['id']}/confirmation", json={},
+            headers=flow.headers["regulator2"],
+        )  # fmt: skip
         assert response.status_code == 200, response.get_json()
     finally:
         other.extensions["sandbox.engine"].dispose()

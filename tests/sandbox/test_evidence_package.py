@@ -162,7 +162,9 @@ def test_the_manifest_lists_every_file_with_its_provenance(client, exported: dic
         assert event["hash"] == hashlib.sha256(bytes.fromhex(previous) + canonicalize(body)).hexdigest()
         previous = event["hash"]
     assert previous == manifest["case"]["historyHead"]
-    assert [event["event"] for event in timeline][-2:] == ["reject", "raise_dispute"]
+    # Raising the dispute assigned the legal organisation: recorded in the same chain, right after it.
+    last = [event["event"] for event in timeline][-3:]
+    assert last == ["reject", "raise_dispute", "assign_legal_organisation"]
 
     readme = contents["VERIFY.txt"].decode("utf-8")
     assert "电子证据包核验说明" in readme and "Evidence package: how to verify it" in readme

@@ -1,4 +1,4 @@
-"""Migration 0012 on data: requests that were open before holders confirmed ("requested", never
+"""Migration 0011 on data: requests that were open before holders confirmed ("requested", never
 confirmed by anyone) wait for their holder after the upgrade; the downgrade maps the new statuses back
 to the old ones (an open request is "requested", one whose amount was given back is "rejected")."""
 
@@ -44,7 +44,7 @@ def test_open_requests_wait_for_their_holder_after_the_upgrade(database_url: str
                     )
                     session.commit()
         config = alembic_config(engine)
-        before = ScriptDirectory.from_config(config).get_revision("0012").down_revision
+        before = ScriptDirectory.from_config(config).get_revision("0011").down_revision
         command.downgrade(config, before)
         assert statuses(engine) == {
             "HT-OPEN": "requested",

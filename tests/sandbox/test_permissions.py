@@ -145,6 +145,7 @@ MATRIX = [
     ("api.list_certificates", "GET", "/api/v1/certificates", EVERYONE_200),
     ("api.get_certificate", "GET", "/api/v1/certificates/x", row(404, 404, 404, 404, 404, 404, 404)),
     ("api.certificate_pdf", "GET", "/api/v1/certificates/x/pdf", row(404, 404, 404, 404, 404, 404, 404)),
+    # The one-step route answers 409 for a certificate that exists (propose instead); x does not exist.
     (
         "api.certificate_credential",
         "GET",
@@ -155,7 +156,7 @@ MATRIX = [
         "api.change_certificate_status",
         "POST",
         "/api/v1/certificates/x/status",
-        row(401, 403, 422, 403, 403, 403, 403),
+        row(401, 403, 404, 403, 403, 403, 403),
     ),
     ("api.get_status_list", "GET", "/api/v1/status/revocation", EVERYONE_200),
     ("api.log_checkpoint", "GET", "/api/v1/log/checkpoint", EVERYONE_200),
@@ -432,7 +433,7 @@ MATRIX = [
         "api.decide_exemption",
         "POST",
         "/api/v1/exemptions/999999/decision",
-        row(401, 404, 404, 404, 404, 404, 404),
+        row(401, 403, 404, 403, 403, 403, 403),
     ),
     # --- disputes and exemptions pages (issue 7) ---
     # {dispute} is the applicant's appeal (case rejected, dispute opened) at the legal partner's centre.
@@ -802,6 +803,64 @@ MATRIX = [
         row(302, 403, 403, 403, 403, 403, 422),
     ),
     ("admin.organisation_list", "POST", "/admin/organisations", row(302, 403, 403, 403, 403, 403, 422)),
+    # --- two-person rules (issue 14) ---
+    # Proposals are the office's: regulators act (404 for an id that does not exist), everyone else 403.
+    ("admin.two_person_rules", "GET", "/admin/two-person-policy", ADMIN_ONLY),
+    # Posted without the confirmation box ticked: refused input.
+    ("admin.two_person_rules", "POST", "/admin/two-person-policy", row(302, 403, 403, 403, 403, 403, 422)),
+    ("proposals.act", "POST", "/proposals/999999/confirm", row(302, 403, 404, 403, 403, 403, 403)),
+    (
+        "api.propose_certificate_status",
+        "POST",
+        "/api/v1/certificates/x/status-proposals",
+        row(401, 403, 404, 403, 403, 403, 403),
+    ),
+    (
+        "api.certificate_status_proposals",
+        "GET",
+        "/api/v1/certificates/x/status-proposals",
+        row(401, 404, 404, 403, 403, 403, 403),
+    ),
+    (
+        "api.propose_exemption_decision",
+        "POST",
+        "/api/v1/exemptions/999999/decision-proposals",
+        row(401, 403, 404, 403, 403, 403, 403),
+    ),
+    (
+        "api.exemption_decision_proposals",
+        "GET",
+        "/api/v1/exemptions/999999/decision-proposals",
+        row(401, 404, 404, 403, 404, 403, 403),
+    ),
+    ("api.list_proposals", "GET", "/api/v1/proposals", row(401, 403, 200, 403, 403, 403, 403)),
+    ("api.get_proposal", "GET", "/api/v1/proposals/999999", row(401, 403, 404, 403, 403, 403, 403)),
+    (
+        "api.confirm_proposal",
+        "POST",
+        "/api/v1/proposals/999999/confirmation",
+        row(401, 403, 404, 403, 403, 403, 403),
+    ),
+    (
+        "api.decline_proposal",
+        "POST",
+        "/api/v1/proposals/999999/declination",
+        row(401, 403, 404, 403, 403, 403, 403),
+    ),
+    (
+        "api.withdraw_proposal",
+        "POST",
+        "/api/v1/proposals/999999/withdrawal",
+        row(401, 403, 404, 403, 403, 403, 403),
+    ),
+    ("api.get_two_person_policy", "GET", "/api/v1/two-person-policy", row(401, 403, 200, 403, 403, 403, 200)),
+    ("api.put_two_person_policy", "PUT", "/api/v1/two-person-policy", row(401, 403, 403, 403, 403, 403, 422)),
+    (
+        "api.two_person_policy_versions",
+        "GET",
+        "/api/v1/two-person-policy/versions",
+        row(401, 403, 403, 403, 403, 403, 200),
+    ),
     # Last: it revokes the token the rows above use.
     ("api.revoke_token", "DELETE", "/api/v1/tokens", row(401, 204, 204, 204, 204, 204, 204)),
 ]

@@ -189,24 +189,17 @@ def test_withdrawal_takes_it_down_and_a_revision_proposes_again(client, flow: Ca
 
 def test_a_certificate_no_longer_in_force_blocks_and_hides(client, session, flow: CaseFlow) -> None:
     from sandbox.models.certificates import Certificate
-    from sandbox.services.certificate_status import change_status
 
     typical_id = propose(flow)["id"]
     act(flow, "applicant", typical_id, "decision", decision="approve", expected_version=1)
     act(flow, "regulator", typical_id, "publication")
     cert = session.exec(select(Certificate).where(Certificate.case_id == flow.case_id)).one()
-    change_status(
-        session, actor=flow.users["regulator"], certificate_id=cert.id, action="suspend", reason="核查"
-    )
-    session.commit()
+    flow.change_status(cert.id, "suspend", "核查")
     assert client.get(f"/api/v1/typical-cases/{typical_id}").status_code == 404
     assert client.get(f"/typical-cases/{typical_id}").status_code == 404
     other = exited_flow(client, session)
     cert = session.exec(select(Certificate).where(Certificate.case_id == other.case_id)).one()
-    change_status(
-        session, actor=other.users["regulator"], certificate_id=cert.id, action="revoke", reason="撤销"
-    )
-    session.commit()
+    other.change_status(cert.id, "revoke", "撤销")
     propose(other, expect=409)
 
 

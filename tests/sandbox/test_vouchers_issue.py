@@ -32,12 +32,11 @@ def test_an_exit_issues_a_voucher_and_suspension_freezes_it(client, session) -> 
     assert listed[0]["amount_fen"] == default_policy().amount_for("general_data", "low") == 20_000_000
     assert voucher_codes.normalise(listed[0]["code"].lower().replace("-", " ")) == listed[0]["code"]
     assert listed[0]["expires_on"] <= "2027-12-31"
-    status = f"/api/v1/certificates/{cert.id}/status"
-    flow.call("regulator", "POST", status, json={"action": "suspend", "reason": "核查中"})
+    flow.change_status(cert.id, "suspend", "核查中")
     assert _voucher(session, cert.id).status is VoucherStatus.FROZEN
-    flow.call("regulator", "POST", status, json={"action": "reinstate", "reason": "核查完毕"})
+    flow.change_status(cert.id, "reinstate", "核查完毕")
     assert _voucher(session, cert.id).status is VoucherStatus.ACTIVE
-    flow.call("regulator", "POST", status, json={"action": "revoke", "reason": "撤销"})
+    flow.change_status(cert.id, "revoke", "撤销")
     assert _voucher(session, cert.id).status is VoucherStatus.FROZEN
     page = client.get(f"/certificates/{cert.id}/voucher")
     assert page.status_code == 302  # not signed in on the web client: to the login page

@@ -15,6 +15,7 @@ PACK = sector_pack("autonomous_driving")
 TODAY = date(2026, 3, 2)
 TRIAL_START = date(2026, 3, 9)
 TRIAL_END = date(2026, 9, 8)
+DURING_TRIAL = date(2026, 6, 1)
 
 BOUNDARIES: dict[str, Any] = {
     "test_area_km2": 60,
@@ -95,11 +96,31 @@ def valid_ctx(event: Event | str, **overrides: Any) -> dict[str, Any]:
             "today": TODAY,
             "pack": PACK,
         },
-        Event.REQUEST_EXIT: {"self_assessment_on_file": True, "actor_role": "applicant"},
-        Event.APPROVE_EXIT: {"scores": passing_scores(), "evaluator_id": 7, "approver_id": 8},
+        Event.REQUEST_EXIT: {
+            "self_assessment_on_file": True,
+            "actor_role": "applicant",
+            "today": DURING_TRIAL,
+            "trial_start": TRIAL_START,
+        },
+        Event.APPROVE_EXIT: {
+            "scores": passing_scores(),
+            "evaluator_id": 7,
+            "approver_id": 8,
+            # Who held the case: officers 5 and 6, evaluators 7 and 9, the filing accepted by 6.
+            "officer_ids": frozenset({5, 6}),
+            "evaluator_ids": frozenset({7, 9}),
+            "filing_acceptor_ids": frozenset({6}),
+            "today": DURING_TRIAL,
+            "trial_start": TRIAL_START,
+        },
         Event.RAISE_DISPUTE: {"legal_partner_org_id": 3, "claim": "对不予备案决定有异议"},
         Event.RESOLVE_DISPUTE: {"outcome": "upheld"},
         Event.APPLY_EXEMPTION: {"incident_id": 11, "good_faith_explanation": "已按方案和监管指导操作"},
-        Event.DECIDE_EXEMPTION: {"legal_opinion_on_file": True, "decision": "granted"},
+        Event.DECIDE_EXEMPTION: {
+            "legal_opinion_on_file": True,
+            "decision": "granted",
+            "proposer_id": 4,
+            "approver_id": 8,
+        },
     }
     return dict(by_event.get(Event(event), {})) | overrides

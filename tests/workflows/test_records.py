@@ -9,13 +9,13 @@ import pytest
 from workflows.cases import available_events
 from workflows.certificate_review import REVIEW_DAYS, review_deadline
 from workflows.errors import InvalidTransition
-from workflows.records import RECORDED_IN, RecordedEvent, check_recorded, history_label
-from workflows.states import CaseState, Event
+from workflows.records import RECORDED_IN, check_recorded
+from workflows.states import CaseState, Event, RecordEvent, history_label
 
 
 def test_a_dispute_cannot_be_raised_from_exited_so_a_review_is_recorded_there() -> None:
     assert Event.RAISE_DISPUTE not in available_events(CaseState.EXITED)
-    request = RecordedEvent.REQUEST_CERTIFICATE_REVIEW
+    request = RecordEvent.REQUEST_CERTIFICATE_REVIEW
     assert check_recorded(CaseState.EXITED, "request_certificate_review") is request
     for state in set(CaseState) - {CaseState.EXITED}:
         with pytest.raises(InvalidTransition):

@@ -1,7 +1,7 @@
 """login failures per (account, address) replace the per-account counter
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 import sandbox.models.base
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

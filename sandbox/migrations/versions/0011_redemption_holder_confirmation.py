@@ -1,6 +1,6 @@
 """redemptions wait for the voucher holder's confirmation: contract date, confirmation time, steps
 
-Revision ID: 0012
+Revision ID: 0011
 Revises: 0010
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 import sandbox.models.base
 
-revision = "0012"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
