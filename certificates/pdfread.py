@@ -21,7 +21,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from pypdf import PdfReader
+from pypdf import PdfReader, apply_configuration
 
 from certificates._internal.strictjson import loads_strict
 from certificates.errors import CertificateError, CertificateVerificationError
@@ -34,6 +34,18 @@ MAX_ATTACHMENT_BYTES = 4 * 1024 * 1024
 # Our page's content stream is ~30 KB; text extraction is pure Python, so a huge stream is refused first.
 MAX_CONTENT_BYTES = 2 * 1024 * 1024
 MM_PER_POINT = 25.4 / 72
+# pypdf's own limits (75 MB per stream by default) are meant for any PDF; a certificate is a page of
+# text, so a stream that inflates past a few MiB is a bomb, refused before it takes the memory.
+READ_LIMITS = {
+    "maximum_declared_stream_length": 8 * 1024 * 1024,
+    "zlib_maximum_output_length": 8 * 1024 * 1024,
+    "lzw_maximum_output_length": 8 * 1024 * 1024,
+    "run_length_maximum_output_length": 8 * 1024 * 1024,
+    "brotli_maximum_output_length": 8 * 1024 * 1024,
+    "jbig2_maximum_output_length": 8 * 1024 * 1024,
+    "image_maximum_buffer_size": 8 * 1024 * 1024,
+    "stream_decoding_work_maximum_length": 32 * 1024 * 1024,
+}
 
 
 @dataclass(frozen=True)
@@ -104,6 +116,11 @@ def _size_mm(reader: PdfReader) -> tuple[float, float]:
 
 def read_certificate_pdf(data: bytes) -> CertificatePdf:
     """Read the bundle, the first page's text and size; raise ``pdf`` or ``attachment`` if it cannot."""
+    with apply_configuration(**READ_LIMITS):
+        return _read(data)
+
+
+def _read(data: bytes) -> CertificatePdf:
     try:
         reader = PdfReader(io.BytesIO(data))
         pages = len(reader.pages)

@@ -90,11 +90,15 @@ def test_digital_bazaar_verifies_every_credential_as_served(demo: tuple[Flask, s
     for use in ("assertion", "status"):
         assert client.post("/api/v1/keys/rotate", json={"use": use}, headers=admin).status_code == 201
     revoked, suspended, *_ = sorted(cert_id for cert_id, kind in certificates.items() if kind == "exit")
-    regulator = bearer(app, "regulator@demo.sandbox")
+    # A status change is proposed by one regulator and confirmed by another.
+    regulator, second = bearer(app, "regulator@demo.sandbox"), bearer(app, "regulator2@demo.sandbox")
     for cert_id, action in ((revoked, "revoke"), (suspended, "suspend")):
-        changed = client.post(f"/api/v1/certificates/{cert_id}/status",
-                              json={"action": action, "reason": "互操作测试"}, headers=regulator)  # fmt: skip
-        assert changed.status_code == 200, changed.get_json()
+        proposed = client.post(f"/api/v1/certificates/{cert_id}/status-proposals",
+                               json={"action": action, "reason": "互操作测试"}, headers=regulator)  # fmt: skip
+        assert proposed.status_code == 201, proposed.get_json()
+        confirmed = client.post(f"/api/v1/proposals/{proposed.get_json()['id']}/confirmation", json={},
+                                headers=second)  # fmt: skip
+        assert confirmed.status_code == 200, confirmed.get_json()
 
     code, report = run_verifier(node, base_url, "--public-base", PUBLIC_BASE, *certificates)
 

@@ -82,18 +82,25 @@ def many_entries(count: int) -> bytes:
     return buffer.getvalue()
 
 
-def minimal_pdf(stream: bytes, *, flate: bool = True) -> bytes:
-    """A PDF whose catalog names one embedded file, credential.json, holding `stream`."""
+def minimal_pdf(stream: bytes, *, flate: bool = True, root: bytes = b"1 0 R") -> bytes:
+    """A well-formed PDF (with a cross-reference table, so a real PDF library reads it) whose catalog
+    names one embedded file, credential.json, holding `stream`; `root` replaces the trailer's /Root."""
     filters = b" /Filter /FlateDecode" if flate else b""
-    return (
-        b"%PDF-1.7\n1 0 obj << /Type /Catalog /Names << /EmbeddedFiles 2 0 R >> >> endobj\n"
-        b"2 0 obj << /Names [(credential.json) 3 0 R] >> endobj\n"
-        b"3 0 obj << /Type /Filespec /EF << /F 4 0 R >> >> endobj\n"
-        b"4 0 obj << /Length "
-        + str(len(stream)).encode()
-        + filters
-        + b" >> stream\n"
-        + stream
-        + b"\nendstream "
-        b"endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-    )
+    objects = [
+        b"<< /Type /Catalog /Pages 5 0 R /Names << /EmbeddedFiles 2 0 R >> >>",
+        b"<< /Names [(credential.json) 3 0 R] >>",
+        b"<< /Type /Filespec /F (credential.json) /EF << /F 4 0 R >> >>",
+        b"<< /Type /EmbeddedFile /Length " + str(len(stream)).encode() + filters + b" >>\nstream\n"
+        + stream + b"\nendstream",
+        b"<< /Type /Pages /Kids [6 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 5 0 R /MediaBox [0 0 595 842] >>",
+    ]
+    body, offsets = bytearray(b"%PDF-1.7\n"), []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + content + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += b"trailer << /Size %d /Root " % (len(objects) + 1) + root + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(body)

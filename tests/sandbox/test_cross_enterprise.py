@@ -41,6 +41,7 @@ PUBLIC = {
     "verify.landing": "certificate verification page for anyone holding the paper (/c/<id>)",
     "api.get_certificate": "the signed bundle is public, like the verification page (DESIGN §9)",
     "api.certificate_pdf": "the certificate PDF is public (DESIGN §9)",
+    "api.certificate_credential": "the signed credential is public, as its bundle is (DESIGN §9)",
     "api.get_status_list": "status lists are public",
     "api.get_registry_entry": "the public registry shows consented fields of filed projects",
     "registry.registry_detail": "the public registry page",
@@ -62,6 +63,7 @@ NOT_RECORDS: dict[str, Any] = {
     "index": 0,
     "filename": "app.css",
     "step": "withdraw",
+    "path": "0/000.p/1",  # a public log tile: the same for everyone
 }
 
 
