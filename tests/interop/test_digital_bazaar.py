@@ -93,8 +93,9 @@ def test_digital_bazaar_verifies_every_credential_as_served(demo: tuple[Flask, s
     # A status change is proposed by one regulator and confirmed by another.
     regulator, second = bearer(app, "regulator@demo.sandbox"), bearer(app, "regulator2@demo.sandbox")
     for cert_id, action in ((revoked, "revoke"), (suspended, "suspend")):
-        proposed = client.post(f"/api/v1/certificates/{cert_id}/status-proposals",
-                               json={"action": action, "reason": "互操作测试"}, headers=regulator)  # fmt: skip
+        body = {"action": action, "reason": "互操作测试"}
+        path = f"/api/v1/certificates/{cert_id}/status-proposals"
+        proposed = client.post(path, json=body, headers=regulator)
         assert proposed.status_code == 201, proposed.get_json()
         confirmed = client.post(f"/api/v1/proposals/{proposed.get_json()['id']}/confirmation", json={},
                                 headers=second)  # fmt: skip

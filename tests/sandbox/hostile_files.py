@@ -102,5 +102,6 @@ def minimal_pdf(stream: bytes, *, flate: bool = True, root: bytes = b"1 0 R") ->
     xref = len(body)
     body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    body += b"trailer << /Size %d /Root " % (len(objects) + 1) + root + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    body += b"trailer << /Size %d /Root " % (len(objects) + 1) + root
+    body += b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
     return bytes(body)
