@@ -28,11 +28,12 @@ from pathlib import Path
 from certificates.bundle import root_fingerprint, verify_trust_bundle
 from certificates.errors import CertificateError
 from certificates.keys import KeySet, KeyUse
+from certificates.offline import verify_with_trust_bundle
 from certificates.package import PackageReport, verify_evidence_package, verify_package_with_trust_bundle
 from certificates.pdflayouts import EXIT_CERTIFICATE, LAYOUTS, pick_value, value_lines
 from certificates.pdfverify import verify_pdf_with_trust_bundle
 from certificates.qr import parse_verification_url
-from certificates.verifier import EXIT_CODES, LONG_AGO, Check, Report, verify_with_trust_bundle
+from certificates.verifier import EXIT_CODES, LONG_AGO, Check, Report
 
 PIN_VARIABLE = "SANDBOX_ROOT_FINGERPRINT"
 LABELS = {

@@ -16,7 +16,7 @@ import io
 import json
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
@@ -25,7 +25,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from certificates._internal.pdfattach import attach_file, set_xmp_metadata
-from certificates._internal.timefmt import beijing_text, parse_utc, pdf_date, xmp_date
+from certificates._internal.timefmt import LONG_AGO, beijing_text, parse_utc, pdf_date, xmp_date
 from certificates._internal.xmp import DocumentInfo, xmp_packet
 from certificates.errors import CertificateError
 from certificates.fonts import CJKFont, find_cjk_font
@@ -39,7 +39,6 @@ from certificates.qr import (
 
 QR_SIZE = 40 * mm  # with the quiet zone; the symbol itself stays above 30 mm up to version 10
 MARGIN = 20 * mm
-LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)  # a credential without a readable issue time
 CLIPPED = "……（全文见内嵌 credential.json / full text in credential.json）"
 
 

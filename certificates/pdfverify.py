@@ -28,17 +28,13 @@ from certificates._internal.report import FAIL, INDETERMINATE, PASS, SKIPPED, Ch
 from certificates._internal.timefmt import format_utc, parse_utc
 from certificates.errors import CertificateError, CertificateVerificationError, IndeterminateError
 from certificates.keys import KeySet
+from certificates.offline import with_trust_bundle
 from certificates.pdfread import CertificatePdf, read_certificate_pdf
 from certificates.pdfscan import PrintedQr, scan_printed_qr
 from certificates.pdfsignature import check_pdf_signature
 from certificates.pdftext import check_printed_text
 from certificates.qr import parse_verification_url
-from certificates.verifier import (
-    CHECK_NAMES,
-    Evidence,
-    verify_bundle,
-    with_trust_bundle,
-)
+from certificates.verifier import CHECK_NAMES, Evidence, verify_bundle
 
 __all__ = ["Scanner", "verify_pdf", "verify_pdf_with_trust_bundle"]
 

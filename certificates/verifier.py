@@ -12,16 +12,13 @@ Public API:
                                                    to_dict(); exit_code
     Evidence(key_set, status_lists, checkpoints, latest_checkpoint, consistency_proof)
     verify_bundle(bundle, evidence, *, expected_digest=None, now=None) -> Report
-    verify_with_trust_bundle(bundle, trust_bundle, *, expected_root_fingerprint=None, expected_digest=None,
-                             now=None) -> Report
-    evidence_from_trust_bundle(trust_bundle, report, *, expected_root_fingerprint=None, now)
-                                                   -> Evidence | None
-    with_trust_bundle(trust_bundle, check, *, expected_root_fingerprint=None, now=None) -> Report
+    (offline, from a signed trust bundle instead of a database: `certificates.offline`)
     CHECK_NAMES, EXIT_CODES
 
-The checks, in order: trust_bundle (offline only: signed by its root key, current, and that root pinned —
-an unpinned root is indeterminate, never valid), attachment (PDFs: `certificates.pdfverify`), digest
-(the credential is the one logged and, when a QR code or URL was scanned, the one printed), signature,
+The checks, in order: trust_bundle (offline only, `certificates.offline`: signed by its root key,
+current, and that root pinned — an unpinned root is indeterminate, never valid), attachment (PDFs:
+`certificates.pdfverify`), digest (the credential is the one logged and, when a QR code or URL was
+scanned, the one printed), signature,
 key_state (the key was valid when it signed and, if revoked since, revoked only after the entry was
 logged), status (revocation and suspension lists), inclusion (the log entry is in the signed tree),
 checkpoint (the log's signature on the tree head, and consistency with the latest known head),
@@ -33,7 +30,7 @@ The report types live in `certificates._internal.report`.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -47,11 +44,12 @@ from certificates._internal.report import (
     SKIPPED,
     Check,
     CheckedReport,
+    CheckRun,
     Report,
 )
 from certificates._internal.statuscheck import check_status_entry
-from certificates._internal.timefmt import parse_utc
-from certificates.bundle import CertificateBundle, root_fingerprint, trusted_root_kid, verify_trust_bundle
+from certificates._internal.timefmt import LONG_AGO, parse_utc
+from certificates.bundle import CertificateBundle
 from certificates.checkpoint import (
     Checkpoint,
     check_not_backdated,
@@ -81,10 +79,7 @@ __all__ = [
     "Evidence",
     "Report",
     "active_kids",
-    "evidence_from_trust_bundle",
     "verify_bundle",
-    "verify_with_trust_bundle",
-    "with_trust_bundle",
 ]
 
 CHECK_NAMES = (
@@ -102,7 +97,6 @@ CHECK_NAMES = (
     "printed_qr",
 )
 ALGORITHM = "Ed25519 (eddsa-jcs-2022)"
-LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -122,22 +116,6 @@ class Evidence:
     # Verified checkpoints and status lists, so that checking many certificates against the same
     # evidence verifies each list and tree head once (a verifier's usual case).
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False, init=False)
-
-
-class _Run:
-    def __init__(self, report: Report) -> None:
-        self.report = report
-
-    def add(self, name: str, outcome: str, code: str | None = None, detail: str = "") -> None:
-        self.report.checks.append(Check(name, outcome, code, detail))
-
-    def failed(self, name: str, error: CertificateError) -> None:
-        if isinstance(error, IndeterminateError):
-            self.add(name, INDETERMINATE, error.code, error.message)
-        elif isinstance(error, CertificateVerificationError):
-            self.add(name, FAIL, error.code, error.message)
-        else:
-            self.add(name, FAIL, name, str(error))
 
 
 def _note(evidence: Evidence, text: str, origin: str) -> Checkpoint:
@@ -175,7 +153,7 @@ def verify_bundle(
 ) -> Report:
     """Run every check on `bundle` against `evidence`; never raises for a bad certificate."""
     report = report or Report()
-    run = _Run(report)
+    run = CheckRun(report)
     now = now or datetime.now(UTC)
     try:
         parsed = bundle if isinstance(bundle, CertificateBundle) else CertificateBundle.from_json(bundle)
@@ -300,7 +278,7 @@ def _read_signing_key(report: Report, credential: Mapping[str, Any], key_set: Ke
     report.signing_key = {"kid": kid, "status": status, "algorithm": ALGORITHM}
 
 
-def _check_status(run: _Run, credential: Mapping[str, Any], evidence: Evidence, now: datetime) -> None:
+def _check_status(run: CheckRun, credential: Mapping[str, Any], evidence: Evidence, now: datetime) -> None:
     entries = credential.get("credentialStatus")
     if not isinstance(entries, list) or not entries:
         run.add("status", FAIL, "status", "the credential has no status entry")
@@ -352,82 +330,6 @@ def _status_bit(
     if index >= len(bits) * 8:
         raise CertificateVerificationError("status", f"index {index} is beyond the list")
     return bool(bits[index // 8] & (0x80 >> (index % 8)))
-
-
-def evidence_from_trust_bundle(
-    trust_bundle: Mapping[str, Any] | str | bytes,
-    report: Report,
-    *,
-    expected_root_fingerprint: str | None = None,
-    now: datetime,
-) -> Evidence | None:
-    """Check the trust bundle into `report` (check ``trust_bundle``); return its evidence, or None.
-
-    Without `expected_root_fingerprint` the bundle vouches only for itself: anyone can sign a trust
-    bundle with a root key of their own, so the check is then indeterminate (never valid), and the
-    report names the fingerprint of the root it would have trusted so a person can compare it.
-    """
-    run = _Run(report)
-    try:
-        trusted = verify_trust_bundle(trust_bundle, expected_root_fingerprint, now=now)
-        stale: CertificateError | None = None
-    except IndeterminateError as exc:
-        # Still show what can be shown: the signature was checked, only the date is past.
-        try:
-            trusted, stale = verify_trust_bundle(trust_bundle, expected_root_fingerprint, now=LONG_AGO), exc
-        except CertificateError:
-            run.failed("trust_bundle", exc)
-            return None
-    except CertificateError as exc:
-        run.failed("trust_bundle", exc)
-        return None
-    key_set = trusted.key_set()
-    kid = trusted_root_kid(trust_bundle)
-    report.root_fingerprint = root_fingerprint(key_set.get(kid).public_key) if kid else None
-    if stale is not None:
-        run.failed("trust_bundle", stale)
-    elif expected_root_fingerprint is None:
-        run.add("trust_bundle", INDETERMINATE, "unpinned",
-                f"the root key {report.root_fingerprint} is not pinned: compare it with the published "
-                "fingerprint and pass it with --root-fingerprint (or SANDBOX_ROOT_FINGERPRINT)")  # fmt: skip
-    else:
-        run.add("trust_bundle", PASS)
-    lists = {str(item.get("id")): item for item in trusted.status_lists if isinstance(item, Mapping)}
-    return Evidence(key_set=key_set, status_lists=lists, checkpoints=(trusted.checkpoint,)
-                    if trusted.checkpoint else ())  # fmt: skip
-
-
-def verify_with_trust_bundle(
-    bundle: CertificateBundle | Mapping[str, Any] | str | bytes,
-    trust_bundle: Mapping[str, Any] | str | bytes,
-    *,
-    expected_root_fingerprint: str | None = None,
-    expected_digest: str | None = None,
-    now: datetime | None = None,
-) -> Report:
-    """Verify offline with only a signed trust bundle (keys, status lists, latest checkpoint)."""
-
-    def check(evidence: Evidence, report: Report, at: datetime) -> Report:
-        return verify_bundle(bundle, evidence, expected_digest=expected_digest, now=at, report=report)
-
-    pin = expected_root_fingerprint
-    return with_trust_bundle(trust_bundle, check, expected_root_fingerprint=pin, now=now)
-
-
-def with_trust_bundle(
-    trust_bundle: Mapping[str, Any] | str | bytes,
-    check: Callable[[Evidence, Report, datetime], Report],
-    *,
-    expected_root_fingerprint: str | None = None,
-    now: datetime | None = None,
-) -> Report:
-    """Check the trust bundle, then run `check(evidence, report, now)` with what it vouches for."""
-    report = Report()
-    now = now or datetime.now(UTC)
-    evidence = evidence_from_trust_bundle(
-        trust_bundle, report, expected_root_fingerprint=expected_root_fingerprint, now=now
-    )
-    return report if evidence is None else check(evidence, report, now)
 
 
 def active_kids(key_set: KeySet) -> dict[str, str]:

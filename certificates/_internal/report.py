@@ -1,7 +1,8 @@
 """Verification reports: named checks, the verdict they add up to, and the facts a person is shown (private).
 
 `certificates.verifier` documents and re-exports these; the evidence-package verifier reuses
-`CheckedReport`. Standard library only.
+`CheckedReport`; `CheckRun` turns verification errors into checks. Standard library and
+`certificates.errors` only.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from certificates.errors import CertificateError, CertificateVerificationError, IndeterminateError
 
 EXIT_CODES = {"valid": 0, "invalid": 1, "indeterminate": 2}
 PASS, FAIL, INDETERMINATE, SKIPPED = "pass", "fail", "indeterminate", "skipped"
@@ -90,3 +93,22 @@ class Report(CheckedReport):
                 for c in self.checks
             ],
         }
+
+
+class CheckRun:
+    """Append named checks to a report; a verification error becomes a failed or undecided check."""
+
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+
+    def add(self, name: str, outcome: str, code: str | None = None, detail: str = "") -> None:
+        self.report.checks.append(Check(name, outcome, code, detail))
+
+    def failed(self, name: str, error: CertificateError) -> None:
+        if isinstance(error, IndeterminateError):
+            self.add(name, INDETERMINATE, error.code, error.message)
+        elif isinstance(error, CertificateVerificationError):
+            self.add(name, FAIL, error.code, error.message)
+        else:
+            self.add(name, FAIL, name, str(error))

@@ -20,6 +20,9 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 BEIJING = timezone(timedelta(hours=8), "CST")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
+# A time before any certificate: a credential without a readable issue time, or "any time will do".
+LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
+
 
 def utc_seconds(moment: datetime) -> datetime:
     """Return `moment` in UTC truncated to whole seconds; refuse naive datetimes."""
