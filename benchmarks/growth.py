@@ -26,11 +26,11 @@ from sqlalchemy import Engine, event, func, select, text
 
 from sandbox import create_app
 from sandbox.db import get_session, make_engine, normalise_url, upgrade
-from sandbox.demo import DEMO_PASSWORD, seed
-from sandbox.demo_bulk import BulkResult, generate_cases
+from sandbox.demo.bulk import BulkResult, generate_cases
+from sandbox.demo.seed import DEMO_PASSWORD, seed
 from sandbox.models.accounts import User
 from sandbox.models.cases import Case
-from sandbox.services import calendar
+from sandbox.services.cases import calendar
 from workflows.states import CaseState
 
 SMALL = 1000

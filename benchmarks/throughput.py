@@ -1,7 +1,7 @@
 """Workflow throughput: accepted case events per second, side by side with a bare write transaction.
 
 Each event goes through the service the API's `POST /api/v1/cases/{id}/events` uses
-(`sandbox.services.workflow.apply_event`): permission check, guard, state machine, version claim
+(`sandbox.services.case_events.fire.apply_event`): permission check, guard, state machine, version claim
 (`expected_version`), one hash-chained history row, deadline clock and notifications, then a commit —
 in a fresh session, as a request has. Cases are built beforehand and then alternate between the two
 events that can repeat forever: `request_amendment` (regulator) and `resubmit` (applicant).
@@ -30,8 +30,9 @@ from benchmarks.common import databases, machine_note, median, print_table
 from sandbox import create_app
 from sandbox.db import upgrade
 from sandbox.models.accounts import Role, User
-from sandbox.services import accounts, cases
-from sandbox.services.workflow import apply_event
+from sandbox.services.accounts import accounts
+from sandbox.services.case_events.fire import apply_event
+from sandbox.services.cases import cases
 from sandbox.validators import uscc_check_character
 
 GOAL = 0.3

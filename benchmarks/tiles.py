@@ -44,8 +44,8 @@ from certificates.tiles import WIDTH, Tile
 from sandbox import create_app
 from sandbox.db import upgrade
 from sandbox.models.certificates import LogCheckpoint, LogHead, LogNode
-from sandbox.services import signing_keys, transparency
-from sandbox.services.trust_settings import settings_for
+from sandbox.services.trust import signing_keys, transparency
+from sandbox.services.trust.settings import settings_for
 
 ENTRIES, SMALL = 1_000_000, 10_000
 BATCH = 50_000

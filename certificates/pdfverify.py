@@ -1,6 +1,6 @@
 """Verify a certificate PDF: its embedded credential, and that the printed page is that credential.
 
-The one PDF verification of the web page, the API (`sandbox.services.verification`) and the offline CLI.
+The one PDF verification of the web page, the API (`sandbox.services.trust.verification`) and the offline CLI.
 After the checks of the embedded bundle (`certificates.verifier.verify_bundle`) come the checks of the
 paper: ``attachment`` (exactly one readable, unambiguous credential.json — else invalid),
 ``pdf_signature`` (`certificates.pdfsignature`), ``printed_text`` (`certificates.pdftext`) and

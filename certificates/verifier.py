@@ -1,6 +1,6 @@
 """Verify a certificate bundle end to end and say which check passed, failed or could not be decided.
 
-One verification used by the web page, the API (through `sandbox.services.verification`, which
+One verification used by the web page, the API (through `sandbox.services.trust.verification`, which
 supplies evidence from the database) and the offline CLI (which supplies it from a trust bundle).
 No network, no flask, no database: everything needed is handed in.
 

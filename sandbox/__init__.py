@@ -12,21 +12,27 @@ from typing import Any
 
 from flask import Flask
 
+# The page templates live at the top of the project, one folder per blueprint.
+TEMPLATES = str(Path(__file__).resolve().parent.parent / "templates")
+
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: defaults, then instance/config.py and SANDBOX_* (or `test_config`)."""
-    from sandbox import certificate_setup, cli, db, http_errors, i18n, mail, operations, security  # noqa: F401  (mail: after-commit delivery)
+    from sandbox import certificate_setup, db, http_errors, i18n, mail, operations, security  # noqa: F401  (mail: after-commit delivery)
+    from sandbox.cli import commands as cli
     from sandbox.config import Defaults, load_environment
-    from sandbox.converters import RecordIdConverter, YearConverter
     from sandbox.extensions import csrf, limiter
     from sandbox.instance_secrets import read_or_create
-    from sandbox.services import passwords
+    from sandbox.services.accounts import passwords
     from sandbox.views import context
+    from sandbox.views.converters import RecordIdConverter, YearConverter
 
     instance_path = (
         (test_config or {}).get("INSTANCE_PATH") or os.environ.get("SANDBOX_INSTANCE_PATH") or None
     )
-    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app = Flask(
+        __name__, instance_path=instance_path, instance_relative_config=True, template_folder=TEMPLATES
+    )
     app.config.from_object(Defaults)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -77,33 +83,29 @@ def _secure_storage(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from sandbox.api import bp as api_bp
-    from sandbox.api.linked_data import bp as linked_data_bp
-    from sandbox.api.tlog import bp as tlog_bp
-    from sandbox.api.wellknown import bp as wellknown_bp
-    from sandbox.views import (  # noqa: F401  (voucher_office, redemption_page, dispute_evidence, certificate_review add routes to vouchers.bp, disputes.bp)
-        admin,
-        auth,
-        case_actions,
-        case_edit,
-        cases,
-        certificate_review,
-        dispute_evidence,
-        disputes,
-        exemptions,
-        main,
-        notifications,
-        proposals,
-        publication_consent,
-        redemption_page,
-        registry,
-        statistics,
-        typical_cases,
-        typical_work,
-        verify,
-        voucher_office,
-        vouchers,
-    )
-    from sandbox.views import certificates as certificate_views
+    from sandbox.api.trust.linked_data import bp as linked_data_bp
+    from sandbox.api.trust.tlog import bp as tlog_bp
+    from sandbox.api.trust.wellknown import bp as wellknown_bp
+    from sandbox.views import main
+    from sandbox.views.accounts import auth, notifications
+    from sandbox.views.admin import admin
+    from sandbox.views.cases import cases
+    from sandbox.views.decisions import proposals
+    from sandbox.views.legal import disputes, exemptions
+    from sandbox.views.publication import registry, typical_cases
+    from sandbox.views.statistics import statistics
+    from sandbox.views.trust import certificates as certificate_views
+    from sandbox.views.trust import verify
+    from sandbox.views.vouchers import vouchers
+
+    # These add their routes to the blueprints above (cases, disputes, typical_cases, certificates, vouchers).
+    # isort: off
+    from sandbox.views.cases import actions, edit  # noqa: F401
+    from sandbox.views.legal import dispute_evidence  # noqa: F401
+    from sandbox.views.publication import consent, typical_work  # noqa: F401
+    from sandbox.views.trust import review  # noqa: F401
+    from sandbox.views.vouchers import office, redemption_page  # noqa: F401
+    # isort: on
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)

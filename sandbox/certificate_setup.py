@@ -14,7 +14,7 @@ from flask import Flask
 
 from certificates.fonts import find_cjk_font
 from sandbox.instance_secrets import read_or_create
-from sandbox.services.trust_settings import TrustSettings, configure
+from sandbox.services.trust.settings import TrustSettings, configure
 
 
 def init_app(app: Flask) -> None:

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from sandbox.models.base import utcnow
 from sandbox.models.notifications import Notification
 from sandbox.private_files import make_private_dirs, open_private
-from sandbox.services.notifications import OUTBOX_KEY
+from sandbox.services.common.notifications import OUTBOX_KEY
 from workflows.states import CaseState, state_label
 
 

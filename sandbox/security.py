@@ -19,7 +19,7 @@ from sandbox.db import get_session
 from sandbox.errors import N_
 from sandbox.extensions import limiter, login_manager
 from sandbox.models.accounts import Role, User
-from sandbox.services.accounts import load_session_user
+from sandbox.services.accounts.accounts import load_session_user
 
 F = TypeVar("F", bound=Callable[..., Any])
 

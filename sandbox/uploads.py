@@ -11,7 +11,7 @@ from sqlmodel import Session
 from sandbox.models.accounts import User
 from sandbox.models.documents import Document
 from sandbox.models.vouchers import Redemption
-from sandbox.services import documents
+from sandbox.services.cases import documents
 
 
 def uploads_folder() -> Path:

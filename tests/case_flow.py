@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session
 
 from sandbox.models.accounts import OrganisationKind, User
-from sandbox.services.calendar import beijing_today
+from sandbox.services.cases.calendar import beijing_today
 from tests import factories
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"

@@ -12,8 +12,9 @@ from sqlmodel import Session
 from sandbox.models.accounts import Organisation, OrganisationKind, Role, User
 from sandbox.models.cases import Case
 from sandbox.models.documents import Document
-from sandbox.services import accounts, cases, documents
-from sandbox.services.workflow import apply_event
+from sandbox.services.accounts import accounts
+from sandbox.services.case_events.fire import apply_event
+from sandbox.services.cases import cases, documents
 from sandbox.validators import uscc_check_character
 
 PASSWORD = "correct horse battery"
@@ -142,8 +143,8 @@ def make_provider(
     """A service-provider user whose organisation is in the approved pool; commit; (user, pool entry)."""
     from datetime import timedelta
 
-    from sandbox.services import providers
-    from sandbox.services.calendar import beijing_today
+    from sandbox.services.cases.calendar import beijing_today
+    from sandbox.services.vouchers import providers
 
     user = make_user(session, "service_provider")
     regulator = User(id=None, email="r@x", password_hash="", display_name="r", role=Role.REGULATOR)
@@ -175,8 +176,8 @@ def make_voucher(
 
     from sandbox.models.base import utcnow
     from sandbox.models.certificates import Certificate
-    from sandbox.services.calendar import beijing_today
-    from sandbox.services.vouchers import issue_voucher
+    from sandbox.services.cases.calendar import beijing_today
+    from sandbox.services.vouchers.vouchers import issue_voucher
 
     case = make_case(session, applicant, sector=sector)
     case.risk_level = risk_level  # type: ignore[assignment]
@@ -207,8 +208,8 @@ def make_redemption(session: Session, app: Flask, voucher: Any, **data: Any) -> 
     """A pool provider's request on `voucher`, through the service, awaiting the holder; commit."""
     from datetime import timedelta
 
-    from sandbox.services.calendar import beijing_today
-    from sandbox.services.redemptions import request_redemption
+    from sandbox.services.cases.calendar import beijing_today
+    from sandbox.services.vouchers.redemptions import request_redemption
 
     provider, _ = make_provider(session)
     fields = {
@@ -235,7 +236,7 @@ def make_redemption(session: Session, app: Flask, voucher: Any, **data: Any) -> 
 
 def make_dispute(session: Session, applicant: User, *, organisation_id: int, regulator: User | None = None):  # type: ignore[no-untyped-def]
     """A submitted case of the applicant's enterprise, rejected, and appealed to `organisation_id`; commit."""
-    from sandbox.services import disputes
+    from sandbox.services.legal import disputes
 
     regulator = regulator or make_user(session, "regulator")
     case = submit_case(session, applicant, make_case(session, applicant, title="被驳回的项目"))

@@ -19,7 +19,7 @@ from sandbox.db import get_session
 from sandbox.errors import N_, ValidationFailed
 from sandbox.extensions import csrf
 from sandbox.models.accounts import Role, User
-from sandbox.services.tokens import user_for_token
+from sandbox.services.accounts.tokens import user_for_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -93,23 +93,24 @@ def respond(model: BaseModel, status: int = 200) -> Any:
     return response
 
 
-from sandbox.api import (  # noqa: E402,F401  (registers the routes)
-    accounts,
-    admin,
-    case_records,
-    cases,
-    certificate_reviews,
-    certificates,
-    disputes,
-    exemptions,
-    lookups,
-    notifications,
-    proposals,
-    redemptions,
-    registry,
-    settings,
-    statistics,
-    typical_cases,
-    voucher_admin,
-    vouchers,
-)
+# Importing the route modules registers their routes on `bp`, in this order.
+# isort: off
+from sandbox.api.accounts import accounts  # noqa: E402,F401
+from sandbox.api.admin import admin  # noqa: E402,F401
+from sandbox.api.cases import records  # noqa: E402,F401
+from sandbox.api.cases import cases  # noqa: E402,F401
+from sandbox.api.trust import reviews  # noqa: E402,F401
+from sandbox.api.trust import certificates  # noqa: E402,F401
+from sandbox.api.legal import disputes  # noqa: E402,F401
+from sandbox.api.legal import exemptions  # noqa: E402,F401
+from sandbox.api.cases import lookups  # noqa: E402,F401
+from sandbox.api.accounts import notifications  # noqa: E402,F401
+from sandbox.api.decisions import proposals  # noqa: E402,F401
+from sandbox.api.vouchers import redemptions  # noqa: E402,F401
+from sandbox.api.publication import registry  # noqa: E402,F401
+from sandbox.api.accounts import settings  # noqa: E402,F401
+from sandbox.api.statistics import statistics  # noqa: E402,F401
+from sandbox.api.publication import typical_cases  # noqa: E402,F401
+from sandbox.api.vouchers import providers  # noqa: E402,F401
+from sandbox.api.vouchers import vouchers  # noqa: E402,F401
+# isort: on

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-from sandbox.converters import MAX_RECORD_ID
 from sandbox.errors import N_, ValidationFailed
+from sandbox.views.converters import MAX_RECORD_ID
 
 # Past any real list: a larger page is simply empty, so the offset stays a small number.
 MAX_PAGE = 1_000_000

@@ -22,8 +22,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from sandbox.converters import MAX_RECORD_ID
 from sandbox.validators import FIRST_YEAR, LAST_YEAR
+from sandbox.views.converters import MAX_RECORD_ID
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 PROBLEM_SCHEMA = {

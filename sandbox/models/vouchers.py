@@ -3,7 +3,7 @@ their steps (who confirmed, declined, withdrew or decided, when and why), the ap
 enterprises' declared related parties and stored idempotent responses.
 
 Money is integer fen. `Voucher.balance_fen` is a cache of the ledger's sum, written only together with
-a ledger row (see `sandbox.services.voucher_ledger`); ledger rows are never updated or deleted.
+a ledger row (see `sandbox.services.vouchers.ledger`); ledger rows are never updated or deleted.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from flask_babel import get_locale, lazy_gettext
 from flask_login import current_user
 
 from sandbox.models.accounts import OrganisationKind, Role
-from sandbox.views.notifications import unread_badge
+from sandbox.views.accounts.notifications import unread_badge
 from workflows.sectors import default_sector_packs
 from workflows.states import state_label
 

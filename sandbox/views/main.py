@@ -15,12 +15,13 @@ from sandbox.models.accounts import Role, User
 from sandbox.models.cases import Case
 from sandbox.policies import can_fire
 from sandbox.security import login_required, roles_required, signed_in_user
-from sandbox.services import accounts, cases, enterprises
-from sandbox.services.cases import CaseFilter
-from sandbox.views.case_page import lang
-from sandbox.views.cases import CASE_ROLES
+from sandbox.services.accounts import accounts, enterprises
+from sandbox.services.cases import cases
+from sandbox.services.cases.cases import CaseFilter
+from sandbox.views.cases.cases import CASE_ROLES
+from sandbox.views.cases.page import lang
 from sandbox.views.forms import Pagination, page_number, safe_next
-from sandbox.views.legal_work import legal_work
+from sandbox.views.legal.work import legal_work
 from workflows.cases import available_events
 from workflows.states import CaseState, event_label
 

@@ -14,7 +14,7 @@ from playwright.sync_api import Locator, Page, expect
 from sqlmodel import Session, select
 
 from sandbox.models.cases import Case, CaseEvent
-from sandbox.services import history
+from sandbox.services.case_events import history
 from tests.case_flow import CaseFlow
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from sandbox.models.accounts import OrganisationKind
 from sandbox.models.cases import Evaluation, TrialReport
 from sandbox.models.documents import Document, DocumentKind
-from sandbox.services.calendar import beijing_today
+from sandbox.services.cases.calendar import beijing_today
 from tests import factories
 from tests.browser.helpers import (
     assert_history_intact,

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session
 
-from sandbox.services import publication
-from sandbox.services.workflow import apply_event
+from sandbox.services.case_events.fire import apply_event
+from sandbox.services.publication import consent as publication
 from tests import factories
 from tests.browser.helpers import SCREENSHOTS, case_url, shot
 

@@ -26,7 +26,7 @@ from flask import Flask
 from sqlmodel import Session, select
 from werkzeug.serving import make_server
 
-from sandbox.demo import DEMO_PASSWORD
+from sandbox.demo.seed import DEMO_PASSWORD
 from sandbox.models.certificates import Certificate, CertificateKind
 from tests.conftest import REQUIRE_ALL, make_test_app
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
-from sandbox.demo import DEMO_PASSWORD
+from sandbox.demo.seed import DEMO_PASSWORD
 from sandbox.models.certificates import Certificate
 from tests.conftest import REQUIRE_ALL, make_test_app
 from tests.sandbox.certificate_helpers import exit_case, grow_log

@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 from certificates.keys import KeyUse
 from sandbox.models.base import utcnow
 from sandbox.models.certificates import Certificate
-from sandbox.services import signing_keys, transparency
-from sandbox.services.trust_settings import settings_for
+from sandbox.services.trust import signing_keys, transparency
+from sandbox.services.trust.settings import settings_for
 from tests.case_flow import CaseFlow
 
 

@@ -24,7 +24,8 @@ from sandbox.models.certificates import (
     LogNode,
 )
 from sandbox.models.vouchers import Redemption, Voucher, VoucherStatus
-from sandbox.services import history, voucher_ledger
+from sandbox.services.case_events import history
+from sandbox.services.vouchers import ledger as voucher_ledger
 from workflows.redemptions import HOLDING
 
 

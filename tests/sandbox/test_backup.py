@@ -16,12 +16,12 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlmodel import Session, col, func, select
 
-from sandbox.demo import DEMO_PASSWORD
+from sandbox.demo.seed import DEMO_PASSWORD
 from sandbox.models.accounts import User
 from sandbox.models.cases import Case
 from sandbox.models.certificates import Certificate
-from sandbox.services import backup
-from sandbox.services.backup_restore import MIGRATIONS
+from sandbox.services.backup import backup
+from sandbox.services.backup.restore import MIGRATIONS
 from tests import factories
 from tests.case_flow import CaseFlow
 from tests.conftest import POSTGRES_URL, make_test_app

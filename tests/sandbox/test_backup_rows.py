@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from sandbox.db import make_engine
 from sandbox.models.base import UTCDateTime, enum_column
-from sandbox.services.backup_rows import dump_table, load_table, reset_sequences
+from sandbox.services.backup.rows import dump_table, load_table, reset_sequences
 from tests.conftest import BACKENDS
 from tests.sandbox.backup_helpers import empty_database
 

@@ -17,7 +17,7 @@ from benchmarks import memory, serving, throughput
 from benchmarks.common import Gunicorn
 from benchmarks.loadgen import Target, load, run_python, wrk_available
 from sandbox.models.cases import Case, CaseEvent
-from sandbox.services.history import verify_all
+from sandbox.services.case_events.history import verify_all
 
 
 def test_throughput_fires_events_and_bare_transactions_on_sqlite(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """Random event sequences by random actors, at the service level, against the workflow's invariants.
 
 One SQLite database per test function with its people created once; every hypothesis example starts a
-fresh case. Events are fired through `sandbox.services.workflow.apply_event` with data that sometimes
+fresh case. Events are fired through `sandbox.services.case_events.fire.apply_event` with data that sometimes
 satisfies the guards and sometimes not, and sometimes with a stale expected version. An event may write
 record-only rows besides its own (raising a dispute assigns the legal organisation); an exemption
 decision is proposed first by one of the two regulators, as the office does.
@@ -30,10 +30,12 @@ from sandbox.errors import SandboxError
 from sandbox.models.accounts import OrganisationKind
 from sandbox.models.cases import Case
 from sandbox.policies import EVENT_ROLES
-from sandbox.services import cases, documents, exemption_records, proposals, trial
-from sandbox.services.calendar import beijing_today
-from sandbox.services.history import case_history, verify_chain
-from sandbox.services.workflow import apply_event
+from sandbox.services.case_events.fire import apply_event
+from sandbox.services.case_events.history import case_history, verify_chain
+from sandbox.services.cases import cases, documents, trial
+from sandbox.services.cases.calendar import beijing_today
+from sandbox.services.decisions import proposals
+from sandbox.services.legal import exemption_records
 from tests import factories
 from tests.case_flow import GENERAL_PLAN, PDF
 from tests.conftest import make_test_app

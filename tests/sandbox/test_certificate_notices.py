@@ -17,9 +17,9 @@ from sqlmodel import col, select
 from sandbox.models.accounts import Role, User
 from sandbox.models.certificates import Certificate, CertificateStatusChange
 from sandbox.models.notifications import Notification
-from sandbox.services.calendar import beijing_today
-from sandbox.services.certificate_notices import notify_status_change
-from sandbox.services.passwords import hash_password
+from sandbox.services.accounts.passwords import hash_password
+from sandbox.services.cases.calendar import beijing_today
+from sandbox.services.trust.notices import notify_status_change
 from tests import factories
 from tests.case_flow import CaseFlow, token
 from tests.sandbox.certificate_helpers import exit_case

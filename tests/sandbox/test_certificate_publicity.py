@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from sandbox.models.accounts import Enterprise
 from sandbox.models.certificates import Certificate
-from sandbox.services.calendar import beijing_today
+from sandbox.services.cases.calendar import beijing_today
 from tests import factories
 from tests.case_flow import CaseFlow, token
 from tests.sandbox.test_disputes_api import apply, file_incident

@@ -16,8 +16,9 @@ from sandbox.errors import Conflict
 from sandbox.models.cases import Case
 from sandbox.models.certificates import Certificate
 from sandbox.models.disputes import Dispute, DisputeKind
-from sandbox.services import certificate_reviews, history
-from sandbox.services.calendar import beijing_today
+from sandbox.services.case_events import history
+from sandbox.services.cases.calendar import beijing_today
+from sandbox.services.trust import reviews as certificate_reviews
 from tests import factories
 from tests.case_flow import CaseFlow, token
 from tests.sandbox.certificate_helpers import exit_case

@@ -10,8 +10,8 @@ from sqlmodel import select
 from certificates.jcs import digest_hex
 from sandbox.models.cases import Case
 from sandbox.models.certificates import Certificate, LogCheckpoint, LogEntry
-from sandbox.services import certificates as certificate_service
-from sandbox.services import transparency
+from sandbox.services.trust import certificates as certificate_service
+from sandbox.services.trust import transparency
 from tests.case_flow import CaseFlow
 from tests.sandbox.certificate_helpers import bundle_of, exit_case, outcomes, verify
 from workflows.states import CaseState

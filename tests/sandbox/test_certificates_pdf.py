@@ -17,8 +17,8 @@ from pypdf import PdfReader
 
 import certificates.pdf as pdf_module
 from certificates.qr import credential_digest_b64url
-from sandbox.services import certificates as certificate_service
-from sandbox.services.trust_settings import settings_for
+from sandbox.services.trust import certificates as certificate_service
+from sandbox.services.trust.settings import settings_for
 from tests.conftest import REQUIRE_ALL
 from tests.sandbox.certificate_helpers import exit_case, outcomes
 

@@ -15,9 +15,9 @@ from certificates.keys import KeySet, KeyStatus, KeyUse, SigningKey, load_privat
 from certificates.verifier import Evidence, verify_bundle
 from sandbox.models.accounts import Role, User
 from sandbox.models.certificates import SigningKeyRecord
-from sandbox.services import certificates as certificate_service
-from sandbox.services import signing_keys, status_lists, transparency, verification
-from sandbox.services.trust_settings import settings_for
+from sandbox.services.trust import certificates as certificate_service
+from sandbox.services.trust import signing_keys, status_lists, transparency, verification
+from sandbox.services.trust.settings import settings_for
 from tests.sandbox.certificate_helpers import bundle_of, exit_case, outcomes, verify
 
 ADMIN = User(email="t@localhost", password_hash="", display_name="t", role=Role.ADMIN)

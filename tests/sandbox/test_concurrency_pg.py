@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from sandbox.db import make_engine
 from sandbox.models import metadata
 from sandbox.models.cases import CaseEvent
-from sandbox.services.calendar import beijing_today
+from sandbox.services.cases.calendar import beijing_today
 from tests.case_flow import CaseFlow
 from tests.conftest import POSTGRES_URL, REQUIRE_ALL, make_test_app
 

@@ -25,10 +25,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
-from sandbox.demo import DEMO_PASSWORD
+from sandbox.demo.seed import DEMO_PASSWORD
 from sandbox.models.vouchers import Voucher
-from sandbox.services import accounts, redemptions
-from sandbox.services.calendar import beijing_today
+from sandbox.services.accounts import accounts
+from sandbox.services.cases.calendar import beijing_today
+from sandbox.services.vouchers import redemptions
 from tests.case_flow import PDF
 from tests.conftest import make_test_app
 

@@ -14,10 +14,10 @@ from pathlib import Path
 from sqlalchemy import event, func
 from sqlmodel import col, select
 
-from sandbox.demo import DEMO_PASSWORD, seed
-from sandbox.demo_bulk import generate_cases
+from sandbox.demo.bulk import generate_cases
+from sandbox.demo.seed import DEMO_PASSWORD, seed
 from sandbox.models.cases import Case, CaseEvent, FilingSequence
-from sandbox.services.calendar import beijing_today
+from sandbox.services.cases.calendar import beijing_today
 from tests.case_flow import CaseFlow
 from workflows.states import CaseState
 

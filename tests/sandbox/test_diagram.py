@@ -1,4 +1,4 @@
-"""The case picture (sandbox/views/diagram.py): valid, accessible, CSP-clean SVG; pure, no app needed."""
+"""The case picture (sandbox/views/cases/diagram.py): valid, accessible, CSP-clean SVG; pure, no app."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from markupsafe import Markup
 
-from sandbox.views import diagram
-from sandbox.views.diagram import HOLD_STAGES, _text, path_from_history, workflow_svg
+from sandbox.views.cases import diagram
+from sandbox.views.cases.diagram import HOLD_STAGES, _text, path_from_history, workflow_svg
 from workflows.cases import TRANSITIONS
 from workflows.states import CaseState as S
 from workflows.states import state_label

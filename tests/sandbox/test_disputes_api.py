@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session, select
 
 from sandbox.models.certificates import Certificate, CertificateKind
-from sandbox.services.calendar import beijing_today
+from sandbox.services.cases.calendar import beijing_today
 from tests import factories
 from tests.case_flow import PDF, CaseFlow, token
 from tests.conftest import make_test_app

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from sandbox.models.accounts import OrganisationKind, User
 from sandbox.models.cases import Case
 from sandbox.models.disputes import Dispute, EvidenceItem, ExemptionRequest
-from sandbox.services.workflow import apply_event
+from sandbox.services.case_events.fire import apply_event
 from tests import factories
 from tests.case_flow import PDF, CaseFlow
 from tests.conftest import make_test_app

@@ -16,10 +16,12 @@ from sandbox.errors import PermissionDenied, ValidationFailed
 from sandbox.models.certificates import Certificate, CertificateKind
 from sandbox.models.disputes import Dispute, ExemptionRequest
 from sandbox.models.notifications import Notification
-from sandbox.services import calendar as calendar_service
-from sandbox.services import disputes, exemptions, proposals, trial
-from sandbox.services.certificates import pdf_path
-from sandbox.services.signing_keys import root_key_fingerprint
+from sandbox.services.cases import calendar as calendar_service
+from sandbox.services.cases import trial
+from sandbox.services.decisions import proposals
+from sandbox.services.legal import disputes, exemptions
+from sandbox.services.trust.certificates import pdf_path
+from sandbox.services.trust.signing_keys import root_key_fingerprint
 from tests.case_flow import CaseFlow
 from workflows.disputes import DisputeStage
 

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from sandbox.models.accounts import Role, User
 from sandbox.models.certificates import StatusListRecord
-from sandbox.services import evidence_cache, signing_keys
+from sandbox.services.trust import evidence_cache, signing_keys
 from tests.conftest import make_test_app
 from tests.sandbox.certificate_helpers import bundle_of, exit_case, verify
 

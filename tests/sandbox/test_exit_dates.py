@@ -11,9 +11,10 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from sandbox.models.cases import CaseEvent
-from sandbox.services import certificates, trial
-from sandbox.services.calendar import beijing_today
-from sandbox.services.workflow import apply_event
+from sandbox.services.case_events.fire import apply_event
+from sandbox.services.cases import trial
+from sandbox.services.cases.calendar import beijing_today
+from sandbox.services.trust import certificates
 from tests.case_flow import CaseFlow
 from workflows.errors import GuardFailed
 

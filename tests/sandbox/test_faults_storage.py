@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 
 from sandbox.models.disputes import EvidenceItem
 from sandbox.models.documents import Document
-from sandbox.services import verification
+from sandbox.services.trust import verification
 from tests import factories
 from tests.case_flow import PDF, CaseFlow
 from tests.conftest import make_test_app

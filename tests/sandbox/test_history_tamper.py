@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from sandbox.models.cases import CaseEvent
-from sandbox.services.history import event_hash
+from sandbox.services.case_events.history import event_hash
 from tests.case_flow import CaseFlow
 
 

@@ -1,6 +1,7 @@
 """Archives and certificate files built to hurt: inspected in memory within bounds, refused with a 422.
 
-ZIP-based uploads (DOCX, XLSX, ZIP, OFD) are inspected without extraction (`sandbox.services.archives`);
+ZIP-based uploads (DOCX, XLSX, ZIP, OFD) are inspected without extraction
+(`sandbox.services.common.archives`);
 the certificate verifier's uploads — a PDF whose credential.json inflates to hundreds of megabytes, a
 PDF or JSON nested tens of thousands deep, a number of thousands of digits — end in 422, never a 500.
 """
@@ -15,9 +16,9 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from sandbox.services import archives
-from sandbox.services.archives import UnsafeArchive, zip_media_type
-from sandbox.services.documents import clean_filename
+from sandbox.services.cases.documents import clean_filename
+from sandbox.services.common import archives
+from sandbox.services.common.archives import UnsafeArchive, zip_media_type
 from tests.conftest import make_test_app
 from tests.sandbox.hostile_files import (
     HOSTILE_NAMES,

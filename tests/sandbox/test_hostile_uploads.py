@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 
 from sandbox.models.disputes import EvidenceItem
 from sandbox.models.documents import Document
-from sandbox.services import archives
+from sandbox.services.common import archives
 from tests import factories
 from tests.case_flow import PDF, token
 from tests.conftest import make_test_app

@@ -9,7 +9,7 @@ import base64
 from jwcrypto import jwk, jws
 
 from certificates.keys import load_private_key
-from sandbox.services.trust_settings import settings_for
+from sandbox.services.trust.settings import settings_for
 from tests import factories
 
 

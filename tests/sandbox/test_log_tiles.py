@@ -17,7 +17,7 @@ from certificates.checkpoint import verify_checkpoint
 from certificates.keys import KeySet
 from certificates.tiles import all_tiles, decode_bundle
 from sandbox.models.certificates import LogEntry
-from sandbox.services import log_tiles
+from sandbox.services.trust import log_tiles
 from tests.certificates.test_tiles import leaf_hash, mth
 from tests.sandbox.certificate_helpers import grow_log
 

@@ -11,8 +11,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from sandbox.db import alembic_config
-from sandbox.services import redemption_steps
-from sandbox.services.calendar import beijing_today
+from sandbox.services.cases.calendar import beijing_today
+from sandbox.services.vouchers import redemption_steps
 from tests import factories
 from tests.conftest import make_test_app
 

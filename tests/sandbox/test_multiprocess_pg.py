@@ -24,7 +24,7 @@ from flask import Flask
 from sqlmodel import Session, col, select
 
 from sandbox.models.vouchers import Voucher, VoucherStatus
-from sandbox.services.calendar import beijing_today
+from sandbox.services.cases.calendar import beijing_today
 from tests import factories
 from tests.case_flow import PDF, CaseFlow, token
 from tests.conftest import POSTGRES_URL, REQUIRE_ALL, make_test_app

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.services.workflow import apply_event
+from sandbox.services.case_events.fire import apply_event
 from tests.case_flow import CaseFlow
 
 

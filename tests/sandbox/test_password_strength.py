@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sandbox.errors import ValidationFailed
-from sandbox.services.password_strength import check_password_strength, personal_words
+from sandbox.services.accounts.password_strength import check_password_strength, personal_words
 from tests import factories
 
 
@@ -36,7 +36,7 @@ def test_the_accounts_own_details_weaken_a_password() -> None:
 def test_every_reason_zxcvbn_gives_is_translated(app) -> None:
     from flask_babel import force_locale, gettext
 
-    from sandbox.services.password_strength import FEEDBACK, PERSONAL, TOO_WEAK
+    from sandbox.services.accounts.password_strength import FEEDBACK, PERSONAL, TOO_WEAK
 
     with app.test_request_context(), force_locale("zh"):
         untranslated = [text for text in (*FEEDBACK, TOO_WEAK, PERSONAL) if gettext(text) == text]

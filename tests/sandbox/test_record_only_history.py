@@ -7,9 +7,9 @@ from datetime import datetime
 
 import pytest
 
-from sandbox.services.calendar import BEIJING
-from sandbox.services.stage_durations import visits_from_events
-from sandbox.views.diagram import path_from_history
+from sandbox.services.cases.calendar import BEIJING
+from sandbox.services.statistics.stage_durations import visits_from_events
+from sandbox.views.cases.diagram import path_from_history
 from tests.case_flow import CaseFlow
 from workflows.calendar import WorkingCalendar
 from workflows.states import CaseState

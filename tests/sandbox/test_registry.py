@@ -11,11 +11,11 @@ import jsonschema
 import pytest
 from sqlmodel import select
 
-from sandbox.demo_publication import seed_publication_consents
+from sandbox.demo.publication import seed_publication_consents
 from sandbox.models.accounts import Enterprise
 from sandbox.models.publication import PUBLISHABLE_FIELDS, PublicationConsent
-from sandbox.services import publication
-from sandbox.services.workflow import apply_event
+from sandbox.services.case_events.fire import apply_event
+from sandbox.services.publication import consent as publication
 from tests import factories
 from tests.case_flow import GENERAL_PLAN, CaseFlow
 

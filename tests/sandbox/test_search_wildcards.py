@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from sandbox.models.accounts import User
-from sandbox.services.text_search import text_matches
+from sandbox.services.common.text_search import text_matches
 from tests import factories
 from tests.case_flow import token
 from tests.sandbox.test_typical_cases import act, exited_flow, propose

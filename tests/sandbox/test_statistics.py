@@ -17,15 +17,16 @@ from pypdf import PdfReader
 from sqlalchemy import text
 from sqlmodel import select
 
-from sandbox import charts
 from sandbox.errors import PermissionDenied
 from sandbox.models.base import UTCDateTime
 from sandbox.models.cases import Case, CaseEvent
 from sandbox.models.publication import TypicalCase, TypicalCaseStatus
-from sandbox.services import accounts, statistics
-from sandbox.services.annual_report import build_annual_report
-from sandbox.services.calendar import BEIJING, beijing_today
-from sandbox.services.workflow import apply_event
+from sandbox.services.accounts import accounts
+from sandbox.services.case_events.fire import apply_event
+from sandbox.services.cases.calendar import BEIJING, beijing_today
+from sandbox.services.statistics import statistics
+from sandbox.services.statistics.annual_report import build_annual_report
+from sandbox.views.statistics import svg as charts
 from tests import factories
 from workflows.redemptions import HOLDING
 

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from sandbox.models.notifications import Notification
-from sandbox.services.calendar import beijing_today
+from sandbox.services.cases.calendar import beijing_today
 from tests.case_flow import CaseFlow
 from tests.sandbox.certificate_helpers import bundle_of, exit_case, outcomes, verify
 

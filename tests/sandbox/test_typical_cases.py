@@ -213,7 +213,7 @@ def test_openapi_documents_the_routes(client) -> None:
 def test_a_decision_racing_another_one_is_refused(session, flow: CaseFlow) -> None:
     from sandbox.errors import Conflict
     from sandbox.models.publication import TypicalCase
-    from sandbox.services import typical_cases
+    from sandbox.services.publication import typical_cases
 
     typical_id = propose(flow)["id"]
     stale = session.get(TypicalCase, typical_id)  # read before a colleague's decision lands

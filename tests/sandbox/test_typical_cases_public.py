@@ -20,9 +20,9 @@ from sandbox.models.accounts import Enterprise
 from sandbox.models.cases import Case
 from sandbox.models.certificates import Certificate
 from sandbox.models.publication import TypicalCase, TypicalCaseStatus
-from sandbox.services import annual_report
-from sandbox.services import calendar as calendar_service
-from sandbox.services.calendar import beijing_today
+from sandbox.services.cases import calendar as calendar_service
+from sandbox.services.cases.calendar import beijing_today
+from sandbox.services.statistics import annual_report
 from tests.conftest import REQUIRE_ALL
 from tests.sandbox.test_typical_cases import WRITE_UP, act, exited_flow, propose
 
@@ -240,7 +240,7 @@ def test_the_workspace_pages_take_a_case_from_proposal_to_publication(client, se
 
 
 def test_demo_has_published_and_proposed_typical_cases(app, session) -> None:
-    from sandbox.demo_typical import seed_typical_cases
+    from sandbox.demo.typical import seed_typical_cases
 
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output

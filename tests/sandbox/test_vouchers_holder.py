@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from sandbox.models.accounts import Enterprise
 from sandbox.models.notifications import Notification
 from sandbox.models.vouchers import Redemption, Voucher, VoucherLedgerEntry
-from sandbox.services.calendar import beijing_today
+from sandbox.services.cases.calendar import beijing_today
 from tests import factories
 from tests.case_flow import PDF, token
 from tests.sandbox.voucher_helpers import body, confirmed, fresh, redeem, setup, step

@@ -16,9 +16,10 @@ from sandbox.models.accounts import EligibilityDeclaration, Enterprise
 from sandbox.models.certificates import Certificate
 from sandbox.models.notifications import Notification
 from sandbox.models.vouchers import RefusalCode, Voucher, VoucherStatus
-from sandbox.services import voucher_codes, voucher_policy
-from sandbox.services.voucher_policy import default_policy
-from sandbox.services.vouchers import expiry_for
+from sandbox.services.vouchers import codes as voucher_codes
+from sandbox.services.vouchers import policy as voucher_policy
+from sandbox.services.vouchers.policy import default_policy
+from sandbox.services.vouchers.vouchers import expiry_for
 from tests import factories
 from tests.case_flow import CaseFlow
 

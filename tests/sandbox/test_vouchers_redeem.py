@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from sandbox.models.accounts import Enterprise
 from sandbox.models.vouchers import RelatedParty, Voucher, VoucherStatus
-from sandbox.services.calendar import beijing_today
+from sandbox.services.cases.calendar import beijing_today
 from tests import factories
 from tests.sandbox.voucher_helpers import body, confirmed, counts, fresh, redeem, setup, step
 

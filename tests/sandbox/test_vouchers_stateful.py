@@ -17,8 +17,9 @@ from sqlmodel import Session, col, select
 from sandbox.errors import SandboxError
 from sandbox.models.accounts import User
 from sandbox.models.vouchers import Redemption, RedemptionStep, Voucher, VoucherLedgerEntry, VoucherStatus
-from sandbox.services import redemption_steps, redemptions, voucher_ledger, vouchers
-from sandbox.services.calendar import beijing_today
+from sandbox.services.cases.calendar import beijing_today
+from sandbox.services.vouchers import ledger as voucher_ledger
+from sandbox.services.vouchers import redemption_steps, redemptions, vouchers
 from tests import factories
 from tests.case_flow import PDF
 from tests.conftest import make_test_app

@@ -85,7 +85,7 @@ def test_read_year_accepts_four_ascii_digits_in_range_only() -> None:
 
 def test_the_services_refuse_years_they_cannot_compute_with(session) -> None:
     from sandbox.errors import NotFound, ValidationFailed
-    from sandbox.services import typical_public
+    from sandbox.services.publication import typical_public
 
     for year in (0, 1999, 2101, 9999):
         with pytest.raises(NotFound):

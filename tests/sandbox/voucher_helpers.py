@@ -12,8 +12,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from sandbox.models.vouchers import IdempotencyRecord, Redemption, Voucher, VoucherLedgerEntry
-from sandbox.services import voucher_ledger
-from sandbox.services.calendar import beijing_today
+from sandbox.services.cases.calendar import beijing_today
+from sandbox.services.vouchers import ledger as voucher_ledger
 from tests import factories
 from tests.case_flow import PDF, token
 

@@ -1,0 +1,1 @@
+"""API: tokens, accounts, settings and notifications."""

@@ -1,0 +1,1 @@
+"""API: cases, their records, history and lookups."""

@@ -1,0 +1,1 @@
+"""API: two-person decisions and the office's policy."""

@@ -1,0 +1,1 @@
+"""API: disputes and liability exemptions."""

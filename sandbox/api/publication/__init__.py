@@ -1,0 +1,1 @@
+"""API: publication consent, the public registry and typical cases."""

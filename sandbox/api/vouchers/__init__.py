@@ -1,0 +1,1 @@
+"""API: vouchers, redemptions and the provider pool."""

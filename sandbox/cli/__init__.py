@@ -1,0 +1,1 @@
+"""Flask commands (`flask --app sandbox …`)."""

@@ -1,0 +1,1 @@
+"""Backing up an instance and restoring it into an empty one."""

@@ -1,0 +1,1 @@
+"""Firing case events: permission → guard → state machine → history → effects."""

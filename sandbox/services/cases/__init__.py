@@ -1,0 +1,1 @@
+"""Sandbox projects: filing, editing, assignment, documents, the trial's records and stage clock."""

@@ -1,0 +1,1 @@
+"""Two-person decisions: one regulator proposes, another confirms; the office's policy."""

@@ -1,0 +1,1 @@
+"""Legal partners' work: disputes, liability exemptions and their evidence."""

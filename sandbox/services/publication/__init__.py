@@ -1,0 +1,1 @@
+"""What is published: consent, the public registry and typical cases."""

@@ -1,0 +1,335 @@
+"""The public registry (备案项目公示): projects whose filing was accepted, as anyone may see them.
+
+Always public — the office's own register entries: filing number, sector, current stage, filing year,
+and for an exited project its exit date and whether its certificate is in force, suspended or revoked.
+The certificate itself (number, link, the date of a suspension or revocation) appears only where the
+enterprise consented to its name being published, since the certificate names it; everything else only
+if the enterprise consented to that field (`services.publication`). Entries are built from the consented
+fields alone, so a page or an API response cannot show what it was never given, and search looks only
+at the text an entry shows: a search for hidden text finds nothing. No login, so no actor.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import MappingProxyType
+from typing import Any
+
+from sqlalchemy import func, text
+from sqlmodel import Session, col, select
+
+from certificates.status import StatusPurpose
+from sandbox.errors import NotFound
+from sandbox.models.accounts import Enterprise
+from sandbox.models.cases import Case, CaseEvent
+from sandbox.models.certificates import (
+    Certificate,
+    CertificateKind,
+    CertificateStatus,
+    CertificateStatusChange,
+)
+from sandbox.services.cases.calendar import BEIJING
+from sandbox.services.common.filing import PREFIX
+from sandbox.services.publication.consent import certificate_public, latest_consents
+from workflows.sectors import BoundaryParam, ParamType, default_sector_packs
+from workflows.states import CaseState, Event
+
+# A case leaves these states only through `accept_filing` (or rejection/withdrawal before it).
+PUBLIC_STATES = tuple(state for state in CaseState if state not in (CaseState.DRAFT, CaseState.SUBMITTED))
+FILING_NUMBER = re.compile(r"^[A-Z]+-(\d{4})-\d+$")
+MAX_QUERY = 100
+
+
+@dataclass(frozen=True)
+class BoundaryFact:
+    parameter: str
+    label_zh: str
+    label_en: str
+    text_zh: str
+    text_en: str
+
+
+@dataclass(frozen=True)
+class TrialPeriod:
+    start: date | None
+    end: date | None
+    planned_months: int | None
+
+
+@dataclass(frozen=True)
+class ExitFacts:
+    """An exit as the registry shows it. The outcome (`status`) is always public; the certificate and the
+    day its status changed only with the enterprise's name."""
+
+    exited_on: date
+    status: CertificateStatus
+    certificate_id: str | None = None
+    certificate_number: str | None = None
+    status_changed_on: date | None = None
+
+
+# The certificate's status as the registry names it (the outcome of an exited project), zh and en.
+STATUS_NAMES: dict[CertificateStatus, tuple[str, str]] = {
+    CertificateStatus.ACTIVE: ("有效", "In force"),
+    CertificateStatus.SUSPENDED: ("已暂停", "Suspended"),
+    CertificateStatus.REVOKED: ("已撤销", "Revoked"),
+}
+
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    """One public entry. `published` holds only the consented facts, keyed by field name."""
+
+    filing_number: str
+    sector: str
+    stage: CaseState
+    filing_year: int | None
+    exit: ExitFacts | None
+    published: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    def matches(self, needle: str) -> bool:
+        """Return whether `needle` (normalised) occurs in what this entry shows."""
+        texts = [self.filing_number, (self.exit.certificate_number or "") if self.exit else ""]
+        for value in self.published.values():
+            if isinstance(value, str):
+                texts.append(value)
+            elif isinstance(value, list | tuple):
+                texts.extend(item for item in value if isinstance(item, str))
+                texts.extend(f"{b.text_zh} {b.text_en}" for b in value if isinstance(b, BoundaryFact))
+        return any(needle in normalise(text) for text in texts)
+
+
+@dataclass(frozen=True)
+class RegistryPage:
+    entries: list[RegistryEntry]
+    total: int
+    page: int
+    per_page: int
+
+
+def normalise(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip().casefold()
+
+
+def _boundaries(case: Case) -> list[BoundaryFact]:
+    """The approved trial boundaries, labelled and worded through the sector pack."""
+    pack = default_sector_packs().get(case.sector)
+    facts = []
+    for param_id, value in case.trial_boundaries.items():
+        param = pack.boundary(param_id) if pack else None
+        if param is None:
+            facts.append(BoundaryFact(param_id, param_id, param_id, str(value), str(value)))
+        else:
+            facts.append(BoundaryFact(param_id, param.zh, param.en, *_boundary_texts(param, value)))
+    return facts
+
+
+def _boundary_texts(param: BoundaryParam, value: Any) -> tuple[str, str]:
+    if param.type is ParamType.BOOL:
+        return ("是", "yes") if value else ("否", "no")
+    if param.type is ParamType.CHOICE:
+        choice = next((c for c in param.choices if c.id == value), None)
+        return (choice.zh, choice.en) if choice else (str(value), str(value))
+    text = f"{value} {param.unit}".strip()
+    return text, text
+
+
+# Field → how to read it. Only the consented fields are ever read.
+FACTS: dict[str, Callable[[Case, Enterprise | None], Any]] = {
+    "enterprise_name": lambda case, enterprise: enterprise.name if enterprise else None,
+    "uscc": lambda case, enterprise: enterprise.uscc if enterprise else None,
+    "title": lambda case, enterprise: case.title,
+    "objectives": lambda case, enterprise: case.plan.get("objectives") or None,
+    "data_categories": lambda case, enterprise: list(case.data_categories),
+    "trial_boundaries": lambda case, enterprise: _boundaries(case),
+    "trial_period": lambda case, enterprise: TrialPeriod(
+        case.trial_start, case.trial_end, case.plan.get("duration_months")
+    ),
+    "risk_level": lambda case, enterprise: case.risk_level.value if case.risk_level else None,
+}
+
+
+def _exit_facts(cert: Certificate, *, public: bool, changed: datetime | None) -> ExitFacts:
+    raw = cert.credential.get("credentialSubject", {}).get("exitDate")
+    try:
+        exited_on = date.fromisoformat(raw)
+    except (TypeError, ValueError):
+        exited_on = cert.issued_at.astimezone(BEIJING).date()
+    if not public:
+        return ExitFacts(exited_on, cert.status)
+    changed_on = changed.astimezone(BEIJING).date() if changed else None
+    return ExitFacts(exited_on, cert.status, cert.id, cert.number, changed_on)
+
+
+def _status_changes(session: Session, certs: Sequence[Certificate]) -> dict[str, datetime]:
+    """When each suspended or revoked certificate got its current status: one query."""
+    held = {cert.id: cert.status for cert in certs if cert.status is not CertificateStatus.ACTIVE}
+    if not held:
+        return {}
+    rows = session.exec(
+        select(CertificateStatusChange).where(
+            col(CertificateStatusChange.certificate_id).in_(held), col(CertificateStatusChange.value)
+        )
+    ).all()
+    purposes = {
+        CertificateStatus.REVOKED: StatusPurpose.REVOCATION,
+        CertificateStatus.SUSPENDED: StatusPurpose.SUSPENSION,
+    }
+    changed: dict[str, datetime] = {}
+    for row in sorted(rows, key=lambda row: row.at):  # the newest change setting the status wins
+        if purposes[held[row.certificate_id]] is row.purpose:
+            changed[row.certificate_id] = row.at
+    return changed
+
+
+def _filing_year(session: Session, case: Case) -> int | None:
+    match = FILING_NUMBER.match(case.filing_number or "")
+    if match:
+        return int(match.group(1))
+    accepted = session.exec(
+        select(CaseEvent.created_at).where(
+            CaseEvent.case_id == case.id, CaseEvent.event == Event.ACCEPT_FILING.value
+        )
+    ).first()
+    return accepted.astimezone(BEIJING).year if accepted else None
+
+
+def _entries(session: Session, rows: Sequence[Case]) -> list[RegistryEntry]:
+    """Build the public entries of `rows` with one query per related table."""
+    ids = [case.id for case in rows]
+    consents = latest_consents(session, ids)  # type: ignore[arg-type]
+    enterprise_ids = {
+        case.enterprise_id
+        for case in rows
+        if {"enterprise_name", "uscc"} & set(consents.get(case.id, ()))  # type: ignore[arg-type]
+    }
+    enterprises = {
+        e.id: e for e in session.exec(select(Enterprise).where(col(Enterprise.id).in_(enterprise_ids)))
+    }
+    certificates = {
+        cert.case_id: cert
+        for cert in session.exec(
+            select(Certificate).where(
+                col(Certificate.case_id).in_(ids), Certificate.kind == CertificateKind.EXIT
+            )
+        )
+    }
+    changed = _status_changes(session, list(certificates.values()))
+    entries = []
+    for case in rows:
+        enterprise = enterprises.get(case.enterprise_id)
+        fields = consents.get(case.id, ())  # type: ignore[arg-type]
+        published = {name: FACTS[name](case, enterprise) for name in fields}
+        cert = certificates.get(case.id)  # type: ignore[arg-type]
+        exit_facts = None
+        if cert is not None:
+            exit_facts = _exit_facts(cert, public=certificate_public(fields), changed=changed.get(cert.id))
+        entries.append(
+            RegistryEntry(
+                filing_number=case.filing_number or "",
+                sector=case.sector,
+                stage=case.state,
+                filing_year=_filing_year(session, case),
+                exit=exit_facts,
+                published=MappingProxyType(published),
+            )
+        )
+    return entries
+
+
+def _conditions(sector: str | None, state: CaseState | None, year: int | None) -> list[Any]:
+    conditions: list[Any] = [col(Case.filing_number).is_not(None)]
+    if sector:
+        conditions.append(Case.sector == sector)
+    if state is not None:
+        conditions.append(Case.state == state)
+    if year is not None:
+        conditions.append(col(Case.filing_number).like(f"{PREFIX}-{year:04d}-%"))
+    return conditions
+
+
+def _page_rows(session: Session, conditions: list[Any], start: int, per_page: int) -> list[Case]:
+    """One page of cases, newest filing first. The offset is walked over the filing-number index alone
+    (index-only: filing numbers are unique and in the index), and only the page's rows are read in full."""
+    numbers = session.exec(
+        select(Case.filing_number)
+        .where(*conditions)
+        .order_by(col(Case.filing_number).desc())
+        .offset(start)
+        .limit(per_page)
+    ).all()
+    if not numbers:
+        return []
+    position = {number: index for index, number in enumerate(numbers)}  # the database's order
+    rows = session.exec(select(Case).where(col(Case.filing_number).in_(numbers))).all()
+    return sorted(rows, key=lambda case: position[case.filing_number])
+
+
+def registry_entries(
+    session: Session,
+    *,
+    sector: str | None = None,
+    state: CaseState | None = None,
+    year: int | None = None,
+    query: str = "",
+    page: int = 1,
+    per_page: int = 20,
+) -> RegistryPage:
+    """Return one page of public entries, newest filing first, filtered and searched."""
+    conditions = _conditions(sector, state, year)
+    statement = select(Case).where(*conditions).order_by(col(Case.filing_number).desc())
+    needle = normalise(query[:MAX_QUERY])
+    start = (page - 1) * per_page
+    if not needle:
+        total = session.exec(select(func.count()).select_from(Case).where(*conditions)).one()
+        return RegistryPage(
+            _entries(session, _page_rows(session, conditions, start, per_page)), total, page, per_page
+        )
+    # Search runs over the built entries, never over the columns: hidden text cannot match.
+    found = [entry for entry in _entries(session, session.exec(statement).all()) if entry.matches(needle)]
+    return RegistryPage(found[start : start + per_page], len(found), page, per_page)
+
+
+def registry_entry(session: Session, filing_number: str) -> RegistryEntry:
+    """Return the public entry with this filing number; NotFound unless the filing was accepted."""
+    number = filing_number.strip().upper()
+    case = session.exec(select(Case).where(Case.filing_number == number)).first() if number else None
+    if case is None:
+        raise NotFound()
+    return _entries(session, [case])[0]
+
+
+# The newest filing number of each year, found by jumping down the filing-number index one year at a
+# time (a loose index scan): as many index probes as there are years, however many filings there are.
+NEWEST_PER_YEAR = text(
+    """
+    WITH RECURSIVE newest(number) AS (
+        SELECT max(filing_number) FROM "case" WHERE filing_number >= :low AND filing_number < :high
+        UNION ALL
+        SELECT (SELECT max(filing_number) FROM "case"
+                WHERE filing_number >= :low AND filing_number < substr(newest.number, 1, :cut))
+        FROM newest WHERE newest.number IS NOT NULL
+    )
+    SELECT number FROM newest WHERE number IS NOT NULL
+    """
+)
+
+
+def registry_years(session: Session) -> list[int]:
+    """Return the filing years present in the registry, newest first."""
+    # Filing numbers are PREFIX-YYYY-NNNN; "PREFIX." is the first string after every "PREFIX-…".
+    bounds = {"low": f"{PREFIX}-", "high": f"{PREFIX}.", "cut": len(PREFIX) + 6}
+    numbers = session.execute(NEWEST_PER_YEAR, bounds).scalars().all()
+    return sorted({int(m.group(1)) for n in numbers if (m := FILING_NUMBER.match(n or ""))}, reverse=True)
+
+
+def registry_sector_counts(session: Session) -> dict[str, int]:
+    """Return how many public entries each sector has."""
+    statement = (
+        select(Case.sector, func.count()).where(col(Case.filing_number).is_not(None)).group_by(Case.sector)
+    )
+    return {sector: count for sector, count in session.exec(statement).all()}

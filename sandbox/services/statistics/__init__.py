@@ -1,0 +1,1 @@
+"""Regulator statistics, stage durations and the annual report."""

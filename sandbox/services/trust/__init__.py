@@ -1,0 +1,1 @@
+"""Certificates and the trust they carry: signing keys, status lists, the transparency log, verification."""

@@ -1,0 +1,1 @@
+"""Innovation service vouchers: issuing, the ledger, redemptions, the provider pool, reports."""

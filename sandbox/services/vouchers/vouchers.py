@@ -1,0 +1,298 @@
+"""Vouchers: issuing (or refusing, with the reason) one per certificate, freezing with the certificate,
+expiry with notices, and what each role may see.
+
+`issue_voucher` runs inside `issue_certificate`'s transaction, under the log lock, so the annual cap
+and budget checks see every earlier issuance. A refusal never blocks the exit: the certificate is
+issued and the voucher row records status `refused` and why, for the regulator to see.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from sandbox.errors import N_, NotFound, PermissionDenied
+from sandbox.models.accounts import EligibilityDeclaration, Enterprise, Role, User
+from sandbox.models.cases import Case
+from sandbox.models.certificates import Certificate
+from sandbox.models.voucher_policy import VoucherPolicyDocument
+from sandbox.models.vouchers import LedgerKind, RefusalCode, Voucher, VoucherStatus
+from sandbox.services.common.notifications import case_people, notify
+from sandbox.services.vouchers import codes as voucher_codes
+from sandbox.services.vouchers import ledger as voucher_ledger
+from sandbox.services.vouchers import policy as voucher_policy
+
+REFUSAL_MESSAGES = {
+    RefusalCode.OUTSIDE_ZONE: N_("The enterprise is not registered in the zone."),
+    RefusalCode.DECLARATION_MISSING: N_("The enterprise has not made the eligibility declarations."),
+    RefusalCode.DECLARATION_NEGATIVE: N_(
+        "The enterprise's eligibility declarations are not all affirmative."
+    ),
+    RefusalCode.ANNUAL_CAP: N_(
+        "The enterprise's annual cap of %(cap)s yuan would be exceeded "
+        "(already issued this year: %(used)s yuan)."
+    ),
+    RefusalCode.BUDGET: N_(
+        "The programme's %(year)s budget of %(budget)s yuan would be exceeded "
+        "(already issued: %(used)s yuan)."
+    ),
+    RefusalCode.POLICY_ENDED: N_("The voucher policy ended on %(end)s."),
+}
+COUNTED = (VoucherStatus.ACTIVE, VoucherStatus.FROZEN, VoucherStatus.EXPIRED)
+
+
+def yuan(fen: int) -> str:
+    """Format integer fen as yuan with two decimals (no floats involved)."""
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), 100)
+    return f"{sign}{whole:,}.{cents:02d}"
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def expiry_for(policy: VoucherPolicyDocument, issued_on: date) -> date:
+    """The last day a voucher issued on `issued_on` may be redeemed."""
+    return min(add_months(issued_on, policy.validity_months) - timedelta(days=1), policy.policy_end)
+
+
+def _issued_sum(session: Session, year: int, enterprise_id: int | None = None) -> int:
+    statement = select(func.coalesce(func.sum(Voucher.amount_fen), 0)).where(
+        Voucher.year == year, col(Voucher.status).in_(COUNTED)
+    )
+    if enterprise_id is not None:
+        statement = statement.where(Voucher.enterprise_id == enterprise_id)
+    return session.exec(statement).one()
+
+
+def refusal_for(
+    session: Session, policy: VoucherPolicyDocument, enterprise: Enterprise, amount: int, today: date
+) -> tuple[RefusalCode, dict[str, Any]] | None:
+    """Return why a voucher of `amount` may not be issued to `enterprise` today, or None."""
+    if today > policy.policy_end:
+        return RefusalCode.POLICY_ENDED, {"end": policy.policy_end.isoformat()}
+    if not enterprise.in_zone:
+        return RefusalCode.OUTSIDE_ZONE, {}
+    declaration = session.exec(
+        select(EligibilityDeclaration)
+        .where(EligibilityDeclaration.enterprise_id == enterprise.id)
+        .order_by(col(EligibilityDeclaration.declared_at).desc(), col(EligibilityDeclaration.id).desc())
+    ).first()
+    if declaration is None:
+        return RefusalCode.DECLARATION_MISSING, {}
+    if not (
+        declaration.no_major_penalty
+        and declaration.no_criminal_record
+        and declaration.not_seriously_dishonest
+    ):
+        return RefusalCode.DECLARATION_NEGATIVE, {}
+    used = _issued_sum(session, today.year, enterprise.id)
+    if used + amount > policy.enterprise_annual_cap_fen:
+        return RefusalCode.ANNUAL_CAP, {"cap": yuan(policy.enterprise_annual_cap_fen), "used": yuan(used)}
+    spent = _issued_sum(session, today.year)
+    budget = policy.budget_for(today.year)
+    if spent + amount > budget:
+        return RefusalCode.BUDGET, {"year": today.year, "budget": yuan(budget), "used": yuan(spent)}
+    return None
+
+
+def issue_voucher(session: Session, *, certificate: Certificate, case: Case, today: date) -> Voucher:
+    """Issue the voucher of a new certificate, or record why it is refused (never raises a refusal)."""
+    version, policy = voucher_policy.current_policy(session)
+    enterprise = session.get(Enterprise, case.enterprise_id)
+    assert enterprise is not None
+    risk = str(case.risk_level) if case.risk_level else None
+    amount = policy.amount_for(case.sector, risk)
+    voucher = Voucher(
+        certificate_id=certificate.id,
+        case_id=case.id,
+        enterprise_id=enterprise.id,  # type: ignore[arg-type]
+        sector=case.sector,
+        risk_level=risk,
+        year=today.year,
+        issued_on=today,
+        policy_version=version,
+        status=VoucherStatus.ACTIVE,
+    )
+    refusal = refusal_for(session, policy, enterprise, amount, today)
+    if refusal is not None:
+        voucher.status, (voucher.refusal_code, voucher.refusal_params) = VoucherStatus.REFUSED, refusal
+        session.add(voucher)
+        session.flush()
+        notify(
+            session,
+            recipients=case_people(session, case, Role.APPLICANT, Role.REGULATOR),
+            kind="voucher_refused",
+            params={"number": certificate.number},
+            case=case,
+            msgid=N_(
+                "No innovation service voucher was issued with certificate %(number)s; "
+                "the voucher page gives the reason."
+            ),
+        )
+        return voucher
+    voucher.code, voucher.amount_fen = voucher_codes.new_code(), amount
+    voucher.expires_on = expiry_for(policy, today)
+    session.add(voucher)
+    session.flush()
+    voucher_ledger.move(session, voucher, kind=LedgerKind.ISSUE, amount_fen=amount)
+    notify(
+        session,
+        recipients=case_people(session, case, Role.APPLICANT),
+        kind="voucher_issued",
+        msgid=N_("An innovation service voucher of %(amount)s yuan was issued, valid until %(expires)s."),
+        params={"amount": yuan(amount), "expires": voucher.expires_on.isoformat()},
+        case=case,
+    )
+    return voucher
+
+
+def freeze(session: Session, *, voucher: Voucher, reason: str) -> None:
+    """Freeze an active voucher (its certificate was suspended or revoked)."""
+    if voucher.status is VoucherStatus.ACTIVE:
+        voucher.status, voucher.frozen_reason = VoucherStatus.FROZEN, reason[:2000]
+        session.add(voucher)
+        session.flush()
+
+
+def unfreeze(session: Session, *, voucher: Voucher, today: date) -> None:
+    """Unfreeze a frozen voucher (its certificate was reinstated); past its expiry it becomes expired."""
+    if voucher.status is VoucherStatus.FROZEN:
+        expired = voucher.expires_on is not None and today > voucher.expires_on
+        voucher.status = VoucherStatus.EXPIRED if expired else VoucherStatus.ACTIVE
+        voucher.frozen_reason = None
+        session.add(voucher)
+        session.flush()
+
+
+def follow_certificate(
+    session: Session, *, certificate: Certificate, action: str, reason: str, today: date
+) -> None:
+    """Apply a certificate status change to its voucher: revoke/suspend freeze, reinstate unfreezes."""
+    voucher = voucher_ledger.lock_voucher(session, certificate_id=certificate.id)
+    if voucher is None:
+        return
+    if action in ("revoke", "suspend"):
+        freeze(session, voucher=voucher, reason=reason)
+    elif action == "reinstate":
+        unfreeze(session, voucher=voucher, today=today)
+
+
+def expire_due(session: Session, *, today: date) -> tuple[list[Voucher], list[Voucher]]:
+    """Mark vouchers past their last day expired and remind holders `reminder_days` before; idempotent.
+
+    Returns (newly expired, reminded).
+    """
+    _, policy = voucher_policy.current_policy(session)
+    live = (VoucherStatus.ACTIVE, VoucherStatus.FROZEN)
+    expired = list(
+        session.exec(
+            select(Voucher).where(col(Voucher.status).in_(live), col(Voucher.expires_on) < today)
+        ).all()
+    )
+    for voucher in expired:
+        voucher.status = VoucherStatus.EXPIRED
+        session.add(voucher)
+        _tell_holders(
+            session,
+            voucher,
+            "voucher_expired",
+            f"voucher-expired:{voucher.id}",
+            N_("Your innovation service voucher %(code)s expired on %(expires)s."),
+        )
+    horizon = today + timedelta(days=policy.reminder_days)
+    due = list(
+        session.exec(
+            select(Voucher).where(
+                Voucher.status == VoucherStatus.ACTIVE,
+                col(Voucher.expires_on) >= today,
+                col(Voucher.expires_on) <= horizon,
+                Voucher.balance_fen > 0,
+            )
+        ).all()
+    )
+    reminded = [
+        v
+        for v in due
+        if _tell_holders(
+            session,
+            v,
+            "voucher_expiring",
+            f"voucher-expiring:{v.id}",
+            N_(
+                "Your innovation service voucher %(code)s expires on %(expires)s; "
+                "%(balance)s yuan are unused."
+            ),
+        )
+    ]
+    session.flush()
+    return expired, reminded
+
+
+def _tell_holders(session: Session, voucher: Voucher, kind: str, dedupe_key: str, msgid: str) -> bool:
+    case = session.get(Case, voucher.case_id)
+    assert case is not None and voucher.expires_on is not None
+    params = {
+        "code": voucher.code,
+        "expires": voucher.expires_on.isoformat(),
+        "balance": yuan(voucher.balance_fen),
+    }
+    return bool(
+        notify(
+            session,
+            recipients=case_people(session, case, Role.APPLICANT),
+            kind=kind,
+            msgid=msgid,
+            params=params,
+            case=case,
+            dedupe_key=dedupe_key,
+        )
+    )
+
+
+def can_view(actor: User | None, voucher: Voucher) -> bool:
+    if actor is None or not actor.active:
+        return False
+    if actor.role is Role.REGULATOR:
+        return True
+    return actor.role is Role.APPLICANT and actor.enterprise_id == voucher.enterprise_id
+
+
+def get_voucher(session: Session, *, actor: User, voucher_id: int) -> Voucher:
+    """A voucher its enterprise or a regulator may see (404 for everyone else)."""
+    voucher = session.get(Voucher, voucher_id)
+    if voucher is None or not can_view(actor, voucher):
+        raise NotFound()
+    return voucher
+
+
+def voucher_for_certificate(session: Session, *, actor: User, certificate_id: str) -> Voucher:
+    voucher = session.exec(select(Voucher).where(Voucher.certificate_id == certificate_id)).first()
+    if voucher is None or not can_view(actor, voucher):
+        raise NotFound()
+    return voucher
+
+
+def list_vouchers(
+    session: Session, *, actor: User, page: int, per_page: int, status: str | None = None
+) -> tuple[list[Voucher], int]:
+    """The enterprise's own vouchers (applicants) or all of them (regulators), newest first."""
+    statement = select(Voucher)
+    if actor.role is Role.APPLICANT and actor.enterprise_id is not None:
+        statement = statement.where(Voucher.enterprise_id == actor.enterprise_id)
+    elif actor.role is not Role.REGULATOR:
+        raise PermissionDenied()
+    if status in {s.value for s in VoucherStatus}:
+        statement = statement.where(Voucher.status == VoucherStatus(status))
+    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    rows = session.exec(
+        statement.order_by(col(Voucher.id).desc()).offset((page - 1) * per_page).limit(per_page)
+    )
+    return list(rows.all()), total

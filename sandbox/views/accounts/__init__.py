@@ -1,0 +1,1 @@
+"""Signing in and out, registration, the account page and notifications."""

@@ -1,0 +1,1 @@
+"""Case pages: the list, filing, the case page and its forms, the workflow picture."""

@@ -1,0 +1,136 @@
+"""Filing a project: the applicant's multi-step form (basics → plan → commitment), saved as a draft at
+every step and used again when the sandbox office asks for an amendment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+
+from sandbox.db import get_session
+from sandbox.errors import Conflict, ValidationFailed
+from sandbox.i18n import translate
+from sandbox.models.accounts import Role
+from sandbox.security import roles_required, signed_in_user
+from sandbox.services.case_events import history
+from sandbox.services.case_events.fire import apply_event
+from sandbox.services.cases import cases
+from sandbox.validators import whole_number_or_none
+from sandbox.views.cases.cases import bp
+from sandbox.views.cases.event_forms import read_boundaries
+from sandbox.views.cases.page import PLAN_FIELD_LABELS, bilingual, lang, latest_amendment
+from sandbox.views.forms import field_errors
+from sandbox.views.publication.consent import save_from_filing_form
+from workflows.errors import GuardFailed
+from workflows.sectors import ParamType, default_sector_packs
+from workflows.states import CaseState, Event
+
+STEPS = ("basics", "plan", "commitment")
+
+
+def _basics(form: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "title": form.get("title", "").strip(),
+        "data_categories": [
+            line.strip() for line in form.get("data_categories", "").splitlines() if line.strip()
+        ],
+    }
+    if "sector" in form:
+        data["sector"] = form["sector"]
+    return data
+
+
+def _plan(form: Any, sector: str) -> dict[str, Any]:
+    months = form.get("duration_months", "").strip()
+    plan: dict[str, Any] = {
+        key: form.get(key, "").strip()
+        for key in ("objectives", "risk_controls", "exit_plan", "consumer_protection")
+    }
+    plan["boundaries"] = read_boundaries(form, default_sector_packs()[sector], prefix="boundaries")
+    plan["duration_months"] = whole_number_or_none(months)
+    return {"plan": plan}
+
+
+def _page(case: Any, step: str, *, errors: dict[str, list[str]] | None = None, status: int = 200) -> Any:
+    session = get_session()
+    amendment, amend_fields = None, set()
+    if case is not None and case.state is CaseState.AMENDMENT_REQUESTED:
+        amendment = latest_amendment(history.case_history(session, case.id))
+        amend_fields = set((amendment.payload or {}).get("fields", [])) if amendment else set()
+    return (
+        render_template(
+            "cases/edit.html",
+            case=case, step=step, steps=STEPS, errors=errors or {}, form=request.form,
+            sectors=default_sector_packs(), pack=default_sector_packs()[case.sector] if case else None,
+            amendment=amendment, amend_fields=amend_fields,
+            plan_field_labels=PLAN_FIELD_LABELS, bilingual=bilingual, lang=lang(), ParamType=ParamType,
+        ),
+        status,
+    )  # fmt: skip
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.APPLICANT)
+def new_case():  # type: ignore[no-untyped-def]
+    if request.method == "GET":
+        return _page(None, "basics")
+    session = get_session()
+    try:
+        case = cases.create_case(session, actor=signed_in_user(), data=_basics(request.form))
+    except ValidationFailed as error:
+        return _page(None, "basics", errors=field_errors(error), status=422)
+    session.commit()
+    flash(gettext("Draft saved. Now describe the sandbox plan."), "success")
+    return redirect(url_for("cases.edit_case", case_id=case.id, step="plan"))
+
+
+@bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.APPLICANT)
+def edit_case(case_id: int):  # type: ignore[no-untyped-def]
+    session, user = get_session(), signed_in_user()
+    case = cases.get_case(session, actor=user, case_id=case_id)
+    step = request.args.get("step", "basics")
+    if step not in STEPS:
+        abort(404)
+    if case.state not in (CaseState.DRAFT, CaseState.AMENDMENT_REQUESTED):
+        flash(
+            gettext("The plan can only be changed while drafting or when an amendment is requested."), "error"
+        )
+        return redirect(url_for("cases.case_detail", case_id=case_id))
+    if request.method == "GET":
+        return _page(case, step)
+    if step == "basics":
+        data = _basics(request.form)
+    elif step == "plan":
+        data = _plan(request.form, case.sector)
+    else:
+        data = {"accept_commitment": request.form.get("accept_commitment") == "yes"}
+    version = request.form.get("expected_version", "")
+    try:
+        case = cases.update_case(session, actor=user, case_id=case_id, data=data,
+                                 expected_version=whole_number_or_none(version))  # fmt: skip
+        action = request.form.get("action", "save")
+        if step == "commitment":
+            save_from_filing_form(session, actor=user, case_id=case_id, form=request.form)
+        if step == "commitment" and action in ("submit", "resubmit"):
+            apply_event(session, actor=user, case_id=case_id, event=Event(action),
+                        stage_days=current_app.config["STAGE_DEADLINE_DAYS"])  # fmt: skip
+    except (ValidationFailed, GuardFailed, Conflict) as error:
+        session.rollback()
+        case = cases.get_case(session, actor=user, case_id=case_id)
+        if isinstance(error, GuardFailed):
+            error = ValidationFailed.from_reasons(error.reasons)
+        errors = (
+            field_errors(error)
+            if isinstance(error, ValidationFailed)
+            else {"__root__": [translate(error.message)]}
+        )
+        return _page(case, step, errors=errors, status=422 if isinstance(error, ValidationFailed) else 409)
+    session.commit()
+    if step == "commitment" and request.form.get("action") in ("submit", "resubmit"):
+        flash(gettext("Submitted. The sandbox office will review your filing."), "success")
+        return redirect(url_for("cases.case_detail", case_id=case_id))
+    flash(gettext("Draft saved."), "success")
+    following = STEPS[min(STEPS.index(step) + 1, len(STEPS) - 1)]
+    return redirect(url_for("cases.edit_case", case_id=case_id, step=following))

@@ -1,0 +1,203 @@
+"""Everything the case page shows, gathered in one place for the page and for forms sent back with errors.
+
+The actions offered are exactly the events the workflow allows in the current state and the policies
+allow this user; each comes with its own form (see `event_forms`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, select
+
+from sandbox.models.accounts import Organisation, OrganisationKind, Role, User
+from sandbox.models.cases import CaseEvent, ReportKind, TrialReport
+from sandbox.models.documents import DocumentKind
+from sandbox.policies import can_evaluate, can_fire
+from sandbox.services.case_events import history
+from sandbox.services.cases import cases, documents, trial
+from sandbox.services.cases.calendar import beijing_today
+from sandbox.services.cases.documents import UPLOAD_ROLES
+from sandbox.views.cases.event_forms import CONFIRM_EVENTS, EVENT_FIELDS, PRIMARY_EVENTS
+from workflows.assessment import RISK_LEVEL_LABELS, RiskLevel, derive_risk_level
+from workflows.cases import available_events
+from workflows.evaluation import ALL_SCORED, evaluation_passes
+from workflows.guards import DISPUTE_OUTCOMES, EXEMPTION_DECISIONS
+from workflows.sectors import BoundaryParam, ParamType, default_sector_packs
+from workflows.states import CaseState, Event, history_label, is_record_only, state_label
+
+LEGAL_KINDS = (OrganisationKind.MEDIATION_CENTRE, OrganisationKind.COURT_LIAISON, OrganisationKind.LAW_FIRM)
+OUTCOME_LABELS = {"upheld": _l("Decision upheld"), "overturned": _l("Decision overturned")}
+DECISION_LABELS = {
+    "granted": _l("Exemption granted"),
+    "partly_granted": _l("Exemption partly granted"),
+    "denied": _l("Exemption denied"),
+}
+PLAN_FIELD_LABELS = {
+    "title": _l("Project"),
+    "data_categories": _l("Data categories"),
+    "objectives": _l("Objectives"),
+    "boundaries": _l("Trial boundaries"),
+    "duration_months": _l("Duration"),
+    "risk_controls": _l("Risk controls"),
+    "exit_plan": _l("Exit plan"),
+    "consumer_protection": _l("Consumer protection"),
+}
+DOCUMENT_KIND_LABELS = {
+    DocumentKind.PLAN: _l("Sandbox plan"),
+    DocumentKind.COMMITMENT: _l("Commitment statement"),
+    DocumentKind.TECHNICAL_VERIFICATION_REPORT: _l("Technical verification report"),
+    DocumentKind.SELF_ASSESSMENT: _l("Self-assessment report"),
+    DocumentKind.PERIODIC_REPORT: _l("Periodic report"),
+    DocumentKind.INCIDENT_REPORT: _l("Incident report"),
+    DocumentKind.LEGAL_OPINION: _l("Legal opinion"),
+    DocumentKind.EVIDENCE: _l("Evidence"),
+    DocumentKind.OTHER: _l("Other"),
+}
+
+
+def lang() -> str:
+    return "en" if str(get_locale()) == "en" else "zh"
+
+
+def boundary_text(param: BoundaryParam, value: Any) -> str:
+    """Show a boundary value as people read it: yes/no, the choice's label, the number with its unit."""
+    zh = lang() == "zh"
+    if param.type is ParamType.BOOL:
+        return ("是" if value else "否") if zh else ("yes" if value else "no")
+    if param.type is ParamType.CHOICE:
+        choice = next((c for c in param.choices if c.id == value), None)
+        return (choice.zh if zh else choice.en) if choice else str(value)
+    return f"{value} {param.unit}".strip()
+
+
+def risk_text(level: RiskLevel | str | None) -> str:
+    if not level:
+        return "—"
+    zh, en = RISK_LEVEL_LABELS[RiskLevel(level)]
+    return zh if lang() == "zh" else en
+
+
+def bilingual(item: Any) -> str:
+    """Pick the zh or en text of a rule-pack item."""
+    return item.zh if lang() == "zh" else item.en
+
+
+def latest_amendment(events: list[CaseEvent]) -> CaseEvent | None:
+    """Return the newest request_amendment event, if the case is waiting for that amendment."""
+    return next((event for event in reversed(events) if event.event == Event.REQUEST_AMENDMENT), None)
+
+
+def choice_lists(session: Session, reports: list[TrialReport]) -> dict[str, list[tuple[str, str]]]:
+    """Return the options of the select fields the event forms use."""
+    organisations = session.exec(select(Organisation).where(Organisation.kind.in_(LEGAL_KINDS))).all()  # type: ignore[attr-defined]
+    incidents = [report for report in reports if report.kind is ReportKind.INCIDENT]
+    return {
+        "legal_orgs": [(str(org.id), org.name) for org in organisations],
+        "outcomes": [(key, str(label)) for key, label in OUTCOME_LABELS.items() if key in DISPUTE_OUTCOMES],
+        "decisions": [
+            (key, str(label)) for key, label in DECISION_LABELS.items() if key in EXEMPTION_DECISIONS
+        ],
+        "incidents": [(str(report.id), f"{report.title}（{report.occurred_on}）") for report in incidents],
+        "plan_fields": [(key, str(label)) for key, label in PLAN_FIELD_LABELS.items()],
+    }
+
+
+def render_case_page(
+    session: Session,
+    user: User,
+    case_id: int,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    values: dict[str, Any] | None = None,
+    open_form: str | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    """Render the case page; `open_form` names the form to show open with `errors` and `values`."""
+    from sandbox.views.cases.diagram import path_from_history, workflow_svg
+    from sandbox.views.cases.history import pending_proposals, record_texts
+    from sandbox.views.cases.legal_panel import case_legal_context
+
+    case = cases.get_case(session, actor=user, case_id=case_id)
+    pack = default_sector_packs()[case.sector]
+    events = history.case_history(session, case_id)
+    actions = [event for event in available_events(case.state) if can_fire(user, case, event)]
+    evaluations = trial.list_evaluations(session, actor=user, case_id=case_id)
+    reports = trial.list_reports(session, actor=user, case_id=case_id)
+    deadlines = {case.state: (case.stage_due, case.stage_due_provisional)} if case.stage_due else {}
+    context = {
+        "case": case,
+        "pack": pack,
+        "events": events,
+        "broken": history.verify_chain(case, events),
+        "documents": documents.list_documents(session, actor=user, case_id=case_id),
+        "reports": reports,
+        "guidance": trial.list_guidance(session, actor=user, case_id=case_id),
+        "evaluations": [(row, evaluation_passes(row.scores)) for row in evaluations],
+        "actions": actions,
+        "event_fields": EVENT_FIELDS,
+        "confirm_events": CONFIRM_EVENTS,
+        "primary_events": PRIMARY_EVENTS,
+        "choices": choice_lists(session, reports),
+        "upload_kinds": [
+            (kind.value, str(DOCUMENT_KIND_LABELS[kind]))
+            for kind, roles in UPLOAD_ROLES.items()
+            if user.role in roles
+        ],
+        "can_score": can_evaluate(user, case) and case.state is CaseState.EXIT_EVALUATION,
+        "dimensions": ALL_SCORED,
+        "derived_level": derive_risk_level(pack, case.risk_answers).value,
+        "amendment": latest_amendment(events) if case.state is CaseState.AMENDMENT_REQUESTED else None,
+        "officer": session.get(User, case.case_officer_id) if case.case_officer_id else None,
+        "actors": _actors(session, events),
+        "lab": session.get(Organisation, case.assessor_org_id) if case.assessor_org_id else None,
+        "regulators": _regulators(session) if user.role is Role.REGULATOR else [],
+        "labs": _labs(session) if user.role is Role.REGULATOR else [],
+        "diagram": workflow_svg(
+            current=case.state,
+            path=path_from_history(events),
+            deadlines=deadlines,
+            lang=lang(),
+            today=beijing_today(),
+        ),
+        "stage_days": current_app.config["STAGE_DEADLINE_DAYS"],
+        "errors": errors or {},
+        "values": values or {},
+        "open_form": open_form,
+        "state_label": lambda s: state_label(s, lang()),
+        "event_label": lambda e: history_label(e, lang()),
+        "record_texts": record_texts(session, events),
+        "record_only": is_record_only,
+        "history_label": lambda name: history_label(name, lang()),
+        "lang": lang(),
+        "boundary_text": boundary_text,
+        "risk_text": risk_text,
+        "bilingual": bilingual,
+        "plan_field_labels": PLAN_FIELD_LABELS,
+        "document_kind_labels": DOCUMENT_KIND_LABELS,
+        **case_legal_context(session, user, case, events),
+        **pending_proposals(session, user, case),
+    }
+    return render_template("cases/detail.html", **context), status
+
+
+def _actors(session: Session, events: list[CaseEvent]) -> dict[int, User]:
+    """Return the people who fired the case's events, by id, in one query."""
+    ids = {event.actor_id for event in events if event.actor_id is not None}
+    if not ids:
+        return {}
+    return {user.id: user for user in session.exec(select(User).where(User.id.in_(ids))).all()}  # type: ignore[union-attr,misc]
+
+
+def _regulators(session: Session) -> list[User]:
+    return list(
+        session.exec(select(User).where(User.role == Role.REGULATOR, User.active).order_by(User.id)).all()
+    )  # type: ignore[arg-type]
+
+
+def _labs(session: Session) -> list[Organisation]:
+    kinds = (OrganisationKind.TESTING_LAB, OrganisationKind.EXPERT_PANEL)
+    return list(session.exec(select(Organisation).where(Organisation.kind.in_(kinds))).all())  # type: ignore[attr-defined]

@@ -1,0 +1,1 @@
+"""Dispute and liability-exemption pages, and the legal partners' workspace."""

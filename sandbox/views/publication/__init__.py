@@ -1,0 +1,1 @@
+"""The public registry, publication consent and typical cases."""

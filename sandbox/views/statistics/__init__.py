@@ -1,0 +1,1 @@
+"""Regulator statistics pages and their server-drawn charts."""

@@ -1,0 +1,1 @@
+"""Certificate pages and the public verifier."""

@@ -1,0 +1,99 @@
+"""Public trust pages, no login: verify a certificate, the QR landing page, the transparency log browser.
+
+Every page runs the same verification as the API and the offline CLI (`sandbox.services.trust.verification`);
+verifying (POST) is rate-limited per client address (`VERIFY_RATE_LIMIT`).
+The QR landing page cannot see the URL fragment (browsers never send it); `static/verify.js` compares
+it in the browser with the digest the page states, and without JavaScript the page says what to compare.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext
+
+from sandbox.db import get_session
+from sandbox.errors import N_, NotFound, ValidationFailed
+from sandbox.extensions import limiter, verify_limited, verify_rate_limit
+from sandbox.services.trust import certificates, signing_keys, transparency, verification
+from sandbox.services.trust.settings import settings_for
+from sandbox.views.forms import Pagination, field_errors, page_number
+from sandbox.views.trust.verify_labels import CHECK_LABELS, OUTCOME_LABELS, STATUS_LABELS, VERDICT_LABELS
+
+bp = Blueprint("verify", __name__)
+LABELS = {
+    "checks": CHECK_LABELS,
+    "outcomes": OUTCOME_LABELS,
+    "verdicts": VERDICT_LABELS,
+    "statuses": STATUS_LABELS,
+}
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@limiter.limit(verify_rate_limit, methods=["POST"], error_message=verify_limited)
+def verify_page():  # type: ignore[no-untyped-def]
+    session = get_session()
+    context = {"labels": LABELS, "values": request.form, "errors": {}, "report": None, "compared": None}
+    if request.method == "GET":
+        return render_template("verify/verify.html", **context)
+    upload = request.files.get("file")
+    qr, number = request.form.get("qr", "").strip(), request.form.get("number", "").strip()
+    try:
+        if upload is not None and upload.filename:
+            context["report"], context["compared"] = verification.verify_upload(session, upload.read())
+        elif qr:
+            context["report"] = verification.verify_qr(session, qr)
+        elif number:
+            context["report"] = verification.verify_number(session, number)
+        else:
+            raise ValidationFailed.single(
+                "file", N_("Choose a file, paste a QR text or type a certificate number.")
+            )
+    except ValidationFailed as error:
+        context["errors"] = field_errors(error)
+        return render_template("verify/verify.html", **context), 422
+    except NotFound:
+        context["errors"] = {"number": [gettext("No certificate has this number.")]}
+        return render_template("verify/verify.html", **context), 404
+    session.commit()
+    return render_template("verify/verify.html", **context)
+
+
+@bp.get("/c/<cert_id>")
+def landing(cert_id: str):  # type: ignore[no-untyped-def]
+    """Where a scanned QR code leads: the certificate's facts and the verdict."""
+    session = get_session()
+    report = verification.verify_certificate(session, cert_id)
+    cert = certificates.get_certificate(session, cert_id)
+    session.commit()
+    return render_template("verify/landing.html", report=report, cert=cert, labels=LABELS)
+
+
+@bp.get("/transparency")
+def log_browser():  # type: ignore[no-untyped-def]
+    session = get_session()
+    signing_keys.ensure_keys(session)
+    session.commit()
+    latest = transparency.latest_checkpoint(session)
+    size = latest.size if latest else 0
+    page, per_page = page_number(), current_app.config["PAGE_SIZE"]
+    end = max(size - (page - 1) * per_page, 0)
+    rows = list(reversed(transparency.entries(session, max(end - per_page, 0), end)))
+    return render_template(
+        "verify/log.html",
+        latest=latest,
+        rows=rows,
+        pagination=Pagination(page, per_page, size),
+        origin=settings_for(session).log_origin,
+        fingerprint=signing_keys.root_key_fingerprint(session),
+    )
+
+
+@bp.get("/transparency/<int:index>")
+def log_entry(index: int):  # type: ignore[no-untyped-def]
+    session = get_session()
+    entry = transparency.entry_at(session, index)
+    latest = transparency.latest_checkpoint(session)
+    if entry is None or latest is None:
+        raise NotFound()
+    proof = transparency.b64(transparency.inclusion_proof(session, index, latest.size))
+    return render_template("verify/entry.html", entry=entry, latest=latest, proof=proof)

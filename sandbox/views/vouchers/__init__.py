@@ -1,0 +1,1 @@
+"""Voucher and redemption pages, and the office's voucher pages."""
