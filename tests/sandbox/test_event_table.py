@@ -1,0 +1,64 @@
+"""The case event table: one entry per event of the state machine, and what is read from it agrees —
+guard inputs and the actions offered by the API and the pages.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from sandbox.models.accounts import OrganisationKind
+from sandbox.models.cases import Case
+from sandbox.services.case_events.inputs import EventInput
+from sandbox.services.case_events.table import EVENTS, allowed_events, guard_context
+from tests import factories
+from tests.case_flow import CaseFlow
+from workflows.cases import TRANSITIONS
+from workflows.guards import GUARDS
+from workflows.states import Event
+
+
+def test_every_event_of_the_machine_has_one_entry_and_nothing_else_has() -> None:
+    machine = {event for event, _, _ in TRANSITIONS}
+    assert set(EVENTS) == machine == set(Event)
+    assert set(GUARDS) <= set(EVENTS)
+    assert all(entry.event is event for event, entry in EVENTS.items())
+
+
+@pytest.mark.parametrize("event", list(EVENTS))
+def test_an_entry_is_complete(event: Event) -> None:
+    entry = EVENTS[event]
+    assert entry.roles, "deny by default: an event nobody may fire is a missing entry"
+    names = [spec.name for spec in entry.fields]
+    assert len(names) == len(set(names)) and "note" in names
+    assert not (entry.confirm and entry.primary)
+    assert entry.guard is GUARDS.get(event)
+
+
+def test_the_inputs_of_each_entry_give_its_guard_every_key_it_reads(session) -> None:  # type: ignore[no-untyped-def]
+    applicant = factories.make_user(session, "applicant")
+    centre = factories.make_organisation(session, OrganisationKind.MEDIATION_CENTRE)
+    case = factories.make_case(session, applicant)
+    data: dict[str, Any] = {"legal_partner_org_id": str(centre.id)}
+    for event, entry in EVENTS.items():
+        ctx = guard_context(EventInput(session, case, applicant, data, "", date(2026, 6, 1)), event)
+        assert set(entry.guard_keys) <= set(ctx), (event, set(entry.guard_keys) - set(ctx))
+
+
+def test_the_api_the_case_page_and_the_dashboard_offer_the_same_actions(app, client, session) -> None:  # type: ignore[no-untyped-def]
+    flow = CaseFlow(client, session)
+    flow.to("submitted")
+    case = session.get(Case, flow.case_id)
+    for who in ("regulator", "applicant"):
+        expected = [event.value for event in allowed_events(flow.users[who], case)]
+        body = flow.call(who, "GET", f"/api/v1/cases/{flow.case_id}/available-events").get_json()
+        assert [item["event"] for item in body["events"]] == expected
+        web = app.test_client()
+        signed = web.post("/login", data={"email": flow.users[who].email, "password": factories.PASSWORD})
+        assert signed.status_code == 302
+        page = web.get(f"/cases/{flow.case_id}").get_data(as_text=True)
+        offered = [event.value for event in Event if f'id="action-{event.value}"' in page]
+        assert sorted(offered) == sorted(expected)
+    assert [event.value for event in allowed_events(flow.users["assessor"], case)] == []
