@@ -1,5 +1,5 @@
 """The case event table: one entry per event of the state machine, and what is read from it agrees —
-guard inputs and the actions offered by the API and the pages.
+guard inputs, the API contract and the actions offered by the API and the pages.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from sandbox.models.accounts import OrganisationKind
 from sandbox.models.cases import Case
 from sandbox.services.case_events.inputs import EventInput
-from sandbox.services.case_events.table import EVENTS, allowed_events, guard_context
+from sandbox.services.case_events.table import EVENTS, allowed_events, event_names, guard_context
 from tests import factories
 from tests.case_flow import CaseFlow
 from workflows.cases import TRANSITIONS
@@ -45,6 +45,25 @@ def test_the_inputs_of_each_entry_give_its_guard_every_key_it_reads(session) -> 
     for event, entry in EVENTS.items():
         ctx = guard_context(EventInput(session, case, applicant, data, "", date(2026, 6, 1)), event)
         assert set(entry.guard_keys) <= set(ctx), (event, set(entry.guard_keys) - set(ctx))
+
+
+def test_the_openapi_document_lists_the_event_names_of_the_table(client) -> None:  # type: ignore[no-untyped-def]
+    document = client.get("/api/v1/openapi.json").get_json()
+    event = document["components"]["schemas"]["EventRequest"]["properties"]["event"]
+    assert event["type"] == "string"
+    assert event["enum"] == event_names() == [entry.event.value for entry in EVENTS.values()]
+
+
+def test_an_unknown_event_name_is_still_a_clear_422(client, session) -> None:  # type: ignore[no-untyped-def]
+    flow = CaseFlow(client, session)
+    flow.to("submitted")
+    response = flow.client.post(
+        f"/api/v1/cases/{flow.case_id}/events",
+        headers={**flow.headers["regulator"], "Accept-Language": "en"},
+        json={"event": "teleport"},
+    )
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert response.get_json()["errors"] == [{"field": "event", "message": "Unknown event."}]
 
 
 def test_the_api_the_case_page_and_the_dashboard_offer_the_same_actions(app, client, session) -> None:  # type: ignore[no-untyped-def]
