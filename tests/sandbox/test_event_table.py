@@ -1,5 +1,5 @@
-"""The case event table: one entry per event of the state machine, and what is read from it agrees —
-guard inputs, the API contract and the actions offered by the API and the pages.
+"""The case event table: one entry per event of the state machine, and everything read from it agrees —
+guard inputs, the API contract, the actions offered on every page, and the exit's certificate and voucher.
 """
 
 from __future__ import annotations
@@ -8,16 +8,21 @@ from datetime import date
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
 from sandbox.models.accounts import OrganisationKind
 from sandbox.models.cases import Case
+from sandbox.models.certificates import Certificate
+from sandbox.models.notifications import Notification
+from sandbox.models.vouchers import Voucher
+from sandbox.services.case_events import records
 from sandbox.services.case_events.inputs import EventInput
 from sandbox.services.case_events.table import EVENTS, allowed_events, event_names, guard_context
 from tests import factories
 from tests.case_flow import CaseFlow
 from workflows.cases import TRANSITIONS
 from workflows.guards import GUARDS
-from workflows.states import Event
+from workflows.states import CaseState, Event
 
 
 def test_every_event_of_the_machine_has_one_entry_and_nothing_else_has() -> None:
@@ -81,3 +86,35 @@ def test_the_api_the_case_page_and_the_dashboard_offer_the_same_actions(app, cli
         offered = [event.value for event in Event if f'id="action-{event.value}"' in page]
         assert sorted(offered) == sorted(expected)
     assert [event.value for event in allowed_events(flow.users["assessor"], case)] == []
+
+
+def test_the_exit_issues_the_certificate_then_the_voucher(client, session) -> None:  # type: ignore[no-untyped-def]
+    flow = CaseFlow(client, session)
+    flow.to("exited")
+    session.expire_all()
+    cert = session.exec(select(Certificate).where(Certificate.case_id == flow.case_id)).one()
+    voucher = session.exec(select(Voucher).where(Voucher.case_id == flow.case_id)).one()
+    assert voucher.certificate_id == cert.id
+    applicant = flow.users["applicant"].id
+    notes = session.exec(
+        select(Notification).where(Notification.user_id == applicant).order_by(Notification.id)  # type: ignore[arg-type]
+    ).all()
+    kinds = [note.kind for note in notes]
+    # The voucher's notice comes first: it is issued with the certificate, before the stage changes hands.
+    assert kinds[-2:] == ["voucher_issued", "event:approve_exit"]
+
+
+def test_a_failed_voucher_undoes_the_certificate_and_the_approval(client, session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    flow = CaseFlow(client, session)
+    flow.to("exit_evaluation")
+    flow.evaluate()
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(records, "issue_voucher", broken)
+    with pytest.raises(RuntimeError):
+        flow.fire("regulator", "approve_exit")
+    session.expire_all()
+    assert session.exec(select(Certificate)).all() == []
+    assert session.get(Case, flow.case_id).state is CaseState.EXIT_EVALUATION

@@ -1,5 +1,5 @@
 """What an accepted event writes besides its history row: plan versions, filing numbers, trial dates, the
-exit certificate, the dispute and exemption records.
+exit certificate and its voucher, the dispute and exemption records.
 
 One function per event that writes something; the case event table (`table.py`) names which one each
 event uses. `apply_event` calls it after `fire`, in the same transaction, and keeps what it returns as
@@ -21,6 +21,7 @@ from sandbox.services.cases.cases import freeze_plan
 from sandbox.services.common.filing import next_filing_number
 from sandbox.services.legal import dispute_records, exemption_records
 from sandbox.services.trust.certificates import issue_certificate
+from sandbox.services.vouchers.vouchers import issue_voucher
 from workflows.calendar import WorkingCalendar
 from workflows.states import CaseState
 
@@ -107,12 +108,14 @@ def keep_wind_down_order(done: Accepted) -> dict[str, Any]:
     return {"windDownOrder": done.ctx["wind_down_order"]}
 
 
-def issue_exit_certificate(done: Accepted) -> dict[str, Any]:
-    """approve_exit: sign, log and render the exit certificate (with its voucher).
+def issue_exit_certificate_and_voucher(done: Accepted) -> dict[str, Any]:
+    """approve_exit: sign, log and render the exit certificate, then issue its voucher.
 
-    In this transaction: a failure here undoes the approval too.
+    Both in this transaction: a failed certificate undoes the approval; a refused voucher is recorded
+    as refused and never blocks the exit.
     """
     certificate = issue_certificate(done.session, case=done.case, today=done.today)
+    issue_voucher(done.session, certificate=certificate, case=done.case, today=done.today)
     return {
         "evaluatorId": done.ctx["evaluator_id"],
         "scores": done.ctx["scores"],

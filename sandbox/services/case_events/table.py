@@ -5,8 +5,8 @@ The pure part stays in `workflows`: the transition (`workflows.cases.TRANSITIONS
 - `roles`: who may fire the event (deny by default; data conditions such as four eyes are guards);
 - `inputs`: what its guard reads beyond `inputs.common_inputs`, from the database and the request, and
   the input refused before firing (`inputs.py`);
-- `carry_out`: what it writes besides its history row and what it sets off — the certificate on
-  `approve_exit` — returning the row's payload (`records.py`);
+- `carry_out`: what it writes besides its history row and what it sets off — the certificate and then
+  the voucher on `approve_exit` — returning the row's payload (`records.py`);
 - `fields`, `confirm`, `primary`: its form on the case page, as plain data; labels are msgids (`N_`)
   the view translates, so nothing here imports Flask.
 Adding an event: a member of `workflows.states.Event`, its transition (and guard) in `workflows`, one
@@ -156,7 +156,7 @@ EVENTS: dict[Event, EventEntry] = _table(
         Event.APPROVE_EXIT,
         REGULATOR,
         inputs=inputs.exit_approval_inputs,
-        carry_out=records.issue_exit_certificate,
+        carry_out=records.issue_exit_certificate_and_voucher,
         primary=True,
     ),
     EventEntry(Event.FAIL_EXIT, REGULATOR, fields=(NOTE_REQUIRED,), confirm=True),
@@ -243,5 +243,5 @@ def guard_context(asked: EventInput, event: Event) -> dict[str, Any]:
 
 def write_event_effects(event: Event, done: Accepted) -> dict[str, Any]:
     """Write what the accepted event changes besides its history row, set off what it sets off (the
-    exit certificate), and return the history row's payload."""
+    exit certificate and its voucher), and return the history row's payload."""
     return EVENTS[event].carry_out(done)
