@@ -80,31 +80,9 @@ class CaseLike(Protocol):
 DRAFT = "draft"
 
 
-# Who may fire which case event (DESIGN.md §3). Data-dependent conditions — a regulator asking for
-# exit only after the trial's end date, four eyes on approval — are guards in `workflows`.
-EVENT_ROLES: dict[str, frozenset[Role]] = {
-    "submit": frozenset({Role.APPLICANT}),
-    "request_amendment": frozenset({Role.REGULATOR}),
-    "resubmit": frozenset({Role.APPLICANT}),
-    "accept_filing": frozenset({Role.REGULATOR}),
-    "reject": frozenset({Role.REGULATOR}),
-    "complete_risk_assessment": frozenset({Role.REGULATOR}),
-    "pass_verification": frozenset({Role.REGULATOR}),
-    "extend_trial": frozenset({Role.REGULATOR}),
-    "suspend": frozenset({Role.REGULATOR}),
-    "resume": frozenset({Role.REGULATOR}),
-    "request_exit": frozenset({Role.APPLICANT, Role.REGULATOR}),
-    "return_to_testing": frozenset({Role.REGULATOR}),
-    "approve_exit": frozenset({Role.REGULATOR}),
-    "fail_exit": frozenset({Role.REGULATOR}),
-    "terminate": frozenset({Role.REGULATOR}),
-    "withdraw": frozenset({Role.APPLICANT}),
-    "raise_dispute": frozenset({Role.APPLICANT, Role.REGULATOR}),
-    # An applicant resolves only by withdrawing its own dispute (a guard in `workflows`).
-    "resolve_dispute": frozenset({Role.LEGAL_PARTNER, Role.REGULATOR, Role.APPLICANT}),
-    "apply_exemption": frozenset({Role.APPLICANT}),
-    "decide_exemption": frozenset({Role.REGULATOR}),
-    # Record-only events (`workflows.records`): the enterprise asks for a review of a revocation.
+# Who may ask for a record-only event (`workflows.records`): the enterprise asks for a review of a
+# revocation. Who may fire each workflow event is in the case event table (`services.case_events.table`).
+RECORD_EVENT_ROLES: dict[str, frozenset[Role]] = {
     "request_certificate_review": frozenset({Role.APPLICANT}),
 }
 
@@ -124,11 +102,15 @@ def can_view_case(actor: Actor | None, case: CaseLike) -> bool:
     return False
 
 
-def can_fire(actor: Actor | None, case: CaseLike, event: str) -> bool:
-    """Return whether `actor` may fire `event` on `case` (state and data are checked elsewhere)."""
-    return (
-        actor is not None and actor.role in EVENT_ROLES.get(event, frozenset()) and can_view_case(actor, case)
-    )
+def can_act_on_case(actor: Actor | None, case: CaseLike, roles: frozenset[Role]) -> bool:
+    """Return whether `actor` holds one of `roles` and sees `case` (an event's roles; state and data are
+    checked elsewhere)."""
+    return actor is not None and actor.role in roles and can_view_case(actor, case)
+
+
+def can_record(actor: Actor | None, case: CaseLike, event: str) -> bool:
+    """Return whether `actor` may ask for the record-only `event` on `case`."""
+    return can_act_on_case(actor, case, RECORD_EVENT_ROLES.get(event, frozenset()))
 
 
 def can_edit_plan(actor: Actor | None, case: CaseLike) -> bool:

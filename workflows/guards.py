@@ -5,7 +5,8 @@ exemption), and `check_guard(event, ctx)`, which `fire` calls before anything ch
 pure function over plain keyword values (the ctx given to `workflows.fire`) returning the bilingual
 `Reason`s for refusing (empty: allowed) and documents the keys it reads; keys a guard does not read are
 ignored, missing keys are refusals. The review-stage guards live in `workflows.review_guards`.
-Imports the standard library only.
+`GUARDS` is the pure column of the application's case event table, whose entries add who may fire each
+event, where its guard's keys come from, what it records and its form. Imports the standard library only.
 """
 
 from __future__ import annotations

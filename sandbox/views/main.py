@@ -13,16 +13,15 @@ from sqlmodel import Session
 from sandbox.db import get_session
 from sandbox.models.accounts import Role, User
 from sandbox.models.cases import Case
-from sandbox.policies import can_fire
 from sandbox.security import login_required, roles_required, signed_in_user
 from sandbox.services.accounts import accounts, enterprises
+from sandbox.services.case_events.table import allowed_events
 from sandbox.services.cases import cases
 from sandbox.services.cases.cases import CaseFilter
 from sandbox.views.cases.cases import CASE_ROLES
 from sandbox.views.cases.page import lang
 from sandbox.views.forms import Pagination, page_number, safe_next
 from sandbox.views.legal.work import legal_work
-from workflows.cases import available_events
 from workflows.states import CaseState, event_label
 
 bp = Blueprint("main", __name__)
@@ -65,7 +64,7 @@ def waiting_work(db: Session, user: User, limit: int = 50) -> list[WorkItem]:
     rows, _ = cases.list_cases(db, actor=user, filters=CaseFilter(open_only=True), limit=limit)
     items = []
     for case in rows:
-        steps = [event_label(e, lang()) for e in available_events(case.state) if can_fire(user, case, e)]
+        steps = [event_label(event, lang()) for event in allowed_events(user, case)]
         task = STAGE_TASKS.get((user.role, case.state))
         items.append(WorkItem(case, [str(task), *steps] if task else steps))
     return sorted(items, key=lambda item: (not item.next_steps, item.case.stage_due or date.max))

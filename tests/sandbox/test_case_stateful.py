@@ -29,9 +29,9 @@ from sqlmodel import Session
 from sandbox.errors import SandboxError
 from sandbox.models.accounts import OrganisationKind
 from sandbox.models.cases import Case
-from sandbox.policies import EVENT_ROLES
 from sandbox.services.case_events.fire import apply_event
 from sandbox.services.case_events.history import case_history, verify_chain
+from sandbox.services.case_events.table import EVENTS
 from sandbox.services.cases import cases, documents, trial
 from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.decisions import proposals
@@ -67,6 +67,8 @@ UPLOADS = {
     "legal_opinion": "mediator",
 }
 KEPT = ("state", "version", "rows", "hold", "decision")
+# Who may fire each event, by name (read inside CaseMachine, whose source seeds the derandomised run).
+EVENT_ROLES = {event.value: entry.roles for event, entry in EVENTS.items()}
 
 
 class World:

@@ -21,14 +21,13 @@ from sandbox.api.params import whole_number
 from sandbox.db import get_session
 from sandbox.errors import N_, ValidationFailed
 from sandbox.models.cases import Case, CaseEvent
-from sandbox.policies import can_fire
 from sandbox.services.case_events import history
 from sandbox.services.case_events.fire import apply_event
+from sandbox.services.case_events.table import allowed_events
 from sandbox.services.cases import cases
 from sandbox.services.cases.cases import CaseCreate, CaseFilter, CasePublic, CaseUpdate
 from sandbox.services.common.validation import validate
 from workflows.assessment import RiskLevel
-from workflows.cases import available_events
 from workflows.states import CaseState, event_label, history_label, is_record_only
 
 CASE_ERRORS = (404, 409, 422)
@@ -204,7 +203,6 @@ def case_available_events(case_id: int):  # type: ignore[no-untyped-def]
         AvailableEvent(
             event=event.value, label_zh=event_label(event, "zh"), label_en=event_label(event, "en")
         )
-        for event in available_events(case.state)
-        if can_fire(user, case, event)
+        for event in allowed_events(user, case)
     ]
     return respond(AvailableEvents(state=case.state, version=case.version, events=events))

@@ -9,6 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from sandbox.models.cases import ReportKind
 from sandbox.models.documents import DocumentKind
+from sandbox.services.case_events.table import event_names
 from sandbox.services.cases.cases import CasePublic
 from workflows.states import CaseState
 
@@ -21,7 +22,13 @@ class CaseList(SQLModel):
 
 
 class EventRequest(SQLModel):
-    event: str = Field(description="One of the event names of the case workflow, e.g. `submit`.")
+    # The document lists the names of the case event table; the name itself is checked by `apply_event`,
+    # after the case is found, so a case you cannot see is 404 whatever the name and an unknown name on
+    # one you can see is 422 "Unknown event." (on `event`), as from the web form.
+    event: str = Field(
+        description="One of the event names of the case workflow, e.g. `submit`.",
+        schema_extra={"json_schema_extra": {"enum": event_names()}},
+    )
     note: str = ""
     data: dict[str, Any] = Field(default_factory=dict)
     expected_version: int | None = Field(default=None, description="The case version you saw (or If-Match).")

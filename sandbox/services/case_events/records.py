@@ -1,6 +1,9 @@
-"""What an accepted event writes besides its history row: filing numbers, plan versions, trial dates,
-the certificate, and the dispute and exemption records. Called by `apply_event` after `fire`, in the
-same transaction; returns what the history row keeps of it (its payload).
+"""What an accepted event writes besides its history row: plan versions, filing numbers, trial dates, the
+exit certificate and its voucher, the dispute and exemption records.
+
+One function per event that writes something; the case event table (`table.py`) names which one each
+event uses. `apply_event` calls it after `fire`, in the same transaction, and keeps what it returns as
+the history row's payload. Nothing commits: a failure anywhere undoes the event too.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from sandbox.services.cases.cases import freeze_plan
 from sandbox.services.common.filing import next_filing_number
 from sandbox.services.legal import dispute_records, exemption_records
 from sandbox.services.trust.certificates import issue_certificate
+from sandbox.services.vouchers.vouchers import issue_voucher
 from workflows.calendar import WorkingCalendar
-from workflows.states import CaseState, Event
+from workflows.states import CaseState
 
 # Plan fields a regulator can point at when asking for an amendment (shown next to those fields).
 AMENDABLE_FIELDS = (
@@ -29,106 +33,148 @@ AMENDABLE_FIELDS = (
 
 
 @dataclass(frozen=True)
-class RecordContext:
+class Accepted:
+    """An event the machine accepted, with what its guard read (`ctx`), before its history row."""
+
+    session: Session
+    case: Case
+    actor: User
+    data: dict[str, Any]
+    ctx: dict[str, Any]
     from_state: CaseState
     calendar: WorkingCalendar
     today: date
     dispute_days: Mapping[str, int]
 
 
-def record_data(
-    session: Session,
-    case: Case,
-    event: Event,
-    actor: User,
-    data: dict[str, Any],
-    ctx: dict[str, Any],
-    effects: RecordContext,
-) -> dict[str, Any]:
-    """Write the event's data onto the case and return what the history row keeps of it."""
-    today = effects.today
-    if event in (Event.SUBMIT, Event.RESUBMIT):
-        version = freeze_plan(session, case=case, actor=actor)
-        return {"planVersion": version.number}
-    if event is Event.REQUEST_AMENDMENT:
-        fields = [name for name in data.get("fields") or [] if name in AMENDABLE_FIELDS]
-        return {"fields": fields}
-    if event is Event.ACCEPT_FILING:
-        case.filing_number = next_filing_number(session, year=today.year)
-        return {"filingNumber": case.filing_number}
-    if event is Event.COMPLETE_RISK_ASSESSMENT:
-        case.risk_answers = dict(ctx["answers"])
-        case.risk_level = ctx["risk_level"]
-        case.risk_level_reason = ctx.get("risk_level_reason") or None
-        case.conditions = list(ctx["conditions"])
-        case.trial_boundaries = dict(ctx["boundaries"])
-        return {
-            "riskLevel": case.risk_level,
-            "conditions": case.conditions,
-            "trialBoundaries": case.trial_boundaries,
-        }
-    if event is Event.PASS_VERIFICATION:
-        case.trial_start, case.trial_end = ctx["trial_start"], ctx["trial_end"]
-        return {"trialStart": case.trial_start.isoformat(), "trialEnd": case.trial_end.isoformat()}  # type: ignore[union-attr]
-    if event is Event.EXTEND_TRIAL:
-        previous, case.trial_end = case.trial_end, ctx["new_end"]
-        return {"previousEnd": previous.isoformat(), "trialEnd": case.trial_end.isoformat()}  # type: ignore[union-attr]
-    if event is Event.SUSPEND:
-        return {"mitigationOrder": ctx["mitigation_order"]}
-    if event is Event.TERMINATE:
-        return {"windDownOrder": ctx["wind_down_order"]}
-    if event is Event.APPROVE_EXIT:
-        # The certificate is issued in this transaction: a failure here undoes the approval too.
-        certificate = issue_certificate(session, case=case, today=today)
-        return {
-            "evaluatorId": ctx["evaluator_id"],
-            "scores": ctx["scores"],
-            "certificateNumber": certificate.number,
-            "certificateId": certificate.id,
-        }
-    if event is Event.RAISE_DISPUTE:
-        case.legal_org_id = int(ctx["legal_partner_org_id"])
-        dispute = dispute_records.open_record(
-            session, case=case, actor=actor, from_state=effects.from_state, data=data,
-            organisation_id=case.legal_org_id, calendar=effects.calendar, today=today,
-            acknowledge_days=effects.dispute_days["acknowledge"],
-        )  # fmt: skip
-        return {"legalPartnerOrgId": case.legal_org_id, "claim": ctx["claim"], "disputeId": dispute.id,
-                "kind": dispute.kind.value}  # fmt: skip
-    if event is Event.RESOLVE_DISPUTE:
-        resolved = dispute_records.record_outcome(
-            session, case=case, outcome=ctx["outcome"], note=ctx["note"]
-        )
-        return {"outcome": ctx["outcome"]} | ({"disputeId": resolved.id} if resolved else {})
-    if event is Event.APPLY_EXEMPTION:
-        case.legal_org_id = int(data["legal_partner_org_id"])
-        request = exemption_records.open_request(
-            session, case=case, actor=actor, data=data, calendar=effects.calendar, today=today
-        )
-        return {
-            "legalPartnerOrgId": case.legal_org_id,
-            "incidentId": int(ctx["incident_id"]),
-            "goodFaithExplanation": ctx["good_faith_explanation"],
-            "exemptionRequestId": request.id,
-        }
-    if event is Event.DECIDE_EXEMPTION:
-        pending = exemption_records.pending_request(session, case.id)
-        proposal = exemption_records.pending_proposal(session, pending)
-        decided = exemption_records.record_decision(
-            session,
-            case=case,
-            actor=actor,
-            decision=ctx["decision"],
-            data=data,
-            note=ctx["note"],
-            today=today,
-        )
-        payload: dict[str, Any] = {"decision": ctx["decision"]}
-        if proposal is not None:
-            payload |= {"proposalId": proposal.id, "proposedById": proposal.proposed_by_id}
-        if decided is not None:
-            payload["exemptionRequestId"] = decided.id
-            if decided.certificate_id:
-                payload["certificateId"] = decided.certificate_id
-        return payload
+def nothing(done: Accepted) -> dict[str, Any]:
+    """Write nothing; the history row has no payload."""
     return {}
+
+
+def freeze_plan_version(done: Accepted) -> dict[str, Any]:
+    """submit, resubmit: freeze the plan as a numbered version."""
+    version = freeze_plan(done.session, case=done.case, actor=done.actor)
+    return {"planVersion": version.number}
+
+
+def name_fields_to_amend(done: Accepted) -> dict[str, Any]:
+    """request_amendment: keep the plan fields the regulator points at."""
+    return {"fields": [name for name in done.data.get("fields") or [] if name in AMENDABLE_FIELDS]}
+
+
+def assign_filing_number(done: Accepted) -> dict[str, Any]:
+    """accept_filing: give the case the next filing number of the year."""
+    done.case.filing_number = next_filing_number(done.session, year=done.today.year)
+    return {"filingNumber": done.case.filing_number}
+
+
+def set_risk_assessment(done: Accepted) -> dict[str, Any]:
+    """complete_risk_assessment: the answers, risk level, conditions and trial boundaries."""
+    case, ctx = done.case, done.ctx
+    case.risk_answers = dict(ctx["answers"])
+    case.risk_level = ctx["risk_level"]
+    case.risk_level_reason = ctx.get("risk_level_reason") or None
+    case.conditions = list(ctx["conditions"])
+    case.trial_boundaries = dict(ctx["boundaries"])
+    return {
+        "riskLevel": case.risk_level,
+        "conditions": case.conditions,
+        "trialBoundaries": case.trial_boundaries,
+    }
+
+
+def set_trial_period(done: Accepted) -> dict[str, Any]:
+    """pass_verification: the trial's start and end dates."""
+    case = done.case
+    case.trial_start, case.trial_end = done.ctx["trial_start"], done.ctx["trial_end"]
+    return {"trialStart": case.trial_start.isoformat(), "trialEnd": case.trial_end.isoformat()}  # type: ignore[union-attr]
+
+
+def extend_trial_end(done: Accepted) -> dict[str, Any]:
+    """extend_trial: the new end date, keeping the previous one in the history."""
+    case = done.case
+    previous, case.trial_end = case.trial_end, done.ctx["new_end"]
+    return {"previousEnd": previous.isoformat(), "trialEnd": case.trial_end.isoformat()}  # type: ignore[union-attr]
+
+
+def keep_mitigation_order(done: Accepted) -> dict[str, Any]:
+    """suspend: the mitigation order goes into the history."""
+    return {"mitigationOrder": done.ctx["mitigation_order"]}
+
+
+def keep_wind_down_order(done: Accepted) -> dict[str, Any]:
+    """terminate: the wind-down order goes into the history."""
+    return {"windDownOrder": done.ctx["wind_down_order"]}
+
+
+def issue_exit_certificate_and_voucher(done: Accepted) -> dict[str, Any]:
+    """approve_exit: sign, log and render the exit certificate, then issue its voucher.
+
+    Both in this transaction: a failed certificate undoes the approval; a refused voucher is recorded
+    as refused and never blocks the exit.
+    """
+    certificate = issue_certificate(done.session, case=done.case, today=done.today)
+    issue_voucher(done.session, certificate=certificate, case=done.case, today=done.today)
+    return {
+        "evaluatorId": done.ctx["evaluator_id"],
+        "scores": done.ctx["scores"],
+        "certificateNumber": certificate.number,
+        "certificateId": certificate.id,
+    }
+
+
+def open_dispute(done: Accepted) -> dict[str, Any]:
+    """raise_dispute: assign the legal partner and open the dispute record."""
+    case, ctx = done.case, done.ctx
+    case.legal_org_id = int(ctx["legal_partner_org_id"])
+    dispute = dispute_records.open_record(
+        done.session, case=case, actor=done.actor, from_state=done.from_state, data=done.data,
+        organisation_id=case.legal_org_id, calendar=done.calendar, today=done.today,
+        acknowledge_days=done.dispute_days["acknowledge"],
+    )  # fmt: skip
+    return {"legalPartnerOrgId": case.legal_org_id, "claim": ctx["claim"], "disputeId": dispute.id,
+            "kind": dispute.kind.value}  # fmt: skip
+
+
+def record_dispute_outcome(done: Accepted) -> dict[str, Any]:
+    """resolve_dispute: the outcome, on the dispute record too."""
+    outcome = done.ctx["outcome"]
+    resolved = dispute_records.record_outcome(
+        done.session, case=done.case, outcome=outcome, note=done.ctx["note"]
+    )
+    return {"outcome": outcome} | ({"disputeId": resolved.id} if resolved else {})
+
+
+def open_exemption_request(done: Accepted) -> dict[str, Any]:
+    """apply_exemption: assign the legal partner and open the exemption request."""
+    case, ctx = done.case, done.ctx
+    case.legal_org_id = int(done.data["legal_partner_org_id"])
+    request = exemption_records.open_request(
+        done.session, case=case, actor=done.actor, data=done.data, calendar=done.calendar, today=done.today
+    )
+    return {
+        "legalPartnerOrgId": case.legal_org_id,
+        "incidentId": int(ctx["incident_id"]),
+        "goodFaithExplanation": ctx["good_faith_explanation"],
+        "exemptionRequestId": request.id,
+    }
+
+
+def record_exemption_decision(done: Accepted) -> dict[str, Any]:
+    """decide_exemption: the confirmed decision; a granted one is signed as a credential."""
+    session, case, ctx = done.session, done.case, done.ctx
+    pending = exemption_records.pending_request(session, case.id)
+    proposal = exemption_records.pending_proposal(session, pending)
+    decided = exemption_records.record_decision(
+        session, case=case, actor=done.actor, decision=ctx["decision"], data=done.data, note=ctx["note"],
+        today=done.today,
+    )  # fmt: skip
+    payload: dict[str, Any] = {"decision": ctx["decision"]}
+    if proposal is not None:
+        payload |= {"proposalId": proposal.id, "proposedById": proposal.proposed_by_id}
+    if decided is not None:
+        payload["exemptionRequestId"] = decided.id
+        if decided.certificate_id:
+            payload["certificateId"] = decided.certificate_id
+    return payload

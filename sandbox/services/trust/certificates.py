@@ -7,7 +7,8 @@
 status-list indexes, proof, log entry, checkpoint, inclusion proof and PDF. Any failure raises and the
 caller's rollback leaves no certificate, no log entry and the case where it was (the PDF file, stored
 content-addressed before the commit, is then merely unreferenced). The PDF is signed itself (PAdES, by
-the credential's key under the root key, `certificates.pdfsign`), so a changed page is detected.
+the credential's key under the root key, `certificates.pdfsign`), so a changed page is detected. It
+issues no voucher: the exit (`services.case_events.records`) issues the certificate, then the voucher.
 Status changes (revoke, suspend, reinstate) live in `sandbox.services.trust.status`.
 """
 
@@ -47,7 +48,6 @@ from sandbox.services.cases.documents import store_blob
 from sandbox.services.common.filing import take_next
 from sandbox.services.trust import signing_keys, status_lists, transparency
 from sandbox.services.trust.settings import TrustSettings, settings_for
-from sandbox.services.vouchers import vouchers
 from workflows.sectors import ParamType, sector_pack
 
 PREFIX = "YZCC"
@@ -143,10 +143,7 @@ def issue_certificate(session: Session, *, case: Case, today: date) -> Certifica
         return build_exit_certificate(subject, issuer=settings.issuer, valid_from=at,
                                       credential_id=credential_id, statuses=statuses)  # fmt: skip
 
-    cert = issue_signed(session, case=case, kind=CertificateKind.EXIT, number=number, build=build)
-    # The voucher (or its recorded refusal) in the same transaction; a refusal never blocks the exit.
-    vouchers.issue_voucher(session, certificate=cert, case=case, today=today)
-    return cert
+    return issue_signed(session, case=case, kind=CertificateKind.EXIT, number=number, build=build)
 
 
 def issue_signed(

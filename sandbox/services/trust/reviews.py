@@ -22,8 +22,8 @@ from sandbox.models.accounts import Role, User
 from sandbox.models.cases import Case
 from sandbox.models.certificates import Certificate, CertificateStatusChange
 from sandbox.models.disputes import Dispute, DisputeKind
-from sandbox.policies import can_fire
-from sandbox.services.case_events.fire import check_legal_organisation
+from sandbox.policies import can_record
+from sandbox.services.case_events.inputs import check_legal_organisation
 from sandbox.services.case_events.record_only import record_event
 from sandbox.services.cases import calendar as calendar_service
 from sandbox.services.cases.calendar import BEIJING
@@ -93,7 +93,7 @@ def review_state(
 ) -> ReviewState:
     """Return the case's exit certificate, its revocation, the deadline and any review requested."""
     today = today or calendar_service.beijing_today()
-    may_request = can_fire(actor, case, REQUEST)
+    may_request = can_record(actor, case, REQUEST)
     cert = certificate_for_case(session, case.id)  # type: ignore[arg-type]
     revocation = _revocation(session, cert) if cert is not None else None
     if cert is None or revocation is None or cert.status.value not in REVIEWABLE_STATUSES:

@@ -1,9 +1,10 @@
 """Vouchers: issuing (or refusing, with the reason) one per certificate, freezing with the certificate,
 expiry with notices, and what each role may see.
 
-`issue_voucher` runs inside `issue_certificate`'s transaction, under the log lock, so the annual cap
-and budget checks see every earlier issuance. A refusal never blocks the exit: the certificate is
-issued and the voucher row records status `refused` and why, for the regulator to see.
+`issue_voucher` runs in `approve_exit`'s transaction right after `issue_certificate`, still under the
+log lock taken for the certificate, so the annual cap and budget checks see every earlier issuance.
+A refusal never blocks the exit: the certificate is issued and the voucher row records status `refused`
+and why, for the regulator to see.
 """
 
 from __future__ import annotations

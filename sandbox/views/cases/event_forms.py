@@ -1,118 +1,43 @@
-"""The form behind each workflow event on the case page: which fields it asks for, and reading them.
+"""The form behind each workflow event on the case page: its fields, translated, and reading them back.
 
-A field spec names the key the event's data uses (see `workflows.guards`), how it is entered and
-whether it is required here (the guard has the last word). Destructive events need a ticked
-confirmation box; the page has no script, so confirmation is part of the form itself.
+Which fields an event asks for, whether it needs a ticked confirmation and whether it is the primary
+step are entries of the case event table (`services.case_events.table`); this module only renders
+them for the page (labels translated) and reads a posted form back into the event's data. Destructive
+events need a ticked confirmation box; the page has no script, so confirmation is part of the form.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
+from sandbox.errors import Message
+from sandbox.i18n import translate
+from sandbox.services.case_events.table import EVENTS, FieldSpec
 from workflows.sectors import ParamType, SectorPack
 from workflows.states import Event
 
-
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str
-    kind: str  # text | textarea | date | lines | select | fields | checklist | boundaries | risk_level
-    label: Any
-    required: bool = False
-    options: str | None = None  # the name of a choice list the view supplies (e.g. "legal_orgs")
-
-
-NOTE = FieldSpec("note", "textarea", _l("Reason or remarks"))
-NOTE_REQUIRED = FieldSpec("note", "textarea", _l("Reason"), required=True)
-
-EVENT_FIELDS: dict[Event, tuple[FieldSpec, ...]] = {
-    Event.SUBMIT: (NOTE,),
-    Event.REQUEST_AMENDMENT: (
-        NOTE_REQUIRED,
-        FieldSpec("fields", "fields", _l("Fields to amend"), options="plan_fields"),
-    ),
-    Event.RESUBMIT: (NOTE,),
-    Event.ACCEPT_FILING: (NOTE,),
-    Event.REJECT: (NOTE_REQUIRED,),
-    Event.COMPLETE_RISK_ASSESSMENT: (
-        FieldSpec("answers", "checklist", _l("Risk checklist"), required=True),
-        FieldSpec("risk_level", "risk_level", _l("Risk level"), required=True),
-        FieldSpec("risk_level_reason", "textarea", _l("Reason for raising the risk level")),
-        FieldSpec("conditions", "lines", _l("Conditions (one per line)")),
-        FieldSpec("trial_boundaries", "boundaries", _l("Trial boundaries"), required=True),
-        NOTE,
-    ),
-    Event.PASS_VERIFICATION: (
-        FieldSpec("trial_start", "date", _l("Trial start"), required=True),
-        FieldSpec("trial_end", "date", _l("Trial end"), required=True),
-        NOTE,
-    ),
-    Event.EXTEND_TRIAL: (FieldSpec("new_end", "date", _l("New end date"), required=True), NOTE_REQUIRED),
-    Event.SUSPEND: (
-        NOTE_REQUIRED,
-        FieldSpec("mitigation_order", "textarea", _l("Mitigation order"), required=True),
-    ),
-    Event.RESUME: (NOTE_REQUIRED,),
-    Event.REQUEST_EXIT: (NOTE,),
-    Event.RETURN_TO_TESTING: (NOTE_REQUIRED,),
-    Event.APPROVE_EXIT: (NOTE,),
-    Event.FAIL_EXIT: (NOTE_REQUIRED,),
-    Event.TERMINATE: (
-        NOTE_REQUIRED,
-        FieldSpec("wind_down_order", "textarea", _l("Wind-down order"), required=True),
-    ),
-    Event.WITHDRAW: (NOTE,),
-    Event.RAISE_DISPUTE: (
-        FieldSpec("legal_partner_org_id", "select", _l("Legal partner"), required=True, options="legal_orgs"),
-        FieldSpec("claim", "textarea", _l("Claim and requested remedy"), required=True),
-        NOTE,
-    ),
-    Event.RESOLVE_DISPUTE: (
-        FieldSpec("outcome", "select", _l("Outcome"), required=True, options="outcomes"),
-        NOTE,
-    ),
-    Event.APPLY_EXEMPTION: (
-        FieldSpec("incident_id", "select", _l("Incident"), required=True, options="incidents"),
-        FieldSpec(
-            "good_faith_explanation", "textarea", _l("How the plan and guidance were followed"), required=True
-        ),
-        FieldSpec("legal_partner_org_id", "select", _l("Legal partner"), required=True, options="legal_orgs"),
-        NOTE,
-    ),
-    Event.DECIDE_EXEMPTION: (
-        FieldSpec("decision", "select", _l("Decision"), required=True, options="decisions"),
-        NOTE,
-    ),
-}
-
 # Events that end or set back a case: the form asks for an explicit confirmation.
-CONFIRM_EVENTS = frozenset({Event.REJECT, Event.FAIL_EXIT, Event.TERMINATE, Event.WITHDRAW})
+CONFIRM_EVENTS = frozenset(event for event, entry in EVENTS.items() if entry.confirm)
 # Events shown as the primary (not the cautionary) button.
-PRIMARY_EVENTS = frozenset(
-    {
-        Event.SUBMIT,
-        Event.RESUBMIT,
-        Event.ACCEPT_FILING,
-        Event.COMPLETE_RISK_ASSESSMENT,
-        Event.PASS_VERIFICATION,
-        Event.REQUEST_EXIT,
-        Event.APPROVE_EXIT,
-        Event.RESUME,
-        Event.DECIDE_EXEMPTION,
-        Event.RESOLVE_DISPUTE,
+PRIMARY_EVENTS = frozenset(event for event, entry in EVENTS.items() if entry.primary)
+
+
+def event_fields(events: list[Event]) -> dict[Event, tuple[FieldSpec, ...]]:
+    """Return the form fields of `events`, their labels in the current language."""
+    return {
+        event: tuple(replace(spec, label=translate(Message(spec.label))) for spec in EVENTS[event].fields)
+        for event in events
     }
-)
 
 
 def read_event_form(event: Event, form: MultiDict[str, str], pack: SectorPack) -> tuple[str, dict[str, Any]]:
     """Return (note, data) from a posted event form, typed as the guards expect."""
     data: dict[str, Any] = {}
     note = ""
-    for spec in EVENT_FIELDS.get(event, ()):
+    for spec in EVENTS[event].fields:
         if spec.name == "note":
             note = form.get("note", "").strip()
         elif spec.kind == "checklist":

@@ -16,14 +16,14 @@ from sqlmodel import Session, select
 from sandbox.models.accounts import Organisation, OrganisationKind, Role, User
 from sandbox.models.cases import CaseEvent, ReportKind, TrialReport
 from sandbox.models.documents import DocumentKind
-from sandbox.policies import can_evaluate, can_fire
+from sandbox.policies import can_evaluate
 from sandbox.services.case_events import history
+from sandbox.services.case_events.table import allowed_events
 from sandbox.services.cases import cases, documents, trial
 from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.cases.documents import UPLOAD_ROLES
-from sandbox.views.cases.event_forms import CONFIRM_EVENTS, EVENT_FIELDS, PRIMARY_EVENTS
+from sandbox.views.cases.event_forms import CONFIRM_EVENTS, PRIMARY_EVENTS, event_fields
 from workflows.assessment import RISK_LEVEL_LABELS, RiskLevel, derive_risk_level
-from workflows.cases import available_events
 from workflows.evaluation import ALL_SCORED, evaluation_passes
 from workflows.guards import DISPUTE_OUTCOMES, EXEMPTION_DECISIONS
 from workflows.sectors import BoundaryParam, ParamType, default_sector_packs
@@ -124,7 +124,7 @@ def render_case_page(
     case = cases.get_case(session, actor=user, case_id=case_id)
     pack = default_sector_packs()[case.sector]
     events = history.case_history(session, case_id)
-    actions = [event for event in available_events(case.state) if can_fire(user, case, event)]
+    actions = allowed_events(user, case)
     evaluations = trial.list_evaluations(session, actor=user, case_id=case_id)
     reports = trial.list_reports(session, actor=user, case_id=case_id)
     deadlines = {case.state: (case.stage_due, case.stage_due_provisional)} if case.stage_due else {}
@@ -138,7 +138,7 @@ def render_case_page(
         "guidance": trial.list_guidance(session, actor=user, case_id=case_id),
         "evaluations": [(row, evaluation_passes(row.scores)) for row in evaluations],
         "actions": actions,
-        "event_fields": EVENT_FIELDS,
+        "event_fields": event_fields(actions),
         "confirm_events": CONFIRM_EVENTS,
         "primary_events": PRIMARY_EVENTS,
         "choices": choice_lists(session, reports),

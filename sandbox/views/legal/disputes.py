@@ -18,7 +18,7 @@ from sandbox.errors import N_, Conflict, ValidationFailed
 from sandbox.models.accounts import Role
 from sandbox.models.cases import Case
 from sandbox.security import roles_required, signed_in_user
-from sandbox.services.case_events.fire import can_raise_from
+from sandbox.services.case_events.inputs import can_raise_from
 from sandbox.services.cases import cases
 from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.legal import disputes
