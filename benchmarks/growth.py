@@ -123,7 +123,7 @@ def settle(engine: Engine) -> None:
         connection.execute(text(f"VACUUM ANALYZE {tables}"))
 
 
-def pages(session, total: int) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def pages(session, total: int) -> dict[str, str]:
     """The requests measured: first pages, deep pages in the middle of each list, one case page."""
     filed = select(Case.id).where(Case.state != CaseState.DRAFT).order_by(Case.id.desc())
     middle = session.execute(filed.offset(total // 2).limit(1)).scalar_one()

@@ -78,7 +78,7 @@ login_required = roles_required()
 
 def signed_in_user() -> User:
     """Return the signed-in user itself, not Flask-Login's proxy (services keep and compare it)."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    return current_user._get_current_object()
 
 
 def _security_headers(response: Response) -> Response:

@@ -196,7 +196,7 @@ def make_voucher(
         issued_at=utcnow(),
         pdf_sha256="",
         pdf_size=0,
-    )  # type: ignore[arg-type]
+    )
     session.add_all([case, cert])
     session.flush()
     voucher = issue_voucher(session, certificate=cert, case=case, today=today or beijing_today())
@@ -234,7 +234,7 @@ def make_redemption(session: Session, app: Flask, voucher: Any, **data: Any) -> 
     return redemption
 
 
-def make_dispute(session: Session, applicant: User, *, organisation_id: int, regulator: User | None = None):  # type: ignore[no-untyped-def]
+def make_dispute(session: Session, applicant: User, *, organisation_id: int, regulator: User | None = None):
     """A submitted case of the applicant's enterprise, rejected, and appealed to `organisation_id`; commit."""
     from sandbox.services.legal import disputes
 

@@ -97,7 +97,7 @@ class FiredEvent:
     to_state: CaseState
 
 
-class _SharedMachine(Machine):  # type: ignore[misc]
+class _SharedMachine(Machine):
     """A Machine that also accepts a state stored as its plain string value ("testing")."""
 
     def get_model_state(self, model: Any) -> Any:

@@ -75,7 +75,7 @@ def find_cast(session: Session) -> Cast:
     regulators = list(
         session.execute(
             select(User).where(User.role == Role.REGULATOR, User.active).order_by(User.id)
-        ).scalars()  # type: ignore[arg-type]
+        ).scalars()
     )
     organisations = {
         row.kind: row
@@ -89,7 +89,7 @@ def find_cast(session: Session) -> Cast:
         assessor = session.execute(assessors.order_by(User.id)).scalars().first()  # type: ignore[arg-type]
     if len(regulators) < 2 or lab is None or assessor is None or mediation is None:
         raise LookupError("Seed the demo first: two regulators, a testing lab with an assessor, a mediator.")
-    return Cast(regulators, assessor, lab.id, mediation.id)  # type: ignore[arg-type]
+    return Cast(regulators, assessor, lab.id, mediation.id)
 
 
 def plan_targets(count: int, rng: random.Random) -> list[CaseState]:

@@ -143,7 +143,7 @@ class CaseDriver:
             note=note,
             data=data,
             today=self.today,
-        )  # type: ignore[arg-type]
+        )
 
     def upload(self, actor: User, kind: str, name: str) -> None:
         documents.upload_document(
@@ -152,7 +152,7 @@ class CaseDriver:
             case_id=self.case.id,
             kind=kind,
             filename=name,
-            data=PDF,  # type: ignore[arg-type]
+            data=PDF,
             storage=self.storage,
             max_bytes=1024 * 1024,
         )
@@ -178,7 +178,7 @@ class CaseDriver:
             case_id=self.case.id,
             data={"accept_commitment": True},
             expected_version=None,
-        )  # type: ignore[arg-type]
+        )
         return self.case
 
     def to(self, state: str) -> None:
@@ -243,7 +243,7 @@ class CaseDriver:
             case_id=self.case.id,
             data={"case_officer_id": self.cast.regulator.id, "assessor_org_id": self.cast.lab.id},
             expected_version=None,
-        )  # type: ignore[arg-type]
+        )
         self.fire(self.cast.regulator, "accept_filing", "材料齐全，予以备案。")
 
     def _reject(self) -> None:
@@ -288,13 +288,13 @@ class CaseDriver:
                 "title": "第一个月测试报告",
                 "body": "测试按计划进行，未发生安全事件。",
             },
-        )  # type: ignore[arg-type]
+        )
         trial.issue_guidance(
             self.session,
             actor=self.cast.regulator,
             case_id=self.case.id,
             data={"text": "请在每周一报送上周数据访问日志摘要。"},
-        )  # type: ignore[arg-type]
+        )
 
     def _to_exit_evaluation(self) -> None:
         self._to_testing()
@@ -309,7 +309,7 @@ class CaseDriver:
             actor=self.cast.assessor,
             case_id=self.case.id,
             data={"scores": scores, "conclusion": "测试目标达成，风险控制措施有效，建议准予出盒。"},
-        )  # type: ignore[arg-type]
+        )
         self.fire(self.cast.regulator2, "approve_exit", "经复核，同意出盒。")
 
     def _to_exemption(self) -> None:
@@ -324,7 +324,7 @@ class CaseDriver:
                 "body": "强风导致一架无人机短时偏离航线，已按预案返航。",
                 "occurred_on": self.today.isoformat(),
             },
-        )  # type: ignore[arg-type]
+        )
         self.fire(
             self.applicant,
             "apply_exemption",

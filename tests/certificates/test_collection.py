@@ -109,7 +109,7 @@ def test_pdf_metadata_and_embedded_font(pdf: bytes) -> None:
     names = {
         str(font.get_object()["/BaseFont"])
         for page in reader.pages
-        for font in page["/Resources"]["/Font"].values()  # type: ignore[union-attr]
+        for font in page["/Resources"]["/Font"].values()
     }
     if find_cjk_font().embedded:  # only subsets of the embedded font: no Helvetica from a default style
         assert names and all("+" in name for name in names), names

@@ -42,7 +42,7 @@ from tests.sandbox.backup_helpers import (
 )
 
 
-def seed_demo(app) -> InstanceFacts:  # type: ignore[no-untyped-def]
+def seed_demo(app) -> InstanceFacts:
     result = run(app, "demo")
     assert result.exit_code == 0, result.output
     facts = facts_of(app)
@@ -51,7 +51,7 @@ def seed_demo(app) -> InstanceFacts:  # type: ignore[no-untyped-def]
     return facts
 
 
-def check_archive(app, archive: Path, facts: InstanceFacts) -> None:  # type: ignore[no-untyped-def]
+def check_archive(app, archive: Path, facts: InstanceFacts) -> None:
     data = archive.read_bytes()
     instance = Path(app.instance_path)
     key_file = next((instance / "keys").glob("*.pem"))
@@ -94,7 +94,7 @@ def check_restored(url: str, instance: Path, facts: InstanceFacts) -> None:
         engine_of(app).dispose()
 
 
-def check_new_work(app, facts: InstanceFacts) -> None:  # type: ignore[no-untyped-def]
+def check_new_work(app, facts: InstanceFacts) -> None:
     """New users, cases, filings and certificates get fresh ids and numbers (no unique violation)."""
     with Session(engine_of(app), expire_on_commit=False) as session:
         old_case = session.exec(select(func.max(Case.id))).one()

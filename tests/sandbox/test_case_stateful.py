@@ -243,7 +243,7 @@ class CaseMachine(RuleBasedStateMachine):
         )  # fmt: skip
         self.world.session.commit()
 
-    def check_holds(self, before: dict[str, Any], after: dict[str, Any], event: Event, payload: dict) -> None:  # type: ignore[type-arg]
+    def check_holds(self, before: dict[str, Any], after: dict[str, Any], event: Event, payload: dict) -> None:
         state = after["state"]
         if state in REMEMBERING_HOLD_STATES:
             assert before["state"] not in REMEMBERING_HOLD_STATES  # holds do not nest

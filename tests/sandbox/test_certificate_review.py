@@ -32,7 +32,7 @@ def revoke(flow: CaseFlow, cert: Certificate) -> None:
     flow.change_status(cert.id, "revoke", REASON)
 
 
-def sign_in(client, user) -> None:  # type: ignore[no-untyped-def]
+def sign_in(client, user) -> None:
     signed = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
     assert signed.status_code == 302
 

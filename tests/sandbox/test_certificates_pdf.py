@@ -28,7 +28,7 @@ POPPLER = pytest.mark.skipif(
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def fetch_pdf(client, cert_id: str) -> bytes:  # type: ignore[no-untyped-def]
+def fetch_pdf(client, cert_id: str) -> bytes:
     response = client.get(f"/api/v1/certificates/{cert_id}/pdf")
     data = response.data
     response.close()

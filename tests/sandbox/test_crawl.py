@@ -37,7 +37,7 @@ class Links(HTMLParser):
 
 
 @pytest.fixture
-def demo_app(app):  # type: ignore[no-untyped-def]
+def demo_app(app):
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     return app

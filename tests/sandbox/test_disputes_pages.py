@@ -29,11 +29,11 @@ def signed_in(app: Flask, user: User) -> FlaskClient:
     return web
 
 
-def text(response) -> str:  # type: ignore[no-untyped-def]
+def text(response) -> str:
     return response.get_data(as_text=True)
 
 
-def fresh(session: Session, model, row_id: int):  # type: ignore[no-untyped-def]
+def fresh(session: Session, model, row_id: int):
     session.expire_all()
     return session.get(model, row_id)
 

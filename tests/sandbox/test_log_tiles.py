@@ -24,7 +24,7 @@ from tests.sandbox.certificate_helpers import grow_log
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-def logged_entries(client, size: int) -> list[bytes]:  # type: ignore[no-untyped-def]
+def logged_entries(client, size: int) -> list[bytes]:
     entries = client.get(f"/api/v1/log/entries?start=0&end={size}").get_json()["entries"]
     assert len(entries) == size
     return [rfc8785.dumps(entry) for entry in entries]

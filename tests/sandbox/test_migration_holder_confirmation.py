@@ -17,10 +17,10 @@ from tests import factories
 from tests.conftest import make_test_app
 
 
-def statuses(engine) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def statuses(engine) -> dict[str, str]:
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT contract_number, status FROM redemption")).all()
-    return dict(rows)  # type: ignore[arg-type]
+    return dict(rows)
 
 
 def test_open_requests_wait_for_their_holder_after_the_upgrade(database_url: str, tmp_path: Path) -> None:

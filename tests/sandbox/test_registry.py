@@ -31,13 +31,13 @@ def consent_url(case_id: int) -> str:
     return f"/api/v1/cases/{case_id}/publication-consent"
 
 
-def put_consent(flow: CaseFlow, fields: object, who: str = "applicant", expect: int = 200):  # type: ignore[no-untyped-def]
+def put_consent(flow: CaseFlow, fields: object, who: str = "applicant", expect: int = 200):
     response = flow.call(who, "PUT", consent_url(flow.case_id), json={"fields": fields})  # type: ignore[arg-type]
     assert response.status_code == expect, response.get_json()
     return response.get_json()
 
 
-def new_case(client, session, *, name: str, title: str, objectives: str, consent: list[str]) -> CaseFlow:  # type: ignore[no-untyped-def]
+def new_case(client, session, *, name: str, title: str, objectives: str, consent: list[str]) -> CaseFlow:
     """A draft of an enterprise called `name`, with the given consent."""
     flow = CaseFlow(client, session)
     enterprise = session.get(Enterprise, flow.users["applicant"].enterprise_id)
@@ -57,7 +57,7 @@ def filed(flow: CaseFlow) -> str:
 
 
 @pytest.fixture
-def two_filed(client, session):  # type: ignore[no-untyped-def]
+def two_filed(client, session):
     """A filed case whose enterprise hid its name and objectives, and one that published everything."""
     hidden = new_case(client, session, name=HIDDEN_NAME, title=SHOWN_TITLE, objectives=HIDDEN_OBJECTIVES,
                       consent=["title", "data_categories"])  # fmt: skip
@@ -66,7 +66,7 @@ def two_filed(client, session):  # type: ignore[no-untyped-def]
     return (hidden, filed(hidden)), (shown, filed(shown))
 
 
-def public_texts(client, filing_number: str, *searches: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def public_texts(client, filing_number: str, *searches: str) -> dict[str, str]:
     """Every public page and API response that could show the case, as raw text, by URL."""
     urls = [
         "/registry",
@@ -288,7 +288,7 @@ def test_consent_forms_on_the_filing_form_and_the_case_page(client, session, log
     assert fixed.status_code == 409 and current(session, case.id) == ["enterprise_name"]
 
 
-def current(session, case_id: int) -> list[str]:  # type: ignore[no-untyped-def]
+def current(session, case_id: int) -> list[str]:
     session.expire_all()
     return publication.current_consent(session, case_id)
 

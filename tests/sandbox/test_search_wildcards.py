@@ -34,7 +34,7 @@ def test_text_matches_finds_wildcards_literally_and_ignores_case(session) -> Non
     assert found("专员") == sorted(names)
 
 
-def _total(response) -> int:  # type: ignore[no-untyped-def]
+def _total(response) -> int:
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     return body["total"] if "total" in body else len(body["items"])

@@ -43,7 +43,7 @@ def test_an_exit_issues_a_voucher_and_suspension_freezes_it(client, session) -> 
     assert page.status_code == 302  # not signed in on the web client: to the login page
 
 
-def _voucher(session, cert_id: str) -> Voucher:  # type: ignore[no-untyped-def]
+def _voucher(session, cert_id: str) -> Voucher:
     session.expire_all()
     return session.exec(select(Voucher).where(Voucher.certificate_id == cert_id)).one()
 
@@ -79,7 +79,7 @@ def test_codes_are_random_and_a_mistyped_character_is_caught() -> None:
     assert voucher_codes.normalise(code.replace("0", "O")) == code
 
 
-def _refusal(session, applicant, **kwargs):  # type: ignore[no-untyped-def]
+def _refusal(session, applicant, **kwargs):
     voucher = factories.make_voucher(session, applicant, **kwargs)
     assert voucher.status is VoucherStatus.REFUSED and voucher.code is None and voucher.balance_fen == 0
     return voucher.refusal_code
@@ -167,5 +167,5 @@ def test_daily_expiry_command_reminds_once_then_expires(app, session) -> None:
     after = (voucher.expires_on + timedelta(days=1)).isoformat()
     assert "1 voucher(s) expired" in runner.invoke(args=["vouchers", "expire", "--today", after]).output
     session.expire_all()
-    assert session.get(Voucher, voucher.id).status is VoucherStatus.EXPIRED  # type: ignore[union-attr]
+    assert session.get(Voucher, voucher.id).status is VoucherStatus.EXPIRED
     assert session.get(Enterprise, applicant.enterprise_id) is not None

@@ -62,7 +62,7 @@ def test_random_voucher_sequences_keep_the_balance(sqlite_template: Path, tmp_pa
             rows = self.db.exec(select(VoucherLedgerEntry).order_by(col(VoucherLedgerEntry.id))).all()
             return [(r.id, r.voucher_id, r.seq, r.kind, r.amount_fen, r.balance_after) for r in rows]
 
-        def _do(self, action) -> bool:  # type: ignore[no-untyped-def]
+        def _do(self, action) -> bool:
             try:
                 action()
             except SandboxError:
@@ -74,7 +74,7 @@ def test_random_voucher_sequences_keep_the_balance(sqlite_template: Path, tmp_pa
         @rule(who=st.sampled_from([0, 1]), risk=st.sampled_from(["low", "medium", "high"]))
         def issue(self, who: int, risk: str) -> None:
             voucher = factories.make_voucher(self.db, applicants[who], risk_level=risk, today=self.today)
-            self.ids.append(voucher.id)  # type: ignore[arg-type]
+            self.ids.append(voucher.id)
 
         @rule(pick=st.integers(0, 50), amount=st.integers(1, 30_000_000), share=st.integers(1, 4))
         def redeem(self, pick: int, amount: int, share: int) -> None:

@@ -162,7 +162,7 @@ class ArchiveWriter:
         info = tarfile.TarInfo(name)
         info.size, info.mode = size, 0o600
         reader = HashingReader(handle)
-        self.tar.addfile(info, reader)  # type: ignore[arg-type]
+        self.tar.addfile(info, reader)
         self.members[name] = {"sha256": reader.digest.hexdigest(), "size": size}
 
 

@@ -90,7 +90,7 @@ def guard_context(
             verification_report_on_file=has_document(
                 session,
                 case_id=case.id,
-                kind=DocumentKind.TECHNICAL_VERIFICATION_REPORT,  # type: ignore[arg-type]
+                kind=DocumentKind.TECHNICAL_VERIFICATION_REPORT,
             ),
             trial_start=parse_date(data.get("trial_start"), "trial_start"),
             trial_end=parse_date(data.get("trial_end"), "trial_end"),

@@ -69,7 +69,7 @@ def record_data(
         }
     if event is Event.PASS_VERIFICATION:
         case.trial_start, case.trial_end = ctx["trial_start"], ctx["trial_end"]
-        return {"trialStart": case.trial_start.isoformat(), "trialEnd": case.trial_end.isoformat()}  # type: ignore[union-attr]
+        return {"trialStart": case.trial_start.isoformat(), "trialEnd": case.trial_end.isoformat()}
     if event is Event.EXTEND_TRIAL:
         previous, case.trial_end = case.trial_end, ctx["new_end"]
         return {"previousEnd": previous.isoformat(), "trialEnd": case.trial_end.isoformat()}  # type: ignore[union-attr]

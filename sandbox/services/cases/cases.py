@@ -278,7 +278,7 @@ def list_cases(
         )
     if before_id is not None:
         statement = statement.where(Case.id < before_id)  # type: ignore[operator]
-    rows = list(session.exec(statement.order_by(Case.id.desc()).limit(limit + 1)).all())  # type: ignore[attr-defined]
+    rows = list(session.exec(statement.order_by(Case.id.desc()).limit(limit + 1)).all())
     next_cursor = rows[limit - 1].id if len(rows) > limit else None
     return rows[:limit], next_cursor
 
@@ -292,7 +292,7 @@ def count_cases_by_state(session: Session) -> dict[CaseState, int]:
 
 def count_overdue(session: Session) -> int:
     """Return how many cases are flagged overdue."""
-    return session.exec(select(func.count()).select_from(Case).where(Case.overdue)).one()  # type: ignore[arg-type]
+    return session.exec(select(func.count()).select_from(Case).where(Case.overdue)).one()
 
 
 def freeze_plan(session: Session, *, case: Case, actor: User) -> PlanVersion:

@@ -44,12 +44,12 @@ class AnnualReport:
     lessons: list[Lesson]
 
 
-def _exited_in(year: int):  # type: ignore[no-untyped-def]
+def _exited_in(year: int):
     start, end = Filters(year=year).bounds()  # type: ignore[misc]
     return select(CaseEvent.case_id).where(
         CaseEvent.event == "approve_exit",
-        CaseEvent.created_at >= start,  # type: ignore[operator]
-        CaseEvent.created_at < end,  # type: ignore[operator]
+        CaseEvent.created_at >= start,
+        CaseEvent.created_at < end,
     )
 
 

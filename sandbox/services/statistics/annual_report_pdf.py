@@ -271,7 +271,7 @@ def render_annual_report(report: AnnualReport, *, font: CJKFont) -> bytes:
         *_lessons(report, style),
     ]
 
-    def footer(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+    def footer(canvas, doc) -> None:
         canvas.saveState()
         canvas.setFont(font.name, 8)
         canvas.setFillColor(MUTED)

@@ -42,7 +42,7 @@ HELD_KEYS = ("awaiting_holder_fen", "requested_fen", "approved_fen", "settled_fe
 BUDGET_KEYS = ("vouchers", "issued_fen", *HELD_KEYS)
 
 
-def _period(statement, moment, filters: Filters):  # type: ignore[no-untyped-def]
+def _period(statement, moment, filters: Filters):
     if filters.sector:
         statement = statement.where(Case.sector == filters.sector)
     bounds = filters.bounds()

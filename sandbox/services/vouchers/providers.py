@@ -64,7 +64,7 @@ def save_provider(session: Session, *, actor: User, data: dict) -> ApprovedProvi
     ).first()
     row = row or ApprovedProvider(
         organisation_id=organisation.id, uscc=entry.uscc, active_from=entry.active_from
-    )  # type: ignore[arg-type]
+    )
     row.uscc, row.categories = entry.uscc, sorted(set(entry.categories))
     row.active_from, row.active_to = entry.active_from, entry.active_to
     row.updated_by_id, row.updated_at = actor.id, utcnow()
@@ -134,7 +134,7 @@ def declare_related_party(session: Session, *, actor: User, data: dict) -> Relat
         uscc=entry.uscc,
         relation=entry.relation,
         declared_by_id=actor.id,
-    )  # type: ignore[arg-type]
+    )
     session.add(row)
     session.flush()
     return row

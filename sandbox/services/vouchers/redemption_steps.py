@@ -44,7 +44,7 @@ A = RedemptionAction
 
 @event.listens_for(RedemptionStep, "before_update")
 @event.listens_for(RedemptionStep, "before_delete")
-def _refuse_change(_mapper, _connection, target) -> None:  # type: ignore[no-untyped-def]
+def _refuse_change(_mapper, _connection, target) -> None:
     raise voucher_ledger.AppendOnly(f"redemption step {target.id} is append-only")
 
 

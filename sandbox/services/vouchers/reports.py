@@ -28,7 +28,7 @@ from sandbox.services.vouchers.vouchers import yuan
 from workflows.redemptions import HOLDING
 
 
-def _scoped(session: Session, actor: User):  # type: ignore[no-untyped-def]
+def _scoped(session: Session, actor: User):
     statement = select(Redemption)
     if actor.role is Role.SERVICE_PROVIDER:
         provider = provider_of(session, actor)
@@ -243,7 +243,7 @@ def finance_csv(session: Session, *, actor: User) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _iso(value) -> str:  # type: ignore[no-untyped-def]
+def _iso(value) -> str:
     return value.isoformat() if value else ""
 
 

@@ -195,7 +195,7 @@ def _actors(session: Session, events: list[CaseEvent]) -> dict[int, User]:
 def _regulators(session: Session) -> list[User]:
     return list(
         session.exec(select(User).where(User.role == Role.REGULATOR, User.active).order_by(User.id)).all()
-    )  # type: ignore[arg-type]
+    )
 
 
 def _labs(session: Session) -> list[Organisation]:

@@ -46,7 +46,7 @@ def _refusal(error: Exception) -> tuple[dict[str, list[str]], int]:
 
 @bp.post("/<int:proposal_id>/<step>")
 @roles_required(Role.REGULATOR)
-def act(proposal_id: int, step: str):  # type: ignore[no-untyped-def]
+def act(proposal_id: int, step: str):
     if step not in STEPS:
         abort(404)
     session, user = get_session(), signed_in_user()

@@ -190,7 +190,7 @@ def withdrawable(actor: User, items: list[EvidenceItem], known: dict[int, User])
             and adder.enterprise_id == actor.enterprise_id
         )
         if adder.id == actor.id or same_enterprise:
-            allowed.add(item.id)  # type: ignore[arg-type]
+            allowed.add(item.id)
     return allowed
 
 
