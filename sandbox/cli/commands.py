@@ -91,7 +91,7 @@ def create_user_command(
         click.echo(_plain(error), err=True)
         raise SystemExit(1) from None
     except SandboxError as error:
-        raise click.ClickException(error.message.msgid) from None
+        raise click.ClickException(str(error)) from None  # the message id (args[0])
     session.commit()
     click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
 
@@ -199,7 +199,7 @@ def keys_revoke_command(kid: str, reason: str) -> None:
     except ValidationFailed as error:
         raise click.ClickException(_plain(error)) from None
     except SandboxError as error:
-        raise click.ClickException(error.message.msgid) from None
+        raise click.ClickException(str(error)) from None  # the message id (args[0])
     session.commit()
     click.echo(f"Key {kid} is revoked.")
 

@@ -138,7 +138,7 @@ class CaseDriver:
         apply_event(
             self.session,
             actor=actor,
-            case_id=self.case.id,
+            case_id=self.case.id,  # type: ignore[arg-type]
             event=event,
             note=note,
             data=data,
@@ -149,7 +149,7 @@ class CaseDriver:
         documents.upload_document(
             self.session,
             actor=actor,
-            case_id=self.case.id,
+            case_id=self.case.id,  # type: ignore[arg-type]
             kind=kind,
             filename=name,
             data=PDF,
@@ -175,14 +175,14 @@ class CaseDriver:
         cases.update_case(
             self.session,
             actor=self.applicant,
-            case_id=self.case.id,
+            case_id=self.case.id,  # type: ignore[arg-type]
             data={"accept_commitment": True},
             expected_version=None,
         )
         return self.case
 
     def to(self, state: str) -> None:
-        steps: dict[str, Callable[[], None]] = {
+        steps: dict[str, Callable[[], object]] = {
             "draft": lambda: None,
             "submitted": self._submit,
             "amendment_requested": lambda: (
@@ -240,7 +240,7 @@ class CaseDriver:
         cases.update_case(
             self.session,
             actor=self.cast.regulator,
-            case_id=self.case.id,
+            case_id=self.case.id,  # type: ignore[arg-type]
             data={"case_officer_id": self.cast.regulator.id, "assessor_org_id": self.cast.lab.id},
             expected_version=None,
         )
@@ -282,7 +282,7 @@ class CaseDriver:
         trial.file_report(
             self.session,
             actor=self.applicant,
-            case_id=self.case.id,
+            case_id=self.case.id,  # type: ignore[arg-type]
             data={
                 "kind": "periodic",
                 "title": "第一个月测试报告",
@@ -292,7 +292,7 @@ class CaseDriver:
         trial.issue_guidance(
             self.session,
             actor=self.cast.regulator,
-            case_id=self.case.id,
+            case_id=self.case.id,  # type: ignore[arg-type]
             data={"text": "请在每周一报送上周数据访问日志摘要。"},
         )
 
@@ -307,7 +307,7 @@ class CaseDriver:
         trial.add_evaluation(
             self.session,
             actor=self.cast.assessor,
-            case_id=self.case.id,
+            case_id=self.case.id,  # type: ignore[arg-type]
             data={"scores": scores, "conclusion": "测试目标达成，风险控制措施有效，建议准予出盒。"},
         )
         self.fire(self.cast.regulator2, "approve_exit", "经复核，同意出盒。")
@@ -317,7 +317,7 @@ class CaseDriver:
         report = trial.file_report(
             self.session,
             actor=self.applicant,
-            case_id=self.case.id,
+            case_id=self.case.id,  # type: ignore[arg-type]
             data={
                 "kind": "incident",
                 "title": "无人机偏航事件",
@@ -344,7 +344,7 @@ def seed_cases(session: Session, *, storage: Path, today: date, first_applicant:
         for email in ("regulator@demo.sandbox", "regulator2@demo.sandbox")
     ]
     cast = Cast(
-        regulator=regulators[0],
+        regulator=regulators[0],  # type: ignore[arg-type]
         regulator2=regulators[1],  # type: ignore[arg-type]
         assessor=accounts.find_user_by_email(session, "assessor@demo.sandbox"),  # type: ignore[arg-type]
         lab=organisations[OrganisationKind.TESTING_LAB],

@@ -103,7 +103,7 @@ def enterprise_list():
 def enterprise_detail(enterprise_id: int):
     db = get_session()
     enterprise = enterprises.get_enterprise(db, actor=signed_in_user(), enterprise_id=enterprise_id)
-    declaration = enterprises.latest_declaration(db, enterprise_id=enterprise.id)
+    declaration = enterprises.latest_declaration(db, enterprise_id=enterprise.id)  # type: ignore[arg-type]
     return render_template("main/enterprise.html", enterprise=enterprise, declaration=declaration)
 
 

@@ -40,7 +40,7 @@ def user_public(session: Session, user: User) -> UserPublic:
     enterprise = session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
     organisation = session.get(Organisation, user.organisation_id) if user.organisation_id else None
     return UserPublic(
-        id=user.id,
+        id=user.id,  # type: ignore[arg-type]
         email=user.email,
         display_name=user.display_name,
         role=user.role,

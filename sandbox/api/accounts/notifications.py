@@ -19,7 +19,7 @@ from sandbox.services.common import notifications
 
 def notification_public(row: Notification) -> NotificationPublic:
     return NotificationPublic(
-        id=row.id, case_id=row.case_id, kind=row.kind, text=notification_text(row),
+        id=row.id, case_id=row.case_id, kind=row.kind, text=notification_text(row),  # type: ignore[arg-type]
         created_at=row.created_at, read_at=row.read_at,
     )  # fmt: skip
 

@@ -56,7 +56,7 @@ def download_document(case_id: int, document_id: int):
        tags=("cases",), responses={200: PlanVersions}, errors=(404,))  # fmt: skip
 def plan_versions(case_id: int):
     versions = cases.plan_versions(get_session(), actor=actor(), case_id=case_id)
-    changes = [[]] + [
+    changes: list[list[FieldChangePublic]] = [[]] + [
         [FieldChangePublic(**vars(change)) for change in cases.diff_versions(older, newer)]
         for older, newer in zip(versions, versions[1:], strict=False)
     ]
@@ -105,7 +105,7 @@ def save_risk_assessment(case_id: int):
 
 def evaluation_public(row: trial.Evaluation) -> EvaluationPublic:
     return EvaluationPublic(
-        id=row.id, evaluator_id=row.evaluator_id, scores=row.scores, conclusion=row.conclusion,
+        id=row.id, evaluator_id=row.evaluator_id, scores=row.scores, conclusion=row.conclusion,  # type: ignore[arg-type]
         created_at=row.created_at, passes=evaluation_passes(row.scores),
     )  # fmt: skip
 

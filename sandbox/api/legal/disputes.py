@@ -279,7 +279,7 @@ def download_evidence(dispute_id: int, item_id: int):
        body=schemas.EvidenceWithdrawal, responses={200: schemas.EvidencePublic}, errors=ERRORS)  # fmt: skip
 def withdraw_evidence(dispute_id: int, item_id: int):
     session, body, user = get_session(), json_body(), actor()
-    find = {"actor": user, "dispute_id": dispute_id, "item_id": item_id}
+    find: dict[str, Any] = {"actor": user, "dispute_id": dispute_id, "item_id": item_id}
     _texts(body, "reason", visible=lambda: evidence.get_evidence(session, **find))
     item = evidence.withdraw_evidence(session, **find, reason=body.get("reason") or "")
     session.commit()

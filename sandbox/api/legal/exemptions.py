@@ -87,7 +87,7 @@ def get_exemption(request_id: int):
        errors=ERRORS)  # fmt: skip
 def give_exemption_opinion(request_id: int):
     session, body = get_session(), json_body()
-    data = {key: body[key] for key in ("opinion", "recommendation") if key in body}
+    data: dict[str, Any] = {key: body[key] for key in ("opinion", "recommendation") if key in body}
     found = exemptions.give_opinion(
         session, actor=actor(), request_id=request_id, data=data, expected_version=_version(body)
     )

@@ -148,7 +148,7 @@ def revise_typical_case(typical_id: int):
        responses={200: schemas.TypicalCaseRecord}, errors=ERRORS)  # fmt: skip
 def decide_typical_case(typical_id: int):
     session, body = get_session(), json_body()
-    data = {key: body[key] for key in ("decision", "note") if key in body}
+    data: dict[str, Any] = {key: body[key] for key in ("decision", "note") if key in body}
     found = typical_cases.decide(session, actor=actor(), typical_id=typical_id, data=data,
                                  expected_version=_version(body))  # fmt: skip
     session.commit()

@@ -89,7 +89,7 @@ def guard_context(
         ctx.update(
             verification_report_on_file=has_document(
                 session,
-                case_id=case.id,
+                case_id=case.id,  # type: ignore[arg-type]
                 kind=DocumentKind.TECHNICAL_VERIFICATION_REPORT,
             ),
             trial_start=parse_date(data.get("trial_start"), "trial_start"),
@@ -119,8 +119,8 @@ def guard_context(
             approver_id=actor.id,
             case_officer_id=case.case_officer_id,
             officer_ids=assignments.officer_ids(session, case),
-            evaluator_ids=assignments.evaluator_ids(session, case.id),
-            filing_acceptor_ids=assignments.filing_acceptor_ids(session, case.id),
+            evaluator_ids=assignments.evaluator_ids(session, case.id),  # type: ignore[arg-type]
+            filing_acceptor_ids=assignments.filing_acceptor_ids(session, case.id),  # type: ignore[arg-type]
             two_person_policy=two_person_policy.current_policy(session)[1],
             trial_start=case.trial_start,
         )
@@ -198,7 +198,8 @@ def apply_event(
     claim_version(session, case, expected_version)
     effects = RecordContext(from_state, calendar, today, dispute_days)
     payload = record_data(session, case, chosen, actor, data, ctx, effects)
-    record = CaseEvent(
+    # append_event fills in the case, the sequence number and the hashes.
+    record = CaseEvent(  # type: ignore[call-arg]
         event=chosen.value,
         from_state=from_state,
         to_state=fired.to_state,

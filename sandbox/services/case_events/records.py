@@ -112,7 +112,7 @@ def record_data(
             "exemptionRequestId": request.id,
         }
     if event is Event.DECIDE_EXEMPTION:
-        pending = exemption_records.pending_request(session, case.id)
+        pending = exemption_records.pending_request(session, case.id)  # type: ignore[arg-type]
         proposal = exemption_records.pending_proposal(session, pending)
         decided = exemption_records.record_decision(
             session,

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, or_, update
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from sandbox.errors import N_, Conflict, NotFound, PermissionDenied, ValidationFailed
 from sandbox.models.accounts import Enterprise, Organisation, OrganisationKind, Role, User
@@ -267,18 +267,18 @@ def list_cases(
     if filters.query:
         needle = filters.query.strip()
         matching = select(Enterprise.id).where(
-            or_(text_matches(needle, Enterprise.name), Enterprise.uscc == needle.upper())
+            or_(text_matches(needle, Enterprise.name), col(Enterprise.uscc) == needle.upper())
         )
         statement = statement.where(
             or_(
                 text_matches(needle, Case.title),
-                Case.filing_number == needle.upper(),
+                col(Case.filing_number) == needle.upper(),
                 Case.enterprise_id.in_(matching),  # type: ignore[attr-defined]
             )
         )
     if before_id is not None:
         statement = statement.where(Case.id < before_id)  # type: ignore[operator]
-    rows = list(session.exec(statement.order_by(Case.id.desc()).limit(limit + 1)).all())
+    rows = list(session.exec(statement.order_by(col(Case.id).desc()).limit(limit + 1)).all())
     next_cursor = rows[limit - 1].id if len(rows) > limit else None
     return rows[:limit], next_cursor
 
@@ -287,7 +287,7 @@ def count_cases_by_state(session: Session) -> dict[CaseState, int]:
     """Return how many filed cases are in each state (for the regulator's queues; drafts are private)."""
     statement = select(Case.state, func.count()).where(Case.state != CaseState.DRAFT).group_by(Case.state)
     rows = session.exec(statement).all()
-    return {state: count for state, count in rows}
+    return {CaseState(state): count for state, count in rows}
 
 
 def count_overdue(session: Session) -> int:

@@ -77,7 +77,7 @@ def lessons_for(session: Session, year: int) -> list[Lesson]:
     ).all()
     latest: dict[int, Lesson] = {}
     for case_id, sector, filing_number, conclusion in rows:
-        latest[case_id] = Lesson(sector, "evaluation", filing_number or "—", conclusion.strip())
+        latest[case_id] = Lesson(sector, "evaluation", filing_number or "—", conclusion.strip())  # type: ignore[index]
     return [lesson for lesson in latest.values() if lesson.text][:LESSON_LIMIT]
 
 

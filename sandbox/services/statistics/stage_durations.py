@@ -98,7 +98,9 @@ def completed_visits(
 ) -> list[StageVisit]:
     """Return the visits of `stages` that ended within `bounds` (UTC), for one sector or all."""
     statement = (
-        select(CaseEvent.case_id, Case.sector, CaseEvent.from_state, CaseEvent.to_state, CaseEvent.created_at)
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to four columns
+            CaseEvent.case_id, Case.sector, CaseEvent.from_state, CaseEvent.to_state, CaseEvent.created_at
+        )
         .join(Case, col(Case.id) == CaseEvent.case_id)
         .order_by(col(CaseEvent.case_id), col(CaseEvent.seq))
     )

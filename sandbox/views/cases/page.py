@@ -11,7 +11,7 @@ from typing import Any
 from flask import current_app, render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sandbox.models.accounts import Organisation, OrganisationKind, Role, User
 from sandbox.models.cases import CaseEvent, ReportKind, TrialReport
@@ -194,7 +194,9 @@ def _actors(session: Session, events: list[CaseEvent]) -> dict[int, User]:
 
 def _regulators(session: Session) -> list[User]:
     return list(
-        session.exec(select(User).where(User.role == Role.REGULATOR, User.active).order_by(User.id)).all()
+        session.exec(
+            select(User).where(User.role == Role.REGULATOR, User.active).order_by(col(User.id))
+        ).all()
     )
 
 

@@ -85,7 +85,9 @@ def typed(values: dict[str, str]) -> dict[str, int | str]:
     """The filled-in fields, with the ids chosen from select boxes as numbers."""
     numbers = {key: whole_number_or_none(value) for key, value in values.items() if key.endswith("_id")}
     return {
-        key: numbers[key] if numbers.get(key) is not None else value for key, value in values.items() if value
+        key: number if (number := numbers.get(key)) is not None else value
+        for key, value in values.items()
+        if value
     }
 
 
@@ -191,7 +193,7 @@ def withdrawable(actor: User, items: list[EvidenceItem], known: dict[int, User])
         )
         if adder.id == actor.id or same_enterprise:
             allowed.add(item.id)
-    return allowed
+    return allowed  # type: ignore[return-value]
 
 
 def render_dispute_page(
