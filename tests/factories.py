@@ -109,11 +109,11 @@ def submit_case(session: Session, applicant: User, case: Case) -> Case:
     cases.update_case(
         session,
         actor=applicant,
-        case_id=case.id,  # type: ignore[arg-type]
+        case_id=case.id,
         data={"plan": GENERAL_PLAN, "accept_commitment": True},
         expected_version=None,
     )
-    apply_event(session, actor=applicant, case_id=case.id, event="submit")  # type: ignore[arg-type]
+    apply_event(session, actor=applicant, case_id=case.id, event="submit")
     session.commit()
     return case
 
@@ -123,7 +123,7 @@ def make_document(session: Session, app: Flask, applicant: User, case: Case) -> 
     document = documents.upload_document(
         session,
         actor=applicant,
-        case_id=case.id,  # type: ignore[arg-type]
+        case_id=case.id,
         kind="plan",
         filename="方案.pdf",
         data=b"%PDF-1.4\n%%EOF\n",
@@ -240,11 +240,11 @@ def make_dispute(session: Session, applicant: User, *, organisation_id: int, reg
 
     regulator = regulator or make_user(session, "regulator")
     case = submit_case(session, applicant, make_case(session, applicant, title="被驳回的项目"))
-    apply_event(session, actor=regulator, case_id=case.id, event="reject", note="材料不全")  # type: ignore[arg-type]
+    apply_event(session, actor=regulator, case_id=case.id, event="reject", note="材料不全")
     dispute = disputes.raise_dispute(
         session,
         actor=applicant,
-        case_id=case.id,  # type: ignore[arg-type]
+        case_id=case.id,
         data={"legal_partner_org_id": organisation_id, "kind": "appeal", "claim": "驳回理由与事实不符"},
     )
     session.commit()

@@ -28,7 +28,7 @@ def flow(client, session) -> CaseFlow:
 
 def submit_on(flow: CaseFlow, session, day: date) -> dict:
     flow.create()
-    apply_event(session, actor=flow.users["applicant"], case_id=flow.case_id, event="submit", today=day)  # type: ignore[arg-type]
+    apply_event(session, actor=flow.users["applicant"], case_id=flow.case_id, event="submit", today=day)
     session.commit()
     return flow.case()
 

@@ -50,7 +50,7 @@ def mails(app, address: str, marker: str = "行政复议") -> list[str]:
     bodies = []
     for path in sorted((Path(app.instance_path) / "outbox").glob("*.eml")):
         message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        body = message.get_body().get_content()  # type: ignore[union-attr]
+        body = message.get_body().get_content()
         if message["To"] == address and marker in body:
             bodies.append(body)
     return bodies

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
@@ -61,7 +62,7 @@ class Routes:
         return Path(self.app.instance_path) / "uploads"
 
     def post(self, route: str, name: str, data: bytes):
-        form = {"file": (io.BytesIO(data), name)}
+        form: dict[str, Any] = {"file": (io.BytesIO(data), name)}
         if route == "api_document":
             form["kind"] = "evidence"
             url, client, extra = f"/api/v1/cases/{self.case_id}/documents", self.api, self.headers

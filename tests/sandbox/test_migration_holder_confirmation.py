@@ -45,7 +45,7 @@ def test_open_requests_wait_for_their_holder_after_the_upgrade(database_url: str
                     session.commit()
         config = alembic_config(engine)
         before = ScriptDirectory.from_config(config).get_revision("0011").down_revision
-        command.downgrade(config, before)
+        command.downgrade(config, before)  # type: ignore[arg-type]
         assert statuses(engine) == {
             "HT-OPEN": "requested",
             "HT-CONFIRMED": "requested",

@@ -83,7 +83,7 @@ def test_paused_clock_is_not_flagged_and_resumes_with_days_left(app, flow: CaseF
     users = flow.users
 
     def fire(who: str, event: str, day: date, note: str = "") -> None:
-        apply_event(session, actor=users[who], case_id=flow.case_id, event=event, note=note, today=day)  # type: ignore[arg-type]
+        apply_event(session, actor=users[who], case_id=flow.case_id, event=event, note=note, today=day)
         session.commit()
 
     fire("applicant", "submit", date(2026, 3, 2))  # Monday; 5 working days → Monday 9 March
@@ -123,7 +123,7 @@ def test_withdrawal_while_paused_leaves_no_deadline(app, flow: CaseFlow, session
         ("regulator", "request_amendment", date(2026, 3, 4)),
         ("applicant", "withdraw", date(2026, 3, 5)),
     ):
-        apply_event(session, actor=flow.users[who], case_id=flow.case_id, event=event, note="说明", today=day)  # type: ignore[arg-type]
+        apply_event(session, actor=flow.users[who], case_id=flow.case_id, event=event, note="说明", today=day)
         session.commit()
     case = flow.case()
     assert case["state"] == "withdrawn" and case["stage_due"] is None

@@ -947,4 +947,4 @@ def test_policies_deny_by_default() -> None:
         id, role, enterprise_id, organisation_id, active = 1, Role.ADMIN, None, None, False
 
     assert not has_permission(None, Permission.MANAGE_USERS)
-    assert not has_permission(Inactive(), Permission.MANAGE_USERS)
+    assert not has_permission(Inactive(), Permission.MANAGE_USERS)  # type: ignore[arg-type]

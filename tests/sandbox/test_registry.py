@@ -32,7 +32,7 @@ def consent_url(case_id: int) -> str:
 
 
 def put_consent(flow: CaseFlow, fields: object, who: str = "applicant", expect: int = 200):
-    response = flow.call(who, "PUT", consent_url(flow.case_id), json={"fields": fields})  # type: ignore[arg-type]
+    response = flow.call(who, "PUT", consent_url(flow.case_id), json={"fields": fields})
     assert response.status_code == expect, response.get_json()
     return response.get_json()
 
@@ -107,7 +107,7 @@ def test_consent_changes_until_the_filing_is_accepted_then_is_fixed(client, sess
     put_consent(flow, ["title"], who="regulator", expect=403)
     flow.fire("regulator", "accept_filing")
     english = {**flow.headers["applicant"], "Accept-Language": "en"}
-    refused = client.put(consent_url(flow.case_id), headers=english, json={"fields": ["uscc"]})  # type: ignore[arg-type]
+    refused = client.put(consent_url(flow.case_id), headers=english, json={"fields": ["uscc"]})
     assert refused.status_code == 409 and refused.mimetype == "application/problem+json"
     assert "fixed" in refused.get_json()["detail"]
     now = flow.call("applicant", "GET", consent_url(flow.case_id)).get_json()
@@ -279,7 +279,7 @@ def test_consent_forms_on_the_filing_form_and_the_case_page(client, session, log
 
     factories.submit_case(session, applicant, case)
     regulator = factories.make_user(session, "regulator")
-    apply_event(session, actor=regulator, case_id=case.id, event="accept_filing")  # type: ignore[arg-type]
+    apply_event(session, actor=regulator, case_id=case.id, event="accept_filing")
     session.commit()
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert 'name="publication_fields"' not in page and 'id="consented-fields"' in page

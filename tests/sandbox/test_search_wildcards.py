@@ -48,6 +48,7 @@ def test_every_list_search_takes_wildcards_literally(client, session) -> None:
     centre = flow.centre_id
     factories.make_dispute(session, flow.users["applicant"], organisation_id=centre)
     admin = token(client, factories.make_user(session, "admin"))
+    public: dict[str, str]
     regulator, public = flow.headers["regulator"], {}
     # (list, who asks, a word of a row it holds, that word with a wildcard inside)
     searches = [

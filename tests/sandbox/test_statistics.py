@@ -321,7 +321,7 @@ def test_median_working_days_on_a_hand_built_history(app, session) -> None:
         event.created_at = datetime.combine(march[2], time(10), tzinfo=BEIJING)
         case.sector = sector  # the factory's plan fits general data; statistics read the column only
         session.commit()
-        return case.id  # type: ignore[return-value]
+        return case.id
 
     def fire(who, case_id: int, event: str, day: int, note: str = "理由充分，记录在案。") -> None:
         _on(
@@ -345,7 +345,7 @@ def test_median_working_days_on_a_hand_built_history(app, session) -> None:
             stage_days=app.config["STAGE_DEADLINE_DAYS"], today=date(2026, 11, 30),
         )  # fmt: skip
         chart = data.chart("stage_durations")
-        return {row[0]: tuple(row[1:]) for row in chart.rows()}
+        return {str(row[0]): tuple(row[1:]) for row in chart.rows()}
 
     # (median, completed visits, completed after the 5-day deadline, deadline)
     assert durations(year=2026)["submitted"] == (6.0, 3, 2, 5)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from sandbox.errors import ValidationFailed
 from sandbox.models.accounts import EligibilityDeclaration, Enterprise
@@ -94,7 +94,9 @@ def test_refusal_reasons(session) -> None:
     assert _refusal(session, negative) is RefusalCode.DECLARATION_NEGATIVE
     missing = factories.make_user(session, "applicant")
     session.execute(
-        delete(EligibilityDeclaration).where(EligibilityDeclaration.enterprise_id == missing.enterprise_id)
+        delete(EligibilityDeclaration).where(
+            col(EligibilityDeclaration.enterprise_id) == missing.enterprise_id
+        )
     )
     session.commit()
     assert _refusal(session, missing) is RefusalCode.DECLARATION_MISSING

@@ -114,7 +114,7 @@ def test_random_voucher_sequences_keep_the_balance(sqlite_template: Path, tmp_pa
                 claim = self.db.get(Redemption, self.claims[pick % len(self.claims)])
                 assert claim is not None
                 if takers[action] == "holder":
-                    owner = self.db.get(Voucher, claim.voucher_id).enterprise_id  # type: ignore[union-attr]
+                    owner = self.db.get(Voucher, claim.voucher_id).enterprise_id
                     actor = next(a for a in applicants if a.enterprise_id == owner)
                 else:
                     actor = self.db.get(User, takers[action])
@@ -137,9 +137,9 @@ def test_random_voucher_sequences_keep_the_balance(sqlite_template: Path, tmp_pa
             if self.ids:
                 voucher = self.db.get(Voucher, self.ids[pick % len(self.ids)])
                 if freeze:
-                    vouchers.freeze(self.db, voucher=voucher, reason="证书暂停")  # type: ignore[arg-type]
+                    vouchers.freeze(self.db, voucher=voucher, reason="证书暂停")
                 else:
-                    vouchers.unfreeze(self.db, voucher=voucher, today=self.today)  # type: ignore[arg-type]
+                    vouchers.unfreeze(self.db, voucher=voucher, today=self.today)
                 self.db.commit()
 
         @rule(days=st.integers(0, 800))
