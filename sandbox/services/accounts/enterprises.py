@@ -30,7 +30,7 @@ def latest_declaration(session: Session, *, enterprise_id: int) -> EligibilityDe
     statement = (
         select(EligibilityDeclaration)
         .where(EligibilityDeclaration.enterprise_id == enterprise_id)
-        .order_by(EligibilityDeclaration.declared_at.desc(), EligibilityDeclaration.id.desc())  # type: ignore[attr-defined,union-attr]
+        .order_by(col(EligibilityDeclaration.declared_at).desc(), col(EligibilityDeclaration.id).desc())
     )
     return session.exec(statement).first()
 

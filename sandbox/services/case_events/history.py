@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from certificates.jcs import canonicalize
 from sandbox.models.accounts import User
@@ -104,7 +104,7 @@ def verify_chain(case: Case, events: list[CaseEvent]) -> ChainBreak | None:
 
 
 def case_history(session: Session, case_id: int) -> list[CaseEvent]:
-    statement = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq)  # type: ignore[arg-type]
+    statement = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.seq))
     return list(session.exec(statement).all())
 
 
@@ -114,7 +114,9 @@ def verify_all(session: Session, *, batch: int = 500) -> tuple[int, list[ChainBr
     breaks: list[ChainBreak] = []
     last_id = 0
     while True:
-        cases = session.exec(select(Case).where(Case.id > last_id).order_by(Case.id).limit(batch)).all()  # type: ignore[arg-type,operator]
+        cases = session.exec(
+            select(Case).where(col(Case.id) > last_id).order_by(col(Case.id)).limit(batch)
+        ).all()
         if not cases:
             return checked, breaks
         for case in cases:

@@ -263,7 +263,7 @@ def list_cases(
     if filters.risk_level is not None:
         statement = statement.where(Case.risk_level == filters.risk_level)
     if filters.open_only:
-        statement = statement.where(Case.state.not_in(FINAL_STATES))  # type: ignore[attr-defined]
+        statement = statement.where(col(Case.state).not_in(FINAL_STATES))
     if filters.query:
         needle = filters.query.strip()
         matching = select(Enterprise.id).where(
@@ -273,11 +273,11 @@ def list_cases(
             or_(
                 text_matches(needle, Case.title),
                 col(Case.filing_number) == needle.upper(),
-                Case.enterprise_id.in_(matching),  # type: ignore[attr-defined]
+                col(Case.enterprise_id).in_(matching),
             )
         )
     if before_id is not None:
-        statement = statement.where(Case.id < before_id)  # type: ignore[operator]
+        statement = statement.where(col(Case.id) < before_id)
     rows = list(session.exec(statement.order_by(col(Case.id).desc()).limit(limit + 1)).all())
     next_cursor = rows[limit - 1].id if len(rows) > limit else None
     return rows[:limit], next_cursor
@@ -314,7 +314,7 @@ def freeze_plan(session: Session, *, case: Case, actor: User) -> PlanVersion:
 
 def plan_versions(session: Session, *, actor: User, case_id: int) -> list[PlanVersion]:
     get_case(session, actor=actor, case_id=case_id)
-    statement = select(PlanVersion).where(PlanVersion.case_id == case_id).order_by(PlanVersion.number)  # type: ignore[arg-type]
+    statement = select(PlanVersion).where(PlanVersion.case_id == case_id).order_by(col(PlanVersion.number))
     return list(session.exec(statement).all())
 
 

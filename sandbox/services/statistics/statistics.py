@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func
@@ -233,7 +233,7 @@ def collect(
     return Statistics(filters, years, charts, budget_fen=budget_fen, issued_fen=issued_fen)
 
 
-def chart_csv(header: list[str], rows: list[list[object]]) -> bytes:
+def chart_csv(header: list[str], rows: Sequence[Sequence[object]]) -> bytes:
     """Write rows as CSV in UTF-8 with a byte-order mark (so Excel shows the Chinese correctly)."""
     out = io.StringIO()
     writer = csv.writer(out)

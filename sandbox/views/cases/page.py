@@ -93,7 +93,7 @@ def latest_amendment(events: list[CaseEvent]) -> CaseEvent | None:
 
 def choice_lists(session: Session, reports: list[TrialReport]) -> dict[str, list[tuple[str, str]]]:
     """Return the options of the select fields the event forms use."""
-    organisations = session.exec(select(Organisation).where(Organisation.kind.in_(LEGAL_KINDS))).all()  # type: ignore[attr-defined]
+    organisations = session.exec(select(Organisation).where(col(Organisation.kind).in_(LEGAL_KINDS))).all()
     incidents = [report for report in reports if report.kind is ReportKind.INCIDENT]
     return {
         "legal_orgs": [(str(org.id), org.name) for org in organisations],
@@ -189,7 +189,7 @@ def _actors(session: Session, events: list[CaseEvent]) -> dict[int, User]:
     ids = {event.actor_id for event in events if event.actor_id is not None}
     if not ids:
         return {}
-    return {user.id: user for user in session.exec(select(User).where(User.id.in_(ids))).all()}  # type: ignore[union-attr,misc]
+    return {user.id: user for user in session.exec(select(User).where(col(User.id).in_(ids))).all()}  # type: ignore[misc]
 
 
 def _regulators(session: Session) -> list[User]:
@@ -202,4 +202,4 @@ def _regulators(session: Session) -> list[User]:
 
 def _labs(session: Session) -> list[Organisation]:
     kinds = (OrganisationKind.TESTING_LAB, OrganisationKind.EXPERT_PANEL)
-    return list(session.exec(select(Organisation).where(Organisation.kind.in_(kinds))).all())  # type: ignore[attr-defined]
+    return list(session.exec(select(Organisation).where(col(Organisation.kind).in_(kinds))).all())

@@ -163,4 +163,4 @@ def csv_bytes(chart: Chart) -> bytes:
         [text if i < 2 else ("" if text == "—" else text.replace(",", "")) for i, text in enumerate(row)]
         for row in table_rows(chart)
     ]
-    return chart_csv(header(chart), rows)  # type: ignore[arg-type]
+    return chart_csv(header(chart), rows)
