@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app sandbox
 # The W3C interoperability test's node packages (tests/interop), installed from the committed lock file.
 INTEROP := tests/interop
 
-.PHONY: run test lint messages catalogs bench clean install interop
+.PHONY: run test typecheck lint messages catalogs bench clean install interop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,8 @@ run: install
 	@echo "Serving the demo at http://$(HOST):$(PORT)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install interop
+# The type check runs first, so a type error fails `make test` (and CI, which runs it) before the suite.
+test: install interop typecheck
 	$(BIN)/python -m pytest
 
 # npm ci writes node_modules/.package-lock.json; without npm the interoperability test says what is missing.
@@ -42,8 +43,13 @@ $(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package-lock.json
 		echo "npm not found: tests/interop cannot be installed (its test skips, or fails in CI)"; \
 	fi
 
-lint: install
-	$(BIN)/ruff check sandbox workflows certificates tests
+# mypy checks what [tool.mypy] in pyproject.toml lists: workflows/ and certificates/ strictly, the rest
+# (sandbox/, tests/, benchmarks/, tools/) in mypy's default mode.
+typecheck: install
+	$(BIN)/python -m mypy
+
+lint: install typecheck
+	$(BIN)/ruff check sandbox workflows certificates tests benchmarks tools
 
 # Re-extract interface strings and merge them into the catalogs (then translate the new zh entries).
 messages: $(VENV)/.installed
@@ -55,4 +61,4 @@ bench: install
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache $(INTEROP)/node_modules
+	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache $(INTEROP)/node_modules

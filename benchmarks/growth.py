@@ -23,6 +23,7 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import Engine, event, func, select, text
+from sqlmodel import col
 
 from sandbox import create_app
 from sandbox.db import get_session, make_engine, normalise_url, upgrade
@@ -123,20 +124,26 @@ def settle(engine: Engine) -> None:
         connection.execute(text(f"VACUUM ANALYZE {tables}"))
 
 
-def pages(session, total: int) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def pages(session, total: int) -> dict[str, str]:
     """The requests measured: first pages, deep pages in the middle of each list, one case page."""
-    filed = select(Case.id).where(Case.state != CaseState.DRAFT).order_by(Case.id.desc())
+    filed = select(col(Case.id)).where(col(Case.state) != CaseState.DRAFT).order_by(col(Case.id).desc())
     middle = session.execute(filed.offset(total // 2).limit(1)).scalar_one()
     # A case in testing with ten events whose officer is the signed-in regulator, so that its page runs
     # the same statements in both databases (another officer's name is one more user to load).
-    officer = select(User.id).where(User.email == "regulator@demo.sandbox").scalar_subquery()
+    officer = select(col(User.id)).where(col(User.email) == "regulator@demo.sandbox").scalar_subquery()
     ten = session.execute(
-        select(Case.id)
-        .where(Case.state == CaseState.TESTING, Case.event_count == 10, Case.case_officer_id == officer)
-        .order_by(Case.id)
+        select(col(Case.id))
+        .where(
+            col(Case.state) == CaseState.TESTING,
+            col(Case.event_count) == 10,
+            col(Case.case_officer_id) == officer,
+        )
+        .order_by(col(Case.id))
         .limit(1)
     ).scalar_one()
-    registered = session.execute(select(func.count()).where(Case.filing_number.is_not(None))).scalar_one()
+    registered = session.execute(
+        select(func.count()).where(col(Case.filing_number).is_not(None))
+    ).scalar_one()
     deep = max(1, registered // 20 // 2)  # the middle page at 20 entries a page
     return {
         "queue page /cases": "/cases",

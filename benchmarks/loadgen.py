@@ -122,7 +122,7 @@ def run_python(base_url: str, targets: list[Target], *, connections: int, second
             return counters["sent"]
 
     def worker() -> None:
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)  # type: ignore[arg-type]
         mine: list[float] = []
         while (number := claim()) is not None:
             target = targets[number % len(targets)]

@@ -158,7 +158,7 @@ def _path(n: int) -> str:
     return Tile(0, n).path.removeprefix("tile/0/")
 
 
-def _timed(client, paths: Sequence[str]) -> list[float]:  # type: ignore[no-untyped-def]
+def _timed(client, paths: Sequence[str]) -> list[float]:
     samples = []
     for path in paths:
         started = time.perf_counter()

@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -214,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     package.add_argument("--json", action="store_true", help="print the report as JSON")
     package.set_defaults(handler=verify_package_command)
     args = parser.parse_args(argv)
-    return args.handler(args)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
 
 
 if __name__ == "__main__":

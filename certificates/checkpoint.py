@@ -236,7 +236,7 @@ def _when(value: datetime | str | None) -> datetime:
 
 def check_not_backdated(
     proof_created: datetime | str,
-    entry_at: datetime | str,
+    entry_at: datetime | str | None,
     checkpoints_around: CheckpointsAround,
     *,
     tolerance: timedelta = timedelta(minutes=5),

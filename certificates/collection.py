@@ -133,8 +133,8 @@ def _toc_style(font: str) -> TableStyle:
 
 def _styles(font: str) -> dict[str, ParagraphStyle]:
     def style(name: str, size: float, **extra: Any) -> ParagraphStyle:
-        defaults = {"fontName": font, "fontSize": size, "leading": size * 1.55, "wordWrap": "CJK",
-                    "textColor": INK}  # fmt: skip
+        defaults: dict[str, Any] = {"fontName": font, "fontSize": size, "leading": size * 1.55,
+                                    "wordWrap": "CJK", "textColor": INK}  # fmt: skip
         return ParagraphStyle(name, **(defaults | extra))
 
     return {

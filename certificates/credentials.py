@@ -128,7 +128,7 @@ class ExitCertificateSubject:
 
     def to_json(self) -> dict[str, Any]:
         """Return the ``credentialSubject`` object (NFC, no floats)."""
-        return nfc(
+        subject: dict[str, Any] = nfc(
             {
                 "type": "SandboxExitSubject",
                 "enterprise": {"name": self.enterprise_name, "uscc": self.uscc},
@@ -145,6 +145,7 @@ class ExitCertificateSubject:
                 "certificateNumber": self.certificate_number,
             }
         )
+        return subject
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ExitCertificateSubject:
@@ -168,7 +169,7 @@ class ExitCertificateSubject:
             raise CertificateError(f"not an exit certificate subject: missing or wrong {exc}") from exc
 
 
-def _issuer_id(issuer: str | Mapping[str, Any]) -> str:
+def _issuer_id(issuer: object) -> str:
     issuer_id = issuer.get("id") if isinstance(issuer, Mapping) else issuer
     if not isinstance(issuer_id, str) or ":" not in issuer_id:
         raise CertificateError("issuer must be a URL or DID, or an object with such an id")
@@ -218,7 +219,7 @@ def build_credential(
     credential["credentialSubject"] = dict(subject)
     if statuses:
         credential["credentialStatus"] = [dict(entry) for entry in statuses]
-    normalised = nfc(credential)
+    normalised: dict[str, Any] = nfc(credential)
     reject_floats(normalised)
     return normalised
 
@@ -251,5 +252,5 @@ def sign_credential(
     """Add the eddsa-jcs-2022 proof; the verificationMethod is ``<issuer id>#<kid>``."""
     if signing_key.use != "assertion":
         raise CertificateError(f"credentials are signed with an assertion key, not a {signing_key.use} key")
-    method = f"{_issuer_id(credential.get('issuer'))}#{signing_key.kid}"  # type: ignore[arg-type]
+    method = f"{_issuer_id(credential.get('issuer'))}#{signing_key.kid}"
     return add_proof(credential, signing_key.private_key, verification_method=method, created=created)

@@ -90,7 +90,7 @@ class ExemptionDecisionSubject:
 
     def to_json(self) -> dict[str, Any]:
         """Return the ``credentialSubject`` object (NFC, no floats)."""
-        return nfc(
+        subject: dict[str, Any] = nfc(
             {
                 "type": SUBJECT_TYPE,
                 "enterprise": {"name": self.enterprise_name, "uscc": self.uscc},
@@ -109,6 +109,7 @@ class ExemptionDecisionSubject:
                 "decisionNumber": self.decision_number,
             }
         )
+        return subject
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ExemptionDecisionSubject:

@@ -110,7 +110,9 @@ class PackageFile:
         utc_seconds(self.added_at)  # refuses naive datetimes now, not halfway through an export
 
 
-def _entry(path: str, name: str, kind: str, content: bytes, by: str, at: str, withdrawn: bool) -> dict:
+def _entry(
+    path: str, name: str, kind: str, content: bytes, by: str, at: str, withdrawn: bool
+) -> dict[str, Any]:
     return {
         "path": path,
         "name": name,
@@ -142,7 +144,9 @@ def build_evidence_package(
     if not isinstance(timeline, list) or not all(isinstance(event, Mapping) for event in timeline):
         raise CertificateError("timeline must be a list of JSON objects")
     created = format_utc(created_at)
-    entries, members, used = [], [], set()
+    entries: list[dict[str, Any]] = []
+    members: list[tuple[str, bytes]] = []
+    used: set[str] = set()
     for item in files:
         if not isinstance(item, PackageFile):
             raise CertificateError("files must be PackageFile values")

@@ -215,7 +215,7 @@ def render_certificate_pdf(
         pagesize=A4,
         invariant=1,
         pageCompression=0,
-        initialFontName=font.name,
+        initialFontName=font.name,  # type: ignore[arg-type]  # types-reportlab 5.0 wants a number here
         initialFontSize=10,
         lang="zh-CN",
     )

@@ -144,7 +144,7 @@ def scan_printed_qr(
         pixels = _read_pgm(image)
     except (ValueError, IndexError):
         return PrintedQr(None, "the rendered page could not be read")
-    codes = zxingcpp.read_barcodes(pixels, formats=zxingcpp.BarcodeFormat.QRCode)
+    codes = zxingcpp.read_barcodes(pixels, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
     if not codes:
         return PrintedQr(None, "no QR code was found on the page")
     return PrintedQr(codes[0].text)

@@ -88,7 +88,10 @@ def _signer(keys: PdfSigningKeys, organisation: str) -> signers.SimpleSigner:
     return signers.SimpleSigner(
         signing_cert=asn1_x509.Certificate.load(der(leaf)),
         signing_key=asn1_keys.PrivateKeyInfo.load(private),
-        cert_registry=SimpleCertificateStore.from_certs([asn1_x509.Certificate.load(der(root))]),
+        # pyhanko-certvalidator leaves from_certs unannotated.
+        cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
+            [asn1_x509.Certificate.load(der(root))]
+        ),
     )
 
 
@@ -109,7 +112,7 @@ def sign_certificate_pdf(
     writer = IncrementalPdfFileWriter(io.BytesIO(page))
     signer = _SignerAt(meta, _signer(keys, organisation), utc_seconds(signed_at))
     # A fixed reservation spares pyHanko a dummy signature to measure the container (half the time).
-    signed = run_coroutine(lambda: signer.async_sign_pdf(writer, bytes_reserved=SIGNATURE_BYTES))
+    signed: io.BytesIO = run_coroutine(lambda: signer.async_sign_pdf(writer, bytes_reserved=SIGNATURE_BYTES))
     return signed.getvalue()
 
 

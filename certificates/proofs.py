@@ -194,8 +194,8 @@ def _read_proof(secured: Mapping[str, Any], expected_purpose: str) -> tuple[dict
     if not isinstance(proof.get("verificationMethod"), str) or not proof["verificationMethod"]:
         raise _fail("proof", "proof has no verificationMethod")
     try:
-        created = parse_utc(proof.get("created"))  # type: ignore[arg-type]
-        signature = multibase_decode(proof.get("proofValue"), expected_base="z")  # type: ignore[arg-type]
+        created = parse_utc(proof.get("created"))
+        signature = multibase_decode(proof.get("proofValue"), expected_base="z")
     except CertificateError as exc:
         raise _fail("proof", f"malformed proof: {exc}") from exc
     if len(signature) != 64:

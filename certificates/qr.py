@@ -13,7 +13,7 @@ import base64
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 from urllib.parse import quote, unquote
 
 import rfc8785
@@ -37,7 +37,7 @@ class PathCanvas(Protocol):
     ) -> Any: ...
     def translate(self, dx: float, dy: float) -> None: ...
     def scale(self, x: float, y: float) -> None: ...
-    def addLiteral(self, s: str, escaped: int = ...) -> None: ...
+    def addLiteral(self, s: str, escaped: Literal[0, 1] = ...) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,8 @@ def qr_matrix(text: str) -> QrMatrix:
     version = (size - 17) // 4
     if size != width or (size - 17) % 4 or not 1 <= version <= MAX_VERSION:
         raise CertificateError(f"the URL needs a QR version above {MAX_VERSION} ({size} modules)")
-    pixels = memoryview(image).tobytes()  # one byte per module: 0 is dark, 255 is light
+    # zxing-cpp's Image has the buffer protocol; its stub does not say so.
+    pixels = memoryview(image).tobytes()  # type: ignore[arg-type]  # one byte per module: 0 dark, 255 light
     dark = tuple(p < 128 for p in pixels)
     modules = tuple(dark[r * size : (r + 1) * size] for r in range(size))
     return QrMatrix(size, version, modules)

@@ -122,7 +122,8 @@ def _note(evidence: Evidence, text: str, origin: str) -> Checkpoint:
     key = ("note", text, origin)
     if key not in evidence.memo:
         evidence.memo[key] = _verify_note(text, origin, evidence.key_set)[0]
-    return evidence.memo[key]
+    checkpoint: Checkpoint = evidence.memo[key]
+    return checkpoint
 
 
 def _verify_note(text: str, origin: str, key_set: KeySet) -> tuple[Checkpoint, str]:
@@ -253,7 +254,7 @@ def verify_bundle(
                 for text in evidence.checkpoints:
                     verified.append(_note(evidence, text, transparency.origin))
                 around = find_checkpoints_around(verified, transparency.leaf_index)
-                check_not_backdated(proof.created, entry.get("at"), around)  # type: ignore[arg-type]
+                check_not_backdated(proof.created, entry.get("at"), around)
                 run.add("backdating", PASS)
             except CertificateError as exc:
                 run.failed("backdating", exc)

@@ -6,6 +6,7 @@ are translated into the user's language at the edge, so services stay free of Fl
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,7 +101,9 @@ class ValidationFailed(SandboxError):
     status = 422
     default = N_("Some fields need your attention.")
 
-    def __init__(self, errors: dict[str, list[Message | Bilingual]], message: str | None = None) -> None:
+    def __init__(
+        self, errors: Mapping[str, Sequence[Message | Bilingual]], message: str | None = None
+    ) -> None:
         super().__init__(message)
         self.errors = errors
 

@@ -174,7 +174,7 @@ def _unavailable_page() -> Response:
     except SQLAlchemyError:  # the language comes from the signed-in user, who cannot be loaded now
         chosen = session.get("locale")
         languages, default = current_app.config["LANGUAGES"], current_app.config["BABEL_DEFAULT_LOCALE"]
-        locale = chosen if chosen in languages else default
+        locale = chosen if isinstance(chosen, str) and chosen in languages else default
     with force_locale(locale):
         html = current_app.jinja_env.get_template("errors/unavailable.html").render(
             status=503,

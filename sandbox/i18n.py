@@ -22,7 +22,7 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated:
         return str(current_user.locale)
     chosen = session.get("locale")
-    return chosen if chosen in languages else default
+    return chosen if isinstance(chosen, str) and chosen in languages else default
 
 
 def translate(message: Message | Bilingual) -> str:

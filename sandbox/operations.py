@@ -125,7 +125,7 @@ def _finish_request(response: Response) -> Response:
 
 def _user_id() -> int | None:
     try:
-        return current_user.id if current_user.is_authenticated else None  # type: ignore[attr-defined]
+        return current_user.id if current_user.is_authenticated else None
     except Exception:  # noqa: BLE001  (the log line must not fail the response)
         return None
 

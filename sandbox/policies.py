@@ -73,7 +73,10 @@ class CaseLike(Protocol):
     enterprise_id: int
     assessor_org_id: int | None
     legal_org_id: int | None
-    state: str
+
+    # Read-only, so a case whose state is a CaseState (a str subclass) fits.
+    @property
+    def state(self) -> str: ...
 
 
 # A draft is the enterprise's own workspace until it is submitted; nobody outside the enterprise sees it.

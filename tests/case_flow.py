@@ -66,7 +66,7 @@ class CaseFlow:
         self.headers = {name: token(self.client, user) for name, user in self.users.items()}
 
     # --- plain API calls -------------------------------------------------------------------------
-    def call(self, who: str, method: str, path: str, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def call(self, who: str, method: str, path: str, **kwargs: Any):
         return self.client.open(path, method=method, headers=self.headers[who], **kwargs)
 
     def case(self, who: str = "regulator") -> dict[str, Any]:
@@ -218,7 +218,7 @@ class CaseFlow:
         assert confirmed.status_code == 200, confirmed.get_json()
         return confirmed.get_json()
 
-    def decide_exemption(self, request_id: int, body: dict[str, Any]):  # type: ignore[no-untyped-def]
+    def decide_exemption(self, request_id: int, body: dict[str, Any]):
         """Decide an exemption request as the office does: proposed by one regulator, confirmed by another;
         return the request as read back afterwards (the response)."""
         self.two_person(f"/api/v1/exemptions/{request_id}/decision-proposals", body)

@@ -122,7 +122,7 @@ def session(app: Flask) -> Iterator[Session]:
 
 
 @pytest.fixture
-def login_as(session: Session, client: FlaskClient):  # type: ignore[no-untyped-def]
+def login_as(session: Session, client: FlaskClient):
     """Create a user of `role` and sign the test client in as that user; returns the user."""
 
     def login(role: str, **kwargs: object) -> User:

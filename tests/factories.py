@@ -109,11 +109,11 @@ def submit_case(session: Session, applicant: User, case: Case) -> Case:
     cases.update_case(
         session,
         actor=applicant,
-        case_id=case.id,  # type: ignore[arg-type]
+        case_id=case.id,
         data={"plan": GENERAL_PLAN, "accept_commitment": True},
         expected_version=None,
     )
-    apply_event(session, actor=applicant, case_id=case.id, event="submit")  # type: ignore[arg-type]
+    apply_event(session, actor=applicant, case_id=case.id, event="submit")
     session.commit()
     return case
 
@@ -123,7 +123,7 @@ def make_document(session: Session, app: Flask, applicant: User, case: Case) -> 
     document = documents.upload_document(
         session,
         actor=applicant,
-        case_id=case.id,  # type: ignore[arg-type]
+        case_id=case.id,
         kind="plan",
         filename="方案.pdf",
         data=b"%PDF-1.4\n%%EOF\n",
@@ -196,7 +196,7 @@ def make_voucher(
         issued_at=utcnow(),
         pdf_sha256="",
         pdf_size=0,
-    )  # type: ignore[arg-type]
+    )
     session.add_all([case, cert])
     session.flush()
     voucher = issue_voucher(session, certificate=cert, case=case, today=today or beijing_today())
@@ -234,17 +234,17 @@ def make_redemption(session: Session, app: Flask, voucher: Any, **data: Any) -> 
     return redemption
 
 
-def make_dispute(session: Session, applicant: User, *, organisation_id: int, regulator: User | None = None):  # type: ignore[no-untyped-def]
+def make_dispute(session: Session, applicant: User, *, organisation_id: int, regulator: User | None = None):
     """A submitted case of the applicant's enterprise, rejected, and appealed to `organisation_id`; commit."""
     from sandbox.services.legal import disputes
 
     regulator = regulator or make_user(session, "regulator")
     case = submit_case(session, applicant, make_case(session, applicant, title="被驳回的项目"))
-    apply_event(session, actor=regulator, case_id=case.id, event="reject", note="材料不全")  # type: ignore[arg-type]
+    apply_event(session, actor=regulator, case_id=case.id, event="reject", note="材料不全")
     dispute = disputes.raise_dispute(
         session,
         actor=applicant,
-        case_id=case.id,  # type: ignore[arg-type]
+        case_id=case.id,
         data={"legal_partner_org_id": organisation_id, "kind": "appeal", "claim": "驳回理由与事实不符"},
     )
     session.commit()

@@ -12,13 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from transitions import EventData, Machine
 
 from .errors import GuardFailed, InvalidTransition
 from .guards import check_guard
 from .states import FINAL_STATES, REMEMBERING_HOLD_STATES, CaseState, Event
+
+if TYPE_CHECKING:
+    from transitions.core import StateIdentifier
 
 S = CaseState
 
@@ -97,7 +100,7 @@ class FiredEvent:
     to_state: CaseState
 
 
-class _SharedMachine(Machine):  # type: ignore[misc]
+class _SharedMachine(Machine):
     """A Machine that also accepts a state stored as its plain string value ("testing")."""
 
     def get_model_state(self, model: Any) -> Any:
@@ -107,7 +110,7 @@ class _SharedMachine(Machine):  # type: ignore[misc]
 
 
 def _rule_target(rule: Rule, event_data: EventData) -> CaseState | None:
-    case = event_data.model
+    case = cast(CaseLike, event_data.model)  # `fire` is the only caller of the machine's triggers
     remembered = case.hold_return_state
     if remembered is None:
         return None
@@ -127,14 +130,18 @@ def _condition(rule: Rule, dest: CaseState) -> Callable[[EventData], bool]:
 
 def _remember(event_data: EventData) -> None:
     """Update the case's memory slots just before its state changes (a `before` callback)."""
-    case = event_data.model
+    case = cast(CaseLike, event_data.model)  # `fire` is the only caller of the machine's triggers
     event = Event(event_data.event.name)
-    source = CaseState(event_data.state.value)
-    dest = CaseState(event_data.machine.get_state(event_data.transition.dest).value)
+    # The machine's states were made from CaseState (`states=CaseState`): a state's value is its member.
+    source = cast(CaseState, event_data.state.value)
+    transition = event_data.transition
+    assert transition is not None and transition.dest is not None  # `before` runs on a real transition
+    dest = cast(CaseState, event_data.machine.get_state(transition.dest).value)
     if event in DECISION_EVENTS:
         case.decision_state = source
     if event is Event.RESOLVE_DISPUTE and source is S.DISPUTE and dest not in APPEALABLE_DECISIONS:
-        remembered = CaseState(case.hold_return_state)
+        # A case in dispute always remembers the state it came from (`raise_dispute` entered the hold).
+        remembered = CaseState(cast(str, case.hold_return_state))
         if remembered in APPEALABLE_DECISIONS:
             # The decision was overturned and its stage reopens: the decision no longer stands.
             case.decision_state = None
@@ -164,7 +171,7 @@ def _build_machine() -> Machine:
         queued=False,
     )
     for event, sources, dest in TRANSITIONS:
-        source_list = sorted(sources)
+        source_list = cast("list[StateIdentifier]", sorted(sources))
         if isinstance(dest, Rule):
             for target in _possible_targets(dest, sources):
                 machine.add_transition(

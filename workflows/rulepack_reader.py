@@ -113,7 +113,9 @@ class PackReader:
             self.fail(join(where, key), "must be a table")
         return value
 
-    def tables(self, table: dict[str, Any], where: str, key: str, *, required: bool = True) -> list[dict]:
+    def tables(
+        self, table: dict[str, Any], where: str, key: str, *, required: bool = True
+    ) -> list[dict[str, Any]]:
         """Return an array of tables (`[[key]]`), each checked to be a table."""
         if key not in table and not required:
             return []

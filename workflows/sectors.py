@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from .errors import RulePackError
 from .rulepack_reader import PackReader
@@ -155,7 +156,7 @@ _ITEM_KEYS = {"id", "zh", "en", "weight", "evidence_zh", "evidence_en"}
 _PARAM_KEYS = {"id", "zh", "en", "type", "unit", "required", "min", "max", "choices", "must_be"}
 
 
-def _risk_item(r: PackReader, item: dict, where: str) -> RiskItem:
+def _risk_item(r: PackReader, item: dict[str, Any], where: str) -> RiskItem:
     r.only_keys(item, where, _ITEM_KEYS)
     return RiskItem(
         r.ident(item, where),
@@ -166,7 +167,7 @@ def _risk_item(r: PackReader, item: dict, where: str) -> RiskItem:
     )
 
 
-def _boundary(r: PackReader, raw: dict, where: str) -> BoundaryParam:
+def _boundary(r: PackReader, raw: dict[str, Any], where: str) -> BoundaryParam:
     r.only_keys(raw, where, _PARAM_KEYS)
     param_type = ParamType(r.choice(raw, where, "type", [t.value for t in ParamType]))
     # Only a number has a unit that means something; for the other types a unit is optional.

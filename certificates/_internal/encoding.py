@@ -81,7 +81,7 @@ def multibase_encode(data: bytes, base: str = "z") -> str:
     raise CertificateError(f"unsupported multibase prefix {base!r}")
 
 
-def multibase_decode(text: str, *, expected_base: str | None = None) -> bytes:
+def multibase_decode(text: object, *, expected_base: str | None = None) -> bytes:
     """Decode a ``z`` or ``u`` multibase string; when `expected_base` is set, refuse the other."""
     if not isinstance(text, str) or not text:
         raise CertificateError("multibase value must be a non-empty string")

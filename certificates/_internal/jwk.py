@@ -59,7 +59,7 @@ def _optional_time(value: object, name: str) -> datetime | None:
     if value is None:
         return None
     try:
-        return parse_utc(value)  # type: ignore[arg-type]
+        return parse_utc(value)
     except CertificateError as exc:
         raise CertificateKeyError(f"JWK member {name}: {exc}") from exc
 

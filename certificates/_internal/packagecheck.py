@@ -115,7 +115,9 @@ def _archive_problems(infos: list[zipfile.ZipInfo]) -> list[str]:
     return problems
 
 
-def _read_json(archive: zipfile.ZipFile, members: dict, name: str, code: str) -> tuple[bytes, Any]:
+def _read_json(
+    archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], name: str, code: str
+) -> tuple[bytes, Any]:
     """Return the raw bytes and the strictly parsed JSON of member `name`; raise `code` if unusable."""
     info = members.get(name)
     if info is None:
@@ -132,7 +134,9 @@ def _read_json(archive: zipfile.ZipFile, members: dict, name: str, code: str) ->
         raise CertificateVerificationError(code, f"{info.filename}: {exc}") from exc
 
 
-def _check_manifest(report: PackageReport, archive: zipfile.ZipFile, members: dict) -> bytes | None:
+def _check_manifest(
+    report: PackageReport, archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]
+) -> bytes | None:
     """Record the ``manifest`` check; return the raw bytes (the signature covers them even if malformed)."""
     raw = None
     try:
@@ -150,7 +154,7 @@ def _check_manifest(report: PackageReport, archive: zipfile.ZipFile, members: di
 def _check_signature(
     report: PackageReport,
     archive: zipfile.ZipFile,
-    members: dict,
+    members: dict[str, zipfile.ZipInfo],
     manifest_bytes: bytes | None,
     keys: KeySet | None,
     public_key: Ed25519PublicKey | None,
@@ -215,7 +219,9 @@ def _package_key(kid: str, keys: KeySet | None, public_key: Ed25519PublicKey | N
     return record.public_key
 
 
-def _check_entries(report: PackageReport, archive: zipfile.ZipFile, members: dict) -> None:
+def _check_entries(
+    report: PackageReport, archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]
+) -> None:
     if report.manifest is None:
         report.add("digest", SKIPPED, "manifest", "no valid manifest lists the files")
         report.add("unlisted", SKIPPED, "manifest", "no valid manifest lists the files")
@@ -261,7 +267,9 @@ def _digest_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int
     return size, sha.hexdigest()
 
 
-def _check_timeline(report: PackageReport, archive: zipfile.ZipFile, members: dict) -> None:
+def _check_timeline(
+    report: PackageReport, archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]
+) -> None:
     if TIMELINE not in members:
         report.add("timeline", SKIPPED, "missing", "timeline.json is not in the ZIP")
         return

@@ -24,7 +24,7 @@ def attach_file(canvas: Canvas, name: str, data: bytes, description: str, *, pdf
 
     `pdf_date` (``D:YYYYMMDDHHmmSS+08'00'``) is written as the file's creation and modification date.
     """
-    doc = canvas._doc
+    doc = canvas._doc  # type: ignore[attr-defined]  # reportlab has no public handle on the document
     stream = pdfdoc.PDFStream(
         pdfdoc.PDFDictionary(
             {
@@ -64,7 +64,7 @@ def attach_file(canvas: Canvas, name: str, data: bytes, description: str, *, pdf
 
 def set_xmp_metadata(canvas: Canvas, xmp: bytes) -> None:
     """Attach an XMP packet as the catalog's /Metadata stream, unfiltered so any tool can read it."""
-    doc = canvas._doc
+    doc = canvas._doc  # type: ignore[attr-defined]  # reportlab has no public handle on the document
     stream = pdfdoc.PDFStream(
         pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("Metadata"), "Subtype": pdfdoc.PDFName("XML")}),
         content=xmp,

@@ -44,7 +44,7 @@ def check_status_entry(entry: Mapping[str, Any]) -> tuple[int, str, str]:
 
 def _time(value: object, name: str) -> datetime:
     try:
-        return parse_utc(value)  # type: ignore[arg-type]
+        return parse_utc(value)
     except CertificateError as exc:
         raise _fail(f"status list {name}: {exc}") from exc
 

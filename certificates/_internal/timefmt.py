@@ -38,7 +38,7 @@ def format_utc(moment: datetime) -> str:
     return utc_seconds(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def parse_utc(text: str) -> datetime:
+def parse_utc(text: object) -> datetime:
     """Parse an RFC 3339 date-time with an explicit offset into an aware UTC datetime."""
     if not isinstance(text, str) or not _RFC3339_RE.match(text):
         raise CertificateError(f"not an RFC 3339 date-time with offset: {text!r}")

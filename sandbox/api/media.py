@@ -42,7 +42,8 @@ def document_response(body: bytes, media_type: str, *, cache_control: str, vary:
     if vary:
         response.vary.add("Accept")
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
-    return response.make_conditional(request)
+    response.make_conditional(request)  # answers 304 in place and returns the same response
+    return response
 
 
 def negotiated_json(data: Any, offered: Sequence[str], *, cache_control: str) -> Response:

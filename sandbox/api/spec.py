@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from sandbox.validators import FIRST_YEAR, LAST_YEAR
 from sandbox.views.converters import MAX_RECORD_ID
@@ -131,7 +131,7 @@ def operation(
 
 def openapi_document(*, title: str, version: str) -> dict[str, Any]:
     """Build the OpenAPI 3.1 document from every recorded operation."""
-    models: list[tuple[type[BaseModel], str]] = []
+    models: list[tuple[type[BaseModel], JsonSchemaMode]] = []
     for op in _operations:
         if op.body is not None:
             models.append((op.body, "validation"))

@@ -71,7 +71,7 @@ def restore_command(archive: Path, passphrase: str | None) -> None:
     click.echo("Restart the application so that it reads the restored keys and secrets.")
 
 
-def _instance_storage():  # type: ignore[no-untyped-def]
+def _instance_storage():
     from sandbox.services.backup.backup import InstanceStorage
 
     instance, config = Path(current_app.instance_path), current_app.config

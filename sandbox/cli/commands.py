@@ -49,7 +49,7 @@ def demo_command(extra_cases: int) -> None:
         click.echo(f"  {role:<17} {email:<32} {password}")
 
 
-def _generate_cases(session, count: int, storage: Path, today) -> None:  # type: ignore[no-untyped-def]
+def _generate_cases(session, count: int, storage: Path, today) -> None:
     from sandbox.demo.bulk import BulkResult, generate_cases
 
     def committed(progress: BulkResult) -> None:
@@ -91,7 +91,7 @@ def create_user_command(
         click.echo(_plain(error), err=True)
         raise SystemExit(1) from None
     except SandboxError as error:
-        raise click.ClickException(error.message.msgid) from None
+        raise click.ClickException(str(error)) from None  # the message id (args[0])
     session.commit()
     click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
 
@@ -115,7 +115,7 @@ def audit_verify_command() -> None:
 @click.command("sla-sweep")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Beijing date to use.")
 @with_appcontext
-def sla_sweep_command(today) -> None:  # type: ignore[no-untyped-def]
+def sla_sweep_command(today) -> None:
     """Flag overdue cases and remind legal partners of dispute deadlines (safe to run repeatedly)."""
     session = get_session()
     day = today.date() if today else calendar.beijing_today()
@@ -199,7 +199,7 @@ def keys_revoke_command(kid: str, reason: str) -> None:
     except ValidationFailed as error:
         raise click.ClickException(_plain(error)) from None
     except SandboxError as error:
-        raise click.ClickException(error.message.msgid) from None
+        raise click.ClickException(str(error)) from None  # the message id (args[0])
     session.commit()
     click.echo(f"Key {kid} is revoked.")
 
@@ -209,7 +209,7 @@ vouchers_group = AppGroup("vouchers", help="Innovation service vouchers.")
 
 @vouchers_group.command("expire")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Beijing date to use.")
-def vouchers_expire_command(today) -> None:  # type: ignore[no-untyped-def]
+def vouchers_expire_command(today) -> None:
     """Daily: mark vouchers past their last day expired, release the requests still open on them, and
     remind holders before expiry (idempotent)."""
     from sandbox.services.vouchers import redemption_steps, vouchers

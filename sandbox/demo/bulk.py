@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import Table, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from sandbox.demo.bulk_paths import Walk, date_walk, walk
 from sandbox.demo.bulk_rows import CaseRows, EnterpriseRows
@@ -74,22 +74,22 @@ def find_cast(session: Session) -> Cast:
     """Return the regulators, an assessor of a testing lab and a mediation centre to act on cases."""
     regulators = list(
         session.execute(
-            select(User).where(User.role == Role.REGULATOR, User.active).order_by(User.id)
-        ).scalars()  # type: ignore[arg-type]
+            select(User).where(col(User.role) == Role.REGULATOR, col(User.active)).order_by(col(User.id))
+        ).scalars()
     )
     organisations = {
         row.kind: row
-        for row in session.execute(select(Organisation).order_by(Organisation.id)).scalars()  # type: ignore[arg-type]
+        for row in session.execute(select(Organisation).order_by(col(Organisation.id))).scalars()
     }
     lab = organisations.get(OrganisationKind.TESTING_LAB)
     mediation = organisations.get(OrganisationKind.MEDIATION_CENTRE)
     assessor = None
     if lab is not None:
-        assessors = select(User).where(User.role == Role.ASSESSOR, User.organisation_id == lab.id)
-        assessor = session.execute(assessors.order_by(User.id)).scalars().first()  # type: ignore[arg-type]
+        assessors = select(User).where(col(User.role) == Role.ASSESSOR, col(User.organisation_id) == lab.id)
+        assessor = session.execute(assessors.order_by(col(User.id))).scalars().first()
     if len(regulators) < 2 or lab is None or assessor is None or mediation is None:
         raise LookupError("Seed the demo first: two regulators, a testing lab with an assessor, a mediator.")
-    return Cast(regulators, assessor, lab.id, mediation.id)  # type: ignore[arg-type]
+    return Cast(regulators, assessor, lab.id, mediation.id)
 
 
 def plan_targets(count: int, rng: random.Random) -> list[CaseState]:
@@ -193,8 +193,9 @@ def _filing_numbers(session: Session, accepted: list[tuple[int, datetime]]) -> d
     for year, items in sorted(by_year.items()):
         _upsert_counter(session, year)
         last = session.execute(
-            update(FilingSequence).where(FilingSequence.year == year)  # type: ignore[arg-type]
-            .values(last_value=FilingSequence.last_value + len(items)).returning(FilingSequence.last_value)
+            update(FilingSequence).where(col(FilingSequence.year) == year)
+            .values(last_value=FilingSequence.last_value + len(items))
+            .returning(col(FilingSequence.last_value))
         ).scalar_one()  # fmt: skip
         for offset, (_, key) in enumerate(sorted(items)):
             numbers[key] = f"{PREFIX}-{year}-{last - len(items) + 1 + offset:04d}"

@@ -231,7 +231,7 @@ def date_walk(path: Walk, *, end: datetime, months: int) -> None:
             path.trial_start, path.trial_end = day, day + timedelta(days=28 * months)
             step.payload = {"trialStart": day.isoformat(), "trialEnd": path.trial_end.isoformat()}
         elif step.event is Event.EXTEND_TRIAL:
-            previous, path.trial_end = path.trial_end, path.trial_end + timedelta(days=30)  # type: ignore[operator]
+            previous, path.trial_end = path.trial_end, path.trial_end + timedelta(days=30)  # type: ignore[assignment, operator]
             step.payload = {"previousEnd": previous.isoformat(), "trialEnd": path.trial_end.isoformat()}  # type: ignore[union-attr]
         if step.to_state is not step.from_state:
             _restart_clock(path, step, index, day)

@@ -83,7 +83,7 @@ class EnterpriseRows:
         connection = self.session.connection()
         for model, rows in ((Enterprise, enterprises), (User, users), (EligibilityDeclaration, declarations)):
             if rows:
-                connection.execute(insert(model.__table__), rows)  # type: ignore[attr-defined]
+                connection.execute(insert(model.__table__), rows)  # type: ignore[union-attr]
         return list(zip(enterprise_ids, user_ids, strict=True))
 
 

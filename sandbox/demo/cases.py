@@ -138,21 +138,21 @@ class CaseDriver:
         apply_event(
             self.session,
             actor=actor,
-            case_id=self.case.id,
+            case_id=self.case.id,  # type: ignore[arg-type]
             event=event,
             note=note,
             data=data,
             today=self.today,
-        )  # type: ignore[arg-type]
+        )
 
     def upload(self, actor: User, kind: str, name: str) -> None:
         documents.upload_document(
             self.session,
             actor=actor,
-            case_id=self.case.id,
+            case_id=self.case.id,  # type: ignore[arg-type]
             kind=kind,
             filename=name,
-            data=PDF,  # type: ignore[arg-type]
+            data=PDF,
             storage=self.storage,
             max_bytes=1024 * 1024,
         )
@@ -175,14 +175,14 @@ class CaseDriver:
         cases.update_case(
             self.session,
             actor=self.applicant,
-            case_id=self.case.id,
+            case_id=self.case.id,  # type: ignore[arg-type]
             data={"accept_commitment": True},
             expected_version=None,
-        )  # type: ignore[arg-type]
+        )
         return self.case
 
     def to(self, state: str) -> None:
-        steps: dict[str, Callable[[], None]] = {
+        steps: dict[str, Callable[[], object]] = {
             "draft": lambda: None,
             "submitted": self._submit,
             "amendment_requested": lambda: (
@@ -240,10 +240,10 @@ class CaseDriver:
         cases.update_case(
             self.session,
             actor=self.cast.regulator,
-            case_id=self.case.id,
+            case_id=self.case.id,  # type: ignore[arg-type]
             data={"case_officer_id": self.cast.regulator.id, "assessor_org_id": self.cast.lab.id},
             expected_version=None,
-        )  # type: ignore[arg-type]
+        )
         self.fire(self.cast.regulator, "accept_filing", "材料齐全，予以备案。")
 
     def _reject(self) -> None:
@@ -282,19 +282,19 @@ class CaseDriver:
         trial.file_report(
             self.session,
             actor=self.applicant,
-            case_id=self.case.id,
+            case_id=self.case.id,  # type: ignore[arg-type]
             data={
                 "kind": "periodic",
                 "title": "第一个月测试报告",
                 "body": "测试按计划进行，未发生安全事件。",
             },
-        )  # type: ignore[arg-type]
+        )
         trial.issue_guidance(
             self.session,
             actor=self.cast.regulator,
-            case_id=self.case.id,
+            case_id=self.case.id,  # type: ignore[arg-type]
             data={"text": "请在每周一报送上周数据访问日志摘要。"},
-        )  # type: ignore[arg-type]
+        )
 
     def _to_exit_evaluation(self) -> None:
         self._to_testing()
@@ -307,9 +307,9 @@ class CaseDriver:
         trial.add_evaluation(
             self.session,
             actor=self.cast.assessor,
-            case_id=self.case.id,
+            case_id=self.case.id,  # type: ignore[arg-type]
             data={"scores": scores, "conclusion": "测试目标达成，风险控制措施有效，建议准予出盒。"},
-        )  # type: ignore[arg-type]
+        )
         self.fire(self.cast.regulator2, "approve_exit", "经复核，同意出盒。")
 
     def _to_exemption(self) -> None:
@@ -317,14 +317,14 @@ class CaseDriver:
         report = trial.file_report(
             self.session,
             actor=self.applicant,
-            case_id=self.case.id,
+            case_id=self.case.id,  # type: ignore[arg-type]
             data={
                 "kind": "incident",
                 "title": "无人机偏航事件",
                 "body": "强风导致一架无人机短时偏离航线，已按预案返航。",
                 "occurred_on": self.today.isoformat(),
             },
-        )  # type: ignore[arg-type]
+        )
         self.fire(
             self.applicant,
             "apply_exemption",
@@ -344,7 +344,7 @@ def seed_cases(session: Session, *, storage: Path, today: date, first_applicant:
         for email in ("regulator@demo.sandbox", "regulator2@demo.sandbox")
     ]
     cast = Cast(
-        regulator=regulators[0],
+        regulator=regulators[0],  # type: ignore[arg-type]
         regulator2=regulators[1],  # type: ignore[arg-type]
         assessor=accounts.find_user_by_email(session, "assessor@demo.sandbox"),  # type: ignore[arg-type]
         lab=organisations[OrganisationKind.TESTING_LAB],

@@ -100,7 +100,7 @@ def _granted_exemption(
                             data={"opinion": OPINION, "recommendation": "support"})  # fmt: skip
     reasons = "企业善意履责、及时报告并有效处置，符合试错免责条件。"
     proposal = proposals.propose_exemption_decision(
-        session, actor=regulators[0], request_id=request.id, expected_version=None,
+        session, actor=regulators[0], request_id=request.id, expected_version=None,  # type: ignore[arg-type]
         data={"decision": "granted", "reasons": reasons},
     )  # fmt: skip
-    proposals.confirm(session, actor=regulators[1], proposal_id=proposal.id, today=today)
+    proposals.confirm(session, actor=regulators[1], proposal_id=proposal.id, today=today)  # type: ignore[arg-type]

@@ -88,7 +88,7 @@ def seed_vouchers(session: Session, *, storage: Path, today: date) -> None:
         )
         for who, action, reason in steps:
             redemption_steps.act(
-                session, actor=people[who], redemption_id=redemption.id, action=action, reason=reason,
+                session, actor=people[who], redemption_id=redemption.id, action=action, reason=reason,  # type: ignore[arg-type]
                 today=today,
             )  # fmt: skip
 

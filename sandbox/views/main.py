@@ -28,13 +28,13 @@ bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
-def index():  # type: ignore[no-untyped-def]
+def index():
     return render_template("main/index.html")
 
 
 @bp.get("/dashboard")
 @login_required
-def dashboard():  # type: ignore[no-untyped-def]
+def dashboard():
     user, db = signed_in_user(), get_session()
     enterprise = None
     if user.role is Role.APPLICANT and user.enterprise_id is not None:
@@ -71,7 +71,7 @@ def waiting_work(db: Session, user: User, limit: int = 50) -> list[WorkItem]:
 
 
 @bp.post("/language")
-def set_language():  # type: ignore[no-untyped-def]
+def set_language():
     locale = request.form.get("locale", "")
     if locale not in current_app.config["LANGUAGES"]:
         abort(400)
@@ -85,7 +85,7 @@ def set_language():  # type: ignore[no-untyped-def]
 
 @bp.get("/enterprises")
 @roles_required(Role.REGULATOR, Role.ADMIN)
-def enterprise_list():  # type: ignore[no-untyped-def]
+def enterprise_list():
     query = request.args.get("q", "")
     page = page_number()
     per_page = current_app.config["PAGE_SIZE"]
@@ -99,14 +99,14 @@ def enterprise_list():  # type: ignore[no-untyped-def]
 
 @bp.get("/enterprises/<int:enterprise_id>")
 @login_required
-def enterprise_detail(enterprise_id: int):  # type: ignore[no-untyped-def]
+def enterprise_detail(enterprise_id: int):
     db = get_session()
     enterprise = enterprises.get_enterprise(db, actor=signed_in_user(), enterprise_id=enterprise_id)
-    declaration = enterprises.latest_declaration(db, enterprise_id=enterprise.id)
+    declaration = enterprises.latest_declaration(db, enterprise_id=enterprise.id)  # type: ignore[arg-type]
     return render_template("main/enterprise.html", enterprise=enterprise, declaration=declaration)
 
 
 @bp.get("/enterprise")
 @roles_required(Role.APPLICANT)
-def own_enterprise():  # type: ignore[no-untyped-def]
+def own_enterprise():
     return redirect(url_for("main.enterprise_detail", enterprise_id=current_user.enterprise_id))

@@ -33,7 +33,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
@@ -66,7 +66,7 @@ def live_db(live_app: tuple[str, Flask]) -> Iterator[Session]:
 
 
 @pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
+def browser():
     if not os.path.exists(CHROMIUM):
         if REQUIRE_ALL:
             pytest.fail(f"Chromium not found at {CHROMIUM} but SANDBOX_TEST_REQUIRE_ALL=1")
@@ -80,7 +80,7 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page(browser, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+def page(browser, request: pytest.FixtureRequest):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -93,7 +93,7 @@ def page(browser, request: pytest.FixtureRequest):  # type: ignore[no-untyped-de
 
 
 @pytest.fixture
-def sign_in(browser, live_server: str, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+def sign_in(browser, live_server: str, request: pytest.FixtureRequest):
     """Open a fresh browser context per user and sign that user in through /login; returns the page.
 
     Each user gets a separate context (own cookies), so several people can work on one case at once.
@@ -101,7 +101,7 @@ def sign_in(browser, live_server: str, request: pytest.FixtureRequest):  # type:
     """
     pages = []
 
-    def open_as(user, locale: str = "zh-CN"):  # type: ignore[no-untyped-def]
+    def open_as(user, locale: str = "zh-CN"):
         context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.set_default_timeout(10_000)

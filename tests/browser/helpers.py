@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask import Flask
 from playwright.sync_api import Locator, Page, expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sandbox.models.cases import Case, CaseEvent
 from sandbox.services.case_events import history
@@ -96,7 +96,8 @@ def db_case(db: Session, case_id: int) -> Case:
 
 def db_events(db: Session, case_id: int) -> list[CaseEvent]:
     db.expire_all()
-    return list(db.exec(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq)).all())  # type: ignore[arg-type]
+    statement = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.seq))
+    return list(db.exec(statement).all())
 
 
 def assert_history_intact(page: Page, db: Session, case_id: int) -> None:

@@ -18,7 +18,7 @@ from tests.browser.helpers import case_url, db_case, expect_state, prepared_case
 pytestmark = pytest.mark.browser
 
 
-def open_form(page: Page, name: str):  # type: ignore[no-untyped-def]
+def open_form(page: Page, name: str):
     """Open the dispute page's `<details id=NAME>` form and return it."""
     details = page.locator(f"#{name}")
     if details.get_attribute("open") is None:

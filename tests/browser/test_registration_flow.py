@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
 
-def fill_registration(page, data: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def fill_registration(page, data: dict[str, str]) -> None:
     page.get_by_label("企业名称").fill(data["name"])
     page.get_by_label("统一社会信用代码").fill(data["uscc"])
     page.get_by_label("注册地址").fill(data["address"])

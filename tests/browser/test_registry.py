@@ -54,7 +54,7 @@ def test_applicant_gives_consent_on_the_case_page(live_app, live_db: Session, si
     applicant = factories.make_user(live_db, "applicant")
     case = factories.make_case(live_db, applicant, title="浏览器授权测试项目")
     page = sign_in(applicant)
-    page.goto(case_url(base, case.id))  # type: ignore[arg-type]
+    page.goto(case_url(base, case.id))
     card = page.locator("#publication-consent")
     card.locator("input[value=title]").check()
     card.locator("input[value=objectives]").check()
@@ -64,13 +64,13 @@ def test_applicant_gives_consent_on_the_case_page(live_app, live_db: Session, si
     expect(card.locator("input[value=title]")).to_be_checked()
     expect(card.locator("input[value=enterprise_name]")).not_to_be_checked()
     live_db.expire_all()
-    assert publication.current_consent(live_db, case.id) == ["title", "objectives"]  # type: ignore[arg-type]
+    assert publication.current_consent(live_db, case.id) == ["title", "objectives"]
     card.screenshot(path=str(SCREENSHOTS / "registry-consent-zh.png"))
 
     # Once the filing is accepted the card is read-only, with who decided and when.
     factories.submit_case(live_db, applicant, case)
     regulator = factories.make_user(live_db, "regulator")
-    apply_event(live_db, actor=regulator, case_id=case.id, event="accept_filing")  # type: ignore[arg-type]
+    apply_event(live_db, actor=regulator, case_id=case.id, event="accept_filing")
     live_db.commit()
     page.reload()
     expect(card.locator("input[type=checkbox]")).to_have_count(0)

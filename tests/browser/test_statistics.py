@@ -11,7 +11,7 @@ from tests.browser.helpers import shot
 pytestmark = pytest.mark.browser
 
 
-def test_regulator_reads_and_filters_the_statistics(browser, live_app) -> None:  # type: ignore[no-untyped-def]
+def test_regulator_reads_and_filters_the_statistics(browser, live_app) -> None:
     base, app = live_app
     assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
@@ -32,7 +32,7 @@ def test_regulator_reads_and_filters_the_statistics(browser, live_app) -> None: 
         legend = page.locator("#cases_by_stage svg")
         expect(legend).to_contain_text("医药健康")
         expect(legend).to_contain_text("自动驾驶")
-        assert page.locator("#cases_by_stage svg").bounding_box()["height"] > 200  # type: ignore[index]
+        assert page.locator("#cases_by_stage svg").bounding_box()["height"] > 200
         shot(page, "statistics-zh")
 
         page.locator("select[name=sector]").select_option("healthcare")

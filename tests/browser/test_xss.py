@@ -213,7 +213,7 @@ def pages_to_open(app: Flask) -> dict[str | None, list[str]]:
     }  # fmt: skip
 
 
-def test_no_payload_runs_and_each_shows_as_text(served: tuple[str, Flask], browser) -> None:  # type: ignore[no-untyped-def]
+def test_no_payload_runs_and_each_shows_as_text(served: tuple[str, Flask], browser) -> None:
     base, app = served
     problems: list[str] = []
     opened = 0
@@ -300,7 +300,7 @@ def test_pdfs_and_the_evidence_package_carry_payloads_as_literal_text(served: tu
     assert LITERAL.search(verify) and "manifest.json" in verify  # plain text naming the case literally
 
 
-def signed_in(app: Flask, email: str):  # type: ignore[no-untyped-def]
+def signed_in(app: Flask, email: str):
     web = app.test_client()
     page = web.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)

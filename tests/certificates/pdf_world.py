@@ -185,7 +185,7 @@ def overlay(signed: bytes, text: str, *, x: float = 204, y: float = 640) -> byte
         NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
         NameObject("/BaseFont"): NameObject("/Helvetica"),
     }))  # fmt: skip
-    page["/Resources"]["/Font"][NameObject("/Forged")] = font
+    page["/Resources"]["/Font"][NameObject("/Forged")] = font  # type: ignore[index]
     paint = DecodedStreamObject()
     paint.set_data(f"q 1 1 1 rg {x - 2} {y - 4} 220 16 re f 0 0 0 rg BT /Forged 10.5 Tf {x} {y} Td "
                    f"({text}) Tj ET Q".encode())  # fmt: skip

@@ -82,7 +82,7 @@ def golden_certificate_bundle() -> CertificateBundle:
         exit_date=date(2026, 7, 1),
         outcome="passed",
         certificate_number="YZCK-2026-0002",
-        tested_boundaries={"payloadKg": {"value": 25, "unit": "kg"}},
+        tested_boundaries={"payloadKg": {"value": 25, "unit": "kg"}},  # type: ignore[dict-item]
         conditions=("人机协作区限速",),
     )
     credential = build_exit_certificate(

@@ -9,6 +9,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from certificates.checkpoint import (
+    Checkpoint,
     CheckpointsAround,
     check_not_backdated,
     find_checkpoints_around,
@@ -121,7 +122,7 @@ def test_signer_refuses_bad_input() -> None:
         parse_verifier_key(GO_VKEY.replace("c74f20a3", "c74f20a4"))
 
 
-def checkpoint_at(size: int, when: datetime) -> object:
+def checkpoint_at(size: int, when: datetime) -> Checkpoint:
     return parse_checkpoint(sign_checkpoint(ORIGIN, size, ROOT, ORIGIN, go_private_key(), at=when))
 
 
@@ -151,7 +152,7 @@ def test_backdating_rule() -> None:
             check_not_backdated(created, at, cps)
         assert err.value.code == "backdating"
     check_not_backdated(t0 - timedelta(minutes=6), ok, around, tolerance=timedelta(minutes=7))
-    for created, at in [("2025-06-01 10:02:00", ok), (ok.replace(tzinfo=None), ok)]:
+    for created, at in [("2025-06-01 10:02:00", ok), (ok.replace(tzinfo=None), ok)]:  # type: ignore[assignment]
         with pytest.raises(CertificateVerificationError) as err:
             check_not_backdated(created, at, around)
         assert err.value.code == "backdating"

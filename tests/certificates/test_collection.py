@@ -104,12 +104,12 @@ def test_pdf_metadata_and_embedded_font(pdf: bytes) -> None:
     assert (
         reader.metadata.title == "2026年度自动驾驶领域典型标杆案例集 Typical Cases 2026: Autonomous driving"
     )
-    assert [item.title for item in reader.outline] == ["案例1　自动驾驶出租车数据车端匿名化闭环",
+    assert [item.title for item in reader.outline] == ["案例1　自动驾驶出租车数据车端匿名化闭环",  # type: ignore[union-attr]
                                                         "案例2　去标识化医学影像多中心验证"]  # fmt: skip
     names = {
         str(font.get_object()["/BaseFont"])
         for page in reader.pages
-        for font in page["/Resources"]["/Font"].values()  # type: ignore[union-attr]
+        for font in page["/Resources"]["/Font"].values()  # type: ignore[index]
     }
     if find_cjk_font().embedded:  # only subsets of the embedded font: no Helvetica from a default style
         assert names and all("+" in name for name in names), names

@@ -81,7 +81,7 @@ def _identifiers(value: Any) -> Iterator[str]:
 
 def issued_credentials() -> dict[str, dict[str, Any]]:
     """One signed credential of every kind the application issues, shaped as the application shapes them."""
-    common = {"issuer": ISSUER_OBJECT, "valid_from": T0, "statuses": [REVOCATION, SUSPENSION]}
+    common: dict[str, Any] = {"issuer": ISSUER_OBJECT, "valid_from": T0, "statuses": [REVOCATION, SUSPENSION]}
     exit_certificate = build_exit_certificate(make_subject(), credential_id=f"urn:uuid:{uuid4()}", **common)
     exemption = build_exemption_decision(SUBJECT, credential_id=f"urn:uuid:{uuid4()}", **common)
     kinds = {

@@ -64,7 +64,7 @@ def test_a_proof_verifies_with_the_key_found_by_its_fragment() -> None:
     signed = sign_credential(make_certificate(), NEW_ASSERTION, created=T0 + timedelta(days=3))
     document = controller_document(lifecycle_keys(), ISSUER)
 
-    def resolve(url: str):  # type: ignore[no-untyped-def]
+    def resolve(url: str):
         node = next((m for m in document["verificationMethod"] if m["id"] == url), None)
         return public_key_from_multikey(node["publicKeyMultibase"]) if node else None
 

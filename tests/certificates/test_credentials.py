@@ -115,7 +115,7 @@ def test_subject_refuses_bad_data(changes: dict[str, Any]) -> None:
 
 def test_float_error_message_is_clear() -> None:
     with pytest.raises(CertificateError, match="float"):
-        TestedBoundary(0.5, "m")
+        TestedBoundary(0.5, "m")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 import rfc8785
@@ -15,7 +16,7 @@ TRICKY = ["\x00\x01\x1f\x7f", "é\u2028\u2029", '"\\/', "中文", "\ud7ff\ue000\
 
 def test_tricky_strings_and_keys_match_rfc8785() -> None:
     for i, text in enumerate(TRICKY):
-        value = {f"k{i}": text, text: i, "list": [text, 1, -(2**53) + 1, True, None, {}]}
+        value: dict[str, Any] = {f"k{i}": text, text: i, "list": [text, 1, -(2**53) + 1, True, None, {}]}
         assert canonicalize(value) == rfc8785.dumps(value)
     # keys beyond U+FFFF sort by UTF-16 code units: the slow path must be taken, and agree
     value = {"\ue000": 1, "𝄞": 2, "a": {"b": [], "c": {}}}
@@ -34,7 +35,7 @@ def test_random_values_match_rfc8785() -> None:
             for _ in range(6)
         ]
         key, text = "".join(chars[:3]), "".join(chars[3:])
-        value = {key: text, text: [key, rng.randrange(-(10**12), 10**12)], "x": {key: None}}
+        value: dict[str, Any] = {key: text, text: [key, rng.randrange(-(10**12), 10**12)], "x": {key: None}}
         assert canonicalize(value) == rfc8785.dumps(value)
 
 

@@ -57,7 +57,7 @@ def scan(pdf: bytes, tmp_path: Path) -> str:
     run("pdftoppm", "-r", "150", "-png", "-singlefile", tmp_path / "c.pdf", tmp_path / "page")
     [code] = zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))
     assert code.format == zxingcpp.BarcodeFormat.QRCode and code.ec_level == "Q"
-    assert int(code.extra["Version"]) <= 10
+    assert int(code.extra["Version"]) <= 10  # type: ignore[index]
     return code.text
 
 
@@ -138,7 +138,7 @@ def test_fallback_font_is_flagged_and_still_renders(bundle: dict[str, Any], tmp_
     assert not fallback.embedded and "NOT embedded" in (fallback.warning or "")
     pdf = render_certificate_pdf(bundle, verify_base_url=BASE, font=fallback)
     # Read from the PDF itself: pdffonts leaves out a CID font it has no Adobe-GB1 data for (no poppler-data).
-    fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values()
+    fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values()  # type: ignore[index]
     assert [font.get_object()["/BaseFont"] for font in fonts] == ["/STSong-Light"]
     assert scan(pdf, tmp_path).startswith(BASE + "/c/BJET-SBX-2025-0007#sha256=")
 

@@ -62,10 +62,10 @@ def test_the_document_has_real_metadata(world: World) -> None:
     assert info.author == ISSUER["name"] and info.author != "anonymous"
     assert info.title == "出盒证明 Sandbox Exit Certificate YZCC-2027-0001"
     assert info["/CreationDate"] == "D:20270104103000+08'00'"  # the issue time, not 2000-01-01
-    xmp = reader.root_object["/Metadata"].get_object().get_data().decode()
+    xmp = reader.root_object["/Metadata"].get_object().get_data().decode()  # type: ignore[attr-defined]
     assert f"<rdf:li>{ISSUER['name']}</rdf:li>" in xmp and "2027-01-04T10:30:00+08:00" in xmp
-    [filespec] = reader.root_object["/AF"]
-    filespec = filespec.get_object()
+    [filespec] = reader.root_object["/AF"]  # type: ignore[misc]
+    filespec = filespec.get_object()  # type: ignore[has-type]
     assert filespec["/AFRelationship"] == "/Data" and filespec["/UF"] == "credential.json"
 
 

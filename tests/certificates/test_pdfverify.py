@@ -68,7 +68,7 @@ def test_the_issued_pdf_is_valid_and_every_paper_check_passes(world: World) -> N
     paper = ("attachment", "pdf_signature", "printed_text", "printed_qr")
     assert [outcomes(report)[name] for name in paper] == ["pass"] * 4
     assert report.signing_key == {
-        "kid": world.keys["assertion"].kid, "status": "active", "algorithm": "Ed25519 (eddsa-jcs-2022)"
+        "kid": world.keys["assertion"].kid, "status": "active", "algorithm": "Ed25519 (eddsa-jcs-2022)"  # type: ignore[index]
     }  # fmt: skip
 
 

@@ -88,7 +88,7 @@ def demo(database_url: str, tmp_path: Path) -> Iterator[tuple[object, Session]]:
     app.extensions["sandbox.engine"].dispose()
 
 
-def test_go_reads_the_served_log_and_the_exported_one(demo, tlog_client: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_go_reads_the_served_log_and_the_exported_one(demo, tlog_client: Path, tmp_path: Path) -> None:
     app, session = demo
     origin = app.config["LOG_ORIGIN"]
     certificates = session.exec(select(func.count()).select_from(Certificate)).one()

@@ -93,7 +93,7 @@ def check_vouchers(session: Session) -> int:
     session.expire_all()
     vouchers = session.exec(select(Voucher)).all()
     for voucher in vouchers:
-        assert voucher.balance_fen == voucher_ledger.ledger_sum(session, voucher.id), voucher.id  # type: ignore[arg-type]
+        assert voucher.balance_fen == voucher_ledger.ledger_sum(session, voucher.id), voucher.id
         if voucher.status is VoucherStatus.REFUSED:
             continue
         held = session.exec(
@@ -108,7 +108,7 @@ def check_vouchers(session: Session) -> int:
 def check_filing_numbers(session: Session) -> int:
     session.expire_all()
     numbers = session.exec(select(Case.filing_number).where(col(Case.filing_number).is_not(None))).all()
-    assert_gap_free(list(numbers), "filing")  # type: ignore[arg-type]
+    assert_gap_free(list(numbers), "filing")
     return len(numbers)
 
 

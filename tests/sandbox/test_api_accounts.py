@@ -14,7 +14,7 @@ from sandbox.models.base import utcnow
 from tests import factories
 
 
-def token_for(client, user) -> str:  # type: ignore[no-untyped-def]
+def token_for(client, user) -> str:
     response = client.post("/api/v1/tokens", json={"email": user.email, "password": factories.PASSWORD})
     assert response.status_code == 201, response.get_json()
     return response.get_json()["token"]

@@ -10,7 +10,7 @@ from tests import factories
 
 
 @pytest.fixture
-def demo(app):  # type: ignore[no-untyped-def]
+def demo(app):
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     client = app.test_client()

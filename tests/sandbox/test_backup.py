@@ -42,7 +42,7 @@ from tests.sandbox.backup_helpers import (
 )
 
 
-def seed_demo(app) -> InstanceFacts:  # type: ignore[no-untyped-def]
+def seed_demo(app) -> InstanceFacts:
     result = run(app, "demo")
     assert result.exit_code == 0, result.output
     facts = facts_of(app)
@@ -51,7 +51,7 @@ def seed_demo(app) -> InstanceFacts:  # type: ignore[no-untyped-def]
     return facts
 
 
-def check_archive(app, archive: Path, facts: InstanceFacts) -> None:  # type: ignore[no-untyped-def]
+def check_archive(app, archive: Path, facts: InstanceFacts) -> None:
     data = archive.read_bytes()
     instance = Path(app.instance_path)
     key_file = next((instance / "keys").glob("*.pem"))
@@ -64,7 +64,7 @@ def check_archive(app, archive: Path, facts: InstanceFacts) -> None:  # type: ig
     ):
         assert secret not in data, secret
     with tarfile.open(archive) as tar:
-        manifest = json.loads(tar.extractfile("manifest.json").read())  # type: ignore[union-attr]
+        manifest = json.loads(tar.extractfile("manifest.json").read())
         names = set(tar.getnames())
     assert manifest["schema_revision"] == ScriptDirectory(str(MIGRATIONS)).get_current_head()
     assert manifest["row_counts"] == facts.counts
@@ -94,7 +94,7 @@ def check_restored(url: str, instance: Path, facts: InstanceFacts) -> None:
         engine_of(app).dispose()
 
 
-def check_new_work(app, facts: InstanceFacts) -> None:  # type: ignore[no-untyped-def]
+def check_new_work(app, facts: InstanceFacts) -> None:
     """New users, cases, filings and certificates get fresh ids and numbers (no unique violation)."""
     with Session(engine_of(app), expire_on_commit=False) as session:
         old_case = session.exec(select(func.max(Case.id))).one()
@@ -109,7 +109,7 @@ def check_new_work(app, facts: InstanceFacts) -> None:  # type: ignore[no-untype
         case = session.get(Case, flow.case_id)
         cert = session.exec(select(Certificate).where(Certificate.case_id == flow.case_id)).one()
         assert case is not None and case.id > old_case
-        assert flow.users["applicant"].id > old_user  # type: ignore[operator]
+        assert flow.users["applicant"].id > old_user
         assert case.filing_number not in old_filings
         assert cert.number not in old_numbers and cert.id not in facts.bundles
         bundle = app.test_client().get(f"/api/v1/certificates/{cert.id}").get_json()

@@ -22,18 +22,18 @@ WEEKDAY_AS_WORKDAY = 'year = 2027\nholidays = ["2027-01-01"]\nworkdays = ["2027-
 
 
 @pytest.fixture
-def flow(client, session) -> CaseFlow:  # type: ignore[no-untyped-def]
+def flow(client, session) -> CaseFlow:
     return CaseFlow(client, session)
 
 
-def submit_on(flow: CaseFlow, session, day: date) -> dict:  # type: ignore[no-untyped-def,type-arg]
+def submit_on(flow: CaseFlow, session, day: date) -> dict:
     flow.create()
-    apply_event(session, actor=flow.users["applicant"], case_id=flow.case_id, event="submit", today=day)  # type: ignore[arg-type]
+    apply_event(session, actor=flow.users["applicant"], case_id=flow.case_id, event="submit", today=day)
     session.commit()
     return flow.case()
 
 
-def test_cli_import_makes_2027_deadlines_final(app, flow: CaseFlow, session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_import_makes_2027_deadlines_final(app, flow: CaseFlow, session, tmp_path: Path) -> None:
     before = submit_on(flow, session, date(2026, 12, 28))
     # Counted Monday–Friday: 29, 30, 31 December, 1 and 4 January.
     assert (before["stage_due"], before["stage_due_provisional"]) == ("2027-01-04", True)
@@ -52,7 +52,7 @@ def test_cli_import_makes_2027_deadlines_final(app, flow: CaseFlow, session, tmp
     assert spring["stage_due"] == "2027-02-23"  # 18, 19, 20 (Saturday, worked), 22, 23
 
 
-def test_cli_refuses_a_bad_file_clearly(app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_refuses_a_bad_file_clearly(app, tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(WEEKDAY_AS_WORKDAY, encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["calendar", "import", str(path)])
@@ -63,7 +63,7 @@ def test_cli_refuses_a_bad_file_clearly(app, tmp_path: Path) -> None:  # type: i
     assert result.exit_code != 0 and "TOML" in result.output
 
 
-def test_api_import_is_for_admins_only(client, session) -> None:  # type: ignore[no-untyped-def]
+def test_api_import_is_for_admins_only(client, session) -> None:
     for role in ("applicant", "regulator", "assessor", "legal_partner"):
         headers = token(client, factories.make_user(session, role))
         response = client.post("/api/v1/calendar/years", headers=headers, json={"toml": ARRANGEMENT_2027})
@@ -98,7 +98,7 @@ def test_api_import_is_for_admins_only(client, session) -> None:  # type: ignore
         ("not toml at all [", "TOML"),
     ],
 )
-def test_api_refuses_a_bad_arrangement_with_a_clear_message(client, session, toml: str, needle: str) -> None:  # type: ignore[no-untyped-def]
+def test_api_refuses_a_bad_arrangement_with_a_clear_message(client, session, toml: str, needle: str) -> None:
     admin = token(client, factories.make_user(session, "admin"))
     response = client.post("/api/v1/calendar/years", headers=admin, json={"toml": toml})
     assert response.status_code == 422

@@ -10,7 +10,7 @@ from sandbox.models.notifications import Notification
 from tests.case_flow import CaseFlow
 
 
-def ask(flow: CaseFlow, requested_end: str | None, **extra: str):  # type: ignore[no-untyped-def]
+def ask(flow: CaseFlow, requested_end: str | None, **extra: str):
     body = {"kind": "extension_request", "title": "申请延长测试期", "body": "需补充雨雪天气场景。", **extra}
     if requested_end is not None:
         body["requested_end"] = requested_end
@@ -18,7 +18,7 @@ def ask(flow: CaseFlow, requested_end: str | None, **extra: str):  # type: ignor
     return flow.client.post(f"/api/v1/cases/{flow.case_id}/reports", json=body, headers=headers)  # fmt: skip
 
 
-def test_extension_request_reaches_the_office_which_extends(client, session) -> None:  # type: ignore[no-untyped-def]
+def test_extension_request_reaches_the_office_which_extends(client, session) -> None:
     flow = CaseFlow(client, session)
     case = flow.to("testing")
     end = date.fromisoformat(case["trial_end"])
@@ -40,7 +40,7 @@ def test_extension_request_reaches_the_office_which_extends(client, session) -> 
     assert flow.case()["trial_end"] == wanted and flow.case()["state"] == "testing"
 
 
-def test_extension_can_only_be_asked_during_the_trial(client, session) -> None:  # type: ignore[no-untyped-def]
+def test_extension_can_only_be_asked_during_the_trial(client, session) -> None:
     flow = CaseFlow(client, session)
     flow.to("exit_evaluation")
     response = ask(flow, "2099-01-01")

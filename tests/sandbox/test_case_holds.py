@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -11,7 +12,7 @@ from tests.case_flow import CaseFlow, token
 
 
 @pytest.fixture
-def flow(client, session) -> CaseFlow:  # type: ignore[no-untyped-def]
+def flow(client, session) -> CaseFlow:
     return CaseFlow(client, session)
 
 
@@ -107,7 +108,7 @@ def test_exemption_needs_the_legal_opinion_and_returns_to_testing(flow: CaseFlow
         f"/api/v1/cases/{flow.case_id}/reports",
         json={"kind": "periodic", "title": "月度报告", "body": "运行正常。"},
     ).get_json()
-    exemption = {
+    exemption: dict[str, Any] = {
         "good_faith_explanation": "严格按照方案执行并及时报告",
         "legal_partner_org_id": flow.centre_id,
     }

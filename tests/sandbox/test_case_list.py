@@ -11,7 +11,7 @@ from tests.case_flow import CaseFlow, token
 
 
 @pytest.fixture
-def flow(client, session) -> CaseFlow:  # type: ignore[no-untyped-def]
+def flow(client, session) -> CaseFlow:
     return CaseFlow(client, session)
 
 
@@ -41,7 +41,7 @@ def test_keyset_pages_have_no_duplicates_and_no_gaps(flow: CaseFlow) -> None:
         assert flow.call("applicant", "GET", f"/api/v1/cases{bad}").status_code == 422, bad
 
 
-def test_filters_state_sector_overdue_and_assignee(flow: CaseFlow, session) -> None:  # type: ignore[no-untyped-def]
+def test_filters_state_sector_overdue_and_assignee(flow: CaseFlow, session) -> None:
     draft = flow.create()["id"]
     healthcare = flow.create(sector="healthcare", title="医疗影像数据标注")["id"]
     submitted = flow.to("submitted")["id"]
@@ -64,7 +64,7 @@ def test_filters_state_sector_overdue_and_assignee(flow: CaseFlow, session) -> N
     assert ids(flow, "regulator", "?state=submitted&sector=healthcare") == []
 
 
-def test_search_by_title_filing_number_enterprise_and_uscc(flow: CaseFlow, client, session) -> None:  # type: ignore[no-untyped-def]
+def test_search_by_title_filing_number_enterprise_and_uscc(flow: CaseFlow, client, session) -> None:
     filed = flow.to("risk_assessment")
     plain = flow.to("submitted")["id"]
     _rename(flow, plain, "工业设备预测性维护")
@@ -91,7 +91,7 @@ def _rename(flow: CaseFlow, case_id: int, title: str) -> None:
     flow.session.commit()
 
 
-def test_applicant_sees_only_its_enterprise(flow: CaseFlow, client, session) -> None:  # type: ignore[no-untyped-def]
+def test_applicant_sees_only_its_enterprise(flow: CaseFlow, client, session) -> None:
     mine = [flow.to("submitted")["id"] for _ in range(3)]
     other = CaseFlow(client, session)
     theirs = [other.to("submitted")["id"] for _ in range(2)]
@@ -103,7 +103,7 @@ def test_applicant_sees_only_its_enterprise(flow: CaseFlow, client, session) -> 
     assert client.get("/api/v1/cases", headers=colleague).get_json()["items"] == []
 
 
-def test_assessor_and_others_see_only_assigned_cases(flow: CaseFlow, client, session) -> None:  # type: ignore[no-untyped-def]
+def test_assessor_and_others_see_only_assigned_cases(flow: CaseFlow, client, session) -> None:
     assigned = flow.to("technical_verification")["id"]
     unassigned = flow.to("risk_assessment")["id"]
     assert ids(flow, "assessor") == [assigned]

@@ -13,16 +13,16 @@ PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
-def flow(client, session) -> CaseFlow:  # type: ignore[no-untyped-def]
+def flow(client, session) -> CaseFlow:
     return CaseFlow(client, session)
 
 
-def event_rows(session, case_id: int) -> int:  # type: ignore[no-untyped-def]
+def event_rows(session, case_id: int) -> int:
     session.expire_all()
     return len(session.exec(select(CaseEvent).where(CaseEvent.case_id == case_id)).all())
 
 
-def post_event(flow: CaseFlow, who: str, event: str, case_id: int | None = None, **extra):  # type: ignore[no-untyped-def]
+def post_event(flow: CaseFlow, who: str, event: str, case_id: int | None = None, **extra):
     body = {"event": event, "note": extra.pop("note", ""), "data": extra.pop("data", {}), **extra}
     return flow.call(who, "POST", f"/api/v1/cases/{case_id or flow.case_id}/events", json=body)
 
@@ -39,7 +39,7 @@ def test_wrong_role_gets_403_problem_json(flow: CaseFlow) -> None:
 
 def test_other_enterprise_case_is_indistinguishable_from_a_missing_one(
     flow: CaseFlow, client, session
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     flow.to("submitted")
     stranger = token(client, factories.make_user(session, "applicant"))
     paths = [f"/api/v1/cases/{flow.case_id}", "/api/v1/cases/999999"]

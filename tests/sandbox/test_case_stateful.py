@@ -104,7 +104,7 @@ def event_data(case: Case, event: Event, good: bool, world: World, incident_id: 
         return {"answers": {}, "outcome": "maybe", "decision": "perhaps"}
     trial_end = case.trial_end or today
     # fmt: off
-    return {
+    return {  # type: ignore[return-value]
         Event.COMPLETE_RISK_ASSESSMENT: {"answers": ANSWERS, "risk_level": "low", "conditions": ["按月报送"],
                                          "trial_boundaries": GENERAL_PLAN["boundaries"]},
         Event.PASS_VERIFICATION: {"trial_start": today.isoformat(),
@@ -134,7 +134,7 @@ class CaseMachine(RuleBasedStateMachine):
             "plan": GENERAL_PLAN,
         }
         case = cases.create_case(s, actor=w.users["applicant"], data=plan)
-        self.case_id: int = case.id  # type: ignore[assignment]
+        self.case_id: int = case.id
         self.incident_id: int | None = None
         accept = {"accept_commitment": commitment or start is not None}
         cases.update_case(
@@ -157,7 +157,7 @@ class CaseMachine(RuleBasedStateMachine):
 
     def case(self) -> Case:
         self.world.session.expire_all()
-        return self.world.session.get(Case, self.case_id)  # type: ignore[return-value]
+        return self.world.session.get(Case, self.case_id)
 
     def snapshot(self) -> dict[str, Any]:
         case = self.case()
@@ -181,10 +181,10 @@ class CaseMachine(RuleBasedStateMachine):
         before, case = self.seen, self.case()
         likely = st.integers(0, 9).map(lambda n: n < 8)  # mostly the sensible choice, sometimes not
         allowed = [event for event in available_events(case.state) if event is not Event.WITHDRAW]
-        event = data.draw(st.sampled_from(allowed if allowed and data.draw(likely) else list(Event)))
+        event = data.draw(st.sampled_from(allowed if allowed and data.draw(likely) else list(Event)))  # type: ignore[arg-type]
         roles = {role.value for role in EVENT_ROLES[event.value]}
         fitting = [name for name in ACTORS[:-1] if self.world.users[name].role.value in roles]
-        who = data.draw(st.sampled_from(fitting if fitting and data.draw(likely) else list(ACTORS)))
+        who = data.draw(st.sampled_from(fitting if fitting and data.draw(likely) else list(ACTORS)))  # type: ignore[arg-type]
         good, stale = data.draw(likely), data.draw(st.integers(0, 9)) == 9
         if good and event is Event.DECIDE_EXEMPTION:
             # As the office decides: the other regulator has proposed the decision (a record-only row).
@@ -245,7 +245,7 @@ class CaseMachine(RuleBasedStateMachine):
         )  # fmt: skip
         self.world.session.commit()
 
-    def check_holds(self, before: dict[str, Any], after: dict[str, Any], event: Event, payload: dict) -> None:  # type: ignore[type-arg]
+    def check_holds(self, before: dict[str, Any], after: dict[str, Any], event: Event, payload: dict) -> None:
         state = after["state"]
         if state in REMEMBERING_HOLD_STATES:
             assert before["state"] not in REMEMBERING_HOLD_STATES  # holds do not nest

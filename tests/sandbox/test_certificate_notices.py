@@ -25,7 +25,7 @@ from tests.case_flow import CaseFlow, token
 from tests.sandbox.certificate_helpers import exit_case
 
 
-def colleague(session, flow: CaseFlow) -> User:  # type: ignore[no-untyped-def]
+def colleague(session, flow: CaseFlow) -> User:
     """A second applicant account of the flow's enterprise."""
     user = User(
         email=f"colleague{flow.case_id}@example.cn", password_hash=hash_password(factories.PASSWORD),
@@ -45,12 +45,12 @@ def texts(flow: CaseFlow, headers: dict[str, str], kind: str, language: str = "z
     return [item["text"] for item in body.get_json()["items"] if item["kind"] == kind]
 
 
-def mails(app, address: str, marker: str = "行政复议") -> list[str]:  # type: ignore[no-untyped-def]
+def mails(app, address: str, marker: str = "行政复议") -> list[str]:
     """The bodies of the e-mails to `address` that contain `marker`."""
     bodies = []
     for path in sorted((Path(app.instance_path) / "outbox").glob("*.eml")):
         message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        body = message.get_body().get_content()  # type: ignore[union-attr]
+        body = message.get_body().get_content()
         if message["To"] == address and marker in body:
             bodies.append(body)
     return bodies

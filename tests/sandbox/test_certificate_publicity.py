@@ -24,7 +24,7 @@ HIDDEN_NAME = "不愿公开名称的数据科技有限公司"
 SHOWN_NAME = "同意公开名称的数据科技有限公司"
 
 
-def exited(client, session, *, name: str, consent: list[str]) -> tuple[CaseFlow, Certificate]:  # type: ignore[no-untyped-def]
+def exited(client, session, *, name: str, consent: list[str]) -> tuple[CaseFlow, Certificate]:
     """A case of an enterprise called `name`, with `consent`, driven to exit; its exit certificate."""
     flow = CaseFlow(client, session)
     enterprise = session.get(Enterprise, flow.users["applicant"].enterprise_id)
@@ -38,7 +38,7 @@ def exited(client, session, *, name: str, consent: list[str]) -> tuple[CaseFlow,
 
 
 @pytest.fixture
-def two_exits(client, session):  # type: ignore[no-untyped-def]
+def two_exits(client, session):
     """One exit whose enterprise withheld its name, one whose enterprise published it."""
     hidden = exited(client, session, name=HIDDEN_NAME, consent=["title", "uscc"])
     shown = exited(client, session, name=SHOWN_NAME, consent=["enterprise_name", "title"])
@@ -56,7 +56,7 @@ def granted_exemption(flow: CaseFlow) -> str:
     return decided.get_json()["certificate_id"]
 
 
-def listed(client, headers=None) -> set[str]:  # type: ignore[no-untyped-def]
+def listed(client, headers=None) -> set[str]:
     response = client.get("/api/v1/certificates?per_page=100", headers=headers or {})
     assert response.status_code == 200, response.get_json()
     body = response.get_json()

@@ -32,7 +32,7 @@ def revoke(flow: CaseFlow, cert: Certificate) -> None:
     flow.change_status(cert.id, "revoke", REASON)
 
 
-def sign_in(client, user) -> None:  # type: ignore[no-untyped-def]
+def sign_in(client, user) -> None:
     signed = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
     assert signed.status_code == 302
 
@@ -78,7 +78,7 @@ def test_an_applicant_requests_a_review_from_the_case_page(app, client, session)
         DisputeKind.CERTIFICATE_REVIEW, flow.centre_id, CLAIM,
     )  # fmt: skip
     case = session.get(Case, flow.case_id)
-    events = history.case_history(session, flow.case_id)  # type: ignore[arg-type]
+    events = history.case_history(session, flow.case_id)
     assert case.state.value == "exited" and history.verify_chain(case, events) is None
     assert (events[-1].event, events[-1].from_state.value, events[-1].to_state.value) == (
         "request_certificate_review", "exited", "exited",
@@ -113,7 +113,7 @@ def test_the_legal_partner_hears_it_and_the_case_stays_exited(client, session) -
 
     session.expire_all()
     case = session.get(Case, flow.case_id)
-    events = history.case_history(session, flow.case_id)  # type: ignore[arg-type]
+    events = history.case_history(session, flow.case_id)
     assert case.state.value == "exited" and history.verify_chain(case, events) is None
     assert (events[-1].event, events[-1].payload["outcome"]) == ("resolve_certificate_review", "overturned")
     assert session.get(Certificate, cert.id).status.value == "revoked"  # the office decides what follows
@@ -145,7 +145,7 @@ def test_who_may_request_it_and_until_when(client, session) -> None:
     late = beijing_today() + timedelta(days=31)
     with pytest.raises(Conflict):
         certificate_reviews.request_review(
-            session, actor=flow.users["applicant"], case_id=flow.case_id, data=body, today=late  # type: ignore[arg-type]
+            session, actor=flow.users["applicant"], case_id=flow.case_id, data=body, today=late
         )
     session.rollback()
 
@@ -153,7 +153,7 @@ def test_who_may_request_it_and_until_when(client, session) -> None:
     act(flow, "applicant", withdrawn["id"], "withdraw")
     session.expire_all()
     assert session.get(Dispute, withdrawn["id"]).outcome == "withdrawn"
-    assert history.case_history(session, flow.case_id)[-1].event == "resolve_certificate_review"  # type: ignore[arg-type]
+    assert history.case_history(session, flow.case_id)[-1].event == "resolve_certificate_review"
     assert flow.call("applicant", "POST", path, json=body).status_code == 409  # once per revocation
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from certificates.merkle import verify_consistency
 from sandbox.models.certificates import Certificate, LogCheckpoint
@@ -78,7 +78,7 @@ def test_twenty_parallel_exits(app, client, session, database_url: str) -> None:
     session.expire_all()
     numbers = sorted(int(c.number[-4:]) for c in session.exec(select(Certificate)).all())
     assert numbers == list(range(1, len(case_ids) + 1))
-    checkpoints = session.exec(select(LogCheckpoint).order_by(LogCheckpoint.size)).all()
+    checkpoints = session.exec(select(LogCheckpoint).order_by(col(LogCheckpoint.size))).all()
     sizes = [c.size for c in checkpoints]
     assert sizes == list(range(1, sizes[-1] + 1))  # one checkpoint per append, no gaps, no forks
     for older, newer in zip(checkpoints, checkpoints[1:], strict=False):

@@ -66,7 +66,7 @@ def test_a_failure_anywhere_leaves_nothing_behind(client, session, monkeypatch, 
     flow.evaluate()
     before = session.exec(select(LogEntry)).all()
 
-    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
     module = certificate_service if target == "render_signed_pdf" else transparency

@@ -13,7 +13,7 @@ from tests import factories
 from tests.sandbox.certificate_helpers import exit_case
 
 
-def sign_in(client, user) -> None:  # type: ignore[no-untyped-def]
+def sign_in(client, user) -> None:
     assert (
         client.post("/login", data={"email": user.email, "password": factories.PASSWORD}).status_code == 302
     )

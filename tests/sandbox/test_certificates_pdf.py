@@ -28,7 +28,7 @@ POPPLER = pytest.mark.skipif(
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def fetch_pdf(client, cert_id: str) -> bytes:  # type: ignore[no-untyped-def]
+def fetch_pdf(client, cert_id: str) -> bytes:
     response = client.get(f"/api/v1/certificates/{cert_id}/pdf")
     data = response.data
     response.close()
@@ -140,7 +140,7 @@ def test_cli_accepts_a_bundle_json_and_a_qr_string(client, session, tmp_path: Pa
 @POPPLER
 def test_a_pdf_whose_printed_qr_was_altered_is_refused(client, session, monkeypatch) -> None:
     _, cert = exit_case(client, session)
-    original = pdf_module.credential_digest_b64url
+    original = pdf_module.credential_digest_b64url  # type: ignore[attr-defined]
     monkeypatch.setattr(pdf_module, "credential_digest_b64url", lambda c: original({**c, "forged": True}))
     altered = certificate_service.render_pdf(session, cert, settings_for(session))
     response = client.post(

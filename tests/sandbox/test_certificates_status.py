@@ -3,7 +3,7 @@ re-signed, the change logged."""
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from sandbox.models.certificates import CertificateStatusChange, LogEntry
 from tests.sandbox.certificate_helpers import exit_case, outcomes, verify
@@ -36,7 +36,7 @@ def test_suspend_reinstate_and_revoke(client, session) -> None:
     )
 
     session.expire_all()
-    changes = session.exec(select(CertificateStatusChange).order_by(CertificateStatusChange.id)).all()
+    changes = session.exec(select(CertificateStatusChange).order_by(col(CertificateStatusChange.id))).all()
     # Each change is carried out by the regulator who confirmed it.
     assert [(c.purpose.value, c.value, c.actor_id) for c in changes] == [
         ("suspension", True, flow.users["regulator2"].id),

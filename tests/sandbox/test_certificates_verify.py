@@ -49,7 +49,7 @@ def test_a_swapped_key_id_fails(client, session) -> None:
     assert report["verdict"] == "invalid" and outcomes(report)["signature"] == "fail"
 
 
-def _resign_and_log(session, bundle: dict, key: SigningKey, created: datetime) -> dict:  # type: ignore[no-untyped-def]
+def _resign_and_log(session, bundle: dict, key: SigningKey, created: datetime) -> dict:
     """What a dishonest operator would do: sign a credential dated `created` and log it now."""
     settings = settings_for(session)
     unsigned = {k: v for k, v in bundle["credential"].items() if k != "proof"}

@@ -46,7 +46,7 @@ def worker(
     app.extensions["sandbox.engine"].dispose()
 
 
-def run_workers(url: str, tmp: Path, plans: list[tuple[dict[str, str], list[tuple[int, dict[str, Any]]]]]):  # type: ignore[no-untyped-def]
+def run_workers(url: str, tmp: Path, plans: list[tuple[dict[str, str], list[tuple[int, dict[str, Any]]]]]):
     barrier, results = SPAWN.Barrier(len(plans)), SPAWN.Queue()
     processes = [
         SPAWN.Process(target=worker, args=(url, str(tmp / f"w{n}"), headers, jobs, barrier, results))
@@ -76,7 +76,7 @@ def shared(postgres_schema_url: str, tmp_path: Path) -> Iterator[tuple[str, Flas
     engine.dispose()
 
 
-def test_conflicting_events_from_two_processes(shared, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_conflicting_events_from_two_processes(shared, tmp_path: Path) -> None:
     url, app, session = shared
     flow = CaseFlow(app.test_client(), session)
     cases = [flow.to("submitted") for _ in range(4)]
@@ -107,7 +107,7 @@ def test_conflicting_events_from_two_processes(shared, tmp_path: Path) -> None: 
     assert result.exit_code == 0, result.output
 
 
-def test_twenty_concurrent_accepts_get_consecutive_filing_numbers(shared, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_twenty_concurrent_accepts_get_consecutive_filing_numbers(shared, tmp_path: Path) -> None:
     url, app, session = shared
     flow = CaseFlow(app.test_client(), session)
     cases = [flow.to("submitted")["id"] for _ in range(20)]

@@ -37,7 +37,7 @@ class Links(HTMLParser):
 
 
 @pytest.fixture
-def demo_app(app):  # type: ignore[no-untyped-def]
+def demo_app(app):
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     return app
@@ -49,6 +49,7 @@ def test_every_linked_page_renders(demo_app, role: str) -> None:
     if DEMO_LOGINS[role]:
         response = client.post("/login", data={"email": DEMO_LOGINS[role], "password": DEMO_PASSWORD})
         assert response.status_code == 302
+    seen: set[str]
     queue, seen, failures = ["/", "/dashboard", "/cases", "/notifications"], set(), []
     while queue and len(seen) < MAX_PAGES:
         url = queue.pop(0)

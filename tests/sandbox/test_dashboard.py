@@ -6,13 +6,13 @@ from tests import factories
 from tests.case_flow import CaseFlow
 
 
-def sign_in(app, user):  # type: ignore[no-untyped-def]
+def sign_in(app, user):
     web = app.test_client()
     assert web.post("/login", data={"email": user.email, "password": factories.PASSWORD}).status_code == 302
     return web
 
 
-def test_each_role_sees_its_next_step(app, client, session) -> None:  # type: ignore[no-untyped-def]
+def test_each_role_sees_its_next_step(app, client, session) -> None:
     flow = CaseFlow(client, session)
     verification = flow.to("technical_verification")
     waiting = CaseFlow(client, session)

@@ -57,7 +57,7 @@ def test_generated_cases_verify_cover_every_state_and_continue_the_filing_number
 
 
 @contextmanager
-def counting(app) -> Iterator[list[int]]:  # type: ignore[no-untyped-def]
+def counting(app) -> Iterator[list[int]]:
     """Count the SQL statements sent while the block runs."""
     engine, seen = app.extensions["sandbox.engine"], [0]
 
@@ -71,7 +71,7 @@ def counting(app) -> Iterator[list[int]]:  # type: ignore[no-untyped-def]
         event.remove(engine, "before_cursor_execute", count)
 
 
-def queries_per_page(app, client, paths: list[str], headers: dict[str, str]) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def queries_per_page(app, client, paths: list[str], headers: dict[str, str]) -> dict[str, int]:
     counts = {}
     for path in paths:
         extra = headers if path.startswith("/api/") else {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pytest
 from markupsafe import Markup
@@ -25,7 +26,7 @@ def parse(source: str) -> ET.Element:
 
 
 def render(**kwargs: object) -> ET.Element:
-    args = {"current": S.TESTING, "path": TO_TESTING, "today": TODAY} | kwargs
+    args: dict[str, Any] = {"current": S.TESTING, "path": TO_TESTING, "today": TODAY} | kwargs
     markup = workflow_svg(**args)
     assert isinstance(markup, Markup)
     return parse(str(markup))

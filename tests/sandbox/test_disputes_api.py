@@ -19,11 +19,11 @@ from tests.conftest import make_test_app
 
 
 @pytest.fixture
-def flow(client, session) -> CaseFlow:  # type: ignore[no-untyped-def]
+def flow(client, session) -> CaseFlow:
     return CaseFlow(client, session)
 
 
-def documented(client, path: str, method: str, status: int, body: Any) -> None:  # type: ignore[no-untyped-def]
+def documented(client, path: str, method: str, status: int, body: Any) -> None:
     """Check a response body against the schema the OpenAPI document gives for it."""
     document = client.get("/api/v1/openapi.json").get_json()
     content = document["paths"][path][method]["responses"][str(status)]["content"]
@@ -38,7 +38,7 @@ def raise_dispute(flow: CaseFlow, who: str = "applicant", expect: int = 201, **d
     return response.get_json()
 
 
-def act(flow: CaseFlow, who: str, dispute_id: int, action: str, expect: int = 200, headers=None, **data):  # type: ignore[no-untyped-def]
+def act(flow: CaseFlow, who: str, dispute_id: int, action: str, expect: int = 200, headers=None, **data):
     response = flow.client.post(
         f"/api/v1/disputes/{dispute_id}/actions",
         headers={**flow.headers[who], **(headers or {})},
@@ -152,7 +152,7 @@ def test_withdrawal_wrong_stage_and_stale_version(flow: CaseFlow) -> None:
     assert flow.case()["state"] == "risk_assessment"
 
 
-def test_only_the_parties_see_a_dispute(client, session) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_parties_see_a_dispute(client, session) -> None:
     applicant, partner, outsider, assessor, regulator = (
         factories.make_user(session, role)
         for role in ("applicant", "legal_partner", "legal_partner", "assessor", "regulator")
@@ -451,7 +451,7 @@ def test_an_exemption_is_granted_as_a_verifiable_decision(flow: CaseFlow) -> Non
     assert flow.client.get("/api/v1/exemptions", headers=outsider).get_json()["total"] == 0
 
 
-def test_the_configured_dispute_deadlines_apply(database_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_configured_dispute_deadlines_apply(database_url, tmp_path) -> None:
     app = make_test_app(
         database_url, tmp_path / "instance", DISPUTE_DEADLINE_DAYS={"acknowledge": 20, "mediate": 40}
     )

@@ -29,11 +29,11 @@ def signed_in(app: Flask, user: User) -> FlaskClient:
     return web
 
 
-def text(response) -> str:  # type: ignore[no-untyped-def]
+def text(response) -> str:
     return response.get_data(as_text=True)
 
 
-def fresh(session: Session, model, row_id: int):  # type: ignore[no-untyped-def]
+def fresh(session: Session, model, row_id: int):
     session.expire_all()
     return session.get(model, row_id)
 
@@ -439,11 +439,11 @@ def test_csrf_is_enforced_on_the_dispute_forms(database_url: str, tmp_path: Path
         applicant, _, _, dispute = appeal(session)
     web = app.test_client()
     login = text(web.get("/login"))
-    token = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)  # type: ignore[union-attr]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)
     data = {"email": applicant.email, "password": factories.PASSWORD, "csrf_token": token}
     assert web.post("/login", data=data).status_code == 302
     page = text(web.get(f"/disputes/{dispute.id}"))
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     assert web.post(f"/disputes/{dispute.id}/messages", data={"body": "你好"}).status_code == 400
     posted = web.post(f"/disputes/{dispute.id}/messages", data={"body": "你好", "csrf_token": token})
     assert posted.status_code == 302

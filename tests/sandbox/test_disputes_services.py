@@ -27,11 +27,11 @@ from workflows.disputes import DisputeStage
 
 
 @pytest.fixture
-def flow(client, session) -> CaseFlow:  # type: ignore[no-untyped-def]
+def flow(client, session) -> CaseFlow:
     return CaseFlow(client, session)
 
 
-def test_generic_events_write_and_close_the_dispute_record(flow: CaseFlow, session) -> None:  # type: ignore[no-untyped-def]
+def test_generic_events_write_and_close_the_dispute_record(flow: CaseFlow, session) -> None:
     flow.to("risk_assessment")
     flow.fire("regulator", "reject", note="风险不可控")
     body = flow.fire(
@@ -49,7 +49,7 @@ def test_generic_events_write_and_close_the_dispute_record(flow: CaseFlow, sessi
     assert dispute.resolution == "调解成功，撤销驳回" and dispute.closed_at is not None
 
 
-def test_only_the_raising_side_withdraws_and_applicants_cannot_decide(flow: CaseFlow, session) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_raising_side_withdraws_and_applicants_cannot_decide(flow: CaseFlow, session) -> None:
     flow.to("risk_assessment")
     flow.fire("applicant", "raise_dispute", legal_partner_org_id=flow.centre_id, claim="评估程序不当")
     body = flow.fire("applicant", "resolve_dispute", expect=422, outcome="overturned")
@@ -65,7 +65,7 @@ def test_only_the_raising_side_withdraws_and_applicants_cannot_decide(flow: Case
     assert session.get(Dispute, dispute.id).stage is DisputeStage.WITHDRAWN
 
 
-def test_reminder_before_the_deadline_then_one_overdue_notice(app, flow: CaseFlow, session) -> None:  # type: ignore[no-untyped-def]
+def test_reminder_before_the_deadline_then_one_overdue_notice(app, flow: CaseFlow, session) -> None:
     flow.to("risk_assessment")
     flow.fire("applicant", "raise_dispute", legal_partner_org_id=flow.centre_id, claim="评估程序不当")
     dispute = session.exec(select(Dispute).where(Dispute.case_id == flow.case_id)).one()
@@ -78,11 +78,11 @@ def test_reminder_before_the_deadline_then_one_overdue_notice(app, flow: CaseFlo
     )
     runner = app.test_cli_runner()
 
-    def sweep(day):  # type: ignore[no-untyped-def]
+    def sweep(day):
         result = runner.invoke(args=["sla-sweep", "--today", day.isoformat()])
         assert result.exit_code == 0, result.output
         session.expire_all()
-        return session.exec(select(Notification).where(Notification.kind.like("dispute_%"))).all()  # type: ignore[attr-defined]
+        return session.exec(select(Notification).where(Notification.kind.like("dispute_%"))).all()
 
     assert sweep(day_before - timedelta(days=7)) == []
     reminders = sweep(day_before)
@@ -99,7 +99,7 @@ def test_reminder_before_the_deadline_then_one_overdue_notice(app, flow: CaseFlo
     )
 
 
-def test_exemption_record_is_prefilled_and_flags_deviations(flow: CaseFlow, session) -> None:  # type: ignore[no-untyped-def]
+def test_exemption_record_is_prefilled_and_flags_deviations(flow: CaseFlow, session) -> None:
     flow.to("testing")
     applicant, regulator = flow.users["applicant"], flow.users["regulator"]
     guidance = trial.issue_guidance(
@@ -129,7 +129,7 @@ def test_exemption_record_is_prefilled_and_flags_deviations(flow: CaseFlow, sess
     assert {"late_incident_report", "guidance_unacknowledged"} <= kinds
 
 
-def test_granted_exemption_is_a_signed_decision_the_offline_verifier_accepts(  # type: ignore[no-untyped-def]
+def test_granted_exemption_is_a_signed_decision_the_offline_verifier_accepts(
     flow: CaseFlow, session, client, tmp_path
 ) -> None:
     flow.to("testing")

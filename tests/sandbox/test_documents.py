@@ -33,13 +33,13 @@ def docx() -> bytes:
 
 
 @pytest.fixture
-def flow(client, session) -> CaseFlow:  # type: ignore[no-untyped-def]
+def flow(client, session) -> CaseFlow:
     flow = CaseFlow(client, session)
     flow.create()
     return flow
 
 
-def post(flow: CaseFlow, who: str, content: bytes, name: str = "a.pdf", kind: str = "plan"):  # type: ignore[no-untyped-def]
+def post(flow: CaseFlow, who: str, content: bytes, name: str = "a.pdf", kind: str = "plan"):
     return flow.call(
         who,
         "POST",
@@ -97,7 +97,7 @@ def test_oversized_file_is_refused(database_url: str, tmp_path: Path) -> None:
         app.extensions["sandbox.engine"].dispose()
 
 
-def test_same_name_becomes_a_new_version_and_both_are_kept(app, flow: CaseFlow) -> None:  # type: ignore[no-untyped-def]
+def test_same_name_becomes_a_new_version_and_both_are_kept(app, flow: CaseFlow) -> None:
     first = flow.upload("applicant", "plan", "方案.pdf", PDF)
     second = flow.upload("applicant", "plan", "方案.pdf", PDF + b"% v2\n")
     other = flow.upload("applicant", "plan", "附件.pdf", PDF)
@@ -130,7 +130,7 @@ def test_download_is_an_attachment_with_the_same_bytes(flow: CaseFlow) -> None:
     response.close()
 
 
-def test_another_enterprise_cannot_see_or_upload(flow: CaseFlow, client, session) -> None:  # type: ignore[no-untyped-def]
+def test_another_enterprise_cannot_see_or_upload(flow: CaseFlow, client, session) -> None:
     document = flow.upload("applicant", "plan", "方案.pdf", PDF)
     stranger = token(client, factories.make_user(session, "applicant"))
     base = f"/api/v1/cases/{flow.case_id}/documents"

@@ -42,7 +42,7 @@ def test_an_entry_is_complete(event: Event) -> None:
     assert entry.guard is GUARDS.get(event)
 
 
-def test_the_inputs_of_each_entry_give_its_guard_every_key_it_reads(session) -> None:  # type: ignore[no-untyped-def]
+def test_the_inputs_of_each_entry_give_its_guard_every_key_it_reads(session) -> None:
     applicant = factories.make_user(session, "applicant")
     centre = factories.make_organisation(session, OrganisationKind.MEDIATION_CENTRE)
     case = factories.make_case(session, applicant)
@@ -52,14 +52,14 @@ def test_the_inputs_of_each_entry_give_its_guard_every_key_it_reads(session) -> 
         assert set(entry.guard_keys) <= set(ctx), (event, set(entry.guard_keys) - set(ctx))
 
 
-def test_the_openapi_document_lists_the_event_names_of_the_table(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_openapi_document_lists_the_event_names_of_the_table(client) -> None:
     document = client.get("/api/v1/openapi.json").get_json()
     event = document["components"]["schemas"]["EventRequest"]["properties"]["event"]
     assert event["type"] == "string"
     assert event["enum"] == event_names() == [entry.event.value for entry in EVENTS.values()]
 
 
-def test_an_unknown_event_name_is_still_a_clear_422(client, session) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_event_name_is_still_a_clear_422(client, session) -> None:
     flow = CaseFlow(client, session)
     flow.to("submitted")
     response = flow.client.post(
@@ -71,7 +71,7 @@ def test_an_unknown_event_name_is_still_a_clear_422(client, session) -> None:  #
     assert response.get_json()["errors"] == [{"field": "event", "message": "Unknown event."}]
 
 
-def test_the_api_the_case_page_and_the_dashboard_offer_the_same_actions(app, client, session) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_the_case_page_and_the_dashboard_offer_the_same_actions(app, client, session) -> None:
     flow = CaseFlow(client, session)
     flow.to("submitted")
     case = session.get(Case, flow.case_id)
@@ -88,7 +88,7 @@ def test_the_api_the_case_page_and_the_dashboard_offer_the_same_actions(app, cli
     assert [event.value for event in allowed_events(flow.users["assessor"], case)] == []
 
 
-def test_the_exit_issues_the_certificate_then_the_voucher(client, session) -> None:  # type: ignore[no-untyped-def]
+def test_the_exit_issues_the_certificate_then_the_voucher(client, session) -> None:
     flow = CaseFlow(client, session)
     flow.to("exited")
     session.expire_all()
@@ -104,7 +104,7 @@ def test_the_exit_issues_the_certificate_then_the_voucher(client, session) -> No
     assert kinds[-2:] == ["voucher_issued", "event:approve_exit"]
 
 
-def test_a_failed_voucher_undoes_the_certificate_and_the_approval(client, session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_voucher_undoes_the_certificate_and_the_approval(client, session, monkeypatch) -> None:
     flow = CaseFlow(client, session)
     flow.to("exit_evaluation")
     flow.evaluate()

@@ -19,7 +19,7 @@ from tests.sandbox.certificate_helpers import bundle_of, exit_case, verify
 ADMIN = User(email="t@localhost", password_hash="", display_name="t", role=Role.ADMIN)
 
 
-def test_a_status_change_by_another_process_is_seen_at_once(  # type: ignore[no-untyped-def]
+def test_a_status_change_by_another_process_is_seen_at_once(
     app: Flask, client, session, database_url: str
 ) -> None:
     flow, cert = exit_case(client, session)
@@ -43,7 +43,7 @@ def test_a_status_change_by_another_process_is_seen_at_once(  # type: ignore[no-
     assert verify(client, number=cert.number)["status"] == "revoked"
 
 
-def test_lists_due_for_re_signing_are_re_signed_as_before(client, session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_lists_due_for_re_signing_are_re_signed_as_before(client, session, monkeypatch) -> None:
     _, cert = exit_case(client, session)
     assert verify(client, number=cert.number)["verdict"] == "valid"
     signed = {row.purpose: row.signed_at for row in session.exec(select(StatusListRecord)).all()}
@@ -55,7 +55,7 @@ def test_lists_due_for_re_signing_are_re_signed_as_before(client, session, monke
     assert set(again) == set(signed) and all(again[p] > signed[p] for p in signed)
 
 
-def test_a_transaction_that_wrote_to_the_log_leaves_nothing_behind(app: Flask, client, session) -> None:  # type: ignore[no-untyped-def]
+def test_a_transaction_that_wrote_to_the_log_leaves_nothing_behind(app: Flask, client, session) -> None:
     _, cert = exit_case(client, session)
     for _ in range(2):  # the first signs the status lists (a write), so only the second is kept
         assert verify(client, number=cert.number)["verdict"] == "valid"

@@ -61,7 +61,7 @@ def verify_cli(package: Path, trust: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def exported(client, session, tmp_path: Path) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def exported(client, session, tmp_path: Path) -> dict[str, Any]:
     """A rejected case appealed to mediation: files, a statement, a withdrawn piece, a case document."""
     flow = CaseFlow(client, session)
     flow.to("technical_verification")
@@ -124,7 +124,7 @@ def test_the_cli_accepts_the_package_and_names_every_check(exported: dict[str, A
     assert out.count("(withdrawn)") == 1
 
 
-def test_the_manifest_lists_every_file_with_its_provenance(client, exported: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+def test_the_manifest_lists_every_file_with_its_provenance(client, exported: dict[str, Any]) -> None:
     contents = members(exported["data"])
     manifest = json.loads(contents["manifest.json"])
     entries = {entry["path"]: entry for entry in manifest["entries"]}

@@ -25,7 +25,7 @@ JUST_BEFORE_BEIJING_MIDNIGHT = datetime(2026, 3, 1, 15, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-def flow(client, session) -> CaseFlow:  # type: ignore[no-untyped-def]
+def flow(client, session) -> CaseFlow:
     flow = CaseFlow(client, session)
     flow.to("technical_verification")
     flow.upload("assessor", "technical_verification_report", "技术验证报告.pdf")
@@ -39,12 +39,12 @@ def flow(client, session) -> CaseFlow:  # type: ignore[no-untyped-def]
     return flow
 
 
-def _request_exit(flow: CaseFlow, session, now: datetime):  # type: ignore[no-untyped-def]
+def _request_exit(flow: CaseFlow, session, now: datetime):
     applicant = flow.users["applicant"]
     return apply_event(session, actor=applicant, case_id=flow.case_id, event="request_exit", now=now)
 
 
-def test_exit_is_refused_before_the_trial_starts_in_beijing(flow: CaseFlow, session) -> None:  # type: ignore[no-untyped-def]
+def test_exit_is_refused_before_the_trial_starts_in_beijing(flow: CaseFlow, session) -> None:
     with pytest.raises(GuardFailed) as refused:
         _request_exit(flow, session, JUST_BEFORE_BEIJING_MIDNIGHT)
     assert [(r.code, r.field) for r in refused.value.reasons] == [("exit_before_start", "trial_start")]
@@ -53,7 +53,7 @@ def test_exit_is_refused_before_the_trial_starts_in_beijing(flow: CaseFlow, sess
     assert over_api["case"]["state"] == "exit_evaluation"
 
 
-def test_the_api_names_the_start_date_when_refusing(client, session) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_names_the_start_date_when_refusing(client, session) -> None:
     flow = CaseFlow(client, session)
     flow.to("technical_verification")
     flow.upload("assessor", "technical_verification_report", "技术验证报告.pdf")
@@ -67,7 +67,7 @@ def test_the_api_names_the_start_date_when_refusing(client, session) -> None:  #
     assert flow.case()["state"] == "testing"
 
 
-def test_the_exit_date_is_the_approval_day_in_beijing(flow: CaseFlow, session, client) -> None:  # type: ignore[no-untyped-def]
+def test_the_exit_date_is_the_approval_day_in_beijing(flow: CaseFlow, session, client) -> None:
     _request_exit(flow, session, JUST_AFTER_BEIJING_MIDNIGHT)
     session.commit()
     trial.add_evaluation(

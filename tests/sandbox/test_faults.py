@@ -75,7 +75,7 @@ def _activity(watch: Any) -> str:
 def _placeholder(case: Case, log_index: int) -> Certificate:
     """A certificate row that never commits; only its (unique) log index collides with the real one's."""
     return Certificate(
-        id=uuid.uuid4().hex, number="HOLD-0000-0001", case_id=case.id, enterprise_id=case.enterprise_id,  # type: ignore[arg-type]
+        id=uuid.uuid4().hex, number="HOLD-0000-0001", case_id=case.id, enterprise_id=case.enterprise_id,
         credential={}, credential_sha256=uuid.uuid4().hex, kid="hold", revocation_index=-1,
         suspension_index=-1, log_index=log_index, issued_at=utcnow(), pdf_sha256="", pdf_size=0,
     )  # fmt: skip
@@ -114,7 +114,7 @@ def test_a_worker_killed_mid_issuance_leaves_no_half_certificate(tmp_path: Path)
                 outcome: list[Any] = []
                 # pg_stat_activity is read outside any transaction: inside one it is a cached snapshot.
                 with Session(locker) as hold, watcher.connect() as watch:
-                    next_index = hold.get(LogHead, 1).size  # type: ignore[union-attr]  (the entry it will append)
+                    next_index = hold.get(LogHead, 1).size  # the entry it will append
                     hold.add(_placeholder(case, next_index))
                     hold.flush()  # not committed: the worker's INSERT with this log index must wait for it
                     request = threading.Thread(target=_approve, args=(flow, outcome))
@@ -138,7 +138,7 @@ def test_a_worker_killed_mid_issuance_leaves_no_half_certificate(tmp_path: Path)
                 session.expire_all()
                 assert session.exec(select(Certificate)).all() == []
                 assert integrity.check_log(session) == next_index  # the entry and checkpoint are gone
-                assert session.get(Case, flow.case_id).state == "exit_evaluation"  # type: ignore[union-attr]
+                assert session.get(Case, flow.case_id).state == "exit_evaluation"
                 _check_whole(session)
 
                 wait_for(lambda: server.worker_pids() not in ([], [worker]), timeout=60, what="a new worker")

@@ -67,7 +67,7 @@ def assert_unavailable(response: Any, detail: str = NOTHING_SAVED_ZH) -> None:
         assert response.mimetype == "text/html" and detail in response.get_data(as_text=True)
 
 
-def test_document_uploads_fail_cleanly_when_storage_is_broken(app, client, flow, session) -> None:  # type: ignore[no-untyped-def]
+def test_document_uploads_fail_cleanly_when_storage_is_broken(app, client, flow, session) -> None:
     flow.create()
     uploads = break_storage(app)
     path = f"/api/v1/cases/{flow.case_id}/documents"
@@ -96,7 +96,7 @@ def test_document_uploads_fail_cleanly_when_storage_is_broken(app, client, flow,
     assert [p for p in uploads.rglob("*") if p.is_file()] == [blob]  # no temporary file left over
 
 
-def test_evidence_and_attachments_fail_cleanly_when_storage_is_broken(app, client, flow, session) -> None:  # type: ignore[no-untyped-def]
+def test_evidence_and_attachments_fail_cleanly_when_storage_is_broken(app, client, flow, session) -> None:
     flow.to("submitted")
     flow.fire("regulator", "reject", note="材料不全")
     claim = {"legal_partner_org_id": flow.centre_id, "claim": "驳回理由与事实不符"}
@@ -129,14 +129,14 @@ def test_evidence_and_attachments_fail_cleanly_when_storage_is_broken(app, clien
     assert again.status_code == 201 and count(session, EvidenceItem) == 1
 
 
-def _raise(message: str):  # type: ignore[no-untyped-def]
+def _raise(message: str):
     def fail(*_args: Any, **_kwargs: Any) -> None:
         raise OperationalError("SELECT 1", {}, sqlite3.OperationalError(message))
 
     return fail
 
 
-def test_a_locked_database_is_503_with_retry_after(client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_locked_database_is_503_with_retry_after(client, monkeypatch) -> None:
     monkeypatch.setattr(verification, "verify_number", _raise("database is locked"))
     api = client.post("/api/v1/verify", json={"number": "YZCC-2026-0001"}, headers={"Accept-Language": "en"})
     assert api.status_code == 503 and api.mimetype == "application/problem+json"
@@ -147,7 +147,7 @@ def test_a_locked_database_is_503_with_retry_after(client, monkeypatch) -> None:
     assert "服务暂时不可用" in page.get_data(as_text=True) and int(page.headers["Retry-After"]) > 0
 
 
-def test_a_database_error_that_is_a_bug_stays_500(database_url: str, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_database_error_that_is_a_bug_stays_500(database_url: str, tmp_path: Path, monkeypatch) -> None:
     app = make_test_app(database_url, tmp_path / "instance", TESTING=False)
     monkeypatch.setattr(verification, "verify_number", _raise("no such table: certificate"))
     try:

@@ -12,15 +12,15 @@ from tests.case_flow import CaseFlow
 
 
 @pytest.fixture
-def flow(client, session) -> CaseFlow:  # type: ignore[no-untyped-def]
+def flow(client, session) -> CaseFlow:
     return CaseFlow(client, session)
 
 
-def verify(app):  # type: ignore[no-untyped-def]
+def verify(app):
     return app.test_cli_runner().invoke(args=["audit", "verify"])
 
 
-def history(flow: CaseFlow, case_id: int) -> dict:  # type: ignore[type-arg]
+def history(flow: CaseFlow, case_id: int) -> dict:
     return flow.call("regulator", "GET", f"/api/v1/cases/{case_id}/events").get_json()
 
 
@@ -33,12 +33,12 @@ def two_cases(flow: CaseFlow) -> tuple[int, int]:
     return tampered, untouched
 
 
-def run_sql(session, sql: str, **params) -> None:  # type: ignore[no-untyped-def]
+def run_sql(session, sql: str, **params) -> None:
     session.execute(text(sql), params)
     session.commit()
 
 
-def test_untampered_histories_verify(app, flow: CaseFlow) -> None:  # type: ignore[no-untyped-def]
+def test_untampered_histories_verify(app, flow: CaseFlow) -> None:
     tampered, untouched = two_cases(flow)
     result = verify(app)
     assert result.exit_code == 0, result.output
@@ -46,7 +46,7 @@ def test_untampered_histories_verify(app, flow: CaseFlow) -> None:  # type: igno
     assert history(flow, tampered)["intact"] is True
 
 
-def test_edited_note_is_detected_and_named(app, flow: CaseFlow, session) -> None:  # type: ignore[no-untyped-def]
+def test_edited_note_is_detected_and_named(app, flow: CaseFlow, session) -> None:
     tampered, untouched = two_cases(flow)
     run_sql(
         session,
@@ -65,7 +65,7 @@ def test_edited_note_is_detected_and_named(app, flow: CaseFlow, session) -> None
     assert history(flow, untouched)["intact"] is True
 
 
-def test_edited_payload_is_detected(app, flow: CaseFlow, session) -> None:  # type: ignore[no-untyped-def]
+def test_edited_payload_is_detected(app, flow: CaseFlow, session) -> None:
     tampered, _ = two_cases(flow)
     filing = flow.case()["filing_number"]
     run_sql(
@@ -79,7 +79,7 @@ def test_edited_payload_is_detected(app, flow: CaseFlow, session) -> None:  # ty
     assert history(flow, tampered)["broken_at_seq"] == 2
 
 
-def test_deleted_newest_event_is_detected(app, flow: CaseFlow, session) -> None:  # type: ignore[no-untyped-def]
+def test_deleted_newest_event_is_detected(app, flow: CaseFlow, session) -> None:
     tampered, untouched = two_cases(flow)
     newest = history(flow, tampered)["events"][-1]["seq"]
     run_sql(session, "DELETE FROM case_event WHERE case_id = :case AND seq = :seq", case=tampered, seq=newest)
@@ -90,7 +90,7 @@ def test_deleted_newest_event_is_detected(app, flow: CaseFlow, session) -> None:
     assert body["intact"] is False and body["broken_at_seq"] == newest
 
 
-def test_deleted_middle_event_is_detected(app, flow: CaseFlow, session) -> None:  # type: ignore[no-untyped-def]
+def test_deleted_middle_event_is_detected(app, flow: CaseFlow, session) -> None:
     tampered, _ = two_cases(flow)
     run_sql(session, "DELETE FROM case_event WHERE case_id = :case AND seq = 1", case=tampered)
     result = verify(app)
@@ -98,7 +98,7 @@ def test_deleted_middle_event_is_detected(app, flow: CaseFlow, session) -> None:
     assert history(flow, tampered)["broken_at_seq"] == 1
 
 
-def test_rehashed_row_still_breaks_the_link(app, flow: CaseFlow, session) -> None:  # type: ignore[no-untyped-def]
+def test_rehashed_row_still_breaks_the_link(app, flow: CaseFlow, session) -> None:
     """Recomputing the edited row's own hash does not help: the next row links to the old one."""
     tampered, _ = two_cases(flow)
     row = session.exec(select(CaseEvent).where(CaseEvent.case_id == tampered, CaseEvent.seq == 1)).one()

@@ -38,16 +38,16 @@ def sqlite_app(sqlite_template: Path, tmp_path: Path) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def session_factory(sqlite_app: Flask) -> Iterator:  # type: ignore[type-arg]
+def session_factory(sqlite_app: Flask) -> Iterator:
     with Session(sqlite_app.extensions["sandbox.engine"], expire_on_commit=False) as db:
         yield lambda role: factories.make_user(db, role)
 
 
-def post_raw(client: FlaskClient, body: bytes | str, content_type: str = "application/json", **kw):  # type: ignore[no-untyped-def]
+def post_raw(client: FlaskClient, body: bytes | str, content_type: str = "application/json", **kw):
     return client.post("/api/v1/tokens", data=body, content_type=content_type, **kw)
 
 
-def problem_of(response) -> dict:  # type: ignore[no-untyped-def]
+def problem_of(response) -> dict:
     assert response.mimetype == PROBLEM, response.get_data(as_text=True)[:300]
     body = response.get_json()
     assert body["status"] == response.status_code
@@ -83,7 +83,7 @@ def test_malformed_bodies_get_400_problem_json(sqlite_app: Flask, body: str | by
     assert detail in problem["detail"]
 
 
-def test_the_limits_leave_ordinary_bodies_alone(sqlite_app: Flask, session_factory) -> None:  # type: ignore[no-untyped-def]
+def test_the_limits_leave_ordinary_bodies_alone(sqlite_app: Flask, session_factory) -> None:
     user = session_factory("applicant")
     client = sqlite_app.test_client()
     deep_enough = {"email": user.email, "password": factories.PASSWORD}
@@ -209,7 +209,7 @@ def csrf_token(client: FlaskClient, url: str) -> str:
     return found.group(1)
 
 
-def sample_url(rule) -> str:  # type: ignore[no-untyped-def]
+def sample_url(rule) -> str:
     """The rule with real-looking values: id 1 exists for most records in the world below."""
     values = {name: 1 if type(converter).__name__ == "RecordIdConverter" else "x"
               for name, converter in rule._converters.items()}  # fmt: skip

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
@@ -60,8 +61,8 @@ class Routes:
     def storage(self) -> Path:
         return Path(self.app.instance_path) / "uploads"
 
-    def post(self, route: str, name: str, data: bytes):  # type: ignore[no-untyped-def]
-        form = {"file": (io.BytesIO(data), name)}
+    def post(self, route: str, name: str, data: bytes):
+        form: dict[str, Any] = {"file": (io.BytesIO(data), name)}
         if route == "api_document":
             form["kind"] = "evidence"
             url, client, extra = f"/api/v1/cases/{self.case_id}/documents", self.api, self.headers
@@ -104,7 +105,7 @@ def routes(database_url: str, tmp_path: Path) -> Iterator[Routes]:
     app.extensions["sandbox.engine"].dispose()
 
 
-def refused(routes: Routes, route: str, response, status: int, words: str) -> None:  # type: ignore[no-untyped-def]
+def refused(routes: Routes, route: str, response, status: int, words: str) -> None:
     assert response.status_code == status, (
         route,
         response.status_code,
@@ -204,7 +205,7 @@ def attachment_name(disposition: str) -> str:
     return token.group(1)
 
 
-def download(routes: Routes, route: str, filename: str):  # type: ignore[no-untyped-def]
+def download(routes: Routes, route: str, filename: str):
     if "document" in route:
         row = routes.session.exec(select(Document).where(Document.filename == filename)).one()
         if route.startswith("api"):

@@ -20,13 +20,13 @@ OWNER = {"REMOTE_ADDR": "198.51.100.7"}
 WRONG = "not the password at all"
 
 
-def sign_in(client, email: str, password: str, address: dict[str, str]) -> int:  # type: ignore[no-untyped-def]
+def sign_in(client, email: str, password: str, address: dict[str, str]) -> int:
     return client.post(
         "/login", data={"email": email, "password": password}, environ_base=address
     ).status_code
 
 
-def token(client, email: str, password: str, address: dict[str, str]) -> int:  # type: ignore[no-untyped-def]
+def token(client, email: str, password: str, address: dict[str, str]) -> int:
     body = {"email": email, "password": password}
     return client.post("/api/v1/tokens", json=body, environ_base=address).status_code
 

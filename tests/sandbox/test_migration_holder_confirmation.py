@@ -17,10 +17,10 @@ from tests import factories
 from tests.conftest import make_test_app
 
 
-def statuses(engine) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def statuses(engine) -> dict[str, str]:
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT contract_number, status FROM redemption")).all()
-    return dict(rows)  # type: ignore[arg-type]
+    return dict(rows)
 
 
 def test_open_requests_wait_for_their_holder_after_the_upgrade(database_url: str, tmp_path: Path) -> None:
@@ -45,7 +45,7 @@ def test_open_requests_wait_for_their_holder_after_the_upgrade(database_url: str
                     session.commit()
         config = alembic_config(engine)
         before = ScriptDirectory.from_config(config).get_revision("0011").down_revision
-        command.downgrade(config, before)
+        command.downgrade(config, before)  # type: ignore[arg-type]
         assert statuses(engine) == {
             "HT-OPEN": "requested",
             "HT-CONFIRMED": "requested",

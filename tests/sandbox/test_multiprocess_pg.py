@@ -126,7 +126,7 @@ def file_cases(flow: CaseFlow) -> Callable[[], None]:
 Headers = dict[str, str]
 
 
-def redeem_vouchers(load: Load, provider: Headers, regulator: Headers, codes: dict[str, Headers]):  # type: ignore[no-untyped-def]
+def redeem_vouchers(load: Load, provider: Headers, regulator: Headers, codes: dict[str, Headers]):
     """Request, and then (by turns) decline, or confirm and reject (the office), or just confirm."""
     client, serial = load.client(), itertools.count(1)
     prefix = f"HT-{threading.get_ident()}"

@@ -12,22 +12,22 @@ from tests.case_flow import CaseFlow
 
 
 @pytest.fixture
-def flow(client, session) -> CaseFlow:  # type: ignore[no-untyped-def]
+def flow(client, session) -> CaseFlow:
     return CaseFlow(client, session)
 
 
-def inbox(flow: CaseFlow, who: str, kind: str | None = None) -> list[dict]:  # type: ignore[type-arg]
+def inbox(flow: CaseFlow, who: str, kind: str | None = None) -> list[dict]:
     items = flow.call(who, "GET", "/api/v1/notifications").get_json()["items"]
     return [item for item in items if kind is None or item["kind"] == kind]
 
 
-def sweep(app, day: date):  # type: ignore[no-untyped-def]
+def sweep(app, day: date):
     result = app.test_cli_runner().invoke(args=["sla-sweep", "--today", day.isoformat()])
     assert result.exit_code == 0, result.output
     return result.output
 
 
-def test_submit_notifies_regulators_and_writes_mail(app, flow: CaseFlow) -> None:  # type: ignore[no-untyped-def]
+def test_submit_notifies_regulators_and_writes_mail(app, flow: CaseFlow) -> None:
     flow.to("submitted")
     for regulator in ("regulator", "regulator2"):
         items = inbox(flow, regulator, "event:submit")
@@ -60,7 +60,7 @@ def test_mark_read_only_by_the_recipient(flow: CaseFlow) -> None:
     assert flow.call("regulator", "GET", "/api/v1/notifications?unread=true").get_json()["items"] == []
 
 
-def test_sweep_flags_overdue_once(app, flow: CaseFlow) -> None:  # type: ignore[no-untyped-def]
+def test_sweep_flags_overdue_once(app, flow: CaseFlow) -> None:
     case = flow.to("submitted")
     due = date.fromisoformat(case["stage_due"])
     assert "0 case(s)" in sweep(app, due)
@@ -78,12 +78,12 @@ def test_sweep_flags_overdue_once(app, flow: CaseFlow) -> None:  # type: ignore[
     assert flow.case()["overdue"] is False
 
 
-def test_paused_clock_is_not_flagged_and_resumes_with_days_left(app, flow: CaseFlow, session) -> None:  # type: ignore[no-untyped-def]
+def test_paused_clock_is_not_flagged_and_resumes_with_days_left(app, flow: CaseFlow, session) -> None:
     flow.create()
     users = flow.users
 
     def fire(who: str, event: str, day: date, note: str = "") -> None:
-        apply_event(session, actor=users[who], case_id=flow.case_id, event=event, note=note, today=day)  # type: ignore[arg-type]
+        apply_event(session, actor=users[who], case_id=flow.case_id, event=event, note=note, today=day)
         session.commit()
 
     fire("applicant", "submit", date(2026, 3, 2))  # Monday; 5 working days → Monday 9 March
@@ -101,13 +101,13 @@ def test_paused_clock_is_not_flagged_and_resumes_with_days_left(app, flow: CaseF
     assert "1 case(s)" in sweep(app, date(2026, 3, 20))
 
 
-def test_deadline_skips_the_spring_festival(flow: CaseFlow, session) -> None:  # type: ignore[no-untyped-def]
+def test_deadline_skips_the_spring_festival(flow: CaseFlow, session) -> None:
     flow.create()
     apply_event(
         session,
         actor=flow.users["applicant"],
         case_id=flow.case_id,
-        event="submit",  # type: ignore[arg-type]
+        event="submit",
         today=date(2026, 2, 13),
     )
     session.commit()
@@ -116,14 +116,14 @@ def test_deadline_skips_the_spring_festival(flow: CaseFlow, session) -> None:  #
     assert case["stage_due"] == "2026-02-27" and case["stage_due_provisional"] is False
 
 
-def test_withdrawal_while_paused_leaves_no_deadline(app, flow: CaseFlow, session) -> None:  # type: ignore[no-untyped-def]
+def test_withdrawal_while_paused_leaves_no_deadline(app, flow: CaseFlow, session) -> None:
     flow.create()
     for who, event, day in (
         ("applicant", "submit", date(2026, 3, 2)),
         ("regulator", "request_amendment", date(2026, 3, 4)),
         ("applicant", "withdraw", date(2026, 3, 5)),
     ):
-        apply_event(session, actor=flow.users[who], case_id=flow.case_id, event=event, note="说明", today=day)  # type: ignore[arg-type]
+        apply_event(session, actor=flow.users[who], case_id=flow.case_id, event=event, note="说明", today=day)
         session.commit()
     case = flow.case()
     assert case["state"] == "withdrawn" and case["stage_due"] is None

@@ -80,7 +80,7 @@ def test_every_request_is_logged_as_one_json_line(client, login_as, caplog) -> N
 
 def test_errors_logged_during_a_request_carry_its_id(app, caplog) -> None:
     @app.get("/boom-for-test")
-    def boom():  # type: ignore[no-untyped-def]
+    def boom():
         app.logger.warning("something odd")
         return "ok"
 

@@ -13,7 +13,7 @@ from tests import factories
 def test_weak_passwords_are_refused(password: str) -> None:
     with pytest.raises(ValidationFailed) as refused:
         check_password_strength(password, user_inputs=[])
-    messages = [message.msgid for message in refused.value.errors["password"]]
+    messages = [message.msgid for message in refused.value.errors["password"]]  # type: ignore[union-attr]
     assert messages[0] == "This password is too easy to guess."
     assert len(messages) >= 2  # and at least one reason or suggestion
 
@@ -29,7 +29,7 @@ def test_the_accounts_own_details_weaken_a_password() -> None:
     with pytest.raises(ValidationFailed) as refused:
         check_password_strength("li.mingyuan2026", user_inputs=words)
     assert "Do not use your e-mail address, your name or your enterprise's name in the password." in [
-        message.msgid for message in refused.value.errors["password"]
+        message.msgid for message in refused.value.errors["password"]  # type: ignore[union-attr]
     ]
 
 

@@ -14,7 +14,7 @@ from tests import factories
 ROLES = ["anonymous", "applicant", "regulator", "assessor", "legal_partner", "service_provider", "admin"]
 
 
-def row(anonymous, applicant, regulator, assessor, legal_partner, service_provider, admin):  # type: ignore[no-untyped-def]
+def row(anonymous, applicant, regulator, assessor, legal_partner, service_provider, admin):
     return dict(
         zip(
             ROLES,
@@ -867,7 +867,7 @@ MATRIX = [
 
 
 @pytest.fixture
-def world(app, session):  # type: ignore[no-untyped-def]
+def world(app, session):
     """One user per role; the applicant's enterprise with a submitted case (with a document) and a draft;
     another enterprise with a submitted case."""
     users = {role: factories.make_user(session, role) for role in ROLES if role != "anonymous"}
@@ -947,4 +947,4 @@ def test_policies_deny_by_default() -> None:
         id, role, enterprise_id, organisation_id, active = 1, Role.ADMIN, None, None, False
 
     assert not has_permission(None, Permission.MANAGE_USERS)
-    assert not has_permission(Inactive(), Permission.MANAGE_USERS)
+    assert not has_permission(Inactive(), Permission.MANAGE_USERS)  # type: ignore[arg-type]

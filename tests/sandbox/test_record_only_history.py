@@ -48,7 +48,7 @@ def test_the_diagram_path_ignores_record_only_rows() -> None:
 
 
 @pytest.fixture
-def flow(client, session) -> CaseFlow:  # type: ignore[no-untyped-def]
+def flow(client, session) -> CaseFlow:
     return CaseFlow(client, session)
 
 
@@ -60,7 +60,7 @@ def test_record_only_events_cannot_be_fired(flow: CaseFlow) -> None:
     assert flow.case()["event_count"] == 1
 
 
-def test_assignments_are_in_the_chain_the_api_and_audit_verify(flow: CaseFlow, app) -> None:  # type: ignore[no-untyped-def]
+def test_assignments_are_in_the_chain_the_api_and_audit_verify(flow: CaseFlow, app) -> None:
     flow.to("risk_assessment")  # the builder assigns no one
     officer, second = flow.users["regulator"], flow.users["regulator2"]
     patched = flow.call(

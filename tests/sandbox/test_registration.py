@@ -25,7 +25,7 @@ def form_data(**overrides: str) -> dict[str, str]:
     return data
 
 
-def counts(session) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+def counts(session) -> tuple[int, int, int]:
     session.expire_all()
     return (
         session.exec(select(func.count()).select_from(User)).one(),

@@ -31,13 +31,13 @@ def consent_url(case_id: int) -> str:
     return f"/api/v1/cases/{case_id}/publication-consent"
 
 
-def put_consent(flow: CaseFlow, fields: object, who: str = "applicant", expect: int = 200):  # type: ignore[no-untyped-def]
-    response = flow.call(who, "PUT", consent_url(flow.case_id), json={"fields": fields})  # type: ignore[arg-type]
+def put_consent(flow: CaseFlow, fields: object, who: str = "applicant", expect: int = 200):
+    response = flow.call(who, "PUT", consent_url(flow.case_id), json={"fields": fields})
     assert response.status_code == expect, response.get_json()
     return response.get_json()
 
 
-def new_case(client, session, *, name: str, title: str, objectives: str, consent: list[str]) -> CaseFlow:  # type: ignore[no-untyped-def]
+def new_case(client, session, *, name: str, title: str, objectives: str, consent: list[str]) -> CaseFlow:
     """A draft of an enterprise called `name`, with the given consent."""
     flow = CaseFlow(client, session)
     enterprise = session.get(Enterprise, flow.users["applicant"].enterprise_id)
@@ -57,7 +57,7 @@ def filed(flow: CaseFlow) -> str:
 
 
 @pytest.fixture
-def two_filed(client, session):  # type: ignore[no-untyped-def]
+def two_filed(client, session):
     """A filed case whose enterprise hid its name and objectives, and one that published everything."""
     hidden = new_case(client, session, name=HIDDEN_NAME, title=SHOWN_TITLE, objectives=HIDDEN_OBJECTIVES,
                       consent=["title", "data_categories"])  # fmt: skip
@@ -66,7 +66,7 @@ def two_filed(client, session):  # type: ignore[no-untyped-def]
     return (hidden, filed(hidden)), (shown, filed(shown))
 
 
-def public_texts(client, filing_number: str, *searches: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def public_texts(client, filing_number: str, *searches: str) -> dict[str, str]:
     """Every public page and API response that could show the case, as raw text, by URL."""
     urls = [
         "/registry",
@@ -107,7 +107,7 @@ def test_consent_changes_until_the_filing_is_accepted_then_is_fixed(client, sess
     put_consent(flow, ["title"], who="regulator", expect=403)
     flow.fire("regulator", "accept_filing")
     english = {**flow.headers["applicant"], "Accept-Language": "en"}
-    refused = client.put(consent_url(flow.case_id), headers=english, json={"fields": ["uscc"]})  # type: ignore[arg-type]
+    refused = client.put(consent_url(flow.case_id), headers=english, json={"fields": ["uscc"]})
     assert refused.status_code == 409 and refused.mimetype == "application/problem+json"
     assert "fixed" in refused.get_json()["detail"]
     now = flow.call("applicant", "GET", consent_url(flow.case_id)).get_json()
@@ -279,7 +279,7 @@ def test_consent_forms_on_the_filing_form_and_the_case_page(client, session, log
 
     factories.submit_case(session, applicant, case)
     regulator = factories.make_user(session, "regulator")
-    apply_event(session, actor=regulator, case_id=case.id, event="accept_filing")  # type: ignore[arg-type]
+    apply_event(session, actor=regulator, case_id=case.id, event="accept_filing")
     session.commit()
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert 'name="publication_fields"' not in page and 'id="consented-fields"' in page
@@ -288,7 +288,7 @@ def test_consent_forms_on_the_filing_form_and_the_case_page(client, session, log
     assert fixed.status_code == 409 and current(session, case.id) == ["enterprise_name"]
 
 
-def current(session, case_id: int) -> list[str]:  # type: ignore[no-untyped-def]
+def current(session, case_id: int) -> list[str]:
     session.expire_all()
     return publication.current_consent(session, case_id)
 

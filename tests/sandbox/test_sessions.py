@@ -10,7 +10,7 @@ from tests import factories
 NEW_PASSWORD = "亦庄沙盒-Fresh-Start-2027"
 
 
-def token_for(client, user, password: str = factories.PASSWORD) -> str:  # type: ignore[no-untyped-def]
+def token_for(client, user, password: str = factories.PASSWORD) -> str:
     response = client.post("/api/v1/tokens", json={"email": user.email, "password": password})
     assert response.status_code == 201, response.get_json()
     return response.get_json()["token"]
@@ -20,17 +20,17 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def admin_token(client, session) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def admin_token(client, session) -> dict[str, str]:
     return bearer(token_for(client, factories.make_user(session, "admin")))
 
 
-def session_cookie(client) -> str:  # type: ignore[no-untyped-def]
+def session_cookie(client) -> str:
     cookie = client.get_cookie("sandbox_session")
     assert cookie is not None
     return cookie.value
 
 
-def replay(app, cookie: str):  # type: ignore[no-untyped-def]
+def replay(app, cookie: str):
     """A fresh browser that only has the copied cookie."""
     fresh = app.test_client()
     fresh.set_cookie("sandbox_session", cookie)

@@ -63,7 +63,7 @@ def test_every_proof_resolves_through_the_issuer_document(client: FlaskClient, s
         assert (method["type"], method["controller"], method["keyRole"]) == ("Multikey", document["id"], role)
         key = public_key_from_multikey(method["publicKeyMultibase"])
         assert key == jwks.get(url.rpartition("#")[2]).public_key
-        verify_proof(secured, lambda _url, key=key: key)
+        verify_proof(secured, lambda _url, key=key: key)  # type: ignore[misc]
     assert {m["id"].rpartition("#")[2] for m in document["verificationMethod"]} == {
         record.kid for record in jwks.records
     }  # every key ever used, whatever its role

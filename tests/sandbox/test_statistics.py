@@ -35,7 +35,7 @@ DEMO_REGULATOR = {"email": "regulator@demo.sandbox", "password": "sandbox-demo-2
 
 
 @pytest.fixture
-def demo(app):  # type: ignore[no-untyped-def]
+def demo(app):
     """The demo data, with the SLA sweep run ten days ahead so that some cases are overdue."""
     runner = app.test_cli_runner()
     assert runner.invoke(args=["demo"]).exit_code == 0
@@ -45,13 +45,13 @@ def demo(app):  # type: ignore[no-untyped-def]
     return app
 
 
-def regulator_client(app):  # type: ignore[no-untyped-def]
+def regulator_client(app):
     web = app.test_client()
     assert web.post("/login", data=DEMO_REGULATOR).status_code == 302
     return web
 
 
-def api_statistics(app, query: str = "") -> dict:  # type: ignore[type-arg]
+def api_statistics(app, query: str = "") -> dict:
     api = app.test_client()
     token = api.post("/api/v1/tokens", json=DEMO_REGULATOR).get_json()["token"]
     response = api.get(f"/api/v1/statistics{query}", headers={"Authorization": f"Bearer {token}"})
@@ -59,7 +59,7 @@ def api_statistics(app, query: str = "") -> dict:  # type: ignore[type-arg]
     return response.get_json()
 
 
-def cells(chart: dict) -> dict[tuple[str, str], object]:  # type: ignore[type-arg]
+def cells(chart: dict) -> dict[tuple[str, str], object]:
     """(category, series) → value, leaving out zeros and empty cells."""
     return {
         (category, series["key"]): series["values"][i]
@@ -69,7 +69,7 @@ def cells(chart: dict) -> dict[tuple[str, str], object]:  # type: ignore[type-ar
     }
 
 
-def sql(session, statement: str, **params) -> list[tuple]:  # type: ignore[no-untyped-def,type-arg]
+def sql(session, statement: str, **params) -> list[tuple]:
     """Run raw SQL; datetime parameters are bound as the app stores them (UTC)."""
     query = text(statement).bindparams(
         *(sa.bindparam(name, type_=UTCDateTime()) for name, v in params.items() if isinstance(v, datetime))
@@ -199,7 +199,7 @@ def test_filters_narrow_every_count(demo, session) -> None:
     assert problem.status_code == 422 and problem.mimetype == "application/problem+json"
 
 
-def _bearer(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _bearer(app) -> dict[str, str]:
     token = app.test_client().post("/api/v1/tokens", json=DEMO_REGULATOR).get_json()["token"]
     return {"Authorization": f"Bearer {token}"}
 
@@ -305,7 +305,7 @@ def test_lessons_come_from_published_typical_cases_first(demo, session) -> None:
     assert lessons() == [("typical_case", "先小范围测试，再逐步放开。")]
 
 
-def _on(result, day: date) -> None:  # type: ignore[no-untyped-def]
+def _on(result, day: date) -> None:
     result.event.created_at = datetime.combine(day, time(10), tzinfo=BEIJING)
 
 
@@ -321,9 +321,9 @@ def test_median_working_days_on_a_hand_built_history(app, session) -> None:
         event.created_at = datetime.combine(march[2], time(10), tzinfo=BEIJING)
         case.sector = sector  # the factory's plan fits general data; statistics read the column only
         session.commit()
-        return case.id  # type: ignore[return-value]
+        return case.id
 
-    def fire(who, case_id: int, event: str, day: int, note: str = "理由充分，记录在案。") -> None:  # type: ignore[no-untyped-def]
+    def fire(who, case_id: int, event: str, day: int, note: str = "理由充分，记录在案。") -> None:
         _on(
             apply_event(session, actor=who, case_id=case_id, event=event, note=note, today=march[day]),
             march[day],
@@ -339,13 +339,13 @@ def test_median_working_days_on_a_hand_built_history(app, session) -> None:
     late = submitted("general_data")  # 10 working days, then rejected
     fire(regulator, late, "reject", 16)
 
-    def durations(**filters) -> dict[str, tuple]:  # type: ignore[no-untyped-def,type-arg]
+    def durations(**filters) -> dict[str, tuple]:
         data = statistics.collect(
             session, actor=regulator, filters=statistics.Filters(**filters),
             stage_days=app.config["STAGE_DEADLINE_DAYS"], today=date(2026, 11, 30),
         )  # fmt: skip
         chart = data.chart("stage_durations")
-        return {row[0]: tuple(row[1:]) for row in chart.rows()}
+        return {str(row[0]): tuple(row[1:]) for row in chart.rows()}
 
     # (median, completed visits, completed after the 5-day deadline, deadline)
     assert durations(year=2026)["submitted"] == (6.0, 3, 2, 5)

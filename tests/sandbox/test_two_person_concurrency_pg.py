@@ -40,7 +40,7 @@ def regulator(
     app.extensions["sandbox.engine"].dispose()
 
 
-def test_three_regulators_race_to_propose_and_to_confirm(shared) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_three_regulators_race_to_propose_and_to_confirm(shared) -> None:  # noqa: F811
     url, app, session = shared
     flow = CaseFlow(app.test_client(), session)
     flow.to("exited")

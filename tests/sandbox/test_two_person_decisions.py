@@ -16,7 +16,7 @@ from tests.case_flow import CaseFlow
 from tests.sandbox.certificate_helpers import bundle_of, exit_case, outcomes, verify
 
 
-def _notices(session, user_id: int) -> list[str]:  # type: ignore[no-untyped-def]
+def _notices(session, user_id: int) -> list[str]:
     session.expire_all()
     rows = session.exec(select(Notification).where(Notification.user_id == user_id)).all()
     return [row.msgid % row.params for row in rows if row.kind.startswith("proposal")]
@@ -33,11 +33,11 @@ def _case_steps(flow: CaseFlow) -> list[tuple[str, int, dict[str, Any], str]]:
 
 
 @pytest.fixture
-def exited(client, session):  # type: ignore[no-untyped-def]
+def exited(client, session):
     return exit_case(client, session)
 
 
-def test_a_suspension_takes_effect_only_when_a_second_regulator_confirms(exited, session, client) -> None:  # type: ignore[no-untyped-def]
+def test_a_suspension_takes_effect_only_when_a_second_regulator_confirms(exited, session, client) -> None:
     flow, cert = exited
     proposer, confirmer = flow.users["regulator"], flow.users["regulator2"]
     path = f"/api/v1/certificates/{cert.id}/status-proposals"
@@ -94,7 +94,7 @@ def test_a_suspension_takes_effect_only_when_a_second_regulator_confirms(exited,
     ]
 
 
-def test_declining_or_withdrawing_changes_nothing_and_only_one_proposal_waits(exited, session) -> None:  # type: ignore[no-untyped-def]
+def test_declining_or_withdrawing_changes_nothing_and_only_one_proposal_waits(exited, session) -> None:
     flow, cert = exited
     path = f"/api/v1/certificates/{cert.id}/status-proposals"
     first = flow.call("regulator", "POST", path, json={"action": "revoke", "reason": "数据泄露"}).get_json()
@@ -137,7 +137,7 @@ def test_declining_or_withdrawing_changes_nothing_and_only_one_proposal_waits(ex
     assert flow.call("applicant", "GET", "/api/v1/proposals").status_code == 403
 
 
-def test_the_one_step_routes_refuse_and_name_the_proposal_route(exited) -> None:  # type: ignore[no-untyped-def]
+def test_the_one_step_routes_refuse_and_name_the_proposal_route(exited) -> None:
     flow, cert = exited
     one_step = flow.call("regulator", "POST", f"/api/v1/certificates/{cert.id}/status",
                          json={"action": "revoke", "reason": "x"})  # fmt: skip
@@ -171,11 +171,11 @@ def _exemption_with_opinion(flow: CaseFlow) -> dict[str, Any]:
 
 
 @pytest.fixture
-def flow(client, session) -> CaseFlow:  # type: ignore[no-untyped-def]
+def flow(client, session) -> CaseFlow:
     return CaseFlow(client, session)
 
 
-def test_an_exemption_is_decided_by_the_confirming_regulator(flow: CaseFlow, session) -> None:  # type: ignore[no-untyped-def]
+def test_an_exemption_is_decided_by_the_confirming_regulator(flow: CaseFlow, session) -> None:
     request = _exemption_with_opinion(flow)
     path = f"/api/v1/exemptions/{request['id']}"
     proposer, confirmer = flow.users["regulator"], flow.users["regulator2"]

@@ -9,17 +9,17 @@ from tests.case_flow import CaseFlow
 
 
 @pytest.fixture
-def flow(client, session) -> CaseFlow:  # type: ignore[no-untyped-def]
+def flow(client, session) -> CaseFlow:
     return CaseFlow(client, session)
 
 
-def _assign(flow: CaseFlow, who: str, **fields: object) -> dict:  # type: ignore[type-arg]
+def _assign(flow: CaseFlow, who: str, **fields: object) -> dict:
     response = flow.call(who, "PATCH", f"/api/v1/cases/{flow.case_id}", json=fields)
     assert response.status_code == 200, response.get_json()
     return response.get_json()
 
 
-def _history(flow: CaseFlow) -> list[dict]:  # type: ignore[type-arg]
+def _history(flow: CaseFlow) -> list[dict]:
     body = flow.call("regulator2", "GET", f"/api/v1/cases/{flow.case_id}/events").get_json()
     assert body["intact"] is True
     return body["events"]
@@ -66,7 +66,7 @@ def test_whoever_scored_an_earlier_evaluation_cannot_approve(flow: CaseFlow) -> 
     flow.fire("regulator", "approve_exit")
 
 
-def test_the_office_can_bar_the_regulator_who_accepted_the_filing(flow: CaseFlow, session) -> None:  # type: ignore[no-untyped-def]
+def test_the_office_can_bar_the_regulator_who_accepted_the_filing(flow: CaseFlow, session) -> None:
     from tests import factories
 
     admin = factories.make_user(session, "admin")

@@ -19,7 +19,7 @@ def signed_in(app: Flask, user: User) -> FlaskClient:
     return web
 
 
-def test_the_case_page_names_each_assignment_and_the_waiting_proposal(app, client, session) -> None:  # type: ignore[no-untyped-def]
+def test_the_case_page_names_each_assignment_and_the_waiting_proposal(app, client, session) -> None:
     flow, cert = exit_case(client, session)
     officer = flow.users["regulator"]
     web = signed_in(app, flow.users["regulator2"])
@@ -49,7 +49,7 @@ def test_the_case_page_names_each_assignment_and_the_waiting_proposal(app, clien
     ).get_data(as_text=True)
 
 
-def test_declining_asks_for_a_reason_on_the_page(app, client, session) -> None:  # type: ignore[no-untyped-def]
+def test_declining_asks_for_a_reason_on_the_page(app, client, session) -> None:
     flow, cert = exit_case(client, session)
     proposal = flow.call("regulator", "POST", f"/api/v1/certificates/{cert.id}/status-proposals",
                          json={"action": "revoke", "reason": "材料造假"}).get_json()  # fmt: skip
@@ -64,7 +64,7 @@ def test_declining_asks_for_a_reason_on_the_page(app, client, session) -> None: 
     assert gone.status_code == 409
 
 
-def test_the_admin_keeps_the_policy_with_who_and_when(app, client, session, login_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_admin_keeps_the_policy_with_who_and_when(app, client, session, login_as) -> None:
     admin = login_as("admin")
     page = client.get("/admin/two-person-policy").get_data(as_text=True)
     assert "默认规则" in page and 'name="bar_filing_acceptor" value="yes" >' in page.replace("  ", " ")
@@ -103,7 +103,7 @@ def test_the_admin_keeps_the_policy_with_who_and_when(app, client, session, logi
     ]  # fmt: skip
 
 
-def test_a_barred_approver_sees_why_on_the_case_page(app, client, session) -> None:  # type: ignore[no-untyped-def]
+def test_a_barred_approver_sees_why_on_the_case_page(app, client, session) -> None:
     flow = CaseFlow(client, session)
     flow.to("exit_evaluation")
     officer = flow.users["regulator"]

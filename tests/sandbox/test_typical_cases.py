@@ -26,7 +26,7 @@ WRITE_UP: dict[str, Any] = {
 }
 
 
-def exited_flow(client, session, *, enterprise_name: str | None = None) -> CaseFlow:  # type: ignore[no-untyped-def]
+def exited_flow(client, session, *, enterprise_name: str | None = None) -> CaseFlow:
     """A case of a fresh enterprise (optionally renamed before it is filed) brought to exit."""
     flow = CaseFlow(client, session)
     if enterprise_name:
@@ -60,7 +60,7 @@ def act(flow: CaseFlow, who: str, typical_id: int, step: str, expect: int = 200,
 
 
 @pytest.fixture
-def flow(client, session) -> CaseFlow:  # type: ignore[no-untyped-def]
+def flow(client, session) -> CaseFlow:
     return exited_flow(client, session)
 
 

@@ -33,13 +33,13 @@ POPPLER = pytest.mark.skipif(
 )
 
 
-def publish(flow, typical_id: int) -> None:  # type: ignore[no-untyped-def]
+def publish(flow, typical_id: int) -> None:
     act(flow, "applicant", typical_id, "decision", decision="approve", expected_version=1)
     act(flow, "regulator", typical_id, "publication", expected_version=1)
 
 
 @pytest.fixture
-def published(client, session) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def published(client, session) -> dict[str, Any]:
     """Two published typical cases: one showing everything, one hiding the enterprise (and what follows)."""
     shown = exited_flow(client, session)
     shown_id = propose(shown, title="企业信用数据融合典型案例（公开）")["id"]

@@ -31,14 +31,14 @@ from tests.sandbox.test_certificates_pdf import POPPLER, ROOT, fetch_pdf
 OTHER_USCC = "91110302MA01ABCD38"
 
 
-def upload_api(client, pdf: bytes) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def upload_api(client, pdf: bytes) -> dict[str, Any]:
     response = client.post("/api/v1/verify", data={"file": (io.BytesIO(pdf), "c.pdf")},
                            content_type="multipart/form-data")  # fmt: skip
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.get_json()
 
 
-def upload_page(client, pdf: bytes) -> str:  # type: ignore[no-untyped-def]
+def upload_page(client, pdf: bytes) -> str:
     response = client.post("/verify", data={"file": (io.BytesIO(pdf), "c.pdf")},
                            content_type="multipart/form-data")  # fmt: skip
     assert response.status_code == 200

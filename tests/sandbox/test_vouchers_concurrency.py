@@ -18,10 +18,10 @@ from tests.sandbox.voucher_helpers import body, fresh, redeem, setup
 # Runs on every backend: SQLite serialises writers with its lock, PostgreSQL with row locks.
 
 
-def _fire(app, headers, bodies, keys):  # type: ignore[no-untyped-def]
+def _fire(app, headers, bodies, keys):
     barrier, results, lock = threading.Barrier(len(bodies)), [], threading.Lock()
 
-    def one(data, key) -> None:  # type: ignore[no-untyped-def]
+    def one(data, key) -> None:
         client = app.test_client()
         client.get("/api/v1/redemptions", headers=headers)  # warm up: connect, authenticate
         barrier.wait(timeout=60)
@@ -74,11 +74,11 @@ def test_one_idempotency_key_ten_times_at_once(app, client, session, database_ur
     assert fresh(session, voucher.id).balance_fen == voucher.amount_fen - 5_000_000
 
 
-def _race(app, calls):  # type: ignore[no-untyped-def]
+def _race(app, calls):
     """Send each (headers, path, json) at the same moment; return the statuses in the order given."""
     barrier, results = threading.Barrier(len(calls)), [0] * len(calls)
 
-    def one(index: int, headers, path, data) -> None:  # type: ignore[no-untyped-def]
+    def one(index: int, headers, path, data) -> None:
         client = app.test_client()
         client.get("/api/v1/redemptions", headers=headers)  # warm up: connect, authenticate
         barrier.wait(timeout=60)
@@ -92,7 +92,7 @@ def _race(app, calls):  # type: ignore[no-untyped-def]
     return results
 
 
-def _releases(session, redemption_id: int) -> int:  # type: ignore[no-untyped-def]
+def _releases(session, redemption_id: int) -> int:
     session.expire_all()
     statement = select(VoucherLedgerEntry).where(
         VoucherLedgerEntry.redemption_id == redemption_id, VoucherLedgerEntry.kind == "release"

@@ -20,7 +20,7 @@ from tests.case_flow import PDF, token
 from tests.sandbox.voucher_helpers import body, confirmed, fresh, redeem, setup, step
 
 
-def kinds(session, user_id: int) -> list[str]:  # type: ignore[no-untyped-def]
+def kinds(session, user_id: int) -> list[str]:
     """The redemption notices a user received, oldest first."""
     session.expire_all()
     statement = select(Notification).where(
@@ -29,7 +29,7 @@ def kinds(session, user_id: int) -> list[str]:  # type: ignore[no-untyped-def]
     return [row.kind for row in session.exec(statement.order_by(col(Notification.id))).all()]
 
 
-def mails_to(app, email: str) -> list[str]:  # type: ignore[no-untyped-def]
+def mails_to(app, email: str) -> list[str]:
     found = []
     for path in sorted((Path(app.instance_path) / "outbox").glob("*.eml")):
         message = message_from_bytes(path.read_bytes(), policy=policy.default)
@@ -38,7 +38,7 @@ def mails_to(app, email: str) -> list[str]:  # type: ignore[no-untyped-def]
     return found
 
 
-def ledger(session, voucher_id: int) -> list[str]:  # type: ignore[no-untyped-def]
+def ledger(session, voucher_id: int) -> list[str]:
     session.expire_all()
     statement = select(VoucherLedgerEntry).where(VoucherLedgerEntry.voucher_id == voucher_id)
     return [row.kind.value for row in session.exec(statement.order_by(col(VoucherLedgerEntry.seq))).all()]
@@ -133,7 +133,7 @@ def test_only_the_parties_take_their_own_steps(client, session) -> None:
                         json={"action": "approve"})  # fmt: skip
     assert wrong.status_code == 422 and wrong.get_json()["errors"][0]["field"] == "action"
     session.expire_all()
-    assert session.get(Redemption, rid).status.value == "awaiting_holder"  # type: ignore[union-attr]
+    assert session.get(Redemption, rid).status.value == "awaiting_holder"
 
 
 def test_the_file_names_everything_a_decision_needs(client, session) -> None:

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from sandbox.errors import ValidationFailed
 from sandbox.models.accounts import EligibilityDeclaration, Enterprise
@@ -43,7 +43,7 @@ def test_an_exit_issues_a_voucher_and_suspension_freezes_it(client, session) -> 
     assert page.status_code == 302  # not signed in on the web client: to the login page
 
 
-def _voucher(session, cert_id: str) -> Voucher:  # type: ignore[no-untyped-def]
+def _voucher(session, cert_id: str) -> Voucher:
     session.expire_all()
     return session.exec(select(Voucher).where(Voucher.certificate_id == cert_id)).one()
 
@@ -79,7 +79,7 @@ def test_codes_are_random_and_a_mistyped_character_is_caught() -> None:
     assert voucher_codes.normalise(code.replace("0", "O")) == code
 
 
-def _refusal(session, applicant, **kwargs):  # type: ignore[no-untyped-def]
+def _refusal(session, applicant, **kwargs):
     voucher = factories.make_voucher(session, applicant, **kwargs)
     assert voucher.status is VoucherStatus.REFUSED and voucher.code is None and voucher.balance_fen == 0
     return voucher.refusal_code
@@ -94,7 +94,9 @@ def test_refusal_reasons(session) -> None:
     assert _refusal(session, negative) is RefusalCode.DECLARATION_NEGATIVE
     missing = factories.make_user(session, "applicant")
     session.execute(
-        delete(EligibilityDeclaration).where(EligibilityDeclaration.enterprise_id == missing.enterprise_id)
+        delete(EligibilityDeclaration).where(
+            col(EligibilityDeclaration.enterprise_id) == missing.enterprise_id
+        )
     )
     session.commit()
     assert _refusal(session, missing) is RefusalCode.DECLARATION_MISSING
@@ -167,5 +169,5 @@ def test_daily_expiry_command_reminds_once_then_expires(app, session) -> None:
     after = (voucher.expires_on + timedelta(days=1)).isoformat()
     assert "1 voucher(s) expired" in runner.invoke(args=["vouchers", "expire", "--today", after]).output
     session.expire_all()
-    assert session.get(Voucher, voucher.id).status is VoucherStatus.EXPIRED  # type: ignore[union-attr]
+    assert session.get(Voucher, voucher.id).status is VoucherStatus.EXPIRED
     assert session.get(Enterprise, applicant.enterprise_id) is not None

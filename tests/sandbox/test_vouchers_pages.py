@@ -14,16 +14,16 @@ from tests import factories
 from tests.sandbox.voucher_helpers import body, confirmed, fresh, redeem, setup
 
 
-def signed_in(app, user) -> FlaskClient:  # type: ignore[no-untyped-def]
+def signed_in(app, user) -> FlaskClient:
     web = app.test_client()
     response = web.post("/login", data={"email": user.email, "password": factories.PASSWORD})
     assert response.status_code == 302
     return web
 
 
-def status(session, redemption_id: int) -> str:  # type: ignore[no-untyped-def]
+def status(session, redemption_id: int) -> str:
     session.expire_all()
-    return session.get(Redemption, redemption_id).status.value  # type: ignore[union-attr]
+    return session.get(Redemption, redemption_id).status.value
 
 
 def test_the_office_sees_the_whole_file_and_confirms_before_approving(app, client, session) -> None:

@@ -73,7 +73,7 @@ def test_idempotency_key_replays_the_first_result(client, session) -> None:
     assert counts(session) == before
 
 
-def _refused(client, session, world, data, status, field, words, key="refused"):  # type: ignore[no-untyped-def]
+def _refused(client, session, world, data, status, field, words, key="refused"):
     before = counts(session)
     balance = fresh(session, world["voucher"].id).balance_fen
     response = redeem(client, world["headers"]["provider"], data, key=key)
@@ -138,7 +138,7 @@ def test_refused_when_frozen_or_expired(client, session) -> None:
 @pytest.mark.parametrize("how", ["same_uscc", "declared"])
 def test_refused_for_a_related_party(client, session, how: str) -> None:
     applicant = factories.make_user(session, "applicant")
-    enterprise_uscc = session.get(Enterprise, applicant.enterprise_id).uscc  # type: ignore[union-attr]
+    enterprise_uscc = session.get(Enterprise, applicant.enterprise_id).uscc
     provider_uscc = enterprise_uscc if how == "same_uscc" else factories.make_uscc()
     world = setup(client, session, uscc=provider_uscc)
     world["voucher"] = factories.make_voucher(session, applicant)

@@ -62,7 +62,7 @@ def test_random_voucher_sequences_keep_the_balance(sqlite_template: Path, tmp_pa
             rows = self.db.exec(select(VoucherLedgerEntry).order_by(col(VoucherLedgerEntry.id))).all()
             return [(r.id, r.voucher_id, r.seq, r.kind, r.amount_fen, r.balance_after) for r in rows]
 
-        def _do(self, action) -> bool:  # type: ignore[no-untyped-def]
+        def _do(self, action) -> bool:
             try:
                 action()
             except SandboxError:
@@ -74,7 +74,7 @@ def test_random_voucher_sequences_keep_the_balance(sqlite_template: Path, tmp_pa
         @rule(who=st.sampled_from([0, 1]), risk=st.sampled_from(["low", "medium", "high"]))
         def issue(self, who: int, risk: str) -> None:
             voucher = factories.make_voucher(self.db, applicants[who], risk_level=risk, today=self.today)
-            self.ids.append(voucher.id)  # type: ignore[arg-type]
+            self.ids.append(voucher.id)
 
         @rule(pick=st.integers(0, 50), amount=st.integers(1, 30_000_000), share=st.integers(1, 4))
         def redeem(self, pick: int, amount: int, share: int) -> None:
@@ -114,7 +114,7 @@ def test_random_voucher_sequences_keep_the_balance(sqlite_template: Path, tmp_pa
                 claim = self.db.get(Redemption, self.claims[pick % len(self.claims)])
                 assert claim is not None
                 if takers[action] == "holder":
-                    owner = self.db.get(Voucher, claim.voucher_id).enterprise_id  # type: ignore[union-attr]
+                    owner = self.db.get(Voucher, claim.voucher_id).enterprise_id
                     actor = next(a for a in applicants if a.enterprise_id == owner)
                 else:
                     actor = self.db.get(User, takers[action])
@@ -137,9 +137,9 @@ def test_random_voucher_sequences_keep_the_balance(sqlite_template: Path, tmp_pa
             if self.ids:
                 voucher = self.db.get(Voucher, self.ids[pick % len(self.ids)])
                 if freeze:
-                    vouchers.freeze(self.db, voucher=voucher, reason="证书暂停")  # type: ignore[arg-type]
+                    vouchers.freeze(self.db, voucher=voucher, reason="证书暂停")
                 else:
-                    vouchers.unfreeze(self.db, voucher=voucher, today=self.today)  # type: ignore[arg-type]
+                    vouchers.unfreeze(self.db, voucher=voucher, today=self.today)
                 self.db.commit()
 
         @rule(days=st.integers(0, 800))

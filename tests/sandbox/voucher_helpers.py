@@ -52,7 +52,7 @@ def body(code: str, **overrides: Any) -> dict[str, Any]:
     return data
 
 
-def redeem(client: FlaskClient, headers: dict[str, str], data: dict[str, Any], key: str | None = None):  # type: ignore[no-untyped-def]
+def redeem(client: FlaskClient, headers: dict[str, str], data: dict[str, Any], key: str | None = None):
     extra = {"Idempotency-Key": key} if key else {}
     # English messages, so that tests can name the reason in plain words.
     return client.post(
@@ -60,7 +60,7 @@ def redeem(client: FlaskClient, headers: dict[str, str], data: dict[str, Any], k
     )
 
 
-def step(client: FlaskClient, headers: dict[str, str], redemption_id: int, action: str, reason: str = ""):  # type: ignore[no-untyped-def]
+def step(client: FlaskClient, headers: dict[str, str], redemption_id: int, action: str, reason: str = ""):
     """Take a step as the party of `headers`: confirm/decline (holder), withdraw (provider), or
     approve/reject/settle (office)."""
     path = {"confirm": "holder-decision", "decline": "holder-decision", "withdraw": "withdrawal"}.get(

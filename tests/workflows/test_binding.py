@@ -79,7 +79,7 @@ def test_strict_row_memory_is_written_through_plain_attributes() -> None:
 
 def test_a_state_that_is_no_case_state_is_refused() -> None:
     with pytest.raises(InvalidTransition, match="no valid state"):
-        fire(StringCase("limbo"), Event.SUBMIT)
+        fire(StringCase("limbo"), Event.SUBMIT)  # type: ignore[arg-type]
 
 
 def test_the_machine_keeps_no_reference_to_fired_cases() -> None:

@@ -73,7 +73,7 @@ def test_every_state_and_event_has_chinese_and_english_labels() -> None:
     assert set(STATE_LABELS) == set(CaseState) and set(EVENT_LABELS) == set(Event)
     for zh, en in [*STATE_LABELS.values(), *EVENT_LABELS.values()]:
         assert zh and en and zh != en
-    assert state_label(CaseState.EXITED) == "已出盒" and state_label("exited", "en") == "Exited"
+    assert state_label(CaseState.EXITED) == "已出盒" and state_label("exited", "en") == "Exited"  # type: ignore[arg-type]
     assert event_label(Event.ACCEPT_FILING) == "予以备案"
 
 

@@ -40,7 +40,7 @@ def user_public(session: Session, user: User) -> UserPublic:
     enterprise = session.get(Enterprise, user.enterprise_id) if user.enterprise_id else None
     organisation = session.get(Organisation, user.organisation_id) if user.organisation_id else None
     return UserPublic(
-        id=user.id,
+        id=user.id,  # type: ignore[arg-type]
         email=user.email,
         display_name=user.display_name,
         role=user.role,
@@ -74,7 +74,7 @@ def user_public(session: Session, user: User) -> UserPublic:
     response_examples={201: examples.TOKEN},
 )
 @sign_in_attempts
-def create_token():  # type: ignore[no-untyped-def]
+def create_token():
     credentials = validate(TokenRequest, json_body())
     session = get_session()
     result = accounts.authenticate(
@@ -111,7 +111,7 @@ def create_token():  # type: ignore[no-untyped-def]
     tags=("accounts",),
     responses={204: None},
 )
-def revoke_token():  # type: ignore[no-untyped-def]
+def revoke_token():
     session = get_session()
     tokens.revoke_token(session, request.headers["Authorization"].partition(" ")[2].strip())
     session.commit()
@@ -120,7 +120,7 @@ def revoke_token():  # type: ignore[no-untyped-def]
 
 @route("/me", "GET", summary="The signed-in user", tags=("accounts",), responses={200: UserPublic},
        response_examples={200: examples.USER})  # fmt: skip
-def me():  # type: ignore[no-untyped-def]
+def me():
     return respond(user_public(get_session(), actor()))
 
 
@@ -141,7 +141,7 @@ def me():  # type: ignore[no-untyped-def]
     examples={"robotics_enterprise": examples.ACCOUNT_CREATE},
 )
 @registration_attempts
-def register():  # type: ignore[no-untyped-def]
+def register():
     session = get_session()
     user = accounts.register_applicant(session, data=json_body())
     session.commit()
@@ -156,7 +156,7 @@ def register():  # type: ignore[no-untyped-def]
     responses={200: EnterprisePublic},
     errors=(404,),
 )
-def get_enterprise(enterprise_id: int):  # type: ignore[no-untyped-def]
+def get_enterprise(enterprise_id: int):
     enterprise = enterprises.get_enterprise(get_session(), actor=actor(), enterprise_id=enterprise_id)
     return respond(EnterprisePublic.model_validate(enterprise, from_attributes=True))
 
@@ -173,7 +173,7 @@ def get_enterprise(enterprise_id: int):  # type: ignore[no-untyped-def]
     errors=(422,),
     examples={"testing_lab_assessor": examples.USER_CREATE},
 )
-def create_user():  # type: ignore[no-untyped-def]
+def create_user():
     session = get_session()
     user = accounts.create_user(session, actor=actor(), data=json_body())
     session.commit()
@@ -181,5 +181,5 @@ def create_user():  # type: ignore[no-untyped-def]
 
 
 @route("/openapi.json", "GET", auth=False, summary="This document", tags=("meta",), responses={200: None})
-def openapi():  # type: ignore[no-untyped-def]
+def openapi():
     return jsonify(spec.openapi_document(title="Sandbox API", version="1"))

@@ -19,7 +19,7 @@ from sandbox.services.common import notifications
 
 def notification_public(row: Notification) -> NotificationPublic:
     return NotificationPublic(
-        id=row.id, case_id=row.case_id, kind=row.kind, text=notification_text(row),
+        id=row.id, case_id=row.case_id, kind=row.kind, text=notification_text(row),  # type: ignore[arg-type]
         created_at=row.created_at, read_at=row.read_at,
     )  # fmt: skip
 
@@ -32,7 +32,7 @@ NOTIFICATION_PARAMETERS = (
 
 @route("/notifications", "GET", summary="Your notifications, newest first", tags=("notifications",),
        responses={200: NotificationList}, parameters=NOTIFICATION_PARAMETERS)  # fmt: skip
-def list_notifications():  # type: ignore[no-untyped-def]
+def list_notifications():
     session, user = get_session(), actor()
     page = request.args.get("page", "1")
     rows, total = notifications.list_notifications(
@@ -52,7 +52,7 @@ def list_notifications():  # type: ignore[no-untyped-def]
 
 @route("/notifications/<int:notification_id>/read", "POST", summary="Mark a notification read",
        tags=("notifications",), responses={200: NotificationPublic}, errors=(404,))  # fmt: skip
-def read_notification(notification_id: int):  # type: ignore[no-untyped-def]
+def read_notification(notification_id: int):
     session = get_session()
     row = notifications.mark_read(session, user=actor(), notification_id=notification_id)
     session.commit()
@@ -74,7 +74,7 @@ class ArrangementPublic(SQLModel):
 @route("/calendar/years", "POST", roles=(Role.ADMIN,), summary="Enter a year's official holiday arrangement",
        tags=("admin",), body=ArrangementImport, responses={201: ArrangementPublic},
        errors=(422,))  # fmt: skip
-def import_year():  # type: ignore[no-untyped-def]
+def import_year():
     body = json_body()
     if not isinstance(body.get("toml"), str):
         raise ValidationFailed.single("toml", N_("This field is required."))
@@ -88,7 +88,7 @@ def import_year():  # type: ignore[no-untyped-def]
 
 @route("/calendar/years", "GET", summary="The years the office has entered", tags=("admin",),
        responses={200: list[ArrangementPublic]})  # fmt: skip
-def list_years():  # type: ignore[no-untyped-def]
+def list_years():
     actor()
     rows = calendar.list_arrangements(get_session())
     return [ArrangementPublic.model_validate(row, from_attributes=True).model_dump() for row in rows]

@@ -19,7 +19,7 @@ from sandbox.services.vouchers import providers
 @route("/me", "PATCH", summary="Change your settings: the interface and e-mail language",
        tags=("accounts",), body=schemas.AccountSettings, responses={200: UserPublic}, errors=(422,),
        examples={"english": {"locale": "en"}, "chinese": {"locale": "zh"}})  # fmt: skip
-def update_me():  # type: ignore[no-untyped-def]
+def update_me():
     session, user, body = get_session(), actor(), json_body()
     locale = body.get("locale")
     if locale is not None:
@@ -37,7 +37,7 @@ def update_me():  # type: ignore[no-untyped-def]
                     "reasons."),
        tags=("accounts",), body=PasswordChange, responses={204: None}, errors=(422,),
        examples={"change": examples.PASSWORD_CHANGE})  # fmt: skip
-def change_password():  # type: ignore[no-untyped-def]
+def change_password():
     session = get_session()
     accounts.change_password(session, user=actor(), data=json_body())
     session.commit()
@@ -49,7 +49,7 @@ def change_password():  # type: ignore[no-untyped-def]
        tags=("certificates",), responses={200: CertificateList},
        parameters=tuple({"name": n, "in": "query", "required": False, "schema": {"type": "integer"}}
                         for n in ("page", "per_page")))  # fmt: skip
-def my_certificates():  # type: ignore[no-untyped-def]
+def my_certificates():
     page, per_page = paging()
     result = certificates.list_for(get_session(), actor=actor(), page=page, per_page=per_page)
     items = [
@@ -62,7 +62,7 @@ def my_certificates():  # type: ignore[no-untyped-def]
 @route("/me/provider", "GET", roles=(Role.SERVICE_PROVIDER,),
        summary="Your organisation's entry in the approved provider pool: its service categories and dates",
        tags=("vouchers",), responses={200: ProviderPublic})  # fmt: skip
-def my_provider_entry():  # type: ignore[no-untyped-def]
+def my_provider_entry():
     session = get_session()
     row = providers.provider_of(session, actor())
     if row is None:

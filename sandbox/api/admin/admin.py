@@ -48,7 +48,7 @@ def _query() -> str:
 
 @route("/users", "GET", roles=ADMIN, summary="Accounts of every role, searchable by e-mail or name (admins)",
        tags=("admin",), responses={200: schemas.AccountList}, parameters=SEARCH)  # fmt: skip
-def list_users():  # type: ignore[no-untyped-def]
+def list_users():
     session, (page, per_page) = get_session(), paging()
     rows, total = accounts.list_users(session, actor=actor(), query=_query(), page=page, per_page=per_page)
     items = [_account(session, row) for row in rows]
@@ -57,7 +57,7 @@ def list_users():  # type: ignore[no-untyped-def]
 
 @route("/users/<int:user_id>", "GET", roles=ADMIN, summary="One account (admins)", tags=("admin",),
        responses={200: schemas.AccountPublic})  # fmt: skip
-def get_user(user_id: int):  # type: ignore[no-untyped-def]
+def get_user(user_id: int):
     session = get_session()
     return respond(_account(session, accounts.get_user(session, actor=actor(), user_id=user_id)))
 
@@ -68,7 +68,7 @@ def get_user(user_id: int):  # type: ignore[no-untyped-def]
                     "token for good; reactivating revives none of them: the user signs in afresh."),
        tags=("admin",), body=schemas.ActiveRequest, responses={200: schemas.AccountPublic}, errors=(422,),
        examples={"deactivate": {"active": False}, "reactivate": {"active": True}})  # fmt: skip
-def set_user_active(user_id: int):  # type: ignore[no-untyped-def]
+def set_user_active(user_id: int):
     session, body = get_session(), json_body()
     if not isinstance(body.get("active"), bool):
         accounts.get_user(session, actor=actor(), user_id=user_id)  # an unknown account is 404 first
@@ -86,7 +86,7 @@ def set_user_active(user_id: int):  # type: ignore[no-untyped-def]
                     "`POST /api/v1/me/password`."),
        tags=("admin",), body=PasswordReset, responses={204: None}, errors=(422,),
        examples={"reset": {"new_password": "亦庄沙盒-Reset-2026-检测"}})  # fmt: skip
-def reset_user_password(user_id: int):  # type: ignore[no-untyped-def]
+def reset_user_password(user_id: int):
     session = get_session()
     accounts.reset_password(session, actor=actor(), user_id=user_id, data=json_body())
     session.commit()
@@ -98,7 +98,7 @@ def reset_user_password(user_id: int):  # type: ignore[no-untyped-def]
 
 @route("/organisations", "GET", roles=ADMIN, summary="Partner organisations, by name (admins)",
        tags=("admin",), responses={200: list[OrganisationPublic]})  # fmt: skip
-def list_organisations():  # type: ignore[no-untyped-def]
+def list_organisations():
     rows = organisations.list_organisations(get_session(), actor=actor())
     return [
         OrganisationPublic.model_validate(row, from_attributes=True).model_dump(mode="json") for row in rows
@@ -108,7 +108,7 @@ def list_organisations():  # type: ignore[no-untyped-def]
 @route("/organisations", "POST", roles=ADMIN, summary="Add a partner organisation (admins)", tags=("admin",),
        body=OrganisationCreate, responses={201: OrganisationPublic}, errors=(422,),
        examples={"law_firm": examples.ORGANISATION_CREATE})  # fmt: skip
-def create_organisation():  # type: ignore[no-untyped-def]
+def create_organisation():
     session = get_session()
     row = organisations.create_organisation(session, actor=actor(), data=json_body())
     session.commit()
@@ -118,7 +118,7 @@ def create_organisation():  # type: ignore[no-untyped-def]
 @route("/enterprises", "GET", roles=(Role.REGULATOR, Role.ADMIN),
        summary="Registered enterprises, searchable by name or USCC (regulators, admins)", tags=("accounts",),
        responses={200: schemas.EnterpriseList}, parameters=SEARCH)  # fmt: skip
-def list_enterprises():  # type: ignore[no-untyped-def]
+def list_enterprises():
     page, per_page = paging()
     rows, total = enterprises.list_enterprises(
         get_session(), actor=actor(), query=_query(), page=page, per_page=per_page
@@ -130,7 +130,7 @@ def list_enterprises():  # type: ignore[no-untyped-def]
 @route("/enterprises/<int:enterprise_id>/declaration", "GET",
        summary="The enterprise's latest eligibility declaration (your own, or any for regulators)",
        tags=("accounts",), responses={200: schemas.DeclarationPublic})  # fmt: skip
-def get_declaration(enterprise_id: int):  # type: ignore[no-untyped-def]
+def get_declaration(enterprise_id: int):
     session = get_session()
     enterprise = enterprises.get_enterprise(session, actor=actor(), enterprise_id=enterprise_id)
     declaration = enterprises.latest_declaration(session, enterprise_id=enterprise.id)  # type: ignore[arg-type]
@@ -148,7 +148,7 @@ def _key(row: Any) -> schemas.KeyPublic:
 
 @route("/keys", "GET", roles=ADMIN, summary="Every signing key ever used, with its lifecycle (admins)",
        tags=("admin",), responses={200: schemas.KeyList})  # fmt: skip
-def list_keys():  # type: ignore[no-untyped-def]
+def list_keys():
     session = get_session()
     signing_keys.ensure_keys(session)
     session.commit()  # keys are created on first use
@@ -165,7 +165,7 @@ def list_keys():  # type: ignore[no-untyped-def]
        summary="Retire the active key of a use and activate a new one; both are logged (admins)",
        tags=("admin",), body=schemas.RotateRequest, responses={201: schemas.KeyPublic}, errors=(422,),
        examples={"rotate_assertion_key": {"use": "assertion"}})  # fmt: skip
-def rotate_key():  # type: ignore[no-untyped-def]
+def rotate_key():
     session = get_session()
     use = json_body().get("use")
     row = signing_keys.rotate_key(session, actor=actor(), use=use if isinstance(use, str) else "")
@@ -177,7 +177,7 @@ def rotate_key():  # type: ignore[no-untyped-def]
        summary="Declare a retired key compromised: what it signed counts only if logged before now (admins)",
        tags=("admin",), body=schemas.RevokeRequest, responses={200: schemas.KeyPublic}, errors=(422,),
        examples={"compromised": {"reason": "密钥文件所在服务器疑遭入侵，按应急预案吊销。"}})  # fmt: skip
-def revoke_key(kid: str):  # type: ignore[no-untyped-def]
+def revoke_key(kid: str):
     session = get_session()
     reason = json_body().get("reason")
     row = signing_keys.revoke_key(

@@ -90,7 +90,7 @@ LIST_PARAMETERS = tuple(
        body=CaseCreate, responses={201: CasePublic}, errors=(422,),
        examples={"autonomous_driving": examples.CASE_CREATE},
        response_examples={201: examples.CASE | {"state": "draft", "version": 1}})  # fmt: skip
-def create_case():  # type: ignore[no-untyped-def]
+def create_case():
     session = get_session()
     case = cases.create_case(session, actor=actor(), data=json_body())
     session.commit()
@@ -99,7 +99,7 @@ def create_case():  # type: ignore[no-untyped-def]
 
 @route("/cases", "GET", summary="List the cases you may see, newest first (keyset pagination)",
        tags=("cases",), responses={200: CaseList}, errors=(422,), parameters=LIST_PARAMETERS)  # fmt: skip
-def list_cases():  # type: ignore[no-untyped-def]
+def list_cases():
     args = request.args
     user = actor()
     try:
@@ -134,7 +134,7 @@ def list_cases():  # type: ignore[no-untyped-def]
 
 @route("/cases/<int:case_id>", "GET", summary="One case", tags=("cases",),
        responses={200: CasePublic}, errors=(404,), response_examples={200: examples.CASE})  # fmt: skip
-def get_case(case_id: int):  # type: ignore[no-untyped-def]
+def get_case(case_id: int):
     case = cases.get_case(get_session(), actor=actor(), case_id=case_id)
     return with_etag(respond(case_public(case)), case)
 
@@ -142,7 +142,7 @@ def get_case(case_id: int):  # type: ignore[no-untyped-def]
 @route("/cases/<int:case_id>", "PATCH", summary="Edit the plan (applicants) or assign people (regulators)",
        tags=("cases",), body=CaseUpdate, responses={200: CasePublic}, errors=CASE_ERRORS,
        examples=examples.CASE_UPDATES)  # fmt: skip
-def patch_case(case_id: int):  # type: ignore[no-untyped-def]
+def patch_case(case_id: int):
     session = get_session()
     body = json_body()
     version = expected_version(body)
@@ -155,7 +155,7 @@ def patch_case(case_id: int):  # type: ignore[no-untyped-def]
 @route("/cases/<int:case_id>/events", "POST", summary="Fire a workflow event on the case",
        tags=("cases",), body=EventRequest, responses={200: EventResponse}, errors=CASE_ERRORS,
        examples=examples.EVENTS, response_examples={200: examples.EVENT_RESPONSE})  # fmt: skip
-def fire_event(case_id: int):  # type: ignore[no-untyped-def]
+def fire_event(case_id: int):
     session = get_session()
     body = json_body()
     request_data = validate(EventRequest, body)
@@ -179,7 +179,7 @@ def fire_event(case_id: int):  # type: ignore[no-untyped-def]
 
 @route("/cases/<int:case_id>/events", "GET", summary="The case's hash-chained history",
        tags=("cases",), responses={200: History}, errors=(404,))  # fmt: skip
-def list_events(case_id: int):  # type: ignore[no-untyped-def]
+def list_events(case_id: int):
     session = get_session()
     case = cases.get_case(session, actor=actor(), case_id=case_id)
     events = history.case_history(session, case_id)
@@ -196,7 +196,7 @@ def list_events(case_id: int):  # type: ignore[no-untyped-def]
 
 @route("/cases/<int:case_id>/available-events", "GET", summary="The events you may fire on the case now",
        tags=("cases",), responses={200: AvailableEvents}, errors=(404,))  # fmt: skip
-def case_available_events(case_id: int):  # type: ignore[no-untyped-def]
+def case_available_events(case_id: int):
     user = actor()
     case = cases.get_case(get_session(), actor=user, case_id=case_id)
     events = [

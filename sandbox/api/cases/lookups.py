@@ -23,17 +23,17 @@ STAFF = (Role.APPLICANT, Role.REGULATOR)
 
 
 def _person(user: User) -> schemas.PersonPublic:
-    return schemas.PersonPublic(id=user.id, display_name=user.display_name, role=user.role)  # type: ignore[arg-type]
+    return schemas.PersonPublic(id=user.id, display_name=user.display_name, role=user.role)
 
 
-def _entries(rows: list) -> list[schemas.OrganisationEntry]:  # type: ignore[type-arg]
+def _entries(rows: list) -> list[schemas.OrganisationEntry]:
     return [schemas.OrganisationEntry.model_validate(row, from_attributes=True) for row in rows]
 
 
 @route("/directory", "GET", roles=tuple(directory.DIRECTORY_ROLES),
        summary="What forms choose from: legal partners; labs, case officers and providers for regulators",
        tags=("cases",), responses={200: schemas.Directory})  # fmt: skip
-def get_directory():  # type: ignore[no-untyped-def]
+def get_directory():
     session, user = get_session(), actor()
     legal = _entries(directory.legal_organisations(session, actor=user))
     if user.role is not Role.REGULATOR:
@@ -55,7 +55,7 @@ def get_directory():  # type: ignore[no-untyped-def]
 @route("/case-queues", "GET", roles=(Role.REGULATOR,),
        summary="How many filed cases wait in each stage, and how many are overdue (regulators)",
        tags=("cases",), responses={200: schemas.CaseQueues})  # fmt: skip
-def case_queues():  # type: ignore[no-untyped-def]
+def case_queues():
     session = get_session()
     return respond(
         schemas.CaseQueues(states=cases.count_cases_by_state(session), overdue=cases.count_overdue(session))
@@ -65,7 +65,7 @@ def case_queues():  # type: ignore[no-untyped-def]
 @route("/cases/<int:case_id>/certificate", "GET", roles=STAFF,
        summary="The case's exit certificate (id, number, status); 404 before one is issued",
        tags=("certificates",), responses={200: CertificateListItem})  # fmt: skip
-def case_certificate(case_id: int):  # type: ignore[no-untyped-def]
+def case_certificate(case_id: int):
     session, user = get_session(), actor()
     cases.get_case(session, actor=user, case_id=case_id)
     cert = certificates.certificate_for_case(session, case_id)
@@ -78,7 +78,7 @@ def case_certificate(case_id: int):  # type: ignore[no-untyped-def]
 @route("/certificates/<cert_id>/history", "GET", roles=STAFF,
        summary="Every status change of a certificate with its reason (the enterprise's own, or regulators)",
        tags=("certificates",), responses={200: list[schemas.StatusChangePublic]})  # fmt: skip
-def certificate_history(cert_id: str):  # type: ignore[no-untyped-def]
+def certificate_history(cert_id: str):
     session, user = get_session(), actor()
     cert = certificates.get_certificate(session, cert_id)
     if not certificates.can_view_private(user, cert):
@@ -92,7 +92,7 @@ def certificate_history(cert_id: str):  # type: ignore[no-untyped-def]
 @route("/certificates/<cert_id>/voucher", "GET", roles=STAFF,
        summary="The voucher issued (or refused) with a certificate, with its ledger",
        tags=("vouchers",), responses={200: voucher_schemas.VoucherDetail})  # fmt: skip
-def certificate_voucher(cert_id: str):  # type: ignore[no-untyped-def]
+def certificate_voucher(cert_id: str):
     session = get_session()
     voucher = voucher_service.voucher_for_certificate(session, actor=actor(), certificate_id=cert_id)
     ledger = [voucher_schemas.ledger_public(e) for e in voucher_ledger.entries(session, voucher.id)]  # type: ignore[arg-type]
@@ -106,7 +106,7 @@ def certificate_voucher(cert_id: str):  # type: ignore[no-untyped-def]
 @route("/disputes/<int:dispute_id>/colleagues", "GET", roles=(Role.LEGAL_PARTNER,),
        summary="Whom the dispute can be assigned to: the handling organisation's legal partners",
        tags=("disputes",), responses={200: list[schemas.PersonPublic]})  # fmt: skip
-def dispute_colleagues(dispute_id: int):  # type: ignore[no-untyped-def]
+def dispute_colleagues(dispute_id: int):
     rows = directory.dispute_colleagues(get_session(), actor=actor(), dispute_id=dispute_id)
     return [_person(user).model_dump(mode="json") for user in rows]
 
@@ -114,7 +114,7 @@ def dispute_colleagues(dispute_id: int):  # type: ignore[no-untyped-def]
 @route("/voucher-policy/versions", "GET", roles=(Role.ADMIN,),
        summary="Every saved version of the voucher policy, newest first (admins)",
        tags=("vouchers",), responses={200: list[schemas.PolicyVersionPublic]})  # fmt: skip
-def voucher_policy_versions():  # type: ignore[no-untyped-def]
+def voucher_policy_versions():
     rows = voucher_policy.list_versions(get_session())
     return [schemas.PolicyVersionPublic.model_validate(row, from_attributes=True).model_dump(mode="json")
             for row in rows]  # fmt: skip

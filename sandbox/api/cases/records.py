@@ -30,7 +30,7 @@ ERRORS = (404, 409, 422)
 
 @route("/cases/<int:case_id>/documents", "POST", summary="Upload a document (multipart: file, kind)",
        tags=("documents",), responses={201: DocumentPublic}, errors=(404, 413, 422, 503))  # fmt: skip
-def upload_document(case_id: int):  # type: ignore[no-untyped-def]
+def upload_document(case_id: int):
     session = get_session()
     document = upload_from_request(session, actor=actor(), case_id=case_id)
     session.commit()
@@ -39,7 +39,7 @@ def upload_document(case_id: int):  # type: ignore[no-untyped-def]
 
 @route("/cases/<int:case_id>/documents", "GET", summary="The case's documents, every version",
        tags=("documents",), responses={200: list[DocumentPublic]}, errors=(404,))  # fmt: skip
-def list_documents(case_id: int):  # type: ignore[no-untyped-def]
+def list_documents(case_id: int):
     rows = documents.list_documents(get_session(), actor=actor(), case_id=case_id)
     return [DocumentPublic.model_validate(row, from_attributes=True).model_dump(mode="json") for row in rows]
 
@@ -47,16 +47,16 @@ def list_documents(case_id: int):  # type: ignore[no-untyped-def]
 @route("/cases/<int:case_id>/documents/<int:document_id>", "GET",
        summary="Download a document (always as an attachment)", tags=("documents",),
        responses={200: None}, errors=(404,))  # fmt: skip
-def download_document(case_id: int, document_id: int):  # type: ignore[no-untyped-def]
+def download_document(case_id: int, document_id: int):
     document = documents.get_document(get_session(), actor=actor(), case_id=case_id, document_id=document_id)
     return send_document(document)
 
 
 @route("/cases/<int:case_id>/plan-versions", "GET", summary="Submitted plan versions and what changed",
        tags=("cases",), responses={200: PlanVersions}, errors=(404,))  # fmt: skip
-def plan_versions(case_id: int):  # type: ignore[no-untyped-def]
+def plan_versions(case_id: int):
     versions = cases.plan_versions(get_session(), actor=actor(), case_id=case_id)
-    changes = [[]] + [
+    changes: list[list[FieldChangePublic]] = [[]] + [
         [FieldChangePublic(**vars(change)) for change in cases.diff_versions(older, newer)]
         for older, newer in zip(versions, versions[1:], strict=False)
     ]
@@ -70,7 +70,7 @@ def plan_versions(case_id: int):  # type: ignore[no-untyped-def]
 
 @route("/cases/<int:case_id>/risk-assessment", "GET", summary="The sector's risk checklist with the answers",
        tags=("assessment",), responses={200: RiskAssessmentPublic}, errors=(404,))  # fmt: skip
-def get_risk_assessment(case_id: int):  # type: ignore[no-untyped-def]
+def get_risk_assessment(case_id: int):
     case = cases.get_case(get_session(), actor=actor(), case_id=case_id)
     pack = sector_pack(case.sector)
     items = [
@@ -92,7 +92,7 @@ def get_risk_assessment(case_id: int):  # type: ignore[no-untyped-def]
 @route("/cases/<int:case_id>/risk-assessment", "PUT", summary="Save checklist answers (regulators)",
        tags=("assessment",), body=RiskAnswers, responses={200: CasePublic}, errors=ERRORS,
        examples={"answers": examples.RISK_ANSWERS})  # fmt: skip
-def save_risk_assessment(case_id: int):  # type: ignore[no-untyped-def]
+def save_risk_assessment(case_id: int):
     session = get_session()
     body = json_body()
     case = trial.save_risk_answers(
@@ -105,7 +105,7 @@ def save_risk_assessment(case_id: int):  # type: ignore[no-untyped-def]
 
 def evaluation_public(row: trial.Evaluation) -> EvaluationPublic:
     return EvaluationPublic(
-        id=row.id, evaluator_id=row.evaluator_id, scores=row.scores, conclusion=row.conclusion,
+        id=row.id, evaluator_id=row.evaluator_id, scores=row.scores, conclusion=row.conclusion,  # type: ignore[arg-type]
         created_at=row.created_at, passes=evaluation_passes(row.scores),
     )  # fmt: skip
 
@@ -113,7 +113,7 @@ def evaluation_public(row: trial.Evaluation) -> EvaluationPublic:
 @route("/cases/<int:case_id>/evaluations", "POST", summary="Score the exit evaluation",
        tags=("assessment",), body=EvaluationCreate, responses={201: EvaluationPublic},
        errors=ERRORS, examples={"passing": examples.EVALUATION_CREATE})  # fmt: skip
-def add_evaluation(case_id: int):  # type: ignore[no-untyped-def]
+def add_evaluation(case_id: int):
     session = get_session()
     row = trial.add_evaluation(session, actor=actor(), case_id=case_id, data=json_body())
     session.commit()
@@ -122,7 +122,7 @@ def add_evaluation(case_id: int):  # type: ignore[no-untyped-def]
 
 @route("/cases/<int:case_id>/evaluations", "GET", summary="The case's exit evaluations",
        tags=("assessment",), responses={200: list[EvaluationPublic]}, errors=(404,))  # fmt: skip
-def list_evaluations(case_id: int):  # type: ignore[no-untyped-def]
+def list_evaluations(case_id: int):
     rows = trial.list_evaluations(get_session(), actor=actor(), case_id=case_id)
     return [evaluation_public(row).model_dump(mode="json") for row in rows]
 
@@ -130,7 +130,7 @@ def list_evaluations(case_id: int):  # type: ignore[no-untyped-def]
 @route("/cases/<int:case_id>/reports", "POST", summary="File a periodic or incident report (applicants)",
        tags=("trial",), body=ReportCreate, responses={201: ReportPublic}, errors=ERRORS,
        examples={"incident": examples.REPORT_CREATE})  # fmt: skip
-def file_report(case_id: int):  # type: ignore[no-untyped-def]
+def file_report(case_id: int):
     session = get_session()
     row = trial.file_report(session, actor=actor(), case_id=case_id, data=json_body())
     session.commit()
@@ -139,7 +139,7 @@ def file_report(case_id: int):  # type: ignore[no-untyped-def]
 
 @route("/cases/<int:case_id>/reports", "GET", summary="The case's trial reports",
        tags=("trial",), responses={200: list[ReportPublic]}, errors=(404,))  # fmt: skip
-def list_reports(case_id: int):  # type: ignore[no-untyped-def]
+def list_reports(case_id: int):
     rows = trial.list_reports(get_session(), actor=actor(), case_id=case_id)
     return [ReportPublic.model_validate(row, from_attributes=True).model_dump(mode="json") for row in rows]
 
@@ -147,7 +147,7 @@ def list_reports(case_id: int):  # type: ignore[no-untyped-def]
 @route("/cases/<int:case_id>/guidance", "POST", summary="Give guidance during the trial (regulators)",
        tags=("trial",), body=GuidanceCreate, responses={201: GuidancePublic}, errors=ERRORS,
        examples={"anonymise_imagery": examples.GUIDANCE_CREATE})  # fmt: skip
-def issue_guidance(case_id: int):  # type: ignore[no-untyped-def]
+def issue_guidance(case_id: int):
     session = get_session()
     row = trial.issue_guidance(session, actor=actor(), case_id=case_id, data=json_body())
     session.commit()
@@ -156,7 +156,7 @@ def issue_guidance(case_id: int):  # type: ignore[no-untyped-def]
 
 @route("/cases/<int:case_id>/guidance", "GET", summary="The case's guidance items",
        tags=("trial",), responses={200: list[GuidancePublic]}, errors=(404,))  # fmt: skip
-def list_guidance(case_id: int):  # type: ignore[no-untyped-def]
+def list_guidance(case_id: int):
     rows = trial.list_guidance(get_session(), actor=actor(), case_id=case_id)
     return [GuidancePublic.model_validate(row, from_attributes=True).model_dump(mode="json") for row in rows]
 
@@ -164,7 +164,7 @@ def list_guidance(case_id: int):  # type: ignore[no-untyped-def]
 @route("/cases/<int:case_id>/guidance/<int:guidance_id>/acknowledge", "POST",
        summary="Acknowledge a guidance item (applicants)", tags=("trial",),
        responses={200: GuidancePublic}, errors=(404,))  # fmt: skip
-def acknowledge_guidance(case_id: int, guidance_id: int):  # type: ignore[no-untyped-def]
+def acknowledge_guidance(case_id: int, guidance_id: int):
     session = get_session()
     row = trial.acknowledge_guidance(session, actor=actor(), case_id=case_id, guidance_id=guidance_id)
     session.commit()

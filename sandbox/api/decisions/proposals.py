@@ -66,7 +66,7 @@ def _many(rows: list[DecisionProposal]) -> Any:
        summary="Propose revoking, suspending or reinstating a certificate; another regulator confirms",
        tags=("certificates",), body=schemas.StatusProposalRequest, responses={201: schemas.ProposalPublic},
        errors=ERRORS, examples={"suspend": STATUS_EXAMPLE})  # fmt: skip
-def propose_certificate_status(cert_id: str):  # type: ignore[no-untyped-def]
+def propose_certificate_status(cert_id: str):
     session = get_session()
     certificates.get_certificate(session, cert_id)
     given = validate(schemas.StatusProposalRequest, json_body())
@@ -80,7 +80,7 @@ def propose_certificate_status(cert_id: str):  # type: ignore[no-untyped-def]
 @route("/certificates/<cert_id>/status-proposals", "GET", roles=STAFF,
        summary="Every proposed status change of a certificate, both steps (its enterprise, or regulators)",
        tags=("certificates",), responses={200: list[schemas.ProposalPublic]})  # fmt: skip
-def certificate_status_proposals(cert_id: str):  # type: ignore[no-untyped-def]
+def certificate_status_proposals(cert_id: str):
     session = get_session()
     cert = certificates.get_certificate(session, cert_id)
     if not certificates.can_view_private(actor(), cert):
@@ -92,7 +92,7 @@ def certificate_status_proposals(cert_id: str):  # type: ignore[no-untyped-def]
        summary="Propose the decision on an exemption request; another regulator confirms it",
        tags=("exemptions",), body=schemas.ExemptionProposalRequest, responses={201: schemas.ProposalPublic},
        errors=ERRORS, examples={"granted": EXEMPTION_EXAMPLE})  # fmt: skip
-def propose_exemption_decision(request_id: int):  # type: ignore[no-untyped-def]
+def propose_exemption_decision(request_id: int):
     session, body = get_session(), json_body()
     fields = ("decision", "scope", "reasons")
     _texts(
@@ -109,7 +109,7 @@ def propose_exemption_decision(request_id: int):  # type: ignore[no-untyped-def]
 @route("/exemptions/<int:request_id>/decision-proposals", "GET", roles=EXEMPTION_ROLES,
        summary="Every proposed decision on an exemption request, with both steps",
        tags=("exemptions",), responses={200: list[schemas.ProposalPublic]})  # fmt: skip
-def exemption_decision_proposals(request_id: int):  # type: ignore[no-untyped-def]
+def exemption_decision_proposals(request_id: int):
     session = get_session()
     exemptions.get_request(session, actor=actor(), request_id=request_id)
     return _many(proposals.for_exemption_request(session, request_id))
@@ -128,7 +128,7 @@ def exemption_decision_proposals(request_id: int):  # type: ignore[no-untyped-de
             "description": "Only the proposals of this case."},
            *PAGING,
        ))  # fmt: skip
-def list_proposals():  # type: ignore[no-untyped-def]
+def list_proposals():
     raw = request.args.get("pending", "").lower()
     if raw not in ("", "true", "false"):
         raise ValidationFailed.single("pending", N_("Choose yes or no."))
@@ -145,7 +145,7 @@ def list_proposals():  # type: ignore[no-untyped-def]
 
 @route("/proposals/<int:proposal_id>", "GET", roles=(Role.REGULATOR,), summary="One two-person proposal",
        tags=("proposals",), responses={200: schemas.ProposalPublic})  # fmt: skip
-def get_proposal(proposal_id: int):  # type: ignore[no-untyped-def]
+def get_proposal(proposal_id: int):
     return _one(proposals.get_proposal(get_session(), actor=actor(), proposal_id=proposal_id))
 
 
@@ -165,7 +165,7 @@ def _step(proposal_id: int, step: Any, **options: Any) -> Any:
        summary="Confirm another regulator's proposal: the decision is carried out now (403 for the proposer)",
        tags=("proposals",), body=schemas.ProposalStepRequest, responses={200: schemas.ProposalPublic},
        errors=ERRORS, examples=STEP_EXAMPLES)  # fmt: skip
-def confirm_proposal(proposal_id: int):  # type: ignore[no-untyped-def]
+def confirm_proposal(proposal_id: int):
     return _step(
         proposal_id,
         proposals.confirm,
@@ -178,14 +178,14 @@ def confirm_proposal(proposal_id: int):  # type: ignore[no-untyped-def]
        summary="Decline another regulator's proposal, with a note; nothing is carried out",
        tags=("proposals",), body=schemas.ProposalStepRequest, responses={200: schemas.ProposalPublic},
        errors=ERRORS, examples={"declined": {"note": "现有证据不足以支持撤销。"}})  # fmt: skip
-def decline_proposal(proposal_id: int):  # type: ignore[no-untyped-def]
+def decline_proposal(proposal_id: int):
     return _step(proposal_id, proposals.decline)
 
 
 @route("/proposals/<int:proposal_id>/withdrawal", "POST", roles=(Role.REGULATOR,),
        summary="Withdraw your own proposal before it is decided", tags=("proposals",),
        body=schemas.ProposalStepRequest, responses={200: schemas.ProposalPublic}, errors=ERRORS)  # fmt: skip
-def withdraw_proposal(proposal_id: int):  # type: ignore[no-untyped-def]
+def withdraw_proposal(proposal_id: int):
     return _step(proposal_id, proposals.withdraw)
 
 
@@ -195,7 +195,7 @@ def withdraw_proposal(proposal_id: int):  # type: ignore[no-untyped-def]
 @route("/certificates/<cert_id>/status", "POST", roles=(Role.REGULATOR,),
        summary="Replaced: propose with POST /certificates/{cert_id}/status-proposals (answers 409)",
        tags=("certificates",), responses={}, errors=(404, 409))  # fmt: skip
-def change_certificate_status(cert_id: str):  # type: ignore[no-untyped-def]
+def change_certificate_status(cert_id: str):
     certificates.get_certificate(get_session(), cert_id)
     raise ProposalRequired(
         N_("A status change needs two regulators: propose it with POST %(path)s; a different regulator "
@@ -206,7 +206,7 @@ def change_certificate_status(cert_id: str):  # type: ignore[no-untyped-def]
 @route("/exemptions/<int:request_id>/decision", "POST", roles=(Role.REGULATOR,),
        summary="Replaced: propose with POST /exemptions/{request_id}/decision-proposals (answers 409)",
        tags=("exemptions",), responses={}, errors=(404, 409))  # fmt: skip
-def decide_exemption(request_id: int):  # type: ignore[no-untyped-def]
+def decide_exemption(request_id: int):
     exemptions.get_request(get_session(), actor=actor(), request_id=request_id)
     raise ProposalRequired(
         N_("An exemption decision needs two regulators: propose it with POST %(path)s; a different "
@@ -225,7 +225,7 @@ def _policy_out(session: Session, row: Any) -> schemas.TwoPersonPolicyPublic:
 @route("/two-person-policy", "GET", roles=(Role.REGULATOR, Role.ADMIN),
        summary="The two-person policy in force: who may not approve a case's exit",
        tags=("admin",), responses={200: schemas.TwoPersonPolicyPublic})  # fmt: skip
-def get_two_person_policy():  # type: ignore[no-untyped-def]
+def get_two_person_policy():
     session = get_session()
     rows = two_person_policy.list_versions(session)
     return respond(_policy_out(session, rows[0] if rows else None))
@@ -237,7 +237,7 @@ def get_two_person_policy():  # type: ignore[no-untyped-def]
        errors=(409, 422), examples={"also_the_filing_acceptor": {
            "bar_former_officers": True, "bar_evaluators": True, "bar_filing_acceptor": True,
            "note": "办公室会议决定：予以备案的监管人员不得审批同一项目出盒。"}})  # fmt: skip
-def put_two_person_policy():  # type: ignore[no-untyped-def]
+def put_two_person_policy():
     session = get_session()
     row = two_person_policy.save_version(session, actor=actor(), data=json_body())
     session.commit()
@@ -247,7 +247,7 @@ def put_two_person_policy():  # type: ignore[no-untyped-def]
 @route("/two-person-policy/versions", "GET", roles=(Role.ADMIN,),
        summary="Every saved version of the two-person policy, newest first, with who saved it (admins)",
        tags=("admin",), responses={200: list[schemas.TwoPersonPolicyPublic]})  # fmt: skip
-def two_person_policy_versions():  # type: ignore[no-untyped-def]
+def two_person_policy_versions():
     session = get_session()
     return jsonify([_policy_out(session, row).model_dump(mode="json")
                     for row in two_person_policy.list_versions(session)])  # fmt: skip

@@ -124,7 +124,7 @@ def dispute_response(dispute: Dispute, status: int = 200) -> Any:
 @route("/cases/<int:case_id>/disputes", "POST", summary="Raise a dispute on a case (applicants, regulators)",
        tags=("disputes",), body=schemas.DisputeCreate, responses={201: schemas.DisputePublic},
        errors=ERRORS, examples={"appeal": examples.DISPUTE_CREATE})  # fmt: skip
-def raise_dispute(case_id: int):  # type: ignore[no-untyped-def]
+def raise_dispute(case_id: int):
     session, body = get_session(), json_body()
     version = case_version(body)
     data = {key: value for key, value in body.items() if key != "expected_version"}
@@ -139,7 +139,7 @@ def raise_dispute(case_id: int):  # type: ignore[no-untyped-def]
 
 @route("/disputes", "GET", summary="The disputes you may see, newest first (paginated)", tags=("disputes",),
        responses={200: schemas.DisputeList}, errors=(422,), parameters=DISPUTE_FILTERS + PAGING)  # fmt: skip
-def list_disputes():  # type: ignore[no-untyped-def]
+def list_disputes():
     session, user, args = get_session(), actor(), request.args
     stage, case_id = args.get("stage") or None, args.get("case_id", "")
     if stage is not None and stage not in STAGE_FILTERS:
@@ -155,7 +155,7 @@ def list_disputes():  # type: ignore[no-untyped-def]
 
 @route("/disputes/<int:dispute_id>", "GET", summary="One dispute, with what you may do now (ETag: version)",
        tags=("disputes",), responses={200: schemas.DisputePublic}, errors=(404,))  # fmt: skip
-def get_dispute(dispute_id: int):  # type: ignore[no-untyped-def]
+def get_dispute(dispute_id: int):
     session, user = get_session(), actor()
     dispute, case = disputes.get_dispute(session, actor=user, dispute_id=dispute_id)
     return _tagged(respond(_dispute_out(session, user, dispute, case)), dispute.version)
@@ -165,7 +165,7 @@ def get_dispute(dispute_id: int):  # type: ignore[no-untyped-def]
        summary="Acknowledge, settle, refer, record the judgment, close or withdraw (If-Match: version)",
        tags=("disputes",), body=schemas.DisputeActionRequest, responses={200: schemas.DisputePublic},
        errors=ERRORS, examples=examples.DISPUTE_ACTIONS)  # fmt: skip
-def act_on_dispute(dispute_id: int):  # type: ignore[no-untyped-def]
+def act_on_dispute(dispute_id: int):
     session, body = get_session(), json_body()
     fields = ("outcome", "resolution", "court_name", "court_case_number")
     dispute = disputes.act(
@@ -182,7 +182,7 @@ def act_on_dispute(dispute_id: int):  # type: ignore[no-untyped-def]
        summary="Name who handles the dispute at the legal-partner organisation", tags=("disputes",),
        body=schemas.DisputeAssigneeRequest, responses={200: schemas.DisputePublic},
        errors=ERRORS)  # fmt: skip
-def assign_dispute(dispute_id: int):  # type: ignore[no-untyped-def]
+def assign_dispute(dispute_id: int):
     session, body = get_session(), json_body()
     assignee = body.get("assignee_id")
     # Not a user id: 0 matches nobody, so the service still answers 404 and 403 before refusing it (422).
@@ -197,7 +197,7 @@ def assign_dispute(dispute_id: int):  # type: ignore[no-untyped-def]
 
 @route("/disputes/<int:dispute_id>/messages", "GET", summary="The messages between the parties, oldest first",
        tags=("disputes",), responses={200: list[schemas.DisputeMessagePublic]}, errors=(404,))  # fmt: skip
-def list_dispute_messages(dispute_id: int):  # type: ignore[no-untyped-def]
+def list_dispute_messages(dispute_id: int):
     session = get_session()
     dispute, _ = disputes.get_dispute(session, actor=actor(), dispute_id=dispute_id)
     items = evidence.list_evidence(session, dispute)
@@ -213,7 +213,7 @@ def list_dispute_messages(dispute_id: int):  # type: ignore[no-untyped-def]
        summary="Post a message: JSON {body}, or multipart with body and files (each file becomes evidence)",
        tags=("disputes",), body=schemas.DisputeMessageCreate, responses={201: schemas.DisputeMessagePublic},
        errors=UPLOAD_ERRORS, examples={"message": examples.DISPUTE_MESSAGE})  # fmt: skip
-def post_dispute_message(dispute_id: int):  # type: ignore[no-untyped-def]
+def post_dispute_message(dispute_id: int):
     session, user = get_session(), actor()
     if _is_multipart():
         text, attachments = request.form.get("body", ""), _uploads("files")
@@ -232,7 +232,7 @@ def post_dispute_message(dispute_id: int):  # type: ignore[no-untyped-def]
 
 @route("/disputes/<int:dispute_id>/evidence", "GET", summary="The evidence, withdrawn pieces included",
        tags=("evidence",), responses={200: list[schemas.EvidencePublic]}, errors=(404,))  # fmt: skip
-def list_dispute_evidence(dispute_id: int):  # type: ignore[no-untyped-def]
+def list_dispute_evidence(dispute_id: int):
     session = get_session()
     dispute, _ = disputes.get_dispute(session, actor=actor(), dispute_id=dispute_id)
     return [
@@ -245,7 +245,7 @@ def list_dispute_evidence(dispute_id: int):  # type: ignore[no-untyped-def]
        summary="Add evidence: multipart title + file, or JSON {title, statement}", tags=("evidence",),
        body=schemas.EvidenceCreate, responses={201: schemas.EvidencePublic},
        errors=UPLOAD_ERRORS, examples={"statement": examples.EVIDENCE_CREATE})  # fmt: skip
-def add_dispute_evidence(dispute_id: int):  # type: ignore[no-untyped-def]
+def add_dispute_evidence(dispute_id: int):
     session = get_session()
     fields = ("title", "statement")
     if _is_multipart():
@@ -263,7 +263,7 @@ def add_dispute_evidence(dispute_id: int):  # type: ignore[no-untyped-def]
 @route("/disputes/<int:dispute_id>/evidence/<int:item_id>", "GET",
        summary="Download a piece of evidence (always as an attachment; X-Content-SHA256)", tags=("evidence",),
        responses={200: None}, errors=(404,))  # fmt: skip
-def download_evidence(dispute_id: int, item_id: int):  # type: ignore[no-untyped-def]
+def download_evidence(dispute_id: int, item_id: int):
     item = evidence.get_evidence(get_session(), actor=actor(), dispute_id=dispute_id, item_id=item_id)
     response = send_file(
         evidence.blob(uploads_folder(), item.sha256), mimetype="application/octet-stream", as_attachment=True,
@@ -277,9 +277,9 @@ def download_evidence(dispute_id: int, item_id: int):  # type: ignore[no-untyped
 @route("/disputes/<int:dispute_id>/evidence/<int:item_id>/withdrawal", "POST",
        summary="Withdraw a piece of evidence (it stays in the record, marked withdrawn)", tags=("evidence",),
        body=schemas.EvidenceWithdrawal, responses={200: schemas.EvidencePublic}, errors=ERRORS)  # fmt: skip
-def withdraw_evidence(dispute_id: int, item_id: int):  # type: ignore[no-untyped-def]
+def withdraw_evidence(dispute_id: int, item_id: int):
     session, body, user = get_session(), json_body(), actor()
-    find = {"actor": user, "dispute_id": dispute_id, "item_id": item_id}
+    find: dict[str, Any] = {"actor": user, "dispute_id": dispute_id, "item_id": item_id}
     _texts(body, "reason", visible=lambda: evidence.get_evidence(session, **find))
     item = evidence.withdraw_evidence(session, **find, reason=body.get("reason") or "")
     session.commit()
@@ -289,7 +289,7 @@ def withdraw_evidence(dispute_id: int, item_id: int):  # type: ignore[no-untyped
 @route("/disputes/<int:dispute_id>/evidence-package", "GET",
        summary="The signed evidence package (ZIP: files, manifest, signature, case timeline)",
        tags=("evidence",), responses={200: None}, errors=(404,))  # fmt: skip
-def evidence_package(dispute_id: int):  # type: ignore[no-untyped-def]
+def evidence_package(dispute_id: int):
     session = get_session()
     name, data = evidence.evidence_package(
         session, actor=actor(), dispute_id=dispute_id, storage=uploads_folder()

@@ -46,7 +46,7 @@ def _exemption_response(request_row: ExemptionRequest, status: int = 200) -> Any
        summary="Apply for a trial-and-error liability exemption for an incident (applicants)",
        tags=("exemptions",), body=schemas.ExemptionCreate, responses={201: schemas.ExemptionPublic},
        errors=ERRORS, examples={"incident": examples.EXEMPTION_CREATE})  # fmt: skip
-def apply_exemption(case_id: int):  # type: ignore[no-untyped-def]
+def apply_exemption(case_id: int):
     session, body = get_session(), json_body()
     _texts(body, "note", visible=lambda: get_case(session, actor=actor(), case_id=case_id))
     version = case_version(body)
@@ -62,7 +62,7 @@ def apply_exemption(case_id: int):  # type: ignore[no-untyped-def]
 @route("/exemptions", "GET", summary="The exemption requests you may see, newest first (paginated)",
        tags=("exemptions",), responses={200: schemas.ExemptionList}, errors=(422,),
        parameters=PENDING + PAGING)  # fmt: skip
-def list_exemptions():  # type: ignore[no-untyped-def]
+def list_exemptions():
     session, raw = get_session(), request.args.get("pending", "").lower()
     if raw not in ("", "true", "false"):
         raise ValidationFailed.single("pending", N_("Choose yes or no."))
@@ -76,7 +76,7 @@ def list_exemptions():  # type: ignore[no-untyped-def]
 
 @route("/exemptions/<int:request_id>", "GET", summary="One exemption request with its record and decision",
        tags=("exemptions",), responses={200: schemas.ExemptionPublic}, errors=(404,))  # fmt: skip
-def get_exemption(request_id: int):  # type: ignore[no-untyped-def]
+def get_exemption(request_id: int):
     session = get_session()
     found, case = exemptions.get_request(session, actor=actor(), request_id=request_id)
     return _tagged(respond(_exemption_out(session, found, case)), found.version)
@@ -85,9 +85,9 @@ def get_exemption(request_id: int):  # type: ignore[no-untyped-def]
 @route("/exemptions/<int:request_id>/opinion", "POST", summary="Give the legal opinion (legal partners)",
        tags=("exemptions",), body=schemas.ExemptionOpinionRequest, responses={200: schemas.ExemptionPublic},
        errors=ERRORS)  # fmt: skip
-def give_exemption_opinion(request_id: int):  # type: ignore[no-untyped-def]
+def give_exemption_opinion(request_id: int):
     session, body = get_session(), json_body()
-    data = {key: body[key] for key in ("opinion", "recommendation") if key in body}
+    data: dict[str, Any] = {key: body[key] for key in ("opinion", "recommendation") if key in body}
     found = exemptions.give_opinion(
         session, actor=actor(), request_id=request_id, data=data, expected_version=_version(body)
     )

@@ -233,15 +233,15 @@ class ExemptionList(BaseModel):
 
 
 def case_summary(case: Case) -> CaseSummary:
-    return CaseSummary(id=case.id, title=case.title, filing_number=case.filing_number, state=case.state)  # type: ignore[arg-type]
+    return CaseSummary(id=case.id, title=case.title, filing_number=case.filing_number, state=case.state)
 
 
 def organisation_summary(organisation: Organisation) -> OrganisationSummary:
-    return OrganisationSummary(id=organisation.id, name=organisation.name)  # type: ignore[arg-type]
+    return OrganisationSummary(id=organisation.id, name=organisation.name)
 
 
 def person_summary(user: User | None) -> PersonSummary | None:
-    return PersonSummary(id=user.id, display_name=user.display_name, role=user.role.value) if user else None  # type: ignore[arg-type]
+    return PersonSummary(id=user.id, display_name=user.display_name, role=user.role.value) if user else None
 
 
 def dispute_public(
@@ -303,7 +303,7 @@ def exemption_public(
     return ExemptionPublic(
         **request.model_dump(include=set(ExemptionPublic.model_fields) & set(ExemptionRequest.model_fields)),
         case=case_summary(case),
-        incident=IncidentSummary(id=incident.id, title=incident.title, occurred_on=incident.occurred_on),  # type: ignore[arg-type]
+        incident=IncidentSummary(id=incident.id, title=incident.title, occurred_on=incident.occurred_on),
         organisation=organisation_summary(organisation),
         links=links,
     )

@@ -47,7 +47,7 @@ def consent_document(state: ConsentState) -> ConsentDocument:
 @route("/cases/<int:case_id>/publication-consent", "GET",
        summary="The enterprise's consent to publish the project's facts in the registry, with its history",
        tags=("registry",), responses={200: ConsentDocument}, errors=(404,))  # fmt: skip
-def get_publication_consent(case_id: int):  # type: ignore[no-untyped-def]
+def get_publication_consent(case_id: int):
     return respond(consent_document(publication.consent_state(get_session(), actor=actor(), case_id=case_id)))
 
 
@@ -55,7 +55,7 @@ def get_publication_consent(case_id: int):  # type: ignore[no-untyped-def]
        summary="Set the publication consent (the enterprise's applicants, until the filing is accepted)",
        tags=("registry",), body=ConsentUpdate, responses={200: ConsentDocument},
        errors=(404, 409, 422))  # fmt: skip
-def put_publication_consent(case_id: int):  # type: ignore[no-untyped-def]
+def put_publication_consent(case_id: int):
     session = get_session()
     fields = json_body().get("fields")
     state = publication.set_consent(session, actor=actor(), case_id=case_id, fields=fields)
@@ -161,7 +161,7 @@ LIST_PARAMETERS = tuple(
 @route("/registry", "GET", auth=False,
        summary="The public registry of filed projects (paginated, searchable)", tags=("registry",),
        responses={200: RegistryList}, errors=(422,), parameters=LIST_PARAMETERS)  # fmt: skip
-def list_registry():  # type: ignore[no-untyped-def]
+def list_registry():
     page = _int_arg("page", 1)
     per_page = min(_int_arg("per_page", current_app.config["PAGE_SIZE"]), 100)
     result = registry.registry_entries(get_session(), **_filters(), page=page, per_page=per_page)
@@ -171,5 +171,5 @@ def list_registry():  # type: ignore[no-untyped-def]
 
 @route("/registry/<filing_number>", "GET", auth=False, summary="One public registry entry",
        tags=("registry",), responses={200: RegistryEntryDocument}, errors=(404,))  # fmt: skip
-def get_registry_entry(filing_number: str):  # type: ignore[no-untyped-def]
+def get_registry_entry(filing_number: str):
     return _public(entry_json(registry.registry_entry(get_session(), filing_number)))

@@ -50,7 +50,7 @@ def _public_filters() -> tuple[str | None, int | None, str]:
 @route("/typical-cases", "GET", auth=False, summary="Published typical cases, newest first (paginated)",
        tags=("typical cases",), responses={200: schemas.TypicalCaseList}, errors=(422,),
        parameters=PUBLIC_FILTERS + PAGING)  # fmt: skip
-def list_typical_cases():  # type: ignore[no-untyped-def]
+def list_typical_cases():
     sector, year, query = _public_filters()
     page, per_page = _paging()
     found = typical_public.list_published(get_session(), sector=sector, year=year, query=query, page=page,
@@ -61,7 +61,7 @@ def list_typical_cases():  # type: ignore[no-untyped-def]
 
 @route("/typical-cases/<int:typical_id>", "GET", auth=False, summary="One published typical case",
        tags=("typical cases",), responses={200: schemas.TypicalCasePublic}, errors=(404,))  # fmt: skip
-def get_typical_case(typical_id: int):  # type: ignore[no-untyped-def]
+def get_typical_case(typical_id: int):
     view = typical_public.get_published(get_session(), typical_id, base_url=_base())
     return respond(schemas.public_out(view))
 
@@ -69,7 +69,7 @@ def get_typical_case(typical_id: int):  # type: ignore[no-untyped-def]
 @route("/typical-cases/collections/<sector>/<year:year>", "GET", auth=False,
        summary="The PDF collection of a sector's typical cases published in a year",
        tags=("typical cases",), responses={200: None}, errors=(404,))  # fmt: skip
-def typical_case_collection(sector: str, year: int):  # type: ignore[no-untyped-def]
+def typical_case_collection(sector: str, year: int):
     pdf = typical_public.collection_pdf(get_session(), sector=sector, year=year)
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="typical-cases-{sector}-{year}.pdf"'
@@ -94,7 +94,7 @@ def _record_response(tc: TypicalCase, status: int = 200) -> Any:
        summary="The typical cases you may work on (regulators: all; applicants: your enterprise's)",
        tags=("typical cases",), responses={200: schemas.TypicalCaseRecordList}, errors=(422,),
        parameters=RECORD_FILTERS + PAGING)  # fmt: skip
-def list_typical_case_proposals():  # type: ignore[no-untyped-def]
+def list_typical_case_proposals():
     session, status = get_session(), request.args.get("status") or None
     if status is not None and status not in {s.value for s in TypicalCaseStatus}:
         raise ValidationFailed.single("status", N_("Choose one of the listed options."))
@@ -113,7 +113,7 @@ def list_typical_case_proposals():  # type: ignore[no-untyped-def]
 @route("/typical-case-proposals/<int:typical_id>", "GET",
        summary="One typical case with its status, version, history and public preview",
        tags=("typical cases",), responses={200: schemas.TypicalCaseRecord}, errors=(404,))  # fmt: skip
-def get_typical_case_proposal(typical_id: int):  # type: ignore[no-untyped-def]
+def get_typical_case_proposal(typical_id: int):
     found, _ = typical_cases.get_record(get_session(), actor=actor(), typical_id=typical_id)
     return _record_response(found)
 
@@ -122,7 +122,7 @@ def get_typical_case_proposal(typical_id: int):  # type: ignore[no-untyped-def]
        summary="Propose an exited case as a typical case (regulators); the enterprise is asked to approve",
        tags=("typical cases",), body=schemas.TypicalCaseCreate, responses={201: schemas.TypicalCaseRecord},
        errors=ERRORS)  # fmt: skip
-def propose_typical_case(case_id: int):  # type: ignore[no-untyped-def]
+def propose_typical_case(case_id: int):
     session, body = get_session(), json_body()
     created = typical_cases.propose(session, actor=actor(), case_id=case_id, data=body)
     session.commit()
@@ -133,7 +133,7 @@ def propose_typical_case(case_id: int):  # type: ignore[no-untyped-def]
        summary="Revise the text and what it hides (regulators); it goes back to the enterprise",
        tags=("typical cases",), body=schemas.TypicalCaseUpdate, responses={200: schemas.TypicalCaseRecord},
        errors=ERRORS)  # fmt: skip
-def revise_typical_case(typical_id: int):  # type: ignore[no-untyped-def]
+def revise_typical_case(typical_id: int):
     session, body = get_session(), json_body()
     data = {key: value for key, value in body.items() if key != "expected_version"}
     found = typical_cases.revise(session, actor=actor(), typical_id=typical_id, data=data,
@@ -146,9 +146,9 @@ def revise_typical_case(typical_id: int):  # type: ignore[no-untyped-def]
        summary="Approve or decline one version of the text (the enterprise's applicants)",
        tags=("typical cases",), body=schemas.TypicalCaseDecisionRequest,
        responses={200: schemas.TypicalCaseRecord}, errors=ERRORS)  # fmt: skip
-def decide_typical_case(typical_id: int):  # type: ignore[no-untyped-def]
+def decide_typical_case(typical_id: int):
     session, body = get_session(), json_body()
-    data = {key: body[key] for key in ("decision", "note") if key in body}
+    data: dict[str, Any] = {key: body[key] for key in ("decision", "note") if key in body}
     found = typical_cases.decide(session, actor=actor(), typical_id=typical_id, data=data,
                                  expected_version=_version(body))  # fmt: skip
     session.commit()
@@ -159,7 +159,7 @@ def decide_typical_case(typical_id: int):  # type: ignore[no-untyped-def]
        summary="Publish a typical case the enterprise approved (regulators)", tags=("typical cases",),
        body=schemas.TypicalCasePublishRequest, responses={200: schemas.TypicalCaseRecord},
        errors=ERRORS)  # fmt: skip
-def publish_typical_case(typical_id: int):  # type: ignore[no-untyped-def]
+def publish_typical_case(typical_id: int):
     session, body = get_session(), json_body()
     found = typical_cases.publish(
         session, actor=actor(), typical_id=typical_id, expected_version=_version(body)
@@ -172,7 +172,7 @@ def publish_typical_case(typical_id: int):  # type: ignore[no-untyped-def]
        summary="Withdraw a typical case from publication, or drop a proposal (regulators)",
        tags=("typical cases",), body=schemas.TypicalCaseWithdrawRequest,
        responses={200: schemas.TypicalCaseRecord}, errors=ERRORS)  # fmt: skip
-def withdraw_typical_case(typical_id: int):  # type: ignore[no-untyped-def]
+def withdraw_typical_case(typical_id: int):
     session, body = get_session(), json_body()
     reason = body.get("reason")
     if reason is not None and not isinstance(reason, str):

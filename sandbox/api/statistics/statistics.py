@@ -105,7 +105,7 @@ QUERY: tuple[dict[str, Any], ...] = (
     errors=(422,),
     parameters=QUERY,
 )
-def get_statistics():  # type: ignore[no-untyped-def]
+def get_statistics():
     filters = statistics.Filters.parse(request.args.get("year"), request.args.get("sector"))
     today = beijing_today()
     data = statistics.collect(

@@ -60,7 +60,7 @@ def _public(data: Any) -> Any:
 @route("/trust-bundle", "GET", auth=False,
        summary="The trust bundle for offline verification, signed by the root key",
        tags=("trust",), responses={200: TrustBundleDocument})  # fmt: skip
-def trust_bundle():  # type: ignore[no-untyped-def]
+def trust_bundle():
     session = get_session()
     document = verification.signed_trust_bundle(session)
     session.commit()
@@ -72,7 +72,7 @@ def trust_bundle():  # type: ignore[no-untyped-def]
        body=VerifyRequest, responses={200: VerificationResult}, errors=(404, 413, 422, 429),
        examples=examples.VERIFY_REQUESTS, response_examples={200: examples.VERIFICATION})  # fmt: skip
 @limiter.limit(verify_rate_limit, error_message=verify_limited)
-def verify_certificate():  # type: ignore[no-untyped-def]
+def verify_certificate():
     session = get_session()
     compared = None
     upload = request.files.get("file")
@@ -101,7 +101,7 @@ def verify_certificate():  # type: ignore[no-untyped-def]
        tags=("certificates",), responses={200: CertificateList}, errors=(422,),
        parameters=tuple({"name": n, "in": "query", "required": False, "schema": {"type": "integer"}}
                         for n in ("page", "per_page")))  # fmt: skip
-def list_certificates():  # type: ignore[no-untyped-def]
+def list_certificates():
     page = _int_arg("page", 1, minimum=1)
     per_page = min(_int_arg("per_page", current_app.config["PAGE_SIZE"], minimum=1), 100)
     result = certificate_listing.list_visible(
@@ -119,7 +119,7 @@ def list_certificates():  # type: ignore[no-untyped-def]
 @route("/certificates/<cert_id>", "GET", auth=False,
        summary="A certificate's bundle, proven against the latest checkpoint",
        tags=("certificates",), responses={200: CertificateBundleDocument}, errors=(404,))  # fmt: skip
-def get_certificate(cert_id: str):  # type: ignore[no-untyped-def]
+def get_certificate(cert_id: str):
     session = get_session()
     cert = certificates.get_certificate(session, cert_id)
     return _public(certificates.make_bundle(session, cert, settings_for(session)))
@@ -129,7 +129,7 @@ def get_certificate(cert_id: str):  # type: ignore[no-untyped-def]
        summary="The credential itself (W3C VC 2.0 with its proof), as application/vc or, on request, JSON",
        tags=("certificates",), responses={200: VerifiableCredentialDocument}, errors=(404,),
        media_types=media.CREDENTIAL_TYPES)  # fmt: skip
-def certificate_credential(cert_id: str):  # type: ignore[no-untyped-def]
+def certificate_credential(cert_id: str):
     cert = certificates.get_certificate(get_session(), cert_id)
     # A credential never changes once issued; its status is in the status lists.
     return media.negotiated_json(cert.credential, media.CREDENTIAL_TYPES, cache_control=media.IMMUTABLE)
@@ -137,7 +137,7 @@ def certificate_credential(cert_id: str):  # type: ignore[no-untyped-def]
 
 @route("/certificates/<cert_id>/pdf", "GET", auth=False, summary="The certificate PDF as issued",
        tags=("certificates",), responses={200: None}, errors=(404,))  # fmt: skip
-def certificate_pdf(cert_id: str):  # type: ignore[no-untyped-def]
+def certificate_pdf(cert_id: str):
     session = get_session()
     cert = certificates.get_certificate(session, cert_id)
     response = send_file(certificates.pdf_path(session, cert), mimetype="application/pdf", as_attachment=True,
@@ -150,7 +150,7 @@ def certificate_pdf(cert_id: str):  # type: ignore[no-untyped-def]
        summary="A signed Bitstring Status List credential (revocation or suspension), as application/vc",
        tags=("trust",), responses={200: VerifiableCredentialDocument}, errors=(404,),
        media_types=media.CREDENTIAL_TYPES)  # fmt: skip
-def get_status_list(purpose: str):  # type: ignore[no-untyped-def]
+def get_status_list(purpose: str):
     session = get_session()
     credential = status_lists.current_list(session, status_lists.parse_purpose(purpose))
     session.commit()
@@ -159,7 +159,7 @@ def get_status_list(purpose: str):  # type: ignore[no-untyped-def]
 
 @route("/log/checkpoint", "GET", auth=False, summary="The latest signed checkpoint of the transparency log",
        tags=("transparency",), responses={200: CheckpointDocument}, errors=(404,))  # fmt: skip
-def log_checkpoint():  # type: ignore[no-untyped-def]
+def log_checkpoint():
     session = get_session()
     verification.signing_keys.ensure_keys(session)
     session.commit()
@@ -177,7 +177,7 @@ def log_checkpoint():  # type: ignore[no-untyped-def]
        summary="RFC 9162 inclusion proof of entry `index` in the tree of `size`",
        tags=("transparency",), responses={200: InclusionProofDocument}, errors=(422,),
        parameters=_query("index", "size"))  # fmt: skip
-def inclusion_proof():  # type: ignore[no-untyped-def]
+def inclusion_proof():
     index, size = _int_arg("index"), _int_arg("size", minimum=1)
     hashes = transparency.inclusion_proof(get_session(), index, size)
     return _public({"leafIndex": index, "treeSize": size, "hashes": transparency.b64(hashes)})
@@ -187,7 +187,7 @@ def inclusion_proof():  # type: ignore[no-untyped-def]
        summary="RFC 9162 consistency proof between two tree sizes",
        tags=("transparency",), responses={200: ConsistencyProofDocument}, errors=(422,),
        parameters=_query("first", "second"))  # fmt: skip
-def consistency_proof():  # type: ignore[no-untyped-def]
+def consistency_proof():
     first, second = _int_arg("first"), _int_arg("second")
     hashes = transparency.consistency_proof(get_session(), first, second)
     return _public({"first": first, "second": second, "hashes": transparency.b64(hashes)})
@@ -196,7 +196,7 @@ def consistency_proof():  # type: ignore[no-untyped-def]
 @route("/log/entries", "GET", auth=False, summary="Log entries [start, end), at most 1000 at a time",
        tags=("transparency",), responses={200: LogEntriesDocument}, errors=(422,),
        parameters=_query("start", "end"))  # fmt: skip
-def log_entries():  # type: ignore[no-untyped-def]
+def log_entries():
     start, end = _int_arg("start"), _int_arg("end")
     if end < start or end - start > MAX_ENTRIES:
         raise ValidationFailed.single(

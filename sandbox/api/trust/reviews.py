@@ -57,7 +57,7 @@ class CertificateReviewDocument(BaseModel):
 @route("/cases/<int:case_id>/certificate-review", "GET", roles=(Role.APPLICANT, Role.REGULATOR),
        summary="The revocation of the case's exit certificate and its review (the enterprise, the office)",
        tags=("disputes",), responses={200: CertificateReviewDocument}, errors=(404,))  # fmt: skip
-def get_certificate_review(case_id: int):  # type: ignore[no-untyped-def]
+def get_certificate_review(case_id: int):
     days = current_app.config["CERTIFICATE_REVIEW_DAYS"]
     state = certificate_reviews.get_review_state(
         get_session(), actor=actor(), case_id=case_id, review_days=days
@@ -85,7 +85,7 @@ def get_certificate_review(case_id: int):  # type: ignore[no-untyped-def]
        summary="Request a review of the revocation of the case's exit certificate (its enterprise)",
        tags=("disputes",), body=CertificateReviewCreate, responses={201: DisputePublic},
        errors=(404, 409, 422), examples={"review": examples.CERTIFICATE_REVIEW})  # fmt: skip
-def request_certificate_review(case_id: int):  # type: ignore[no-untyped-def]
+def request_certificate_review(case_id: int):
     session, body = get_session(), json_body()
     version = case_version(body)
     dispute = certificate_reviews.request_review(

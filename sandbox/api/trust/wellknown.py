@@ -11,7 +11,7 @@ bp = Blueprint("wellknown", __name__, url_prefix="/.well-known")
 
 
 @bp.get("/jwks.json")
-def jwks():  # type: ignore[no-untyped-def]
+def jwks():
     session = get_session()
     signing_keys.ensure_keys(session)
     session.commit()

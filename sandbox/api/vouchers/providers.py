@@ -30,7 +30,7 @@ def _provider_public(row: Any, organisation: Any) -> schemas.ProviderPublic:
     tags=("vouchers",),
     responses={200: list[schemas.ProviderPublic]},
 )
-def list_providers():  # type: ignore[no-untyped-def]
+def list_providers():
     rows = providers.list_providers(get_session())
     return jsonify([_provider_public(row, org).model_dump(mode="json") for row, org in rows])
 
@@ -45,7 +45,7 @@ def list_providers():  # type: ignore[no-untyped-def]
     responses={200: schemas.ProviderPublic},
     errors=(422,),
 )
-def save_provider():  # type: ignore[no-untyped-def]
+def save_provider():
     session = get_session()
     row = providers.save_provider(session, actor=actor(), data=json_body())
     session.commit()
@@ -61,7 +61,7 @@ def save_provider():  # type: ignore[no-untyped-def]
     tags=("vouchers",),
     responses={200: list[schemas.RelatedPartyPublic]},
 )
-def list_related_parties():  # type: ignore[no-untyped-def]
+def list_related_parties():
     rows = providers.related_parties(get_session(), actor=actor())
     return jsonify([schemas.RelatedPartyPublic(**r.model_dump()).model_dump(mode="json") for r in rows])
 
@@ -77,7 +77,7 @@ def list_related_parties():  # type: ignore[no-untyped-def]
     errors=(422,),
     examples={"controlling_shareholder": examples.RELATED_PARTY},
 )
-def declare_related_party():  # type: ignore[no-untyped-def]
+def declare_related_party():
     session = get_session()
     row = providers.declare_related_party(session, actor=actor(), data=json_body())
     session.commit()
@@ -91,7 +91,7 @@ def declare_related_party():  # type: ignore[no-untyped-def]
     tags=("vouchers",),
     responses={200: schemas.PolicyPublic},
 )
-def get_voucher_policy():  # type: ignore[no-untyped-def]
+def get_voucher_policy():
     version, policy = voucher_policy.current_policy(get_session())
     return respond(schemas.PolicyPublic(version=version, document=policy.as_json()))
 
@@ -106,7 +106,7 @@ def get_voucher_policy():  # type: ignore[no-untyped-def]
     responses={200: schemas.PolicyPublic},
     errors=(422,),
 )
-def put_voucher_policy():  # type: ignore[no-untyped-def]
+def put_voucher_policy():
     session, body = get_session(), json_body()
     row = voucher_policy.save_version(
         session, actor=actor(), data=body.get("document"), note=str(body.get("note") or "")

@@ -33,7 +33,7 @@ STEP_ERRORS = (404, 409, 422)
     responses={200: schemas.RedemptionDetail},
     errors=(404,),
 )
-def get_redemption(redemption_id: int):  # type: ignore[no-untyped-def]
+def get_redemption(redemption_id: int):
     session, user = get_session(), actor()
     file = voucher_reports.redemption_file(session, actor=user, redemption_id=redemption_id)
     red, voucher, enterprise = file.redemption, file.voucher, file.enterprise
@@ -59,7 +59,7 @@ def get_redemption(redemption_id: int):  # type: ignore[no-untyped-def]
     responses={200: None},
     errors=(404,),
 )
-def redemption_invoice(redemption_id: int):  # type: ignore[no-untyped-def]
+def redemption_invoice(redemption_id: int):
     found = voucher_reports.get_redemption(get_session(), actor=actor(), redemption_id=redemption_id)
     return send_invoice(found)
 
@@ -88,7 +88,7 @@ def _step(redemption_id: int, party: Party, action: Any, reason: Any) -> Any:
     errors=STEP_ERRORS,
     examples=examples.HOLDER_DECISIONS,
 )
-def holder_decision(redemption_id: int):  # type: ignore[no-untyped-def]
+def holder_decision(redemption_id: int):
     body = json_body()
     return _step(redemption_id, Party.HOLDER, body.get("action", ""), body.get("reason", ""))
 
@@ -104,7 +104,7 @@ def holder_decision(redemption_id: int):  # type: ignore[no-untyped-def]
     errors=STEP_ERRORS,
     examples={"wrong_amount": examples.WITHDRAWAL},
 )
-def withdraw_redemption(redemption_id: int):  # type: ignore[no-untyped-def]
+def withdraw_redemption(redemption_id: int):
     return _step(redemption_id, Party.PROVIDER, "withdraw", json_body().get("reason", ""))
 
 
@@ -119,6 +119,6 @@ def withdraw_redemption(redemption_id: int):  # type: ignore[no-untyped-def]
     errors=STEP_ERRORS,
     examples=examples.REDEMPTION_DECISIONS,
 )
-def decide_redemption(redemption_id: int):  # type: ignore[no-untyped-def]
+def decide_redemption(redemption_id: int):
     body = json_body()
     return _step(redemption_id, Party.OFFICE, body.get("action", ""), body.get("reason", ""))

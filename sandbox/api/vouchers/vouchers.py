@@ -62,7 +62,7 @@ def refusal_text(voucher: Voucher) -> str | None:
     responses={200: schemas.VoucherList},
     parameters=PAGING + STATUS,
 )
-def list_vouchers():  # type: ignore[no-untyped-def]
+def list_vouchers():
     page, per_page = _paging()
     rows, total = voucher_service.list_vouchers(
         get_session(), actor=actor(), page=page, per_page=per_page, status=request.args.get("status")
@@ -80,7 +80,7 @@ def list_vouchers():  # type: ignore[no-untyped-def]
     responses={200: schemas.VoucherDetail},
     errors=(404,),
 )
-def get_voucher(voucher_id: int):  # type: ignore[no-untyped-def]
+def get_voucher(voucher_id: int):
     session = get_session()
     voucher = voucher_service.get_voucher(session, actor=actor(), voucher_id=voucher_id)
     ledger = [schemas.ledger_public(e) for e in voucher_ledger.entries(session, voucher.id)]  # type: ignore[arg-type]
@@ -126,11 +126,11 @@ def _invoice(body: dict[str, Any]) -> tuple[bytes, str]:
         },
     ),
 )
-def create_redemption():  # type: ignore[no-untyped-def]
+def create_redemption():
     session, user, body = get_session(), actor(), json_body()
     key = idempotency.make_key(
         user_id=user.id,
-        header=request.headers.get("Idempotency-Key"),  # type: ignore[arg-type]
+        header=request.headers.get("Idempotency-Key"),
         method="POST",
         path=request.path,
         body=body,
@@ -154,7 +154,7 @@ def create_redemption():  # type: ignore[no-untyped-def]
     except idempotency.Replay as replay:
         session.rollback()
         return _replay(replay.record)
-    balance = session.get(Voucher, redemption.voucher_id).balance_fen  # type: ignore[union-attr]
+    balance = session.get(Voucher, redemption.voucher_id).balance_fen
     payload = schemas.redemption_public(redemption, balance).model_dump(mode="json")
     if key is not None:
         idempotency.remember(session, key, status_code=201, response=payload)
@@ -180,7 +180,7 @@ def create_redemption():  # type: ignore[no-untyped-def]
     errors=(422,),
     parameters=PAGING + STATUS + VOUCHER,
 )
-def list_redemptions():  # type: ignore[no-untyped-def]
+def list_redemptions():
     page, per_page = _paging()
     voucher = request.args.get("voucher_id", "")
     rows, total = voucher_reports.list_redemptions(
@@ -199,7 +199,7 @@ def list_redemptions():  # type: ignore[no-untyped-def]
     tags=("vouchers",),
     responses={200: None},
 )
-def export_redemptions():  # type: ignore[no-untyped-def]
+def export_redemptions():
     data = voucher_reports.finance_csv(get_session(), actor=actor())
     return Response(
         data,
@@ -216,7 +216,7 @@ def export_redemptions():  # type: ignore[no-untyped-def]
     tags=("vouchers",),
     responses={200: schemas.BudgetDocument},
 )
-def voucher_budget():  # type: ignore[no-untyped-def]
+def voucher_budget():
     years = voucher_reports.budget_use(get_session(), actor=actor())
     return respond(
         schemas.BudgetDocument.model_validate(

@@ -11,7 +11,7 @@ exemption decisions beside exit certificates: a `kind` column (existing rows are
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import sandbox.models.base

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sandbox.errors import N_, Conflict, NotFound, PermissionDenied, ValidationFailed
 from sandbox.models.accounts import (
@@ -79,11 +79,11 @@ def register_applicant(session: Session, *, data: dict[str, Any]) -> User:
     _flush_or_conflict(session)
     session.add(
         EligibilityDeclaration(
-            enterprise_id=enterprise.id,
+            enterprise_id=enterprise.id,  # type: ignore[arg-type]
             no_major_penalty=details.no_major_penalty,
             no_criminal_record=details.no_criminal_record,
             not_seriously_dishonest=details.not_seriously_dishonest,
-            declared_by_id=user.id,
+            declared_by_id=user.id,  # type: ignore[arg-type]
         )
     )
     session.flush()
@@ -153,20 +153,20 @@ def authenticate(
     now = now or utcnow()
     user = find_user_by_email(session, email)
     if user is not None:
-        until = login_throttle.locked_until(session, user_id=user.id, address=address, now=now)
+        until = login_throttle.locked_until(session, user_id=user.id, address=address, now=now)  # type: ignore[arg-type]
         if until is not None:
             return LoginResult(LoginOutcome.LOCKED, locked_until=until)
     if not verify_password(user.password_hash if user else None, password) or user is None:
         if user is not None:
             until = login_throttle.record_failure(
-                session, user_id=user.id, address=address, max_failures=max_failures, lockout=lockout, now=now
+                session, user_id=user.id, address=address, max_failures=max_failures, lockout=lockout, now=now  # type: ignore[arg-type]
             )
             if until is not None:
                 return LoginResult(LoginOutcome.LOCKED, locked_until=until)
         return LoginResult(LoginOutcome.WRONG)
     if not user.active:
         return LoginResult(LoginOutcome.WRONG)
-    login_throttle.clear_failures(session, user_id=user.id, address=address)
+    login_throttle.clear_failures(session, user_id=user.id, address=address)  # type: ignore[arg-type]
     user.last_login_at = now
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -216,7 +216,7 @@ def end_browser_sessions(session: Session, *, user: User) -> None:
 def end_all_sessions(session: Session, *, user: User) -> None:
     """End every browser session of the user and revoke every bearer token, for good."""
     end_browser_sessions(session, user=user)
-    tokens.revoke_all_tokens(session, user_id=user.id)
+    tokens.revoke_all_tokens(session, user_id=user.id)  # type: ignore[arg-type]
 
 
 def account_words(session: Session, user: User) -> list[str]:
@@ -282,7 +282,7 @@ def list_users(
     if query.strip():
         statement = statement.where(text_matches(query, User.email, User.display_name))
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
-    rows = session.exec(statement.order_by(User.id).offset((page - 1) * per_page).limit(per_page)).all()
+    rows = session.exec(statement.order_by(col(User.id)).offset((page - 1) * per_page).limit(per_page)).all()
     return list(rows), total
 
 

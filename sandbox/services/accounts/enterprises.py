@@ -7,7 +7,7 @@ does not even confirm that the other enterprise exists.
 from __future__ import annotations
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sandbox.errors import NotFound, PermissionDenied
 from sandbox.models.accounts import EligibilityDeclaration, Enterprise, User
@@ -30,7 +30,7 @@ def latest_declaration(session: Session, *, enterprise_id: int) -> EligibilityDe
     statement = (
         select(EligibilityDeclaration)
         .where(EligibilityDeclaration.enterprise_id == enterprise_id)
-        .order_by(EligibilityDeclaration.declared_at.desc(), EligibilityDeclaration.id.desc())  # type: ignore[attr-defined,union-attr]
+        .order_by(col(EligibilityDeclaration.declared_at).desc(), col(EligibilityDeclaration.id).desc())
     )
     return session.exec(statement).first()
 
@@ -44,8 +44,10 @@ def list_enterprises(
     statement = select(Enterprise)
     if query.strip():
         needle = query.strip()
-        same_uscc = Enterprise.uscc == needle.upper()
+        same_uscc = col(Enterprise.uscc) == needle.upper()
         statement = statement.where(or_(text_matches(needle, Enterprise.name), same_uscc))
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
-    rows = session.exec(statement.order_by(Enterprise.id).offset((page - 1) * per_page).limit(per_page)).all()
+    rows = session.exec(
+        statement.order_by(col(Enterprise.id)).offset((page - 1) * per_page).limit(per_page)
+    ).all()
     return list(rows), total

@@ -39,7 +39,7 @@ def record_failure(
     session: Session, *, user_id: int, address: str, max_failures: int, lockout: timedelta, now: datetime
 ) -> datetime | None:
     """Count one wrong password; return the end of the lock if this failure locks the address out."""
-    table = LoginFailure.__table__
+    table = LoginFailure.__table__  # type: ignore[attr-defined]
     moment, until = sa.literal(now, UTCDateTime()), sa.literal(now + lockout, UTCDateTime())
     forgotten = sa.literal(now - lockout, UTCDateTime())
     # Failures older than the lockout period, or from before a lock that has ended, are forgotten; rows
@@ -58,7 +58,8 @@ def record_failure(
         user_id=user_id, address=address, failures=1, last_failed_at=now,
         locked_until=(now + lockout) if max_failures <= 1 else None,
     )  # fmt: skip
-    statement = insert.on_conflict_do_update(
+    # Both dialects' Insert has on_conflict_do_update; the dict's value type is their common base.
+    statement = insert.on_conflict_do_update(  # type: ignore[attr-defined]
         index_elements=[table.c.user_id, table.c.address],
         set_={
             "failures": failures,

@@ -27,7 +27,7 @@ def _digest(token: str) -> str:
 def issue_token(session: Session, *, user: User, lifetime: timedelta) -> tuple[str, ApiToken]:
     """Create a token for `user`; the clear token is returned once and never stored."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, token_hash=_digest(token), expires_at=utcnow() + lifetime)
+    row = ApiToken(user_id=user.id, token_hash=_digest(token), expires_at=utcnow() + lifetime)  # type: ignore[arg-type]
     session.add(row)
     session.flush()
     return token, row

@@ -27,7 +27,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from sandbox.errors import N_, SandboxError
+from sandbox.errors import N_, Message, SandboxError
 
 FORMAT = "sandbox-backup"
 VERSION = 1
@@ -45,6 +45,7 @@ class BackupRefused(SandboxError):
     """A backup or restore was refused; `code` says why (format, tampered, passphrase, not_empty, ...)."""
 
     status = 422
+    message: Message  # only a two-person refusal carries Bilingual text
 
     def __init__(self, code: str, message: str, **params: Any) -> None:
         super().__init__(message, **params)
@@ -162,7 +163,7 @@ class ArchiveWriter:
         info = tarfile.TarInfo(name)
         info.size, info.mode = size, 0o600
         reader = HashingReader(handle)
-        self.tar.addfile(info, reader)  # type: ignore[arg-type]
+        self.tar.addfile(info, reader)
         self.members[name] = {"sha256": reader.digest.hexdigest(), "size": size}
 
 

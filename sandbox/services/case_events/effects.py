@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sandbox.errors import N_
 from sandbox.models.accounts import Role, User
@@ -51,9 +51,9 @@ def after_event(session: Session, *, case: Case, event: Event, actor: User) -> N
 def sweep_overdue(session: Session, *, today: date) -> list[Case]:
     """Flag cases past their stage deadline and notify once per case, stage and deadline."""
     statement = select(Case).where(
-        Case.stage_due.is_not(None),  # type: ignore[union-attr]
-        Case.stage_due < today,  # type: ignore[operator]
-        Case.state.not_in(CLOCK_PAUSED_STATES),  # type: ignore[attr-defined]
+        col(Case.stage_due).is_not(None),
+        col(Case.stage_due) < today,
+        col(Case.state).not_in(CLOCK_PAUSED_STATES),
     )
     flagged = []
     for case in session.exec(statement).all():

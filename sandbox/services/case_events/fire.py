@@ -89,7 +89,7 @@ def apply_event(
     claim_version(session, case, expected_version)
     accepted = Accepted(session, case, actor, data, ctx, from_state, calendar, today, dispute_days)
     payload = write_event_effects(chosen, accepted)
-    record = CaseEvent(
+    record = CaseEvent(  # type: ignore[call-arg]
         event=chosen.value,
         from_state=from_state,
         to_state=fired.to_state,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from certificates.jcs import canonicalize
 from sandbox.models.accounts import User
@@ -66,7 +66,8 @@ def record_event(
     The caller has claimed the case's version in this transaction, so two writers never chain two
     events onto the same head: the second one gets 409, not a broken chain.
     """
-    row = CaseEvent(
+    # append_event fills in the case, the sequence number and the hashes.
+    row = CaseEvent(  # type: ignore[call-arg]
         event=RecordEvent(event).value,
         from_state=case.state,
         to_state=case.state,
@@ -103,16 +104,19 @@ def verify_chain(case: Case, events: list[CaseEvent]) -> ChainBreak | None:
 
 
 def case_history(session: Session, case_id: int) -> list[CaseEvent]:
-    statement = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq)  # type: ignore[arg-type]
+    statement = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(col(CaseEvent.seq))
     return list(session.exec(statement).all())
 
 
 def verify_all(session: Session, *, batch: int = 500) -> tuple[int, list[ChainBreak]]:
     """Check every case's chain; return how many cases were checked and every break found."""
-    checked, breaks = 0, []
+    checked = 0
+    breaks: list[ChainBreak] = []
     last_id = 0
     while True:
-        cases = session.exec(select(Case).where(Case.id > last_id).order_by(Case.id).limit(batch)).all()  # type: ignore[arg-type,operator]
+        cases = session.exec(
+            select(Case).where(col(Case.id) > last_id).order_by(col(Case.id)).limit(batch)
+        ).all()
         if not cases:
             return checked, breaks
         for case in cases:

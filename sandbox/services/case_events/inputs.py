@@ -101,8 +101,8 @@ def verification_inputs(asked: EventInput) -> dict[str, Any]:
     return {
         "verification_report_on_file": has_document(
             asked.session,
-            case_id=asked.case.id,
-            kind=DocumentKind.TECHNICAL_VERIFICATION_REPORT,  # type: ignore[arg-type]
+            case_id=asked.case.id,  # type: ignore[arg-type]
+            kind=DocumentKind.TECHNICAL_VERIFICATION_REPORT,
         ),
         "trial_start": parse_date(asked.data.get("trial_start"), "trial_start"),
         "trial_end": parse_date(asked.data.get("trial_end"), "trial_end"),
@@ -134,8 +134,8 @@ def exit_request_inputs(asked: EventInput) -> dict[str, Any]:
     return {
         "self_assessment_on_file": has_document(
             asked.session,
-            case_id=case.id,
-            kind=DocumentKind.SELF_ASSESSMENT,  # type: ignore[arg-type]
+            case_id=case.id,  # type: ignore[arg-type]
+            kind=DocumentKind.SELF_ASSESSMENT,
         ),
         "trial_start": case.trial_start,
         "trial_end": case.trial_end,
@@ -152,8 +152,8 @@ def exit_approval_inputs(asked: EventInput) -> dict[str, Any]:
         "approver_id": asked.actor.id,
         "case_officer_id": case.case_officer_id,
         "officer_ids": assignments.officer_ids(session, case),
-        "evaluator_ids": assignments.evaluator_ids(session, case.id),
-        "filing_acceptor_ids": assignments.filing_acceptor_ids(session, case.id),
+        "evaluator_ids": assignments.evaluator_ids(session, case.id),  # type: ignore[arg-type]
+        "filing_acceptor_ids": assignments.filing_acceptor_ids(session, case.id),  # type: ignore[arg-type]
         "two_person_policy": two_person_policy.current_policy(session)[1],
         "trial_start": case.trial_start,
     }

@@ -88,7 +88,7 @@ def set_trial_period(done: Accepted) -> dict[str, Any]:
     """pass_verification: the trial's start and end dates."""
     case = done.case
     case.trial_start, case.trial_end = done.ctx["trial_start"], done.ctx["trial_end"]
-    return {"trialStart": case.trial_start.isoformat(), "trialEnd": case.trial_end.isoformat()}  # type: ignore[union-attr]
+    return {"trialStart": case.trial_start.isoformat(), "trialEnd": case.trial_end.isoformat()}
 
 
 def extend_trial_end(done: Accepted) -> dict[str, Any]:
@@ -164,7 +164,7 @@ def open_exemption_request(done: Accepted) -> dict[str, Any]:
 def record_exemption_decision(done: Accepted) -> dict[str, Any]:
     """decide_exemption: the confirmed decision; a granted one is signed as a credential."""
     session, case, ctx = done.session, done.case, done.ctx
-    pending = exemption_records.pending_request(session, case.id)
+    pending = exemption_records.pending_request(session, case.id)  # type: ignore[arg-type]
     proposal = exemption_records.pending_proposal(session, pending)
     decided = exemption_records.record_decision(
         session, case=case, actor=done.actor, decision=ctx["decision"], data=done.data, note=ctx["note"],

@@ -28,7 +28,7 @@ from sandbox.services.case_events.records import Accepted, nothing
 from workflows.cases import available_events
 from workflows.errors import Reason
 from workflows.guards import GUARDS, guard_keys
-from workflows.states import Event
+from workflows.states import CaseState, Event
 
 
 @dataclass(frozen=True)
@@ -233,7 +233,7 @@ def can_fire(actor: Actor | None, case: CaseLike, event: Event) -> bool:
 def allowed_events(actor: Actor | None, case: CaseLike) -> list[Event]:
     """List the events `actor` may fire on `case` now: allowed in its state, by the actor's role, on a
     case the actor sees. Data guards are not applied (the form or the call names what is missing)."""
-    return [event for event in available_events(case.state) if can_fire(actor, case, event)]
+    return [event for event in available_events(CaseState(case.state)) if can_fire(actor, case, event)]
 
 
 def guard_context(asked: EventInput, event: Event) -> dict[str, Any]:

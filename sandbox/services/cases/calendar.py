@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sandbox.errors import N_, PermissionDenied, ValidationFailed
 from sandbox.models.accounts import User
@@ -106,4 +106,4 @@ def import_arrangement(
 
 
 def list_arrangements(session: Session) -> list[HolidayArrangement]:
-    return list(session.exec(select(HolidayArrangement).order_by(HolidayArrangement.year)).all())  # type: ignore[arg-type]
+    return list(session.exec(select(HolidayArrangement).order_by(col(HolidayArrangement.year))).all())

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, or_, update
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from sandbox.errors import N_, Conflict, NotFound, PermissionDenied, ValidationFailed
 from sandbox.models.accounts import Enterprise, Organisation, OrganisationKind, Role, User
@@ -263,22 +263,22 @@ def list_cases(
     if filters.risk_level is not None:
         statement = statement.where(Case.risk_level == filters.risk_level)
     if filters.open_only:
-        statement = statement.where(Case.state.not_in(FINAL_STATES))  # type: ignore[attr-defined]
+        statement = statement.where(col(Case.state).not_in(FINAL_STATES))
     if filters.query:
         needle = filters.query.strip()
         matching = select(Enterprise.id).where(
-            or_(text_matches(needle, Enterprise.name), Enterprise.uscc == needle.upper())
+            or_(text_matches(needle, Enterprise.name), col(Enterprise.uscc) == needle.upper())
         )
         statement = statement.where(
             or_(
                 text_matches(needle, Case.title),
-                Case.filing_number == needle.upper(),
-                Case.enterprise_id.in_(matching),  # type: ignore[attr-defined]
+                col(Case.filing_number) == needle.upper(),
+                col(Case.enterprise_id).in_(matching),
             )
         )
     if before_id is not None:
-        statement = statement.where(Case.id < before_id)  # type: ignore[operator]
-    rows = list(session.exec(statement.order_by(Case.id.desc()).limit(limit + 1)).all())  # type: ignore[attr-defined]
+        statement = statement.where(col(Case.id) < before_id)
+    rows = list(session.exec(statement.order_by(col(Case.id).desc()).limit(limit + 1)).all())
     next_cursor = rows[limit - 1].id if len(rows) > limit else None
     return rows[:limit], next_cursor
 
@@ -287,12 +287,12 @@ def count_cases_by_state(session: Session) -> dict[CaseState, int]:
     """Return how many filed cases are in each state (for the regulator's queues; drafts are private)."""
     statement = select(Case.state, func.count()).where(Case.state != CaseState.DRAFT).group_by(Case.state)
     rows = session.exec(statement).all()
-    return {state: count for state, count in rows}
+    return {CaseState(state): count for state, count in rows}
 
 
 def count_overdue(session: Session) -> int:
     """Return how many cases are flagged overdue."""
-    return session.exec(select(func.count()).select_from(Case).where(Case.overdue)).one()  # type: ignore[arg-type]
+    return session.exec(select(func.count()).select_from(Case).where(Case.overdue)).one()
 
 
 def freeze_plan(session: Session, *, case: Case, actor: User) -> PlanVersion:
@@ -314,7 +314,7 @@ def freeze_plan(session: Session, *, case: Case, actor: User) -> PlanVersion:
 
 def plan_versions(session: Session, *, actor: User, case_id: int) -> list[PlanVersion]:
     get_case(session, actor=actor, case_id=case_id)
-    statement = select(PlanVersion).where(PlanVersion.case_id == case_id).order_by(PlanVersion.number)  # type: ignore[arg-type]
+    statement = select(PlanVersion).where(PlanVersion.case_id == case_id).order_by(col(PlanVersion.number))
     return list(session.exec(statement).all())
 
 

@@ -15,7 +15,7 @@ import unicodedata
 from pathlib import Path
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sandbox.errors import N_, NotFound, PermissionDenied, StorageUnavailable, ValidationFailed
 from sandbox.models.accounts import Role, User
@@ -203,7 +203,7 @@ def upload_document(
 
 def list_documents(session: Session, *, actor: User, case_id: int) -> list[Document]:
     get_case(session, actor=actor, case_id=case_id)
-    statement = select(Document).where(Document.case_id == case_id).order_by(Document.id)  # type: ignore[arg-type]
+    statement = select(Document).where(Document.case_id == case_id).order_by(col(Document.id))
     return list(session.exec(statement).all())
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from sandbox.errors import N_, NotFound, PermissionDenied, ValidationFailed
 from sandbox.models.accounts import Role, User
@@ -88,13 +88,13 @@ def add_evaluation(session: Session, *, actor: User, case_id: int, data: dict[st
 
 
 def latest_evaluation(session: Session, *, case_id: int) -> Evaluation | None:
-    statement = select(Evaluation).where(Evaluation.case_id == case_id).order_by(Evaluation.id.desc())  # type: ignore[union-attr]
+    statement = select(Evaluation).where(Evaluation.case_id == case_id).order_by(col(Evaluation.id).desc())
     return session.exec(statement).first()
 
 
 def list_evaluations(session: Session, *, actor: User, case_id: int) -> list[Evaluation]:
     get_case(session, actor=actor, case_id=case_id)
-    statement = select(Evaluation).where(Evaluation.case_id == case_id).order_by(Evaluation.id)  # type: ignore[arg-type]
+    statement = select(Evaluation).where(Evaluation.case_id == case_id).order_by(col(Evaluation.id))
     return list(session.exec(statement).all())
 
 
@@ -147,7 +147,7 @@ def _check_extension(case: Case, requested_end: date | None) -> None:
 
 def list_reports(session: Session, *, actor: User, case_id: int) -> list[TrialReport]:
     get_case(session, actor=actor, case_id=case_id)
-    statement = select(TrialReport).where(TrialReport.case_id == case_id).order_by(TrialReport.id)  # type: ignore[arg-type]
+    statement = select(TrialReport).where(TrialReport.case_id == case_id).order_by(col(TrialReport.id))
     return list(session.exec(statement).all())
 
 
@@ -186,5 +186,5 @@ def acknowledge_guidance(session: Session, *, actor: User, case_id: int, guidanc
 
 def list_guidance(session: Session, *, actor: User, case_id: int) -> list[GuidanceItem]:
     get_case(session, actor=actor, case_id=case_id)
-    statement = select(GuidanceItem).where(GuidanceItem.case_id == case_id).order_by(GuidanceItem.id)  # type: ignore[arg-type]
+    statement = select(GuidanceItem).where(GuidanceItem.case_id == case_id).order_by(col(GuidanceItem.id))
     return list(session.exec(statement).all())

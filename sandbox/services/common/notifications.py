@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sandbox.errors import NotFound
 from sandbox.models.accounts import Role, User
@@ -88,10 +88,10 @@ def list_notifications(
 ) -> tuple[list[Notification], int]:
     statement = select(Notification).where(Notification.user_id == user.id)
     if unread_only:
-        statement = statement.where(Notification.read_at.is_(None))  # type: ignore[union-attr]
+        statement = statement.where(col(Notification.read_at).is_(None))
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
     rows = session.exec(
-        statement.order_by(Notification.id.desc()).offset((page - 1) * per_page).limit(per_page)  # type: ignore[union-attr]
+        statement.order_by(col(Notification.id).desc()).offset((page - 1) * per_page).limit(per_page)
     ).all()
     return list(rows), total
 
@@ -102,7 +102,7 @@ def unread_count(session: Session, *, user: User) -> int:
         .select_from(Notification)
         .where(
             Notification.user_id == user.id,
-            Notification.read_at.is_(None),  # type: ignore[union-attr]
+            col(Notification.read_at).is_(None),
         )
     )
     return session.exec(statement).one()

@@ -77,7 +77,7 @@ def save_version(session: Session, *, actor: User, data: Any) -> TwoPersonPolicy
         version=latest + 1,
         **{flag: getattr(given, flag) for flag in FLAGS},
         note=note,
-        created_by_id=actor.id,
+        created_by_id=actor.id,  # type: ignore[arg-type]
     )
     try:
         with session.begin_nested():

@@ -103,7 +103,7 @@ def propose_exemption_decision(
     data = nfc(dict(data))
     decision = data.get("decision")
     # As `decide_exemption` will check: the opinion on the request, or uploaded as a legal-opinion document.
-    opinion = bool(request.opinion) or has_document(session, case_id=case.id, kind=DocumentKind.LEGAL_OPINION)
+    opinion = bool(request.opinion) or has_document(session, case_id=case.id, kind=DocumentKind.LEGAL_OPINION)  # type: ignore[arg-type]
     problems = exemption_decision_reasons(legal_opinion_on_file=opinion, decision=decision)
     if problems:
         raise ValidationFailed.from_reasons(problems)

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sandbox.errors import N_, Conflict
 from sandbox.models.accounts import User
@@ -49,14 +49,14 @@ def open_proposal(
         raise Conflict(N_("A proposal on this is already waiting for confirmation."))
     row = DecisionProposal(
         kind=kind,
-        case_id=case.id,
+        case_id=case.id,  # type: ignore[arg-type]
         certificate_id=str(subject) if kind is ProposalKind.CERTIFICATE_STATUS else None,
         exemption_request_id=int(str(subject)) if kind is ProposalKind.EXEMPTION_DECISION else None,
         action=action,
         reason=reason,
         data=dict(data or {}),
         pending_key=pending_key(kind, subject),
-        proposed_by_id=actor.id,
+        proposed_by_id=actor.id,  # type: ignore[arg-type]
     )
     try:
         with session.begin_nested():
@@ -93,14 +93,14 @@ def settle(
     result = session.execute(
         update(DecisionProposal)
         .where(
-            DecisionProposal.id == proposal.id,
-            DecisionProposal.state == ProposalState.PENDING,
-            DecisionProposal.version == proposal.version,
+            col(DecisionProposal.id) == proposal.id,
+            col(DecisionProposal.state) == ProposalState.PENDING,
+            col(DecisionProposal.version) == proposal.version,
         )
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(ALREADY_DECIDED)
     for name, value in values.items():
         setattr(proposal, name, value)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from sandbox.errors import N_, Conflict, PermissionDenied, ValidationFailed
@@ -62,14 +62,14 @@ def list_disputes(
     per_page: int = 20,
 ) -> legal_records.Page[Dispute]:
     """The disputes `actor` may see, newest first; filtered by stage group ("open"/"finished"), case, text."""
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if stage == "open":
         conditions.append(col(Dispute.stage).in_(OPEN_STAGES))
     elif stage == "finished":
         conditions.append(col(Dispute.stage).not_in(OPEN_STAGES))
     elif stage:
         try:
-            conditions.append(Dispute.stage == DisputeStage(stage))
+            conditions.append(col(Dispute.stage) == DisputeStage(stage))
         except ValueError:
             raise ValidationFailed.single("stage", N_("Choose one of the listed options.")) from None
     return legal_records.list_records(
@@ -237,9 +237,9 @@ def parties(session: Session, dispute: Dispute, case: Case) -> list[User]:
     statement = select(User).where(
         User.active,
         or_(
-            (User.role == Role.APPLICANT) & (User.enterprise_id == case.enterprise_id),
-            (User.role == Role.REGULATOR) & regulators,
-            (User.role == Role.LEGAL_PARTNER) & (User.organisation_id == dispute.organisation_id),
+            (col(User.role) == Role.APPLICANT) & (User.enterprise_id == case.enterprise_id),
+            (col(User.role) == Role.REGULATOR) & regulators,
+            (col(User.role) == Role.LEGAL_PARTNER) & (User.organisation_id == dispute.organisation_id),
         ),
     )
     return list(session.exec(statement.order_by(col(User.id))).all())

@@ -139,8 +139,8 @@ def post_message(
     _party(actor, dispute)
     text = validate(MessageInput, {"body": nfc((body or "").strip())}).body
     message = DisputeMessage(
-        dispute_id=dispute.id, author_id=actor.id, author_role=actor.role.value, body=text
-    )  # type: ignore[arg-type]
+        dispute_id=dispute.id, author_id=actor.id, author_role=actor.role.value, body=text  # type: ignore[arg-type]
+    )
     session.add(message)
     session.flush()
     for upload in attachments:

@@ -103,7 +103,7 @@ def name_published(case_id: Any) -> ColumnElement[bool]:
     fields are a JSON list of known names, so the quoted name matches only that field.
     """
     consent, newer = aliased(PublicationConsent), aliased(PublicationConsent)
-    superseded = exists().where(newer.case_id == consent.case_id, newer.id > consent.id)
+    superseded = exists().where(col(newer.case_id) == consent.case_id, col(newer.id) > consent.id)
     return exists().where(
         consent.case_id == case_id,
         cast(consent.fields, String).like(f'%"{NAME_FIELD}"%'),

@@ -84,8 +84,8 @@ def public_view(
     secrets = [
         str(value) for name, value in facts.items() if name in hidden and value and len(str(value)) >= 4
     ]
-    texts = {name: _blot(getattr(tc, name), secrets) for name in TEXT_FIELDS}
-    shown = {name: (None if name in hidden else value) for name, value in facts.items()}
+    texts: dict[str, Any] = {name: _blot(getattr(tc, name), secrets) for name in TEXT_FIELDS}
+    shown: dict[str, Any] = {name: (None if name in hidden else value) for name, value in facts.items()}
     view = PublicTypicalCase(
         id=tc.id, sector=tc.sector, status=tc.status.value, published_at=tc.published_at,  # type: ignore[arg-type]
         hidden=hidden, **texts, **shown,

@@ -6,6 +6,7 @@ Pure rules plus one lookup of the case's identifying values; no Flask.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from sqlmodel import Field, Session, SQLModel
@@ -60,7 +61,7 @@ class TypicalCaseInput(SQLModel):
     redacted_fields: list[Redactable] = Field(default_factory=list)
 
 
-def effective_redactions(fields: list[str] | tuple[str, ...]) -> list[str]:
+def effective_redactions(fields: Sequence[str]) -> list[str]:
     """The fields hidden when `fields` are chosen: with what they imply, in display order."""
     chosen = set(fields)
     for field_name in list(chosen):
@@ -93,7 +94,7 @@ def check_no_leak(session: Session, case: Case, given: TypicalCaseInput, hidden:
             if value and value.casefold() in text:
                 errors.setdefault(name, []).append(Message(LEAK_MESSAGES[field_name]))
     if errors:
-        raise ValidationFailed(errors)  # type: ignore[arg-type]
+        raise ValidationFailed(errors)
 
 
 def parse_input(data: dict[str, Any]) -> TypicalCaseInput:

@@ -44,12 +44,12 @@ class AnnualReport:
     lessons: list[Lesson]
 
 
-def _exited_in(year: int):  # type: ignore[no-untyped-def]
+def _exited_in(year: int):
     start, end = Filters(year=year).bounds()  # type: ignore[misc]
     return select(CaseEvent.case_id).where(
         CaseEvent.event == "approve_exit",
-        CaseEvent.created_at >= start,  # type: ignore[operator]
-        CaseEvent.created_at < end,  # type: ignore[operator]
+        CaseEvent.created_at >= start,
+        CaseEvent.created_at < end,
     )
 
 
@@ -77,7 +77,7 @@ def lessons_for(session: Session, year: int) -> list[Lesson]:
     ).all()
     latest: dict[int, Lesson] = {}
     for case_id, sector, filing_number, conclusion in rows:
-        latest[case_id] = Lesson(sector, "evaluation", filing_number or "—", conclusion.strip())
+        latest[case_id] = Lesson(sector, "evaluation", filing_number or "—", conclusion.strip())  # type: ignore[index]
     return [lesson for lesson in latest.values() if lesson.text][:LESSON_LIMIT]
 
 

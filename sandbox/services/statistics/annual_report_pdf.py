@@ -8,7 +8,8 @@ Imports reportlab, the certificates package's font type and the statistics shape
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -18,7 +19,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from certificates.fonts import CJKFont
 from sandbox.services.statistics.model import Chart
@@ -78,7 +79,7 @@ def _w(key: str, **params: object) -> tuple[str, str]:
 
 class _Styles:
     def __init__(self, font: str) -> None:
-        base = {"fontName": font, "textColor": INK, "wordWrap": "CJK"}
+        base: dict[str, Any] = {"fontName": font, "textColor": INK, "wordWrap": "CJK"}
         self.title = ParagraphStyle("title", fontSize=20, leading=28, alignment=1, **base)
         self.subtitle = ParagraphStyle("subtitle", fontSize=11, leading=16, alignment=1, **base)
         self.h2 = ParagraphStyle(
@@ -99,12 +100,14 @@ def _sector(code: str) -> str:
     return pack.zh if pack else code
 
 
-def _table(rows: list[list[object]], widths: list[float], style: _Styles, *, header: bool = True) -> Table:
+def _table(
+    rows: Sequence[Sequence[object]], widths: list[float], style: _Styles, *, header: bool = True
+) -> Table:
     cells = [
         [c if isinstance(c, Paragraph) else Paragraph(escape(str(c)), style.cell) for c in r] for r in rows
     ]
     table = Table(cells, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
-    commands = [
+    commands: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.4, LINE),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
@@ -120,7 +123,7 @@ def _num(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _figures(report: AnnualReport, style: _Styles) -> list[object]:
+def _figures(report: AnnualReport, style: _Styles) -> list[Flowable]:
     stats = report.statistics
     filings, outcomes = stats.chart("filings_per_month"), stats.chart("outcomes")
     share = f" ({stats.issued_fen * 100 // stats.budget_fen}%)" if stats.budget_fen else ""
@@ -136,8 +139,8 @@ def _figures(report: AnnualReport, style: _Styles) -> list[object]:
     return [_both("figures", style.h2), _table(rows, [95 * mm, 75 * mm], style, header=False)]
 
 
-def _stages(chart: Chart, style: _Styles) -> list[object]:
-    out: list[object] = [_both("stages", style.h2)]
+def _stages(chart: Chart, style: _Styles) -> list[Flowable]:
+    out: list[Flowable] = [_both("stages", style.h2)]
     header = [_both("stage", style.cell), *(_sector(s.key) for s in chart.series), _both("total", style.cell)]
     rows = []
     for i, stage in enumerate(chart.categories):
@@ -153,7 +156,8 @@ def _stages(chart: Chart, style: _Styles) -> list[object]:
 def _months(chart: Chart, font: str) -> Drawing:
     drawing = Drawing(170 * mm, 68 * mm)
     bars = VerticalBarChart()
-    bars.x, bars.y, bars.width, bars.height = 12 * mm, 8 * mm, 150 * mm, 46 * mm
+    # types-reportlab declares the chart's geometry as int; reportlab takes any number.
+    bars.x, bars.y, bars.width, bars.height = 12 * mm, 8 * mm, 150 * mm, 46 * mm  # type: ignore[assignment]
     bars.data = [tuple(v or 0 for v in s.values) or (0,) for s in chart.series]
     bars.categoryAxis.categoryNames = [m[-2:] for m in chart.categories] or ["—"]
     for axis in (bars.categoryAxis.labels, bars.valueAxis.labels):
@@ -167,13 +171,14 @@ def _months(chart: Chart, font: str) -> Drawing:
     x = 14 * mm
     for index, key in enumerate(("filed", "accepted")):
         text = " ".join(_w(key))
-        drawing.add(Rect(x, 63 * mm, 3 * mm, 3 * mm, fillColor=SERIES_COLOURS[index], strokeColor=None))
+        # types-reportlab reads the shape's keyword arguments as one TypedDict and refuses them all.
+        drawing.add(Rect(x, 63 * mm, 3 * mm, 3 * mm, fillColor=SERIES_COLOURS[index], strokeColor=None))  # type: ignore[arg-type]
         drawing.add(String(x + 5 * mm, 63 * mm, text, fontName=font, fontSize=8, fillColor=INK))
         x += 5 * mm + stringWidth(text, font, 8) + 8 * mm
     return drawing
 
 
-def _durations(chart: Chart, style: _Styles) -> list[object]:
+def _durations(chart: Chart, style: _Styles) -> list[Flowable]:
     values = {s.key: s.values for s in chart.series}
     header = [_both(k, style.cell) for k in ("stage", "completed", "median", "deadline", "over")]
     rows = [
@@ -190,8 +195,8 @@ def _durations(chart: Chart, style: _Styles) -> list[object]:
 
 def _by_sector(
     key: str, chart: Chart, columns: list[tuple[str, str]], style: _Styles, money: bool
-) -> list[object]:
-    out: list[object] = [_both(key, style.h2)]
+) -> list[Flowable]:
+    out: list[Flowable] = [_both(key, style.h2)]
     if not chart.categories:
         return [*out, _both("none", style.muted)]
     values = {s.key: s.values for s in chart.series}
@@ -200,7 +205,7 @@ def _by_sector(
     for i, sector in enumerate(chart.categories):
         cells = [values[series][i] or 0 for _, series in columns]
         shown = [
-            yuan(v) if money and series != "vouchers" else str(v)
+            yuan(cast(int, v)) if money and series != "vouchers" else str(v)  # money is integer fen
             for v, (_, series) in zip(cells, columns, strict=True)
         ]
         rows.append([_sector(sector), *shown])
@@ -208,8 +213,8 @@ def _by_sector(
     return [*out, _table([header, *rows], widths, style)]
 
 
-def _lessons(report: AnnualReport, style: _Styles) -> list[object]:
-    out: list[object] = [_both("lessons", style.h2)]
+def _lessons(report: AnnualReport, style: _Styles) -> list[Flowable]:
+    out: list[Flowable] = [_both("lessons", style.h2)]
     if not report.lessons:
         return [*out, _both("none", style.muted)]
     source = "from_typical" if report.lessons[0].source == "typical_case" else "from_evaluation"
@@ -240,7 +245,7 @@ def render_annual_report(report: AnnualReport, *, font: CJKFont) -> bytes:
         producer="Sandbox statistics (reportlab)",
         initialFontName=font.name,
     )
-    story: list[object] = [
+    story: list[Flowable] = [
         Paragraph(escape(f"{org[0]}{title[0]}"), style.title),
         Paragraph(escape(f"{org[1]} — {title[1]}"), style.subtitle),
         Paragraph(escape("  ·  ".join(_w("as_of", date=report.as_of.isoformat()))), style.subtitle),
@@ -271,7 +276,7 @@ def render_annual_report(report: AnnualReport, *, font: CJKFont) -> bytes:
         *_lessons(report, style),
     ]
 
-    def footer(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+    def footer(canvas, doc) -> None:
         canvas.saveState()
         canvas.setFont(font.name, 8)
         canvas.setFillColor(MUTED)

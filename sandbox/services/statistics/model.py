@@ -114,7 +114,7 @@ def require_regulator(actor: User | None) -> User:
 
 def deadline_stages(stage_days: Mapping[object, int]) -> dict[CaseState, int]:
     """The configured deadlines in workflow order (configuration may name stages by their values)."""
-    chosen = {CaseState(key): int(days) for key, days in stage_days.items()}
+    chosen = {CaseState(str(key)): int(days) for key, days in stage_days.items()}
     return {state: chosen[state] for state in CaseState if state in chosen}
 
 

@@ -16,7 +16,7 @@ from sandbox.errors import N_
 from sandbox.models.accounts import User
 from sandbox.models.cases import Case, CaseEvent
 from sandbox.models.certificates import Certificate, CertificateKind, CertificateStatus
-from sandbox.services.statistics.model import Chart, Filters, Series, sector_order
+from sandbox.services.statistics.model import Chart, Filters, Number, Series, sector_order
 from sandbox.services.vouchers import reports as voucher_reports
 
 # Kind of ending → the events that decide it.
@@ -42,7 +42,7 @@ HELD_KEYS = ("awaiting_holder_fen", "requested_fen", "approved_fen", "settled_fe
 BUDGET_KEYS = ("vouchers", "issued_fen", *HELD_KEYS)
 
 
-def _period(statement, moment, filters: Filters):  # type: ignore[no-untyped-def]
+def _period(statement, moment, filters: Filters):
     if filters.sector:
         statement = statement.where(Case.sector == filters.sector)
     bounds = filters.bounds()
@@ -56,7 +56,7 @@ def outcomes_chart(session: Session, filters: Filters) -> Chart:
         *((col(CaseEvent.event).in_(events), name) for name, events in OUTCOME_EVENTS.items()), else_=""
     )
     statement = (
-        select(Case.sector, kind, func.count(sa.distinct(CaseEvent.case_id)))
+        select(Case.sector, kind, func.count(sa.distinct(col(CaseEvent.case_id))))
         .join(Case, col(Case.id) == CaseEvent.case_id)
         .where(col(CaseEvent.event).in_([e for events in OUTCOME_EVENTS.values() for e in events]))
     )
@@ -119,7 +119,9 @@ def voucher_budget(session: Session, filters: Filters, *, actor: User) -> tuple[
                 entry[key] += getattr(row, key)
     sectors = sector_order(set(totals), filters) if totals else []
     rows = [totals.get(sector, dict.fromkeys(BUDGET_KEYS, 0)) for sector in sectors]
-    unredeemed = [max(r["issued_fen"] - sum(r[key] for key in HELD_KEYS), 0) for r in rows]
+    unredeemed: list[Number | None] = [
+        max(r["issued_fen"] - sum(r[key] for key in HELD_KEYS), 0) for r in rows
+    ]
     chart = Chart(
         "voucher_budget",
         N_("Voucher budget use"),

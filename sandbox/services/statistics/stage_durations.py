@@ -98,7 +98,9 @@ def completed_visits(
 ) -> list[StageVisit]:
     """Return the visits of `stages` that ended within `bounds` (UTC), for one sector or all."""
     statement = (
-        select(CaseEvent.case_id, Case.sector, CaseEvent.from_state, CaseEvent.to_state, CaseEvent.created_at)
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for up to four columns
+            CaseEvent.case_id, Case.sector, CaseEvent.from_state, CaseEvent.to_state, CaseEvent.created_at
+        )
         .join(Case, col(Case.id) == CaseEvent.case_id)
         .order_by(col(CaseEvent.case_id), col(CaseEvent.seq))
     )
@@ -107,12 +109,12 @@ def completed_visits(
     if bounds:
         # Only cases with an event in the period can have a visit ending in it; their whole history is read.
         active = select(CaseEvent.case_id).where(
-            CaseEvent.created_at >= bounds[0],  # type: ignore[operator]
-            CaseEvent.created_at < bounds[1],  # type: ignore[operator]
+            CaseEvent.created_at >= bounds[0],
+            CaseEvent.created_at < bounds[1],
         )
         statement = statement.where(col(CaseEvent.case_id).in_(active))
     rows = session.exec(statement).all()
-    visits = visits_from_events(rows, calendar=office_calendar(session), stages=stages)  # type: ignore[arg-type]
+    visits = visits_from_events(rows, calendar=office_calendar(session), stages=stages)
     if bounds:
         first, last = (moment.astimezone(BEIJING).date() for moment in bounds)
         visits = [v for v in visits if first <= v.ended_on < last]

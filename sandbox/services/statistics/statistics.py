@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func
@@ -54,7 +54,7 @@ def available_years(session: Session, *, today: date) -> list[int]:
     return sorted(years, reverse=True)
 
 
-def first_filings():  # type: ignore[no-untyped-def]
+def first_filings():
     """Subquery: each case's first submission time (its filing)."""
     return (
         select(CaseEvent.case_id, func.min(CaseEvent.created_at).label("filed_at"))
@@ -64,7 +64,7 @@ def first_filings():  # type: ignore[no-untyped-def]
     )
 
 
-def cohort(statement, filters: Filters):  # type: ignore[no-untyped-def]
+def cohort(statement, filters: Filters):
     """Narrow a statement over Case to the filters: filed in the year, in the sector; never drafts."""
     statement = statement.where(Case.state != CaseState.DRAFT)
     if filters.sector:
@@ -130,7 +130,7 @@ def filings_per_month(session: Session, filters: Filters, *, today: date) -> Cha
     if filters.year is not None:
         start, end = filters.bounds()  # type: ignore[misc]
         submitted = submitted.where(filed.c.filed_at >= start, filed.c.filed_at < end)
-        accepted = accepted.where(CaseEvent.created_at >= start, CaseEvent.created_at < end)  # type: ignore[operator]
+        accepted = accepted.where(CaseEvent.created_at >= start, CaseEvent.created_at < end)
     counts: dict[str, dict[str, int]] = {"submitted": {}, "accepted": {}}
     for key, statement in (("submitted", submitted), ("accepted", accepted)):
         for moment in session.exec(statement).all():
@@ -233,7 +233,7 @@ def collect(
     return Statistics(filters, years, charts, budget_fen=budget_fen, issued_fen=issued_fen)
 
 
-def chart_csv(header: list[str], rows: list[list[object]]) -> bytes:
+def chart_csv(header: list[str], rows: Sequence[Sequence[object]]) -> bytes:
     """Write rows as CSV in UTF-8 with a byte-order mark (so Excel shows the Chinese correctly)."""
     out = io.StringIO()
     writer = csv.writer(out)

@@ -10,7 +10,7 @@ still fetches and verifies it (`services.certificates.get_certificate`, `service
 from __future__ import annotations
 
 from sqlalchemy import or_
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from sandbox.models.accounts import Role, User
 from sandbox.models.certificates import Certificate
@@ -26,5 +26,5 @@ def list_visible(session: Session, *, actor: User | None, page: int, per_page: i
         return list_certificates(session, page=page, per_page=per_page)
     public = name_published(Certificate.case_id)
     if actor is not None and actor.active and actor.role is Role.APPLICANT and actor.enterprise_id:
-        public = or_(public, Certificate.enterprise_id == actor.enterprise_id)
+        public = or_(public, col(Certificate.enterprise_id) == actor.enterprise_id)
     return list_certificates(session, page=page, per_page=per_page, where=public)

@@ -74,7 +74,9 @@ def notify_status_change(
     case = session.get(Case, certificate.case_id)
     assert case is not None
     changed_on = change.at.astimezone(BEIJING).date()
-    params = {"number": certificate.number, "date": changed_on.isoformat(), "reason": change.reason}
+    params: dict[str, object] = {
+        "number": certificate.number, "date": changed_on.isoformat(), "reason": change.reason
+    }
     if kind == "certificate_revoked":
         params |= {
             "deadline": review_deadline(changed_on, review_days).isoformat(),

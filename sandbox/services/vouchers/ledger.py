@@ -23,7 +23,7 @@ class AppendOnly(RuntimeError):
 
 @event.listens_for(VoucherLedgerEntry, "before_update")
 @event.listens_for(VoucherLedgerEntry, "before_delete")
-def _refuse_change(_mapper, _connection, target) -> None:  # type: ignore[no-untyped-def]
+def _refuse_change(_mapper, _connection, target) -> None:
     raise AppendOnly(f"voucher ledger entry {target.id} is append-only")
 
 

@@ -63,8 +63,8 @@ def save_provider(session: Session, *, actor: User, data: dict) -> ApprovedProvi
         select(ApprovedProvider).where(ApprovedProvider.organisation_id == organisation.id)
     ).first()
     row = row or ApprovedProvider(
-        organisation_id=organisation.id, uscc=entry.uscc, active_from=entry.active_from
-    )  # type: ignore[arg-type]
+        organisation_id=organisation.id, uscc=entry.uscc, active_from=entry.active_from  # type: ignore[arg-type]
+    )
     row.uscc, row.categories = entry.uscc, sorted(set(entry.categories))
     row.active_from, row.active_to = entry.active_from, entry.active_to
     row.updated_by_id, row.updated_at = actor.id, utcnow()
@@ -133,8 +133,8 @@ def declare_related_party(session: Session, *, actor: User, data: dict) -> Relat
         name=entry.name,
         uscc=entry.uscc,
         relation=entry.relation,
-        declared_by_id=actor.id,
-    )  # type: ignore[arg-type]
+        declared_by_id=actor.id,  # type: ignore[arg-type]
+    )
     session.add(row)
     session.flush()
     return row

@@ -44,7 +44,7 @@ A = RedemptionAction
 
 @event.listens_for(RedemptionStep, "before_update")
 @event.listens_for(RedemptionStep, "before_delete")
-def _refuse_change(_mapper, _connection, target) -> None:  # type: ignore[no-untyped-def]
+def _refuse_change(_mapper, _connection, target) -> None:
     raise voucher_ledger.AppendOnly(f"redemption step {target.id} is append-only")
 
 
@@ -188,14 +188,14 @@ def lapse_expired(session: Session, *, today: date) -> list[Redemption]:
         .join(Voucher, col(Voucher.id) == Redemption.voucher_id)
         .where(
             col(Redemption.status).in_(OPEN),
-            or_(Voucher.status == VoucherStatus.EXPIRED, col(Voucher.expires_on) < today),
+            or_(col(Voucher.status) == VoucherStatus.EXPIRED, col(Voucher.expires_on) < today),
         )
         .order_by(col(Redemption.id))
     )
     lapsed = []
     for redemption_id in session.exec(statement).all():
         try:
-            lapsed.append(act(session, actor=None, redemption_id=redemption_id, action=A.LAPSE, today=today))
+            lapsed.append(act(session, actor=None, redemption_id=redemption_id, action=A.LAPSE, today=today))  # type: ignore[arg-type]
         except Conflict:
             continue  # someone acted on it meanwhile: it is no longer open
     return lapsed

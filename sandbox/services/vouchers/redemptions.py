@@ -123,8 +123,8 @@ def request_redemption(
             N_("This contract has already been claimed; the same service is never supported twice."),
         )
     redemption = Redemption(
-        voucher_id=voucher.id,
-        provider_id=provider.id,
+        voucher_id=voucher.id,  # type: ignore[arg-type]
+        provider_id=provider.id,  # type: ignore[arg-type]
         requested_by_id=actor.id,  # type: ignore[arg-type]
         contract_number=form.contract_number,
         contract_fee_fen=form.contract_fee_fen,

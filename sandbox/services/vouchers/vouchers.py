@@ -113,7 +113,7 @@ def issue_voucher(session: Session, *, certificate: Certificate, case: Case, tod
     amount = policy.amount_for(case.sector, risk)
     voucher = Voucher(
         certificate_id=certificate.id,
-        case_id=case.id,
+        case_id=case.id,  # type: ignore[arg-type]
         enterprise_id=enterprise.id,  # type: ignore[arg-type]
         sector=case.sector,
         risk_level=risk,

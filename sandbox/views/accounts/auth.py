@@ -28,7 +28,7 @@ DECLARATIONS = (
 
 @bp.route("/login", methods=["GET", "POST"])
 @sign_in_attempts
-def login():  # type: ignore[no-untyped-def]
+def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     if request.method == "GET":
@@ -60,7 +60,7 @@ def login():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/logout")
-def logout():  # type: ignore[no-untyped-def]
+def logout():
     if not current_user.is_authenticated:
         return redirect(url_for("main.index"))
     # Server-side: a copy of this browser's login cookie must not keep the session alive.
@@ -74,7 +74,7 @@ def logout():  # type: ignore[no-untyped-def]
 
 @bp.route("/register", methods=["GET", "POST"])
 @registration_attempts
-def register():  # type: ignore[no-untyped-def]
+def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     if request.method == "GET":
@@ -99,7 +99,7 @@ def register():  # type: ignore[no-untyped-def]
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def change_password():  # type: ignore[no-untyped-def]
+def change_password():
     if request.method == "GET":
         return render_template("auth/password.html", errors={})
     session = get_session()
@@ -118,7 +118,7 @@ def change_password():  # type: ignore[no-untyped-def]
 
 @bp.get("/account")
 @login_required
-def account():  # type: ignore[no-untyped-def]
+def account():
     enterprise = None
     if current_user.enterprise_id is not None:
         enterprise = get_session().get(Enterprise, current_user.enterprise_id)

@@ -15,7 +15,7 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 @bp.get("")
 @login_required
-def notification_list():  # type: ignore[no-untyped-def]
+def notification_list():
     user, session = signed_in_user(), get_session()
     page, per_page = page_number(), current_app.config["PAGE_SIZE"]
     rows, total = notifications.list_notifications(session, user=user, page=page, per_page=per_page)
@@ -28,7 +28,7 @@ def notification_list():  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:notification_id>/read")
 @login_required
-def mark_read(notification_id: int):  # type: ignore[no-untyped-def]
+def mark_read(notification_id: int):
     session = get_session()
     notifications.mark_read(session, user=signed_in_user(), notification_id=notification_id)
     session.commit()

@@ -23,7 +23,7 @@ STAFF_ROLES = [role for role in Role if role is not Role.APPLICANT]
 
 @bp.get("/users")
 @roles_required(Role.ADMIN)
-def users():  # type: ignore[no-untyped-def]
+def users():
     query = request.args.get("q", "")
     page = page_number()
     per_page = current_app.config["PAGE_SIZE"]
@@ -37,7 +37,7 @@ def users():  # type: ignore[no-untyped-def]
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
-def new_user():  # type: ignore[no-untyped-def]
+def new_user():
     db = get_session()
     context = {
         "roles": STAFF_ROLES,
@@ -59,7 +59,7 @@ def new_user():  # type: ignore[no-untyped-def]
 
 @bp.post("/users/<int:user_id>/active")
 @roles_required(Role.ADMIN)
-def set_active(user_id: int):  # type: ignore[no-untyped-def]
+def set_active(user_id: int):
     db = get_session()
     active = request.form.get("active") == "1"
     if request.form.get("confirm") != "yes":
@@ -80,7 +80,7 @@ def set_active(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
-def reset_password(user_id: int):  # type: ignore[no-untyped-def]
+def reset_password(user_id: int):
     db = get_session()
     user = accounts.get_user(db, actor=signed_in_user(), user_id=user_id)
     if request.method == "GET":
@@ -105,7 +105,7 @@ def reset_password(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/organisations", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
-def organisation_list():  # type: ignore[no-untyped-def]
+def organisation_list():
     db = get_session()
     errors: dict[str, list[str]] = {}
     values: dict[str, str] = {}
@@ -132,7 +132,7 @@ def organisation_list():  # type: ignore[no-untyped-def]
 
 @bp.route("/calendar", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
-def calendar_years():  # type: ignore[no-untyped-def]
+def calendar_years():
     db = get_session()
     errors: dict[str, list[str]] = {}
     status = 200
@@ -158,7 +158,7 @@ def calendar_years():  # type: ignore[no-untyped-def]
 
 @bp.route("/two-person-policy", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
-def two_person_rules():  # type: ignore[no-untyped-def]
+def two_person_rules():
     """Which earlier roles on a case bar a regulator from approving its exit; saving adds a version."""
     db = get_session()
     errors: dict[str, list[str]] = {}

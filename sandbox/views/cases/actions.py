@@ -63,7 +63,7 @@ def _version() -> int | None:
 
 @bp.post("/<int:case_id>/events/<event>")
 @roles_required(*CASE_ROLES)
-def fire(case_id: int, event: str):  # type: ignore[no-untyped-def]
+def fire(case_id: int, event: str):
     session, user = get_session(), signed_in_user()
     case = cases.get_case(session, actor=user, case_id=case_id)
     try:
@@ -97,7 +97,7 @@ def fire(case_id: int, event: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:case_id>/documents")
 @roles_required(*CASE_ROLES)
-def upload(case_id: int):  # type: ignore[no-untyped-def]
+def upload(case_id: int):
     session = get_session()
     try:
         upload_from_request(session, actor=signed_in_user(), case_id=case_id)
@@ -110,7 +110,7 @@ def upload(case_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:case_id>/documents/<int:document_id>")
 @roles_required(*CASE_ROLES)
-def download(case_id: int, document_id: int):  # type: ignore[no-untyped-def]
+def download(case_id: int, document_id: int):
     document = documents.get_document(
         get_session(), actor=signed_in_user(), case_id=case_id, document_id=document_id
     )
@@ -130,7 +130,7 @@ def _simple(case_id: int, form_name: str, action: Any, message: str, anchor: str
 
 @bp.post("/<int:case_id>/reports")
 @roles_required(*CASE_ROLES)
-def file_report(case_id: int):  # type: ignore[no-untyped-def]
+def file_report(case_id: int):
     data = nested(request.form)
     return _simple(
         case_id,
@@ -143,7 +143,7 @@ def file_report(case_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:case_id>/guidance")
 @roles_required(*CASE_ROLES)
-def issue_guidance(case_id: int):  # type: ignore[no-untyped-def]
+def issue_guidance(case_id: int):
     data = nested(request.form)
     return _simple(
         case_id,
@@ -156,7 +156,7 @@ def issue_guidance(case_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:case_id>/guidance/<int:guidance_id>/acknowledge")
 @roles_required(*CASE_ROLES)
-def acknowledge(case_id: int, guidance_id: int):  # type: ignore[no-untyped-def]
+def acknowledge(case_id: int, guidance_id: int):
     return _simple(
         case_id,
         "guidance",
@@ -170,7 +170,7 @@ def acknowledge(case_id: int, guidance_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:case_id>/evaluations")
 @roles_required(*CASE_ROLES)
-def score(case_id: int):  # type: ignore[no-untyped-def]
+def score(case_id: int):
     scores = {
         key.removeprefix("scores."): int(value)
         for key, value in request.form.items()
@@ -188,7 +188,7 @@ def score(case_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:case_id>/assign")
 @roles_required(Role.REGULATOR)
-def assign(case_id: int):  # type: ignore[no-untyped-def]
+def assign(case_id: int):
     data: dict[str, Any] = {}
     for key in ("case_officer_id", "assessor_org_id"):
         if key in request.form:

@@ -25,13 +25,13 @@ CASE_ROLES = (Role.APPLICANT, Role.REGULATOR, Role.ASSESSOR, Role.LEGAL_PARTNER)
 QUEUE_STATES = tuple(s for s in CaseState if s not in FINAL_STATES and s is not CaseState.DRAFT)
 
 
-def _choice(enum_class, raw: str):  # type: ignore[no-untyped-def]
+def _choice(enum_class, raw: str):
     return enum_class(raw) if raw in {member.value for member in enum_class} else None
 
 
 @bp.get("")
 @roles_required(*CASE_ROLES)
-def case_list():  # type: ignore[no-untyped-def]
+def case_list():
     user, session = signed_in_user(), get_session()
     args = request.args
     filters = CaseFilter(
@@ -73,13 +73,13 @@ def case_list():  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:case_id>")
 @roles_required(*CASE_ROLES)
-def case_detail(case_id: int):  # type: ignore[no-untyped-def]
+def case_detail(case_id: int):
     return render_case_page(get_session(), signed_in_user(), case_id)
 
 
 @bp.get("/<int:case_id>/plan-versions")
 @roles_required(*CASE_ROLES)
-def plan_versions(case_id: int):  # type: ignore[no-untyped-def]
+def plan_versions(case_id: int):
     session, user = get_session(), signed_in_user()
     case = cases.get_case(session, actor=user, case_id=case_id)
     versions = cases.plan_versions(session, actor=user, case_id=case_id)

@@ -52,7 +52,10 @@ ROW_Y = {S.AMENDMENT_REQUESTED: 19, S.SUSPENDED: 74, S.LIABILITY_EXEMPTION: 246,
 END_Y = {S.REJECTED: 74, S.WITHDRAWN: MAIN_TOP + 4, S.TERMINATED: 246}
 DEADLINE_MIN_W = 132  # room for a centred deadline plus the hold connectors at the box edges
 HEIGHT = 392
-LEGEND = [("current", ACCENT, ACCENT, None), ("visited", VISITED, ACCENT, None)]
+LEGEND: list[tuple[str, str, str, str | None]] = [
+    ("current", ACCENT, ACCENT, None),
+    ("visited", VISITED, ACCENT, None),
+]
 LEGEND.append(("hold", *COLOURS["hold"], "5 3"))
 Point = tuple[float, float]
 
@@ -71,10 +74,22 @@ class _Box(NamedTuple):
     y: float
     w: float
     h: float
-    cx = property(lambda self: self.x + self.w / 2)
-    cy = property(lambda self: self.y + self.h / 2)
-    right = property(lambda self: self.x + self.w)
-    bottom = property(lambda self: self.y + self.h)
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
 
 
 def _em(text: str) -> float:
@@ -174,7 +189,7 @@ def _edge(a: CaseState, b: CaseState, boxes: Mapping[CaseState, _Box], collector
     if a in MAIN_LINE and b in MAIN_LINE and abs(MAIN_LINE.index(a) - MAIN_LINE.index(b)) == 1:
         pa, pb = boxes[a], boxes[b]
         pts = [(pa.right, pa.cy), (pb.x, pb.cy)] if pa.x < pb.x else [(pa.x, pa.cy), (pb.right, pb.cy)]
-        return [_path(pts, **pen), _arrowhead(*pts, ACCENT, 9)]
+        return [_path(pts, **pen), _arrowhead(pts[0], pts[1], ACCENT, 9)]
     for hold, stage in ((a, b), (b, a)):
         if stage in HOLD_STAGES.get(hold, ()):
             return [_path(_connector(hold, stage, boxes), **pen)]
@@ -195,7 +210,8 @@ def _node(state: CaseState, box: _Box, word: Mapping[str, str], *, current: bool
     dash = "5 3" if kind == "hold" and not (current or visited) else None
     out = [f'<g class="wd-node wd-{kind} wd-state-{state.value}{marks}" data-state="{state.value}">']
     out.append(_rect(box, fill=fill, stroke=stroke, stroke_dasharray=dash, **shape))
-    lines, look = _lines(state, word["lang"]), {"class_": "wd-label", "fill": "#ffffff" if current else INK}
+    lines = _lines(state, word["lang"])
+    look: dict[str, object] = {"class_": "wd-label", "fill": "#ffffff" if current else INK}
     top = box.cy + FONT * 0.36 - (len(lines) - 1) * (FONT + 3) / 2
     look["font_weight"] = "bold" if current else None
     out += [_text(box.cx, top + i * (FONT + 3), line, **look) for i, line in enumerate(lines)]
@@ -238,7 +254,7 @@ def _lines_between(boxes: Mapping[CaseState, _Box]) -> list[str]:
             out.append(_path([(min(xs), y), (max(xs), y)], **dash))
     for a, b in zip(MAIN_LINE, MAIN_LINE[1:], strict=False):
         pts = [(boxes[a].right, boxes[a].cy), (boxes[b].x, boxes[b].cy)]
-        out += [_path(pts, stroke=LINE, stroke_width=1.5, class_="wd-edge"), _arrowhead(*pts, LINE)]
+        out += [_path(pts, stroke=LINE, stroke_width=1.5, class_="wd-edge"), _arrowhead(pts[0], pts[1], LINE)]
     return out
 
 

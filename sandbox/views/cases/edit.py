@@ -72,7 +72,7 @@ def _page(case: Any, step: str, *, errors: dict[str, list[str]] | None = None, s
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(Role.APPLICANT)
-def new_case():  # type: ignore[no-untyped-def]
+def new_case():
     if request.method == "GET":
         return _page(None, "basics")
     session = get_session()
@@ -87,7 +87,7 @@ def new_case():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.APPLICANT)
-def edit_case(case_id: int):  # type: ignore[no-untyped-def]
+def edit_case(case_id: int):
     session, user = get_session(), signed_in_user()
     case = cases.get_case(session, actor=user, case_id=case_id)
     step = request.args.get("step", "basics")

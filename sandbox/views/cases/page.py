@@ -11,7 +11,7 @@ from typing import Any
 from flask import current_app, render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sandbox.models.accounts import Organisation, OrganisationKind, Role, User
 from sandbox.models.cases import CaseEvent, ReportKind, TrialReport
@@ -93,7 +93,7 @@ def latest_amendment(events: list[CaseEvent]) -> CaseEvent | None:
 
 def choice_lists(session: Session, reports: list[TrialReport]) -> dict[str, list[tuple[str, str]]]:
     """Return the options of the select fields the event forms use."""
-    organisations = session.exec(select(Organisation).where(Organisation.kind.in_(LEGAL_KINDS))).all()  # type: ignore[attr-defined]
+    organisations = session.exec(select(Organisation).where(col(Organisation.kind).in_(LEGAL_KINDS))).all()
     incidents = [report for report in reports if report.kind is ReportKind.INCIDENT]
     return {
         "legal_orgs": [(str(org.id), org.name) for org in organisations],
@@ -189,15 +189,17 @@ def _actors(session: Session, events: list[CaseEvent]) -> dict[int, User]:
     ids = {event.actor_id for event in events if event.actor_id is not None}
     if not ids:
         return {}
-    return {user.id: user for user in session.exec(select(User).where(User.id.in_(ids))).all()}  # type: ignore[union-attr,misc]
+    return {user.id: user for user in session.exec(select(User).where(col(User.id).in_(ids))).all()}  # type: ignore[misc]
 
 
 def _regulators(session: Session) -> list[User]:
     return list(
-        session.exec(select(User).where(User.role == Role.REGULATOR, User.active).order_by(User.id)).all()
-    )  # type: ignore[arg-type]
+        session.exec(
+            select(User).where(User.role == Role.REGULATOR, User.active).order_by(col(User.id))
+        ).all()
+    )
 
 
 def _labs(session: Session) -> list[Organisation]:
     kinds = (OrganisationKind.TESTING_LAB, OrganisationKind.EXPERT_PANEL)
-    return list(session.exec(select(Organisation).where(Organisation.kind.in_(kinds))).all())  # type: ignore[attr-defined]
+    return list(session.exec(select(Organisation).where(col(Organisation.kind).in_(kinds))).all())

@@ -75,7 +75,7 @@ def confirmed_by(shown: Panel) -> dict[int, tuple[str, str]]:
     """Status change id → (proposer, confirmer) names, for the certificate's status history."""
     names = {user_id: user.display_name for user_id, user in shown.people.items()}
     return {
-        row.data["statusChangeId"]: (names.get(row.proposed_by_id, "—"), names.get(row.decided_by_id, "—"))
+        row.data["statusChangeId"]: (names.get(row.proposed_by_id, "—"), names.get(row.decided_by_id, "—"))  # type: ignore[arg-type]
         for row in shown.rows
         if row.state is ProposalState.CONFIRMED and "statusChangeId" in row.data
     }

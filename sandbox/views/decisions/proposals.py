@@ -8,6 +8,7 @@ the proposer confirming their own proposal, 409 when it was settled meanwhile).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, request
@@ -26,7 +27,9 @@ from sandbox.views.forms import field_errors
 from workflows.errors import GuardFailed, WorkflowError
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
-STEPS = {"confirm": proposals.confirm, "decline": proposals.decline, "withdraw": proposals.withdraw}
+STEPS: dict[str, Callable[..., Any]] = {
+    "confirm": proposals.confirm, "decline": proposals.decline, "withdraw": proposals.withdraw
+}
 DONE = {
     "confirm": _l("The proposal was confirmed and carried out."),
     "decline": _l("The proposal was declined; the proposer has been told."),
@@ -46,7 +49,7 @@ def _refusal(error: Exception) -> tuple[dict[str, list[str]], int]:
 
 @bp.post("/<int:proposal_id>/<step>")
 @roles_required(Role.REGULATOR)
-def act(proposal_id: int, step: str):  # type: ignore[no-untyped-def]
+def act(proposal_id: int, step: str):
     if step not in STEPS:
         abort(404)
     session, user = get_session(), signed_in_user()

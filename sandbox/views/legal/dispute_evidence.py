@@ -31,14 +31,14 @@ def _limit() -> int:
     return current_app.config["UPLOAD_MAX_BYTES"]
 
 
-def _upload(file) -> Upload:  # type: ignore[no-untyped-def]
+def _upload(file) -> Upload:
     # Read one byte past the limit, so an oversized file is refused without reading all of it.
     return Upload(file.filename or "file", file.read(_limit() + 1))
 
 
 @bp.post("/disputes/<int:dispute_id>/messages")
 @roles_required(*DISPUTE_ROLES)
-def post_message(dispute_id: int):  # type: ignore[no-untyped-def]
+def post_message(dispute_id: int):
     session = get_session()
     files = [_upload(file) for file in request.files.getlist("files") if file and file.filename]
     try:
@@ -60,7 +60,7 @@ def post_message(dispute_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/disputes/<int:dispute_id>/evidence")
 @roles_required(*DISPUTE_ROLES)
-def add_evidence(dispute_id: int):  # type: ignore[no-untyped-def]
+def add_evidence(dispute_id: int):
     session = get_session()
     file = request.files.get("file")
     data = {key: request.form.get(key, "").strip() for key in ("title", "statement")}
@@ -83,7 +83,7 @@ def add_evidence(dispute_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/disputes/<int:dispute_id>/evidence/<int:item_id>/withdraw")
 @roles_required(*DISPUTE_ROLES)
-def withdraw_evidence(dispute_id: int, item_id: int):  # type: ignore[no-untyped-def]
+def withdraw_evidence(dispute_id: int, item_id: int):
     session, user = get_session(), signed_in_user()
     form_name = f"withdraw-{item_id}"
     evidence.get_evidence(session, actor=user, dispute_id=dispute_id, item_id=item_id)  # 404 first
@@ -103,7 +103,7 @@ def withdraw_evidence(dispute_id: int, item_id: int):  # type: ignore[no-untyped
 
 @bp.get("/disputes/<int:dispute_id>/evidence/<int:item_id>")
 @roles_required(*DISPUTE_ROLES)
-def download_evidence(dispute_id: int, item_id: int):  # type: ignore[no-untyped-def]
+def download_evidence(dispute_id: int, item_id: int):
     item = evidence.get_evidence(
         get_session(), actor=signed_in_user(), dispute_id=dispute_id, item_id=item_id
     )
@@ -121,7 +121,7 @@ def download_evidence(dispute_id: int, item_id: int):  # type: ignore[no-untyped
 
 @bp.get("/disputes/<int:dispute_id>/evidence-package")
 @roles_required(*DISPUTE_ROLES)
-def evidence_package(dispute_id: int):  # type: ignore[no-untyped-def]
+def evidence_package(dispute_id: int):
     session = get_session()
     filename, data = evidence.evidence_package(
         session, actor=signed_in_user(), dispute_id=dispute_id, storage=uploads_folder()

@@ -85,7 +85,9 @@ def typed(values: dict[str, str]) -> dict[str, int | str]:
     """The filled-in fields, with the ids chosen from select boxes as numbers."""
     numbers = {key: whole_number_or_none(value) for key, value in values.items() if key.endswith("_id")}
     return {
-        key: numbers[key] if numbers.get(key) is not None else value for key, value in values.items() if value
+        key: number if (number := numbers.get(key)) is not None else value
+        for key, value in values.items()
+        if value
     }
 
 
@@ -190,8 +192,8 @@ def withdrawable(actor: User, items: list[EvidenceItem], known: dict[int, User])
             and adder.enterprise_id == actor.enterprise_id
         )
         if adder.id == actor.id or same_enterprise:
-            allowed.add(item.id)  # type: ignore[arg-type]
-    return allowed
+            allowed.add(item.id)
+    return allowed  # type: ignore[return-value]
 
 
 def render_dispute_page(

@@ -75,7 +75,7 @@ def refused(dispute_id: int, form_name: str, error: Exception) -> tuple[str, int
 
 @bp.get("/disputes")
 @roles_required(*DISPUTE_ROLES)
-def dispute_list():  # type: ignore[no-untyped-def]
+def dispute_list():
     session = get_session()
     tab = request.args.get("tab", "open")
     tab = tab if tab in TABS else "open"
@@ -105,13 +105,13 @@ def dispute_list():  # type: ignore[no-untyped-def]
 
 @bp.get("/disputes/<int:dispute_id>")
 @roles_required(*DISPUTE_ROLES)
-def dispute_detail(dispute_id: int):  # type: ignore[no-untyped-def]
+def dispute_detail(dispute_id: int):
     return render_dispute_page(get_session(), signed_in_user(), dispute_id)
 
 
 @bp.post("/disputes/<int:dispute_id>/actions/<action>")
 @roles_required(*DISPUTE_ROLES)
-def act(dispute_id: int, action: str):  # type: ignore[no-untyped-def]
+def act(dispute_id: int, action: str):
     session, user = get_session(), signed_in_user()
     dispute, case = disputes.get_dispute(session, actor=user, dispute_id=dispute_id)
     form_name = f"action-{action}"
@@ -146,7 +146,7 @@ def act(dispute_id: int, action: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/disputes/<int:dispute_id>/assign")
 @roles_required(Role.LEGAL_PARTNER)
-def assign(dispute_id: int):  # type: ignore[no-untyped-def]
+def assign(dispute_id: int):
     session = get_session()
     raw = request.form.get("assignee_id", "")
     try:
@@ -174,7 +174,7 @@ def _raisable_case(case_id: int) -> Case:
     return case
 
 
-def _new_page(case: Case, values: dict[str, str], errors: dict[str, list[str]], status: int = 200):  # type: ignore[no-untyped-def]
+def _new_page(case: Case, values: dict[str, str], errors: dict[str, list[str]], status: int = 200):
     user = signed_in_user()
     allowed = KINDS_BY_ROLE.get(user.role, frozenset())
     kinds = [
@@ -198,7 +198,7 @@ def _new_page(case: Case, values: dict[str, str], errors: dict[str, list[str]], 
 
 @bp.route("/cases/<int:case_id>/disputes/new", methods=["GET", "POST"])
 @roles_required(Role.APPLICANT, Role.REGULATOR)
-def new_dispute(case_id: int):  # type: ignore[no-untyped-def]
+def new_dispute(case_id: int):
     case = _raisable_case(case_id)
     if request.method == "GET":
         return _new_page(case, {}, {})

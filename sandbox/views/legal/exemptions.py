@@ -55,7 +55,7 @@ def _refused(request_id: int, form_name: str, error: Exception) -> tuple[str, in
 
 @bp.get("/exemptions")
 @roles_required(*EXEMPTION_ROLES)
-def exemption_list():  # type: ignore[no-untyped-def]
+def exemption_list():
     session = get_session()
     tab = request.args.get("tab", "pending")
     tab = tab if tab in TABS else "pending"
@@ -84,13 +84,13 @@ def exemption_list():  # type: ignore[no-untyped-def]
 
 @bp.get("/exemptions/<int:request_id>")
 @roles_required(*EXEMPTION_ROLES)
-def exemption_detail(request_id: int):  # type: ignore[no-untyped-def]
+def exemption_detail(request_id: int):
     return render_exemption_page(get_session(), signed_in_user(), request_id)
 
 
 @bp.post("/exemptions/<int:request_id>/opinion")
 @roles_required(Role.LEGAL_PARTNER)
-def give_opinion(request_id: int):  # type: ignore[no-untyped-def]
+def give_opinion(request_id: int):
     session = get_session()
     data = {key: request.form.get(key, "").strip() for key in ("opinion", "recommendation")}
     try:
@@ -110,7 +110,7 @@ def give_opinion(request_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/exemptions/<int:request_id>/decision")
 @roles_required(Role.REGULATOR)
-def decide(request_id: int):  # type: ignore[no-untyped-def]
+def decide(request_id: int):
     """Propose the decision; a different regulator confirms it before it is taken."""
     session = get_session()
     data = {key: request.form.get(key, "").strip() for key in ("decision", "scope", "reasons")}
@@ -140,7 +140,7 @@ def _applicable_case(case_id: int) -> Case:
     return case
 
 
-def _new_page(case: Case, values: dict[str, str], errors: dict[str, list[str]], status: int = 200):  # type: ignore[no-untyped-def]
+def _new_page(case: Case, values: dict[str, str], errors: dict[str, list[str]], status: int = 200):
     session = get_session()
     incidents = exemptions.incidents(session, actor=signed_in_user(), case_id=case.id)  # type: ignore[arg-type]
     page = render_template(
@@ -156,7 +156,7 @@ def _new_page(case: Case, values: dict[str, str], errors: dict[str, list[str]], 
 
 @bp.route("/cases/<int:case_id>/exemptions/new", methods=["GET", "POST"])
 @roles_required(Role.APPLICANT)
-def new_exemption(case_id: int):  # type: ignore[no-untyped-def]
+def new_exemption(case_id: int):
     case = _applicable_case(case_id)
     if request.method == "GET":
         return _new_page(case, {}, {})

@@ -53,7 +53,7 @@ def save_from_filing_form(session: Session, *, actor: User, case_id: int, form: 
 
 @bp.post("/<int:case_id>/publication-consent")
 @roles_required(Role.APPLICANT)
-def publication_consent(case_id: int):  # type: ignore[no-untyped-def]
+def publication_consent(case_id: int):
     session, user = get_session(), signed_in_user()
     ticked = request.form.getlist(FIELD_NAME)
     try:

@@ -57,7 +57,7 @@ def _helpers() -> dict[str, Any]:
 
 
 @bp.get("/registry")
-def registry_list():  # type: ignore[no-untyped-def]
+def registry_list():
     session = get_session()
     filters = read_filters(request.args)
     page, per_page = page_number(), current_app.config["PAGE_SIZE"]
@@ -87,6 +87,6 @@ def registry_list():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/registry/<filing_number>")
-def registry_detail(filing_number: str):  # type: ignore[no-untyped-def]
+def registry_detail(filing_number: str):
     entry = registry.registry_entry(get_session(), filing_number)
     return render_template("registry/detail.html", entry=entry, **_helpers())

@@ -58,7 +58,7 @@ LABELS = {"facts": FACT_LABELS, "sections": SECTION_LABELS, "statuses": STATUS_L
 
 
 @bp.get("/typical-cases")
-def public_list():  # type: ignore[no-untyped-def]
+def public_list():
     session = get_session()
     packs = default_sector_packs()
     sector = request.args.get("sector", "")
@@ -87,13 +87,13 @@ def public_list():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/typical-cases/<int:typical_id>")
-def public_detail(typical_id: int):  # type: ignore[no-untyped-def]
+def public_detail(typical_id: int):
     view = typical_public.get_published(get_session(), typical_id)
     return render_template("typical/detail.html", view=view, labels=LABELS)
 
 
 @bp.get("/typical-cases/<sector>/<year:year>.pdf")
-def collection_pdf(sector: str, year: int):  # type: ignore[no-untyped-def]
+def collection_pdf(sector: str, year: int):
     pdf = typical_public.collection_pdf(get_session(), sector=sector, year=year)
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="typical-cases-{sector}-{year}.pdf"'

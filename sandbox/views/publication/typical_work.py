@@ -58,7 +58,7 @@ def _confirmed() -> None:
 
 @bp.get("/typical-cases/workspace")
 @roles_required(*WORKSPACE_ROLES)
-def workspace():  # type: ignore[no-untyped-def]
+def workspace():
     status = request.args.get("status", "")
     status = status if status in TABS else ""
     query = request.args.get("q", "").strip()
@@ -78,7 +78,7 @@ def workspace():  # type: ignore[no-untyped-def]
     )  # fmt: skip
 
 
-def _propose_page(case_id: int, values: dict[str, Any], errors: dict[str, list[str]], status: int = 200):  # type: ignore[no-untyped-def]
+def _propose_page(case_id: int, values: dict[str, Any], errors: dict[str, list[str]], status: int = 200):
     session = get_session()
     case = cases.get_case(session, actor=signed_in_user(), case_id=case_id)
     page = render_template(
@@ -90,7 +90,7 @@ def _propose_page(case_id: int, values: dict[str, Any], errors: dict[str, list[s
 
 @bp.route("/cases/<int:case_id>/typical-case", methods=["GET", "POST"])
 @roles_required(Role.REGULATOR)
-def propose(case_id: int):  # type: ignore[no-untyped-def]
+def propose(case_id: int):
     session, actor = get_session(), signed_in_user()
     existing = typical_cases.record_for_case(session, actor=actor, case_id=case_id)
     if existing is not None:
@@ -141,7 +141,7 @@ def render_record(
     return render_template("typical/record.html", **context), status
 
 
-def _refused(typical_id: int, form: str, error: Exception, values: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]
+def _refused(typical_id: int, form: str, error: Exception, values: dict[str, Any] | None = None):
     get_session().rollback()
     errors, status = refusal(error)
     return render_record(signed_in_user(), typical_id, errors=errors, values=values, open_form=form,
@@ -150,13 +150,13 @@ def _refused(typical_id: int, form: str, error: Exception, values: dict[str, Any
 
 @bp.get("/typical-cases/workspace/<int:typical_id>")
 @roles_required(*WORKSPACE_ROLES)
-def record(typical_id: int):  # type: ignore[no-untyped-def]
+def record(typical_id: int):
     return render_record(signed_in_user(), typical_id)
 
 
 @bp.post("/typical-cases/workspace/<int:typical_id>/edit")
 @roles_required(Role.REGULATOR)
-def revise(typical_id: int):  # type: ignore[no-untyped-def]
+def revise(typical_id: int):
     session, values = get_session(), _text_values()
     try:
         typical_cases.revise(session, actor=signed_in_user(), typical_id=typical_id, data=values,
@@ -170,7 +170,7 @@ def revise(typical_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/typical-cases/workspace/<int:typical_id>/decision")
 @roles_required(Role.APPLICANT)
-def decide(typical_id: int):  # type: ignore[no-untyped-def]
+def decide(typical_id: int):
     session = get_session()
     data = {key: request.form.get(key, "").strip() for key in ("decision", "note")}
     try:
@@ -188,7 +188,7 @@ def decide(typical_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/typical-cases/workspace/<int:typical_id>/publish")
 @roles_required(Role.REGULATOR)
-def publish(typical_id: int):  # type: ignore[no-untyped-def]
+def publish(typical_id: int):
     session = get_session()
     typical_cases.get_record(session, actor=signed_in_user(), typical_id=typical_id)  # 404 before 422
     try:
@@ -204,7 +204,7 @@ def publish(typical_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/typical-cases/workspace/<int:typical_id>/withdraw")
 @roles_required(Role.REGULATOR)
-def withdraw(typical_id: int):  # type: ignore[no-untyped-def]
+def withdraw(typical_id: int):
     session = get_session()
     reason = request.form.get("reason", "")
     typical_cases.get_record(session, actor=signed_in_user(), typical_id=typical_id)  # 404 before 422

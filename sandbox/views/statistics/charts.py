@@ -107,8 +107,8 @@ def table_rows(chart: Chart) -> list[list[str]]:
     units = [_unit(chart, series) for series in chart.series] + (["count"] if chart.targets else [])
     return [
         [
-            code,
-            category_name(chart, code),
+            str(code),  # the first column is the category code
+            category_name(chart, str(code)),
             *(cell(unit, value) for unit, value in zip(units, values, strict=True)),
         ]
         for code, *values in chart.rows()
@@ -163,4 +163,4 @@ def csv_bytes(chart: Chart) -> bytes:
         [text if i < 2 else ("" if text == "—" else text.replace(",", "")) for i, text in enumerate(row)]
         for row in table_rows(chart)
     ]
-    return chart_csv(header(chart), rows)  # type: ignore[arg-type]
+    return chart_csv(header(chart), rows)

@@ -53,7 +53,7 @@ def key_figures(data: statistics.Statistics) -> list[tuple[str, object, str]]:
 
 @bp.get("/statistics")
 @roles_required(Role.REGULATOR)
-def dashboard():  # type: ignore[no-untyped-def]
+def dashboard():
     data = _collect()
     return render_template(
         "statistics/dashboard.html",
@@ -67,7 +67,7 @@ def dashboard():  # type: ignore[no-untyped-def]
 
 @bp.get("/statistics/<chart>.csv")
 @roles_required(Role.REGULATOR)
-def chart_csv(chart: str):  # type: ignore[no-untyped-def]
+def chart_csv(chart: str):
     if chart not in statistics.CHART_KEYS:
         abort(404)
     data = _collect()
@@ -81,7 +81,7 @@ def chart_csv(chart: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/statistics/annual-report/<year:year>.pdf")
 @roles_required(Role.REGULATOR)
-def annual_report(year: int):  # type: ignore[no-untyped-def]
+def annual_report(year: int):
     pdf = annual_report_pdf(
         get_session(),
         actor=signed_in_user(),

@@ -97,9 +97,9 @@ def _summary(spec: ChartSpec) -> str:
     """The data as one sentence, for screen readers (the <desc>)."""
     parts = []
     for i, category in enumerate(spec.categories):
-        values = [f"{s.label} {spec.fmt(s.values[i])}" for s in spec.series if s.values[i] is not None]
-        if spec.targets and spec.targets[i] is not None:
-            values.append(f"{spec.target_label} {spec.fmt(spec.targets[i])}")  # type: ignore[arg-type]
+        values = [f"{s.label} {spec.fmt(v)}" for s in spec.series if (v := s.values[i]) is not None]
+        if spec.targets and (target := spec.targets[i]) is not None:
+            values.append(f"{spec.target_label} {spec.fmt(target)}")
         parts.append(f"{category}: {', '.join(values) or spec.empty_text}")
     return " ".join(filter(None, [spec.description, "; ".join(parts)]))
 
@@ -198,7 +198,7 @@ def _on(fill: str) -> str:
 
 def _target_text(spec: ChartSpec, i: int, x0: float, tx: float, y: float, scale: float) -> str:
     """The target's value beside its marker, on whichever side the bar's own label leaves free."""
-    label = spec.fmt(spec.targets[i])  # type: ignore[index]
+    label = spec.fmt(spec.targets[i])  # type: ignore[arg-type, index]
     drawn = [s.values[i] or 0 for s in spec.series]
     value_end = x0 + max(drawn, default=0) * scale + 4 + text_width(spec.fmt(max(drawn, default=0)), SMALL)
     value_start = x0 + max(drawn, default=0) * scale

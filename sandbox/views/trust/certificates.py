@@ -40,7 +40,7 @@ def _visible(cert_id: str) -> certificates.Certificate:
 
 @bp.get("/certificates")
 @roles_required(Role.APPLICANT, Role.REGULATOR)
-def certificate_list():  # type: ignore[no-untyped-def]
+def certificate_list():
     page, per_page = page_number(), current_app.config["PAGE_SIZE"]
     result = certificates.list_for(get_session(), actor=signed_in_user(), page=page, per_page=per_page)
     return render_template(
@@ -51,7 +51,7 @@ def certificate_list():  # type: ignore[no-untyped-def]
 
 @bp.get("/certificates/<cert_id>")
 @roles_required(Role.APPLICANT, Role.REGULATOR)
-def certificate_detail(cert_id: str):  # type: ignore[no-untyped-def]
+def certificate_detail(cert_id: str):
     cert, session, user = _visible(cert_id), get_session(), signed_in_user()
     steps = panel(session, user, proposals.for_certificate(session, cert))
     return render_template(
@@ -66,7 +66,7 @@ def certificate_detail(cert_id: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/cases/<int:case_id>/certificate")
 @roles_required(Role.APPLICANT, Role.REGULATOR)
-def case_certificate(case_id: int):  # type: ignore[no-untyped-def]
+def case_certificate(case_id: int):
     """The certificate of a case (for a link on the case page)."""
     cert = certificates.certificate_for_case(get_session(), case_id)
     if cert is None or not certificates.can_view_private(signed_in_user(), cert):
@@ -76,7 +76,7 @@ def case_certificate(case_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/certificates/<cert_id>/pdf")
 @roles_required(Role.APPLICANT, Role.REGULATOR)
-def download_pdf(cert_id: str):  # type: ignore[no-untyped-def]
+def download_pdf(cert_id: str):
     cert = _visible(cert_id)
     path = certificates.pdf_path(get_session(), cert)
     return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=f"{cert.number}.pdf",
@@ -85,7 +85,7 @@ def download_pdf(cert_id: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/certificates/<cert_id>/status")
 @roles_required(Role.REGULATOR)
-def change_status(cert_id: str):  # type: ignore[no-untyped-def]
+def change_status(cert_id: str):
     """Propose a status change: a confirmation step, then a proposal another regulator must confirm."""
     session = get_session()
     cert = _visible(cert_id)
@@ -117,7 +117,7 @@ def change_status(cert_id: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/admin/keys")
 @roles_required(Role.ADMIN)
-def keys():  # type: ignore[no-untyped-def]
+def keys():
     session = get_session()
     signing_keys.ensure_keys(session)
     session.commit()
@@ -130,7 +130,7 @@ def keys():  # type: ignore[no-untyped-def]
 
 @bp.post("/admin/keys/rotate")
 @roles_required(Role.ADMIN)
-def rotate_key():  # type: ignore[no-untyped-def]
+def rotate_key():
     session = get_session()
     use = request.form.get("use", "")
     if use not in {u.value for u in ROTATABLE_USES}:

@@ -36,7 +36,7 @@ def _state(case_id: int) -> ReviewState:
     )  # fmt: skip
 
 
-def _page(case_id: int, values: dict[str, Any], errors: dict[str, list[str]], status: int = 200):  # type: ignore[no-untyped-def]
+def _page(case_id: int, values: dict[str, Any], errors: dict[str, list[str]], status: int = 200):
     state = _state(case_id)
     if state.refusal is not None:
         raise Conflict(state.refusal.msgid, **state.refusal.params)
@@ -54,7 +54,7 @@ def _page(case_id: int, values: dict[str, Any], errors: dict[str, list[str]], st
 
 @bp.route("/cases/<int:case_id>/certificate-review", methods=["GET", "POST"])
 @roles_required(Role.APPLICANT)
-def request_review(case_id: int):  # type: ignore[no-untyped-def]
+def request_review(case_id: int):
     if request.method == "GET":
         return _page(case_id, {}, {})
     session = get_session()

@@ -30,7 +30,7 @@ LABELS = {
 
 @bp.route("/verify", methods=["GET", "POST"])
 @limiter.limit(verify_rate_limit, methods=["POST"], error_message=verify_limited)
-def verify_page():  # type: ignore[no-untyped-def]
+def verify_page():
     session = get_session()
     context = {"labels": LABELS, "values": request.form, "errors": {}, "report": None, "compared": None}
     if request.method == "GET":
@@ -59,7 +59,7 @@ def verify_page():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/c/<cert_id>")
-def landing(cert_id: str):  # type: ignore[no-untyped-def]
+def landing(cert_id: str):
     """Where a scanned QR code leads: the certificate's facts and the verdict."""
     session = get_session()
     report = verification.verify_certificate(session, cert_id)
@@ -69,7 +69,7 @@ def landing(cert_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/transparency")
-def log_browser():  # type: ignore[no-untyped-def]
+def log_browser():
     session = get_session()
     signing_keys.ensure_keys(session)
     session.commit()
@@ -89,7 +89,7 @@ def log_browser():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/transparency/<int:index>")
-def log_entry(index: int):  # type: ignore[no-untyped-def]
+def log_entry(index: int):
     session = get_session()
     entry = transparency.entry_at(session, index)
     latest = transparency.latest_checkpoint(session)

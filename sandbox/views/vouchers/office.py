@@ -19,14 +19,14 @@ from sandbox.views.vouchers.vouchers import bp, category_labels
 
 @bp.get("/vouchers/budget")
 @roles_required(Role.REGULATOR)
-def budget():  # type: ignore[no-untyped-def]
+def budget():
     years = voucher_reports.budget_use(get_session(), actor=signed_in_user())
     return render_template("vouchers/budget.html", years=years)
 
 
 @bp.get("/vouchers/export.csv")
 @roles_required(Role.REGULATOR)
-def export_csv():  # type: ignore[no-untyped-def]
+def export_csv():
     data = voucher_reports.finance_csv(get_session(), actor=signed_in_user())
     return Response(
         data,
@@ -35,7 +35,7 @@ def export_csv():  # type: ignore[no-untyped-def]
     )
 
 
-def _providers_page(values: dict, errors: dict, status: int = 200):  # type: ignore[no-untyped-def]
+def _providers_page(values: dict, errors: dict, status: int = 200):
     session = get_session()
     page = render_template(
         "vouchers/providers.html",
@@ -50,13 +50,13 @@ def _providers_page(values: dict, errors: dict, status: int = 200):  # type: ign
 
 @bp.get("/vouchers/providers")
 @roles_required(Role.REGULATOR)
-def provider_pool():  # type: ignore[no-untyped-def]
+def provider_pool():
     return _providers_page({}, {})
 
 
 @bp.post("/vouchers/providers")
 @roles_required(Role.REGULATOR)
-def save_provider():  # type: ignore[no-untyped-def]
+def save_provider():
     session = get_session()
     values = {
         k: request.form.get(k, "").strip() for k in ("organisation_id", "uscc", "active_from", "active_to")
@@ -71,20 +71,20 @@ def save_provider():  # type: ignore[no-untyped-def]
     return redirect(url_for("vouchers.provider_pool"))
 
 
-def _parties_page(values: dict, errors: dict, status: int = 200):  # type: ignore[no-untyped-def]
+def _parties_page(values: dict, errors: dict, status: int = 200):
     rows = providers.related_parties(get_session(), actor=signed_in_user())
     return render_template("vouchers/related_parties.html", rows=rows, values=values, errors=errors), status
 
 
 @bp.get("/vouchers/related-parties")
 @roles_required(Role.APPLICANT)
-def related_parties():  # type: ignore[no-untyped-def]
+def related_parties():
     return _parties_page({}, {})
 
 
 @bp.post("/vouchers/related-parties")
 @roles_required(Role.APPLICANT)
-def declare_related_party():  # type: ignore[no-untyped-def]
+def declare_related_party():
     session = get_session()
     values = {k: request.form.get(k, "").strip() for k in ("name", "uscc", "relation")}
     try:
@@ -96,7 +96,7 @@ def declare_related_party():  # type: ignore[no-untyped-def]
     return redirect(url_for("vouchers.related_parties"))
 
 
-def _policy_page(text: str | None, errors: dict, status: int = 200):  # type: ignore[no-untyped-def]
+def _policy_page(text: str | None, errors: dict, status: int = 200):
     session = get_session()
     version, policy = voucher_policy.current_policy(session)
     page = render_template(
@@ -111,13 +111,13 @@ def _policy_page(text: str | None, errors: dict, status: int = 200):  # type: ig
 
 @bp.get("/admin/voucher-policy")
 @roles_required(Role.ADMIN)
-def policy():  # type: ignore[no-untyped-def]
+def policy():
     return _policy_page(None, {})
 
 
 @bp.post("/admin/voucher-policy")
 @roles_required(Role.ADMIN)
-def save_policy():  # type: ignore[no-untyped-def]
+def save_policy():
     session = get_session()
     text = request.form.get("document", "")
     try:

@@ -53,7 +53,7 @@ ACTION_NOTES = {
 
 @bp.get("/vouchers/redemptions/<int:redemption_id>")
 @roles_required(*PARTIES)
-def redemption_detail(redemption_id: int):  # type: ignore[no-untyped-def]
+def redemption_detail(redemption_id: int):
     session, user = get_session(), signed_in_user()
     file = voucher_reports.redemption_file(session, actor=user, redemption_id=redemption_id)
     party = redemption_steps.party_of(session, user, file.redemption)
@@ -67,7 +67,7 @@ def redemption_detail(redemption_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/vouchers/redemptions/<int:redemption_id>/invoice")
 @roles_required(*PARTIES)
-def redemption_invoice(redemption_id: int):  # type: ignore[no-untyped-def]
+def redemption_invoice(redemption_id: int):
     return send_invoice(
         voucher_reports.get_redemption(get_session(), actor=signed_in_user(), redemption_id=redemption_id)
     )
@@ -75,23 +75,23 @@ def redemption_invoice(redemption_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/vouchers/redemptions/<int:redemption_id>/holder-decision")
 @roles_required(Role.APPLICANT)
-def holder_decision(redemption_id: int):  # type: ignore[no-untyped-def]
+def holder_decision(redemption_id: int):
     return _take(redemption_id, Party.HOLDER, request.form.get("action", ""))
 
 
 @bp.post("/vouchers/redemptions/<int:redemption_id>/withdrawal")
 @roles_required(Role.SERVICE_PROVIDER)
-def withdraw(redemption_id: int):  # type: ignore[no-untyped-def]
+def withdraw(redemption_id: int):
     return _take(redemption_id, Party.PROVIDER, A.WITHDRAW.value)
 
 
 @bp.post("/vouchers/redemptions/<int:redemption_id>/decision")
 @roles_required(Role.REGULATOR)
-def decide(redemption_id: int):  # type: ignore[no-untyped-def]
+def decide(redemption_id: int):
     return _take(redemption_id, Party.OFFICE, request.form.get("action", ""))
 
 
-def _take(redemption_id: int, party: Party, action: str):  # type: ignore[no-untyped-def]
+def _take(redemption_id: int, party: Party, action: str):
     """Show the confirmation page, or — once confirmed — take the step and go back to the redemption."""
     session, user = get_session(), signed_in_user()
     file = voucher_reports.redemption_file(session, actor=user, redemption_id=redemption_id)
@@ -123,7 +123,7 @@ def _take(redemption_id: int, party: Party, action: str):  # type: ignore[no-unt
     return redirect(back)
 
 
-def _confirm_page(file, action: RedemptionAction, reason: str, errors: dict, status: int = 200):  # type: ignore[no-untyped-def]
+def _confirm_page(file, action: RedemptionAction, reason: str, errors: dict, status: int = 200):
     page = render_template(
         "vouchers/confirm_redemption.html",
         file=file,

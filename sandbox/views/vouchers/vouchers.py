@@ -61,7 +61,7 @@ def refusal_reason(voucher: voucher_service.Voucher) -> str | None:
 
 @bp.get("/vouchers")
 @roles_required(Role.APPLICANT, Role.REGULATOR)
-def voucher_list():  # type: ignore[no-untyped-def]
+def voucher_list():
     page, per_page, status = (
         page_number(),
         current_app.config["PAGE_SIZE"],
@@ -82,7 +82,7 @@ def voucher_list():  # type: ignore[no-untyped-def]
 
 @bp.get("/vouchers/<int:voucher_id>")
 @roles_required(Role.APPLICANT, Role.REGULATOR)
-def voucher_detail(voucher_id: int):  # type: ignore[no-untyped-def]
+def voucher_detail(voucher_id: int):
     session, user = get_session(), signed_in_user()
     voucher = voucher_service.get_voucher(session, actor=user, voucher_id=voucher_id)
     claims, _ = voucher_reports.list_redemptions(
@@ -101,7 +101,7 @@ def voucher_detail(voucher_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/certificates/<cert_id>/voucher")
 @roles_required(Role.APPLICANT, Role.REGULATOR)
-def certificate_voucher(cert_id: str):  # type: ignore[no-untyped-def]
+def certificate_voucher(cert_id: str):
     """The voucher (or refusal) of a certificate, for a link on the certificate page."""
     voucher = voucher_service.voucher_for_certificate(
         get_session(), actor=signed_in_user(), certificate_id=cert_id
@@ -109,7 +109,7 @@ def certificate_voucher(cert_id: str):  # type: ignore[no-untyped-def]
     return redirect(url_for("vouchers.voucher_detail", voucher_id=voucher.id))
 
 
-def _redeem_page(values: dict, errors: dict, status: int = 200):  # type: ignore[no-untyped-def]
+def _redeem_page(values: dict, errors: dict, status: int = 200):
     provider = providers.provider_of(get_session(), signed_in_user())
     labels = category_labels()
     allowed = {c: labels.get(c, c) for c in (provider.categories if provider else [])}
@@ -121,13 +121,13 @@ def _redeem_page(values: dict, errors: dict, status: int = 200):  # type: ignore
 
 @bp.get("/vouchers/redeem")
 @roles_required(Role.SERVICE_PROVIDER)
-def redeem():  # type: ignore[no-untyped-def]
+def redeem():
     return _redeem_page({}, {})
 
 
 @bp.post("/vouchers/redeem")
 @roles_required(Role.SERVICE_PROVIDER)
-def redeem_post():  # type: ignore[no-untyped-def]
+def redeem_post():
     session = get_session()
     values = {
         k: request.form.get(k, "").strip()
@@ -188,7 +188,7 @@ def _fen(text: str, field: str) -> int | str:
 
 @bp.get("/vouchers/redemptions")
 @roles_required(Role.SERVICE_PROVIDER, Role.REGULATOR, Role.APPLICANT)
-def redemption_list():  # type: ignore[no-untyped-def]
+def redemption_list():
     session, user = get_session(), signed_in_user()
     status = request.args.get("status", FIRST_FILTER.get(user.role)) or None
     page, per_page = page_number(), current_app.config["PAGE_SIZE"]
