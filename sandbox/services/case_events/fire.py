@@ -10,7 +10,6 @@ two-person rule (the approver once held the case; the confirmer is the proposer)
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -31,11 +30,10 @@ from sandbox.services.cases import calendar as calendar_service
 from sandbox.services.cases.cases import claim_version, get_case, nfc
 from sandbox.services.cases.documents import has_document
 from sandbox.services.cases.trial import latest_evaluation
+from sandbox.services.common.settings import settings_of
 from sandbox.services.decisions import policy as two_person_policy
 from sandbox.services.legal import dispute_records, exemption_records
-from workflows.calendar import STAGE_DEADLINE_DAYS
 from workflows.cases import available_events, fire
-from workflows.disputes import DISPUTE_DEADLINE_DAYS
 from workflows.errors import GuardFailed
 from workflows.sectors import sector_pack
 from workflows.states import CaseState, Event
@@ -157,8 +155,6 @@ def apply_event(
     data: dict[str, Any] | None = None,
     expected_version: int | None = None,
     today: date | None = None,
-    stage_days: Mapping[CaseState, int] = STAGE_DEADLINE_DAYS,
-    dispute_days: Mapping[str, int] = DISPUTE_DEADLINE_DAYS,
     now: datetime | None = None,
 ) -> EventResult:
     """Fire `event` on the case for `actor`, or raise (403, 404, 409, 422) having changed nothing.
@@ -196,7 +192,8 @@ def apply_event(
             raise TwoPersonRule(not_you) from None
         raise
     claim_version(session, case, expected_version)
-    effects = RecordContext(from_state, calendar, today, dispute_days)
+    settings = settings_of(session)
+    effects = RecordContext(from_state, calendar, today, settings.dispute_days)
     payload = record_data(session, case, chosen, actor, data, ctx, effects)
     record = CaseEvent(
         event=chosen.value,
@@ -212,7 +209,7 @@ def apply_event(
     # Raising a dispute or applying for an exemption assigns the legal organisation: that is recorded too.
     assignments.record_assignment(session, case, actor=actor, field="legal_org_id", before=legal_org_before)
     calendar_service.restart_clock(
-        case, from_state=from_state, calendar=calendar, today=today, stage_days=stage_days
+        case, from_state=from_state, calendar=calendar, today=today, stage_days=settings.stage_days
     )
     session.flush()
     after_event(session, case=case, event=chosen, actor=actor)

@@ -26,6 +26,7 @@ from sandbox.models.accounts import User
 from sandbox.models.cases import Case, CaseEvent
 from sandbox.models.vouchers import Voucher
 from sandbox.services.cases.calendar import BEIJING
+from sandbox.services.common.settings import settings_of
 from sandbox.services.statistics.model import (
     CHART_KEYS,
     STAGES,
@@ -215,16 +216,15 @@ def durations_and_overdue(
     return [durations, overdue]
 
 
-def collect(
-    session: Session, *, actor: User | None, filters: Filters, stage_days: Mapping[object, int], today: date
-) -> Statistics:
-    """Compute every chart of the dashboard for the filters (regulators only)."""
+def collect(session: Session, *, actor: User | None, filters: Filters, today: date) -> Statistics:
+    """Compute every chart of the dashboard for the filters (regulators only), against the configured
+    stage deadlines."""
     actor = require_regulator(actor)
     budget, budget_fen, issued_fen = voucher_budget(session, filters, actor=actor)
     charts = [
         cases_by_stage(session, filters),
         filings_per_month(session, filters, today=today),
-        *durations_and_overdue(session, filters, stage_days),
+        *durations_and_overdue(session, filters, settings_of(session).stage_days),
         outcomes_chart(session, filters),
         budget,
         certificates_chart(session, filters),
