@@ -24,11 +24,10 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, insert, update
-from sqlmodel import Session
 
 from benchmarks.common import databases, machine_note, median, print_table
 from sandbox import create_app
-from sandbox.db import upgrade
+from sandbox.db import open_session, upgrade
 from sandbox.models.accounts import Role, User
 from sandbox.services.accounts import accounts
 from sandbox.services.case_events.fire import apply_event
@@ -77,7 +76,7 @@ class World:
         ids = list(self.versions)
         case_id = ids[(step // 2) % len(ids)]
         amend = step % 2 == 0
-        with Session(self.engine, expire_on_commit=False) as session:
+        with open_session(self.app) as session:
             actor = session.get(User, self.regulator_id if amend else self.applicant_id)
             assert actor is not None
             result = apply_event(
@@ -101,7 +100,7 @@ def build_world(url: str, instance: Path, case_count: int) -> World:
     bare_tables.create_all(engine)
     with engine.begin() as connection:
         connection.execute(insert(bare_counter).values(id=1, value=0))
-    with app.app_context(), Session(engine, expire_on_commit=False) as session:
+    with app.app_context(), open_session(app) as session:
         body = "91110302MA0000001"
         applicant = accounts.register_applicant(session, data={
             "email": "applicant@bench.example.cn", "password": PASSWORD, "display_name": "申请人",

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import Engine, text, update
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from benchmarks.common import Gunicorn, databases, instance_environment, machine_note, print_table
 from benchmarks.loadgen import Target, run_python
@@ -42,10 +42,10 @@ from certificates.keys import KeyUse
 from certificates.merkle import MemoryNodeStore, MerkleLog, hash_leaf, verify_inclusion
 from certificates.tiles import WIDTH, Tile
 from sandbox import create_app
-from sandbox.db import upgrade
+from sandbox.db import open_session, upgrade
 from sandbox.models.certificates import LogCheckpoint, LogHead, LogNode
+from sandbox.services.common.settings import settings_of
 from sandbox.services.trust import signing_keys, transparency
-from sandbox.services.trust.settings import settings_for
 
 ENTRIES, SMALL = 1_000_000, 10_000
 BATCH = 50_000
@@ -89,7 +89,7 @@ def build(database_url: str, instance: Path, entries: int) -> tuple[Flask, int, 
                       "INSTANCE_PATH": str(instance), "REQUEST_LOG_LEVEL": "WARNING"})  # fmt: skip
     engine = app.extensions["sandbox.engine"]
     upgrade(engine)
-    with Session(engine) as session:
+    with open_session(app, expire_on_commit=True) as session:
         signing_keys.ensure_keys(session)  # the app's own first entries, appended the usual way
         session.commit()
         store = RecordingStore()
@@ -98,8 +98,8 @@ def build(database_url: str, instance: Path, entries: int) -> tuple[Flask, int, 
             log.append_hash(bytes(leaf))
         store.take()  # already in the database
     load_entries(engine, log, entries)
-    with Session(engine) as session:
-        settings = settings_for(session)
+    with open_session(app, expire_on_commit=True) as session:
+        settings = settings_of(session).trust
         transparency.lock_log(session)
         log_key = signing_keys.signing_key(session, KeyUse.LOG, settings)
         root, now = log.root(), datetime.now(UTC)

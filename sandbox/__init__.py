@@ -23,7 +23,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from sandbox.config import Defaults, load_environment
     from sandbox.extensions import csrf, limiter
     from sandbox.instance_secrets import read_or_create
-    from sandbox.services.accounts import passwords
+    from sandbox.services.common.settings import ServiceSettings
     from sandbox.views import context
     from sandbox.views.converters import RecordIdConverter, YearConverter
 
@@ -44,9 +44,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = read_or_create(Path(app.instance_path) / "secret_key", length=48)
 
-    passwords.configure(app.config["ARGON2_PROFILE"])
-    db.init_app(app)
-    certificate_setup.init_app(app)
+    # Read once: services get these settings with their database session (services.common.settings).
+    settings = ServiceSettings.from_config(
+        app.config, instance=Path(app.instance_path), key_passphrase=certificate_setup.key_passphrase(app)
+    )
+    db.init_app(app, settings)
+    certificate_setup.init_app(app, settings)
     csrf.init_app(app)
     http_errors.init_retry_after(app)
     limiter.init_app(app)

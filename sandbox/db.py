@@ -4,21 +4,28 @@ SQLite in the instance folder is the embedded default (WAL journal, foreign keys
 0600 so its -wal and -shm files are private too); PostgreSQL is used
 when `DATABASE_URL` names it (psycopg 3). Views and API handlers take the request's session from
 `get_session()`, services flush, the handler commits once, and teardown rolls back anything left.
+
+Every session of the app is opened here (`open_session`: the request's and the CLI's through
+`get_session()`, tests', benchmarks' and workers' directly) and carries the app's `ServiceSettings` in
+its `info`, which is how services get their configuration (`sandbox.services.common.settings`).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from sandbox import private_files
+from sandbox.services.common.settings import INFO_KEY, ServiceSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -66,15 +73,19 @@ def sqlite_files(url: str) -> list[Path]:
     return [path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
 
 
-def init_app(app: Flask) -> None:
-    """Attach the engine and the per-request session teardown."""
+def init_app(app: Flask, settings: ServiceSettings) -> None:
+    """Attach the engine, the sessions that carry `settings`, and the per-request session teardown."""
     url = database_url(app)
     files = sqlite_files(url)
     if files:
         # SQLite would create the database 0644 and give its -wal and -shm files the same mode.
         private_files.make_private_dirs(files[0].parent)
         private_files.create_private(files[0])
-    app.extensions["sandbox.engine"] = make_engine(url, echo=app.config["DATABASE_ECHO"])
+    engine = make_engine(url, echo=app.config["DATABASE_ECHO"])
+    app.extensions["sandbox.engine"] = engine
+    app.extensions["sandbox.sessions"] = sessionmaker(
+        engine, class_=Session, expire_on_commit=False, info={INFO_KEY: settings}
+    )
     app.teardown_appcontext(_close_session)
 
 
@@ -83,10 +94,17 @@ def get_engine() -> Engine:
     return current_app.extensions["sandbox.engine"]
 
 
+def open_session(app: Flask, **options: Any) -> Session:
+    """Open a session on the app's database that carries the app's service settings; `options` are
+    those of `Session` (`expire_on_commit` is off unless given)."""
+    sessions: sessionmaker[Session] = app.extensions["sandbox.sessions"]
+    return sessions(**options)
+
+
 def get_session() -> Session:
     """Return the session of the current request (or CLI command), opening it on first use."""
     if "db_session" not in g:
-        g.db_session = Session(get_engine(), expire_on_commit=False)
+        g.db_session = open_session(current_app)
     return g.db_session
 
 

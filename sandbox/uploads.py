@@ -12,6 +12,7 @@ from sandbox.models.accounts import User
 from sandbox.models.documents import Document
 from sandbox.models.vouchers import Redemption
 from sandbox.services.cases import documents
+from sandbox.services.common.settings import settings_of
 
 
 def uploads_folder() -> Path:
@@ -25,7 +26,7 @@ def invoices_folder() -> Path:
 def upload_from_request(session: Session, *, actor: User, case_id: int) -> Document:
     """Store the request's `file` as a document of kind `kind` (the service checks everything)."""
     upload = request.files.get("file")
-    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    limit = settings_of(session).upload_max_bytes
     return documents.upload_document(
         session,
         actor=actor,
@@ -35,7 +36,6 @@ def upload_from_request(session: Session, *, actor: User, case_id: int) -> Docum
         # Read one byte past the limit, so an oversized file is refused without reading all of it.
         data=upload.read(limit + 1) if upload else b"",
         storage=uploads_folder(),
-        max_bytes=limit,
     )
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from sandbox import create_app
-from sandbox.db import make_engine, normalise_url, upgrade
+from sandbox.db import make_engine, normalise_url, open_session, upgrade
 from sandbox.models import metadata
 from sandbox.models.accounts import User
 from tests import factories
@@ -117,7 +117,7 @@ def session(app: Flask) -> Iterator[Session]:
     It is deliberately not tied to an app context: requests made by the test client must each get
     their own context and session, as in production.
     """
-    with Session(app.extensions["sandbox.engine"], expire_on_commit=False) as db:
+    with open_session(app) as db:
         yield db
 
 

@@ -128,7 +128,6 @@ def make_document(session: Session, app: Flask, applicant: User, case: Case) -> 
         filename="方案.pdf",
         data=b"%PDF-1.4\n%%EOF\n",
         storage=Path(app.instance_path) / "uploads",
-        max_bytes=1024 * 1024,
     )
     session.commit()
     return document
@@ -227,7 +226,6 @@ def make_redemption(session: Session, app: Flask, voucher: Any, **data: Any) -> 
         invoice=b"%PDF-1.4\n%%EOF\n",
         invoice_name="发票.pdf",
         storage=Path(app.instance_path) / "uploads" / "invoices",
-        max_bytes=1024 * 1024,
         today=beijing_today(),
     )
     session.commit()

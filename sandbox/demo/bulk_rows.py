@@ -56,7 +56,8 @@ class EnterpriseRows:
         start = len(taken) + 1
         enterprise_ids = self.reserve(self.session, "enterprise", count)
         user_ids = self.reserve(self.session, "user", count)
-        password_hash = hash_password(DEMO_PASSWORD)  # one hash for all: they share the demo password
+        # One hash for all: they share the demo password.
+        password_hash = hash_password(self.session, DEMO_PASSWORD)
         at = now - timedelta(days=800)
         enterprises, users, declarations = [], [], []
         for offset, (enterprise_id, user_id) in enumerate(zip(enterprise_ids, user_ids, strict=True)):

@@ -154,7 +154,6 @@ class CaseDriver:
             filename=name,
             data=PDF,
             storage=self.storage,
-            max_bytes=1024 * 1024,
         )
 
     def create(self, sector: str, title: str, categories: list[str], objectives: str) -> Case:

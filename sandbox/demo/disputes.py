@@ -45,18 +45,18 @@ def seed_disputes(session: Session, *, storage: Path, today: date) -> None:
         evidence.post_message(
             session, actor=mediator, dispute_id=dispute.id,  # type: ignore[arg-type]
             body="已受理。请企业补充提交驳回决定所称缺失材料的提交记录，调解会议拟定于下周三上午。",
-            storage=storage, max_bytes=1024 * 1024,
+            storage=storage,
         )  # fmt: skip
         applicant = _applicant_of(session, session.get(Case, dispute.case_id))
         if applicant is not None:
             evidence.add_evidence(
                 session, actor=applicant, dispute_id=dispute.id, data={"title": "材料提交回执"},  # type: ignore[arg-type]
-                upload=Upload("材料提交回执.pdf", PDF), storage=storage, max_bytes=1024 * 1024,
+                upload=Upload("材料提交回执.pdf", PDF), storage=storage,
             )  # fmt: skip
             evidence.add_evidence(
                 session, actor=applicant, dispute_id=dispute.id,  # type: ignore[arg-type]
                 data={"title": "企业书面陈述", "statement": STATEMENT},
-                upload=None, storage=storage, max_bytes=1024 * 1024,
+                upload=None, storage=storage,
             )  # fmt: skip
     for request in session.exec(
         select(ExemptionRequest).where(ExemptionRequest.stage == ExemptionStage.AWAITING_OPINION)

@@ -75,7 +75,6 @@ def seed_vouchers(session: Session, *, storage: Path, today: date) -> None:
             invoice=INVOICE,
             invoice_name="增值税电子普通发票.pdf",
             storage=storage / "invoices",
-            max_bytes=15 * 2**20,
             today=today,
             data={
                 "code": voucher.code,

@@ -16,6 +16,7 @@ from flask import Flask
 from sqlmodel import Session
 from werkzeug.serving import make_server
 
+from sandbox.db import open_session
 from tests import factories
 from tests.conftest import REQUIRE_ALL, make_test_app
 
@@ -61,7 +62,7 @@ def live_server(live_app: tuple[str, Flask]) -> str:
 @pytest.fixture
 def live_db(live_app: tuple[str, Flask]) -> Iterator[Session]:
     """A session on the served app's database, for arranging data and checking results."""
-    with Session(live_app[1].extensions["sandbox.engine"], expire_on_commit=False) as db:
+    with open_session(live_app[1]) as db:
         yield db
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from certificates.qr import credential_digest_b64url
+from sandbox.db import open_session
 from sandbox.models.certificates import Certificate
 from tests.case_flow import CaseFlow
 from tests.conftest import make_test_app
@@ -22,7 +23,7 @@ def test_landing_and_upload_show_valid_then_revoked(
     # A second app on the same database and instance folder (keys) drives the case to exit.
     app = make_test_app(database_url, tmp_path / "instance")
     client = app.test_client()
-    with Session(app.extensions["sandbox.engine"], expire_on_commit=False) as session:
+    with open_session(app) as session:
         flow = CaseFlow(client, session)
         flow.to("exited")
         cert = session.exec(select(Certificate).where(Certificate.case_id == flow.case_id)).one()

@@ -23,9 +23,10 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlmodel import Session, select
+from sqlmodel import select
 from werkzeug.serving import make_server
 
+from sandbox.db import open_session
 from sandbox.demo.seed import DEMO_PASSWORD
 from sandbox.models.certificates import Certificate, CertificateKind
 from tests.conftest import REQUIRE_ALL, make_test_app
@@ -82,7 +83,7 @@ def test_digital_bazaar_verifies_every_credential_as_served(demo: tuple[Flask, s
     node = require_node()
     app, base_url = demo
     client = app.test_client()
-    with Session(app.extensions["sandbox.engine"]) as session:
+    with open_session(app, expire_on_commit=True) as session:
         certificates = {cert.id: cert.kind for cert in session.exec(select(Certificate)).all()}
     assert set(certificates.values()) == {CertificateKind.EXIT, CertificateKind.EXEMPTION}
     # Rotate: every credential so far is now signed by a retired key, the status lists by a new one.
@@ -127,7 +128,7 @@ def test_digital_bazaar_verifies_every_credential_as_served(demo: tuple[Flask, s
 def test_the_verifier_fetches_from_nowhere_but_the_application(demo: tuple[Flask, str]) -> None:
     node = require_node()
     app, base_url = demo
-    with Session(app.extensions["sandbox.engine"]) as session:
+    with open_session(app, expire_on_commit=True) as session:
         cert_id = session.exec(select(Certificate.id)).first()
     # Told the application lives elsewhere, the loader may not follow the issuer URL the credential names.
     code, report = run_verifier(node, base_url, "--public-base", "https://sandbox.example.cn", str(cert_id))

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
+from sandbox.db import open_session
 from sandbox.demo.seed import DEMO_PASSWORD
 from sandbox.models.certificates import Certificate
 from tests.conftest import REQUIRE_ALL, make_test_app
@@ -81,7 +82,7 @@ def demo(database_url: str, tmp_path: Path) -> Iterator[tuple[object, Session]]:
     app = make_test_app(database_url, tmp_path / "instance", TESTING=False)
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    with Session(app.extensions["sandbox.engine"], expire_on_commit=False) as session:
+    with open_session(app) as session:
         grow_log(session, 260)
         exit_case(app.test_client(), session)
         yield app, session

@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 from certificates.keys import KeyUse
 from sandbox.models.base import utcnow
 from sandbox.models.certificates import Certificate
+from sandbox.services.common.settings import settings_of
 from sandbox.services.trust import signing_keys, transparency
-from sandbox.services.trust.settings import settings_for
 from tests.case_flow import CaseFlow
 
 
@@ -46,7 +46,7 @@ def grow_log(session: Session, count: int) -> int:
     Real issuance takes seconds per certificate; tile tests need the log past 256 entries.
     """
     signing_keys.ensure_keys(session)
-    settings = settings_for(session)
+    settings = settings_of(session).trust
     transparency.lock_log(session)
     log_key = signing_keys.signing_key(session, KeyUse.LOG, settings)
     for number in range(count):

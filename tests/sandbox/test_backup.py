@@ -16,6 +16,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlmodel import Session, col, func, select
 
+from sandbox.db import open_session
 from sandbox.demo.seed import DEMO_PASSWORD
 from sandbox.models.accounts import User
 from sandbox.models.cases import Case
@@ -96,7 +97,7 @@ def check_restored(url: str, instance: Path, facts: InstanceFacts) -> None:
 
 def check_new_work(app, facts: InstanceFacts) -> None:
     """New users, cases, filings and certificates get fresh ids and numbers (no unique violation)."""
-    with Session(engine_of(app), expire_on_commit=False) as session:
+    with open_session(app) as session:
         old_case = session.exec(select(func.max(Case.id))).one()
         old_user = session.exec(select(func.max(User.id))).one()
         old_numbers = set(session.exec(select(Certificate.number)).all())

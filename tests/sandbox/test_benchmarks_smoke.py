@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from benchmarks import memory, serving, throughput
 from benchmarks.common import Gunicorn
 from benchmarks.loadgen import Target, load, run_python, wrk_available
+from sandbox.db import open_session
 from sandbox.models.cases import Case, CaseEvent
 from sandbox.services.case_events.history import verify_all
 
@@ -31,7 +32,7 @@ def test_throughput_fires_events_and_bare_transactions_on_sqlite(tmp_path: Path)
         with world.app.app_context():
             for _ in range(8):
                 world.fire_next()
-        with Session(world.engine) as session:
+        with open_session(world.app, expire_on_commit=True) as session:
             events = session.exec(select(CaseEvent)).all()
             assert len(events) == 2 + 8  # one submit per case, then the loop
             assert {e.event for e in events} == {"submit", "request_amendment", "resubmit"}

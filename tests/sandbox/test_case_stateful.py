@@ -24,8 +24,8 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlmodel import Session
 
+from sandbox.db import open_session
 from sandbox.errors import SandboxError
 from sandbox.models.accounts import OrganisationKind
 from sandbox.models.cases import Case
@@ -78,7 +78,7 @@ class World:
         shutil.copy(template, tmp / "sandbox.db")
         self.app = make_test_app(f"sqlite:///{tmp / 'sandbox.db'}", tmp / "instance")
         self.storage = tmp / "instance" / "uploads"
-        self.session = Session(self.app.extensions["sandbox.engine"], expire_on_commit=False)
+        self.session = open_session(self.app)
         lab = factories.make_organisation(self.session, OrganisationKind.TESTING_LAB)
         centre = factories.make_organisation(self.session, OrganisationKind.MEDIATION_CENTRE)
         self.lab_id, self.centre_id = lab.id, centre.id
@@ -263,7 +263,7 @@ class CaseMachine(RuleBasedStateMachine):
     def upload(self, kind: str, right: bool) -> None:
         who = UPLOADS[kind] if right else "applicant" if kind != "self_assessment" else "assessor"
         self.attempt(documents.upload_document, who, kind=kind, filename=f"{kind}.pdf", data=PDF,
-                     storage=self.world.storage, max_bytes=2**20)  # fmt: skip
+                     storage=self.world.storage)  # fmt: skip
         if hasattr(self, "seen"):
             self.assert_unchanged()
 

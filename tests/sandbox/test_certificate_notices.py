@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
+from sandbox.db import open_session
 from sandbox.models.accounts import Role, User
 from sandbox.models.certificates import Certificate, CertificateStatusChange
 from sandbox.models.notifications import Notification
@@ -22,13 +23,14 @@ from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.trust.notices import notify_status_change
 from tests import factories
 from tests.case_flow import CaseFlow, token
+from tests.conftest import make_test_app
 from tests.sandbox.certificate_helpers import exit_case
 
 
 def colleague(session, flow: CaseFlow) -> User:
     """A second applicant account of the flow's enterprise."""
     user = User(
-        email=f"colleague{flow.case_id}@example.cn", password_hash=hash_password(factories.PASSWORD),
+        email=f"colleague{flow.case_id}@example.cn", password_hash=hash_password(session, factories.PASSWORD),
         display_name="同事", role=Role.APPLICANT, enterprise_id=flow.users["applicant"].enterprise_id,
     )  # fmt: skip
     session.add(user)
@@ -78,12 +80,16 @@ def test_a_revocation_tells_every_applicant_the_reason_and_the_review_route(app,
     assert len(mails(app, second.email)) == 1 and mails(app, outsider.email) == []
 
 
-def test_the_review_period_is_configurable(app, client, session) -> None:
-    app.config["CERTIFICATE_REVIEW_DAYS"] = 15
-    flow, cert = exit_case(client, session)
-    change(flow, cert.id, "revoke", "违反测试边界")
-    (zh,) = texts(flow, flow.headers["applicant"], "certificate_revoked")
-    assert (beijing_today() + timedelta(days=15)).isoformat() in zh
+def test_the_review_period_is_configurable(database_url: str, tmp_path: Path) -> None:
+    app = make_test_app(database_url, tmp_path / "instance", CERTIFICATE_REVIEW_DAYS=15)
+    try:
+        with open_session(app) as session:
+            flow, cert = exit_case(app.test_client(), session)
+            change(flow, cert.id, "revoke", "违反测试边界")
+            (zh,) = texts(flow, flow.headers["applicant"], "certificate_revoked")
+            assert (beijing_today() + timedelta(days=15)).isoformat() in zh
+    finally:
+        app.extensions["sandbox.engine"].dispose()
 
 
 def test_a_suspension_says_how_it_ends_and_a_reinstatement_follows(client, session) -> None:

@@ -17,8 +17,8 @@ from pypdf import PdfReader
 
 import certificates.pdf as pdf_module
 from certificates.qr import credential_digest_b64url
+from sandbox.services.common.settings import settings_of
 from sandbox.services.trust import certificates as certificate_service
-from sandbox.services.trust.settings import settings_for
 from tests.conftest import REQUIRE_ALL
 from tests.sandbox.certificate_helpers import exit_case, outcomes
 
@@ -142,7 +142,7 @@ def test_a_pdf_whose_printed_qr_was_altered_is_refused(client, session, monkeypa
     _, cert = exit_case(client, session)
     original = pdf_module.credential_digest_b64url  # type: ignore[attr-defined]
     monkeypatch.setattr(pdf_module, "credential_digest_b64url", lambda c: original({**c, "forged": True}))
-    altered = certificate_service.render_pdf(session, cert, settings_for(session))
+    altered = certificate_service.render_pdf(session, cert, settings_of(session).trust)
     response = client.post(
         "/api/v1/verify", data={"file": (io.BytesIO(altered), "c.pdf")}, content_type="multipart/form-data"
     )

@@ -15,9 +15,9 @@ from certificates.keys import KeySet, KeyStatus, KeyUse, SigningKey, load_privat
 from certificates.verifier import Evidence, verify_bundle
 from sandbox.models.accounts import Role, User
 from sandbox.models.certificates import SigningKeyRecord
+from sandbox.services.common.settings import settings_of
 from sandbox.services.trust import certificates as certificate_service
 from sandbox.services.trust import signing_keys, status_lists, transparency, verification
-from sandbox.services.trust.settings import settings_for
 from tests.sandbox.certificate_helpers import bundle_of, exit_case, outcomes, verify
 
 ADMIN = User(email="t@localhost", password_hash="", display_name="t", role=Role.ADMIN)
@@ -51,7 +51,7 @@ def test_a_swapped_key_id_fails(client, session) -> None:
 
 def _resign_and_log(session, bundle: dict, key: SigningKey, created: datetime) -> dict:
     """What a dishonest operator would do: sign a credential dated `created` and log it now."""
-    settings = settings_for(session)
+    settings = settings_of(session).trust
     unsigned = {k: v for k, v in bundle["credential"].items() if k != "proof"}
     credential = sign_credential(unsigned, key, created=created)
     transparency.lock_log(session)
@@ -161,7 +161,7 @@ def test_a_backdated_proof_fails(client, session, monkeypatch) -> None:
 def test_bundle_checkpoint_forked_from_the_log_fails(client, session) -> None:
     _, cert = exit_case(client, session)
     bundle = bundle_of(client, cert.id)
-    assert certificate_service.make_bundle(session, cert, settings_for(session)) == bundle
+    assert certificate_service.make_bundle(session, cert, settings_of(session).trust) == bundle
     # The status lists are first signed when something asks for them; take "now" after that, or a
     # second boundary crossed in between makes the lists look "not valid yet".
     status_lists.current_lists(session)
@@ -179,7 +179,7 @@ def test_rejects_input_that_is_no_certificate(client) -> None:
 
 def test_load_private_key_needs_the_passphrase(client, session) -> None:
     exit_case(client, session)
-    settings = settings_for(session)
+    settings = settings_of(session).trust
     kid = signing_keys.signing_key(session, KeyUse.ASSERTION).kid
     assert load_private_key(settings.key_dir, kid, settings.passphrase)
     import pytest

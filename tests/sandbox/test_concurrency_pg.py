@@ -16,7 +16,7 @@ from flask import Flask
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from sandbox.db import make_engine
+from sandbox.db import make_engine, open_session
 from sandbox.models import metadata
 from sandbox.models.cases import CaseEvent
 from sandbox.services.cases.calendar import beijing_today
@@ -66,7 +66,7 @@ def run_workers(url: str, tmp: Path, plans: list[tuple[dict[str, str], list[tupl
 def shared(postgres_schema_url: str, tmp_path: Path) -> Iterator[tuple[str, Flask, Session]]:
     app = make_test_app(postgres_schema_url, tmp_path / "parent")
     engine = app.extensions["sandbox.engine"]
-    with Session(engine, expire_on_commit=False) as session:
+    with open_session(app) as session:
         yield postgres_schema_url, app, session
     tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
     cleaner = make_engine(postgres_schema_url)

@@ -23,8 +23,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlmodel import Session, select
+from sqlmodel import select
 
+from sandbox.db import open_session
 from sandbox.demo.seed import DEMO_PASSWORD
 from sandbox.models.vouchers import Voucher
 from sandbox.services.accounts import accounts
@@ -185,7 +186,7 @@ def demo(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 def redeem_another_enterprises_voucher(app: Flask) -> None:
     """The demo's redemptions spend A's voucher; B needs one of its own."""
-    with Session(app.extensions["sandbox.engine"]) as session:
+    with open_session(app, expire_on_commit=True) as session:
         provider = accounts.find_user_by_email(session, "provider@demo.sandbox")
         a = accounts.find_user_by_email(session, A_EMAIL)
         assert provider is not None and a is not None
@@ -200,7 +201,6 @@ def redeem_another_enterprises_voucher(app: Flask) -> None:
             invoice=PDF,
             invoice_name="发票.pdf",
             storage=Path(app.instance_path) / "uploads" / "invoices",
-            max_bytes=2**20,
             today=beijing_today(),
             data={"code": voucher.code, "contract_number": "HT-2026-B-0001", "contract_fee_fen": 1_000_000,
                   "contract_signed_on": beijing_today().isoformat(), "amount_fen": 100_000,

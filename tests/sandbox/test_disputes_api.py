@@ -9,8 +9,9 @@ from typing import Any
 
 import jsonschema
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
+from sandbox.db import open_session
 from sandbox.models.certificates import Certificate, CertificateKind
 from sandbox.services.cases.calendar import beijing_today
 from tests import factories
@@ -456,7 +457,7 @@ def test_the_configured_dispute_deadlines_apply(database_url, tmp_path) -> None:
         database_url, tmp_path / "instance", DISPUTE_DEADLINE_DAYS={"acknowledge": 20, "mediate": 40}
     )
     try:
-        with Session(app.extensions["sandbox.engine"], expire_on_commit=False) as db:
+        with open_session(app) as db:
             flow = CaseFlow(app.test_client(), db)
             flow.to("submitted")
             flow.fire("regulator", "reject", note="材料不全")

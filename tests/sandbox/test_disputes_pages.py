@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
+from sandbox.db import open_session
 from sandbox.models.accounts import OrganisationKind, User
 from sandbox.models.cases import Case
 from sandbox.models.disputes import Dispute, EvidenceItem, ExemptionRequest
@@ -435,7 +436,7 @@ def test_pages_in_english(app, session) -> None:
 
 def test_csrf_is_enforced_on_the_dispute_forms(database_url: str, tmp_path: Path) -> None:
     app = make_test_app(database_url, tmp_path / "csrf", WTF_CSRF_ENABLED=True)
-    with Session(app.extensions["sandbox.engine"], expire_on_commit=False) as session:
+    with open_session(app) as session:
         applicant, _, _, dispute = appeal(session)
     web = app.test_client()
     login = text(web.get("/login"))

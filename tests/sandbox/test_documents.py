@@ -8,8 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session
 
+from sandbox.db import open_session
 from tests import factories
 from tests.case_flow import PDF, CaseFlow, token
 from tests.conftest import make_test_app
@@ -83,7 +83,7 @@ def test_empty_file_is_refused(flow: CaseFlow) -> None:
 def test_oversized_file_is_refused(database_url: str, tmp_path: Path) -> None:
     app = make_test_app(database_url, tmp_path / "small", UPLOAD_MAX_BYTES=1024)
     try:
-        with Session(app.extensions["sandbox.engine"], expire_on_commit=False) as session:
+        with open_session(app) as session:
             flow = CaseFlow(app.test_client(), session)
             flow.create()
             assert post(flow, "applicant", PDF + b"0" * 1100, "big.pdf").status_code in (413, 422)

@@ -30,7 +30,7 @@ import requests
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from sandbox.db import make_engine, upgrade
+from sandbox.db import make_engine, open_session, upgrade
 from sandbox.models.base import utcnow
 from sandbox.models.cases import Case
 from sandbox.models.certificates import Certificate, LogHead
@@ -98,7 +98,7 @@ def test_a_worker_killed_mid_issuance_leaves_no_half_certificate(tmp_path: Path)
         watcher = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
         try:
             with (
-                Session(app.extensions["sandbox.engine"]) as session,
+                open_session(app, expire_on_commit=True) as session,
                 gunicorn(
                     database_url=url, instance=instance, workers=1, log=tmp_path / "gunicorn.log"
                 ) as server,
@@ -209,7 +209,7 @@ def test_database_restart_gives_503_then_the_same_processes_recover(cluster: Any
     write_instance_config(instance, **SERVED_SETTINGS, SESSION_COOKIE_SECURE=False)
     app = make_test_app(cluster.url, instance)
     try:
-        with Session(app.extensions["sandbox.engine"], expire_on_commit=False) as session:
+        with open_session(app) as session:
             applicant = factories.make_user(session, "applicant")
         app.extensions["sandbox.engine"].dispose()  # the test holds no connection across the restart
         served = gunicorn(database_url=cluster.url, instance=instance, workers=2, log=tmp_path / "g.log")

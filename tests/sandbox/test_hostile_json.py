@@ -19,6 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
+from sandbox.db import open_session
 from sandbox.models import metadata
 from sandbox.models.cases import Case
 from tests import factories
@@ -39,7 +40,7 @@ def sqlite_app(sqlite_template: Path, tmp_path: Path) -> Iterator[Flask]:
 
 @pytest.fixture
 def session_factory(sqlite_app: Flask) -> Iterator:
-    with Session(sqlite_app.extensions["sandbox.engine"], expire_on_commit=False) as db:
+    with open_session(sqlite_app) as db:
         yield lambda role: factories.make_user(db, role)
 
 
@@ -219,7 +220,7 @@ def sample_url(rule) -> str:
 def test_every_page_form_refuses_a_post_without_its_csrf_token(database_url: str, tmp_path: Path) -> None:
     app = make_test_app(database_url, tmp_path / "csrf", WTF_CSRF_ENABLED=True)
     try:
-        with Session(app.extensions["sandbox.engine"], expire_on_commit=False) as session:
+        with open_session(app) as session:
             applicant = factories.make_user(session, "applicant")
             factories.make_user(session, "regulator")
             case = factories.make_case(session, applicant)
@@ -257,7 +258,7 @@ def test_the_session_cookie_carries_no_authority_on_the_api(database_url: str, t
     """The API is CSRF-exempt because it authenticates bearer tokens only: a browser's cookie is ignored."""
     app = make_test_app(database_url, tmp_path / "cookie", WTF_CSRF_ENABLED=True)
     try:
-        with Session(app.extensions["sandbox.engine"], expire_on_commit=False) as session:
+        with open_session(app) as session:
             applicant = factories.make_user(session, "applicant")
             factories.submit_case(session, applicant, factories.make_case(session, applicant))
         web, stranger = app.test_client(), app.test_client()

@@ -22,6 +22,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
+from sandbox.db import open_session
 from sandbox.models.disputes import EvidenceItem
 from sandbox.models.documents import Document
 from sandbox.services.common import archives
@@ -92,7 +93,7 @@ def routes(database_url: str, tmp_path: Path) -> Iterator[Routes]:
     app = make_test_app(
         database_url, tmp_path / "instance", UPLOAD_MAX_BYTES=UPLOAD_MAX, MAX_CONTENT_LENGTH=REQUEST_MAX
     )
-    with Session(app.extensions["sandbox.engine"], expire_on_commit=False) as session:
+    with open_session(app) as session:
         centre = factories.make_organisation(session, factories.ROLE_ORGANISATION["legal_partner"])
         applicant = factories.make_user(session, "applicant")
         dispute = factories.make_dispute(session, applicant, organisation_id=centre.id)
@@ -146,7 +147,7 @@ def test_hostile_files_are_refused_and_nothing_is_stored(routes: Routes, route: 
 def test_zip_bomb_is_refused_everywhere(database_url: str, tmp_path: Path) -> None:
     app = make_test_app(database_url, tmp_path / "bomb")
     try:
-        with Session(app.extensions["sandbox.engine"], expire_on_commit=False) as session:
+        with open_session(app) as session:
             centre = factories.make_organisation(session, factories.ROLE_ORGANISATION["legal_partner"])
             applicant = factories.make_user(session, "applicant")
             dispute = factories.make_dispute(session, applicant, organisation_id=centre.id)

@@ -9,7 +9,7 @@ import base64
 from jwcrypto import jwk, jws
 
 from certificates.keys import load_private_key
-from sandbox.services.trust.settings import settings_for
+from sandbox.services.common.settings import settings_of
 from tests import factories
 
 
@@ -22,7 +22,7 @@ def test_every_served_key_loads_in_jwcrypto_and_verifies_a_jws(client, session) 
     assert {key["status"] for key in served} == {"active", "retired"}
     assert {key["role"] for key in served} == {"assertion", "log", "status", "root", "package"}
 
-    settings = settings_for(session)
+    settings = settings_of(session).trust
     for published in served:
         verifier = jwk.JWK(**published)  # "Invalid usage requested" while use held the role
         assert verifier.thumbprint() == published["kid"] and not verifier.has_private

@@ -10,7 +10,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from sandbox.db import alembic_config
+from sandbox.db import alembic_config, open_session
 from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.vouchers import redemption_steps
 from tests import factories
@@ -24,12 +24,10 @@ def statuses(engine) -> dict[str, str]:
 
 
 def test_open_requests_wait_for_their_holder_after_the_upgrade(database_url: str, tmp_path: Path) -> None:
-    from sqlmodel import Session
-
     app = make_test_app(database_url, tmp_path / "instance")
     engine = app.extensions["sandbox.engine"]
     try:
-        with Session(engine, expire_on_commit=False) as session:
+        with open_session(app) as session:
             holder = factories.make_user(session, "applicant")
             voucher = factories.make_voucher(session, holder)
             for number, action in (

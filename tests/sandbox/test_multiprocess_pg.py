@@ -23,6 +23,7 @@ import pytest
 from flask import Flask
 from sqlmodel import Session, col, select
 
+from sandbox.db import open_session
 from sandbox.models.vouchers import Voucher, VoucherStatus
 from sandbox.services.cases.calendar import beijing_today
 from tests import factories
@@ -93,7 +94,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Flask, Session, Gunicorn]]:
         app = make_test_app(url, instance)  # creates the key passphrase the workers then share
         try:
             with (
-                Session(app.extensions["sandbox.engine"], expire_on_commit=False) as session,
+                open_session(app) as session,
                 gunicorn(
                     database_url=url, instance=instance, workers=4, log=tmp_path / "gunicorn.log"
                 ) as server,

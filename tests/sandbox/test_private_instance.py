@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from sandbox import private_files
+from sandbox.db import open_session
 from sandbox.models.vouchers import Voucher
 from sandbox.private_files import NotPrivate
 from tests import factories
@@ -56,7 +57,7 @@ def test_everything_the_service_writes_is_private(
         runner = app.test_cli_runner()
         assert runner.invoke(args=["init-db"]).exit_code == 0
         client = app.test_client()
-        with Session(app.extensions["sandbox.engine"], expire_on_commit=False) as session:
+        with open_session(app) as session:
             flow = CaseFlow(client, session)
             flow.to("exited")  # documents, keys, a signed certificate PDF, notification e-mails
             voucher = session.exec(select(Voucher).where(Voucher.case_id == flow.case_id)).one()

@@ -285,9 +285,7 @@ def test_lessons_come_from_published_typical_cases_first(demo, session) -> None:
 
     def lessons() -> list[tuple[str, str]]:
         year, today = beijing_today().year, beijing_today()
-        report = build_annual_report(
-            session, actor=actor, year=year, stage_days={"submitted": 5}, today=today
-        )
+        report = build_annual_report(session, actor=actor, year=year, today=today)
         return [(lesson.source, lesson.text) for lesson in report.lessons]
 
     conclusions = lessons()
@@ -341,8 +339,7 @@ def test_median_working_days_on_a_hand_built_history(app, session) -> None:
 
     def durations(**filters) -> dict[str, tuple]:
         data = statistics.collect(
-            session, actor=regulator, filters=statistics.Filters(**filters),
-            stage_days=app.config["STAGE_DEADLINE_DAYS"], today=date(2026, 11, 30),
+            session, actor=regulator, filters=statistics.Filters(**filters), today=date(2026, 11, 30),
         )  # fmt: skip
         chart = data.chart("stage_durations")
         return {str(row[0]): tuple(row[1:]) for row in chart.rows()}
@@ -353,8 +350,7 @@ def test_median_working_days_on_a_hand_built_history(app, session) -> None:
     assert durations(year=2025)["submitted"] == (None, 0, 0, 5)
     assert durations()["risk_assessment"] == (None, 0, 0, 15)  # still open: not counted
     months = statistics.collect(
-        session, actor=regulator, filters=statistics.Filters(year=2026),
-        stage_days=app.config["STAGE_DEADLINE_DAYS"], today=date(2026, 11, 30),
+        session, actor=regulator, filters=statistics.Filters(year=2026), today=date(2026, 11, 30),
     ).chart("filings_per_month")  # fmt: skip
     assert months.categories[2] == "2026-03" and len(months.categories) == 11
     assert [s.values[2] for s in months.series] == [3, 2]  # the resubmission is not a new filing
@@ -377,9 +373,7 @@ def test_only_regulators_see_statistics(app, session, client) -> None:
         bearer = {"Authorization": f"Bearer {token.get_json()['token']}"}
         assert web.get("/api/v1/statistics", headers=bearer).status_code == 403
     with pytest.raises(PermissionDenied):
-        statistics.collect(
-            session, actor=None, filters=statistics.Filters(), stage_days={}, today=date.today()
-        )
+        statistics.collect(session, actor=None, filters=statistics.Filters(), today=date.today())
     regulator = factories.make_user(session, "regulator")
     web = app.test_client()
     web.post("/login", data={"email": regulator.email, "password": factories.PASSWORD})

@@ -12,8 +12,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
+from sandbox.db import open_session
 from sandbox.errors import SandboxError
 from sandbox.models.accounts import User
 from sandbox.models.vouchers import Redemption, RedemptionStep, Voucher, VoucherLedgerEntry, VoucherStatus
@@ -31,7 +32,7 @@ def test_random_voucher_sequences_keep_the_balance(sqlite_template: Path, tmp_pa
     shutil.copy(sqlite_template, database)
     app = make_test_app(f"sqlite:///{database}", tmp_path / "instance")
     engine = app.extensions["sandbox.engine"]
-    with Session(engine, expire_on_commit=False) as db:
+    with open_session(app) as db:
         applicants = [factories.make_user(db, "applicant") for _ in range(2)]
         provider, _ = factories.make_provider(db)
         regulator = factories.make_user(db, "regulator")
@@ -43,7 +44,7 @@ def test_random_voucher_sequences_keep_the_balance(sqlite_template: Path, tmp_pa
     class VoucherMachine(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
-            self.db = Session(engine, expire_on_commit=False)
+            self.db = open_session(app)
             self.ids: list[int] = []
             self.claims: list[int] = []
             self.ledger: list[tuple] = self._ledger()
@@ -100,7 +101,6 @@ def test_random_voucher_sequences_keep_the_balance(sqlite_template: Path, tmp_pa
                         invoice=PDF,
                         invoice_name="i.pdf",
                         storage=tmp_path / "invoices",
-                        max_bytes=2**20,
                         today=self.today,
                     ).id
                 )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from flask_babel import format_datetime
 from sqlmodel import Session
 
@@ -82,8 +80,6 @@ def create_token():
         email=credentials.email,
         password=credentials.password,
         address=request.remote_addr or "",
-        max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-        lockout=timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]),
     )
     session.commit()  # keep failure counters and lockouts
     if result.outcome is LoginOutcome.LOCKED:
@@ -96,9 +92,7 @@ def create_token():
         )
     if result.user is None:
         raise Unauthenticated()
-    token, row = tokens.issue_token(
-        session, user=result.user, lifetime=timedelta(hours=current_app.config["API_TOKEN_HOURS"])
-    )
+    token, row = tokens.issue_token(session, user=result.user)
     session.commit()
     return respond(TokenPublic(token=token, expires_at=row.expires_at), 201)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 
 from sandbox.api import actor, examples, json_body, respond, route
 from sandbox.api.cases.schemas import (
@@ -167,7 +167,6 @@ def fire_event(case_id: int):
         note=request_data.note,
         data=request_data.data,
         expected_version=expected_version(body),
-        stage_days=current_app.config["STAGE_DEADLINE_DAYS"],
     )
     session.commit()
     body_out = EventResponse(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from sqlmodel import Session, col, select
 
 from sandbox.api import actor, json_body, respond, route
@@ -149,14 +149,14 @@ def get_proposal(proposal_id: int):
     return _one(proposals.get_proposal(get_session(), actor=actor(), proposal_id=proposal_id))
 
 
-def _step(proposal_id: int, step: Any, **options: Any) -> Any:
+def _step(proposal_id: int, step: Any) -> Any:
     session, body = get_session(), json_body()
     _texts(
         body, "note", visible=lambda: proposals.get_proposal(session, actor=actor(), proposal_id=proposal_id)
     )
     given = validate(schemas.ProposalStepRequest, body)
     row = step(session, actor=actor(), proposal_id=proposal_id, note=given.note,
-               expected_version=_version(body), **options)  # fmt: skip
+               expected_version=_version(body))  # fmt: skip
     session.commit()
     return _one(row)
 
@@ -166,12 +166,7 @@ def _step(proposal_id: int, step: Any, **options: Any) -> Any:
        tags=("proposals",), body=schemas.ProposalStepRequest, responses={200: schemas.ProposalPublic},
        errors=ERRORS, examples=STEP_EXAMPLES)  # fmt: skip
 def confirm_proposal(proposal_id: int):
-    return _step(
-        proposal_id,
-        proposals.confirm,
-        stage_days=current_app.config["STAGE_DEADLINE_DAYS"],
-        review_days=current_app.config["CERTIFICATE_REVIEW_DAYS"],
-    )
+    return _step(proposal_id, proposals.confirm)
 
 
 @route("/proposals/<int:proposal_id>/declination", "POST", roles=(Role.REGULATOR,),

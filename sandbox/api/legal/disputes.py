@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, request, send_file
+from flask import request, send_file
 from sqlmodel import Session
 
 from sandbox.api import actor, examples, json_body, respond, route
@@ -27,6 +27,7 @@ from sandbox.errors import N_, Message, ValidationFailed
 from sandbox.models.accounts import Organisation, Role, User
 from sandbox.models.cases import Case
 from sandbox.models.disputes import Dispute
+from sandbox.services.common.settings import settings_of
 from sandbox.services.legal import disputes, evidence
 from sandbox.uploads import uploads_folder
 from workflows.disputes import DisputeStage
@@ -89,13 +90,9 @@ def _is_multipart() -> bool:
 
 def _uploads(name: str) -> list[evidence.Upload]:
     # Read one byte past the limit, so an oversized file is refused without reading all of it.
-    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    limit = settings_of(get_session()).upload_max_bytes
     # A form part without a file name is a file input left empty, not an empty file.
     return [evidence.Upload(f.filename, f.read(limit + 1)) for f in request.files.getlist(name) if f.filename]
-
-
-def _storage() -> dict[str, Any]:
-    return {"storage": uploads_folder(), "max_bytes": current_app.config["UPLOAD_MAX_BYTES"]}
 
 
 def _dispute_out(session: Session, user: User, dispute: Dispute, case: Case) -> schemas.DisputePublic:
@@ -130,8 +127,6 @@ def raise_dispute(case_id: int):
     data = {key: value for key, value in body.items() if key != "expected_version"}
     dispute = disputes.raise_dispute(
         session, actor=actor(), case_id=case_id, data=data, expected_version=version,
-        stage_days=current_app.config["STAGE_DEADLINE_DAYS"],
-        dispute_days=current_app.config["DISPUTE_DEADLINE_DAYS"],
     )  # fmt: skip
     session.commit()
     return dispute_response(dispute, 201)
@@ -171,8 +166,6 @@ def act_on_dispute(dispute_id: int):
     dispute = disputes.act(
         session, actor=actor(), dispute_id=dispute_id, action=str(body.get("action") or ""),
         data={key: body[key] for key in fields if body.get(key) is not None}, expected_version=_version(body),
-        dispute_days=current_app.config["DISPUTE_DEADLINE_DAYS"],
-        stage_days=current_app.config["STAGE_DEADLINE_DAYS"],
     )  # fmt: skip
     session.commit()
     return dispute_response(dispute)
@@ -222,8 +215,9 @@ def post_dispute_message(dispute_id: int):
         _texts(body, "body", visible=lambda: disputes.get_dispute(session, actor=user, dispute_id=dispute_id))
         text, attachments = body.get("body") or "", []
     message = evidence.post_message(
-        session, actor=user, dispute_id=dispute_id, body=text, attachments=attachments, **_storage()
-    )
+        session, actor=user, dispute_id=dispute_id, body=text, attachments=attachments,
+        storage=uploads_folder(),
+    )  # fmt: skip
     dispute, _ = disputes.get_dispute(session, actor=user, dispute_id=dispute_id)
     added = [item for item in evidence.list_evidence(session, dispute) if item.message_id == message.id]
     session.commit()
@@ -254,7 +248,7 @@ def add_dispute_evidence(dispute_id: int):
         body = json_body()
         data, upload = {key: body[key] for key in fields if body.get(key) is not None}, None
     item = evidence.add_evidence(
-        session, actor=actor(), dispute_id=dispute_id, data=data, upload=upload, **_storage()
+        session, actor=actor(), dispute_id=dispute_id, data=data, upload=upload, storage=uploads_folder()
     )
     session.commit()
     return respond(schemas.evidence_public(item), 201)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 from sqlmodel import Session
 
 from sandbox.api import actor, examples, json_body, respond, route
@@ -53,7 +53,6 @@ def apply_exemption(case_id: int):
     data = {key: value for key, value in body.items() if key != "expected_version"}
     found = exemptions.apply(
         session, actor=actor(), case_id=case_id, data=data, expected_version=version,
-        stage_days=current_app.config["STAGE_DEADLINE_DAYS"],
     )  # fmt: skip
     session.commit()
     return _exemption_response(found, 201)

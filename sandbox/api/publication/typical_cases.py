@@ -16,8 +16,8 @@ from sandbox.api.publication import typical_case_schemas as schemas
 from sandbox.db import get_session
 from sandbox.errors import N_, ValidationFailed
 from sandbox.models.publication import TypicalCase, TypicalCaseStatus
+from sandbox.services.common.settings import settings_of
 from sandbox.services.publication import typical_cases, typical_public
-from sandbox.services.trust.settings import settings_for
 from sandbox.validators import read_year
 from workflows.sectors import default_sector_packs
 
@@ -34,7 +34,7 @@ RECORD_FILTERS = (
 
 
 def _base() -> str:
-    return settings_for(get_session()).base
+    return settings_of(get_session()).trust.base
 
 
 def _public_filters() -> tuple[str | None, int | None, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 from pydantic import BaseModel
 
 from sandbox.api import actor, respond, route
@@ -112,7 +112,6 @@ def get_statistics():
         get_session(),
         actor=actor(),
         filters=filters,
-        stage_days=current_app.config["STAGE_DEADLINE_DAYS"],
         today=today,
     )
     return respond(

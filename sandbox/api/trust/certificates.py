@@ -30,9 +30,9 @@ from sandbox.api.trust.schemas import (
 from sandbox.db import get_session
 from sandbox.errors import N_, ValidationFailed
 from sandbox.extensions import limiter, verify_limited, verify_rate_limit
+from sandbox.services.common.settings import settings_of
 from sandbox.services.trust import certificates, status_lists, transparency, verification
 from sandbox.services.trust import listing as certificate_listing
-from sandbox.services.trust.settings import settings_for
 from sandbox.views.trust.verify_labels import report_json
 
 MAX_ENTRIES = 1000
@@ -122,7 +122,7 @@ def list_certificates():
 def get_certificate(cert_id: str):
     session = get_session()
     cert = certificates.get_certificate(session, cert_id)
-    return _public(certificates.make_bundle(session, cert, settings_for(session)))
+    return _public(certificates.make_bundle(session, cert, settings_of(session).trust))
 
 
 @route("/certificates/<cert_id>/credential", "GET", auth=False,
@@ -167,7 +167,7 @@ def log_checkpoint():
     assert latest is not None
     time_line = next((line for line in latest.note.split("\n") if line.startswith("time ")), None)
     return _public({
-        "origin": settings_for(session).log_origin, "treeSize": latest.size,
+        "origin": settings_of(session).trust.log_origin, "treeSize": latest.size,
         "rootHash": transparency.b64([bytes.fromhex(latest.root_hash)])[0],
         "time": time_line[5:] if time_line else None, "checkpoint": latest.note,
     })  # fmt: skip

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import current_app
 from pydantic import BaseModel, Field
 
 from sandbox.api import actor, examples, json_body, respond, route
@@ -19,6 +18,7 @@ from sandbox.api.legal.schemas import DisputePublic
 from sandbox.db import get_session
 from sandbox.i18n import translate
 from sandbox.models.accounts import Role
+from sandbox.services.common.settings import settings_of
 from sandbox.services.trust import reviews as certificate_reviews
 from workflows.certificate_review import LAWSUIT_MONTHS, RECONSIDERATION_DAYS
 
@@ -58,10 +58,8 @@ class CertificateReviewDocument(BaseModel):
        summary="The revocation of the case's exit certificate and its review (the enterprise, the office)",
        tags=("disputes",), responses={200: CertificateReviewDocument}, errors=(404,))  # fmt: skip
 def get_certificate_review(case_id: int):
-    days = current_app.config["CERTIFICATE_REVIEW_DAYS"]
-    state = certificate_reviews.get_review_state(
-        get_session(), actor=actor(), case_id=case_id, review_days=days
-    )
+    session = get_session()
+    state = certificate_reviews.get_review_state(session, actor=actor(), case_id=case_id)
     cert, revocation = state.certificate, state.revocation
     return respond(
         CertificateReviewDocument(
@@ -72,7 +70,7 @@ def get_certificate_review(case_id: int):
             revoked_at=revocation.at if revocation else None,
             reason=revocation.reason if revocation else None,
             review_deadline=state.deadline,
-            review_days=days,
+            review_days=settings_of(session).review_days,
             dispute_id=state.review.id if state.review else None,
             can_request=state.can_request,
             refusal=translate(state.refusal) if state.refusal else None,
@@ -91,8 +89,6 @@ def request_certificate_review(case_id: int):
     dispute = certificate_reviews.request_review(
         session, actor=actor(), case_id=case_id, expected_version=version,
         data={key: body.get(key) for key in ("legal_partner_org_id", "claim", "remedy")},
-        review_days=current_app.config["CERTIFICATE_REVIEW_DAYS"],
-        acknowledge_days=current_app.config["DISPUTE_DEADLINE_DAYS"]["acknowledge"],
     )  # fmt: skip
     session.commit()
     return dispute_response(dispute, 201)

@@ -8,7 +8,7 @@ import base64
 import binascii
 from typing import Any
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
 from sandbox.api import actor, examples, json_body, respond, route
@@ -147,7 +147,6 @@ def create_redemption():
             invoice=invoice,
             invoice_name=name,
             storage=invoices_folder(),
-            max_bytes=current_app.config["UPLOAD_MAX_BYTES"],
             today=beijing_today(),
             key=key,
         )

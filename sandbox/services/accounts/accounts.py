@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
@@ -36,6 +36,7 @@ from sandbox.policies import Permission, has_permission
 from sandbox.services.accounts import login_throttle, tokens
 from sandbox.services.accounts.password_strength import check_password_strength, personal_words
 from sandbox.services.accounts.passwords import hash_password, needs_rehash, verify_password
+from sandbox.services.common.settings import settings_of
 from sandbox.services.common.text_search import text_matches
 from sandbox.services.common.validation import validate
 
@@ -69,7 +70,7 @@ def register_applicant(session: Session, *, data: dict[str, Any]) -> User:
     _flush_or_conflict(session)
     user = User(
         email=email,
-        password_hash=hash_password(account.password),
+        password_hash=hash_password(session, account.password),
         display_name=account.display_name.strip(),
         role=Role.APPLICANT,
         enterprise_id=enterprise.id,
@@ -114,7 +115,7 @@ def create_user(session: Session, *, actor: User | None, data: dict[str, Any]) -
     )
     user = User(
         email=email,
-        password_hash=hash_password(new.password),
+        password_hash=hash_password(session, new.password),
         display_name=new.display_name.strip(),
         role=new.role,
         organisation_id=organisation.id if organisation else None,
@@ -144,22 +145,26 @@ def authenticate(
     email: str,
     password: str,
     address: str,
-    max_failures: int,
-    lockout: timedelta,
     now: datetime | None = None,
 ) -> LoginResult:
     """Check a login from a client address; failures lock that address out of the account (the caller
     commits them too, even when refusing the login)."""
     now = now or utcnow()
+    settings = settings_of(session)
     user = find_user_by_email(session, email)
     if user is not None:
         until = login_throttle.locked_until(session, user_id=user.id, address=address, now=now)  # type: ignore[arg-type]
         if until is not None:
             return LoginResult(LoginOutcome.LOCKED, locked_until=until)
-    if not verify_password(user.password_hash if user else None, password) or user is None:
+    if not verify_password(session, user.password_hash if user else None, password) or user is None:
         if user is not None:
             until = login_throttle.record_failure(
-                session, user_id=user.id, address=address, max_failures=max_failures, lockout=lockout, now=now  # type: ignore[arg-type]
+                session,
+                user_id=user.id,  # type: ignore[arg-type]
+                address=address,
+                max_failures=settings.login_max_failures,
+                lockout=settings.login_lockout,
+                now=now,
             )
             if until is not None:
                 return LoginResult(LoginOutcome.LOCKED, locked_until=until)
@@ -168,8 +173,8 @@ def authenticate(
         return LoginResult(LoginOutcome.WRONG)
     login_throttle.clear_failures(session, user_id=user.id, address=address)  # type: ignore[arg-type]
     user.last_login_at = now
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    if needs_rehash(session, user.password_hash):
+        user.password_hash = hash_password(session, password)
     session.add(user)
     session.flush()
     return LoginResult(LoginOutcome.OK, user=user)
@@ -178,14 +183,14 @@ def authenticate(
 def change_password(session: Session, *, user: User, data: dict[str, Any]) -> User:
     """Change the user's password; every browser session and bearer token of the user ends."""
     change = validate(PasswordChange, data)
-    if not verify_password(user.password_hash, change.current_password):
+    if not verify_password(session, user.password_hash, change.current_password):
         raise ValidationFailed.single("current_password", N_("The current password is wrong."))
     if change.new_password == change.current_password:
         raise ValidationFailed.single("new_password", N_("Choose a password different from the current one."))
     check_password_strength(
         change.new_password, user_inputs=account_words(session, user), field="new_password"
     )
-    user.password_hash = hash_password(change.new_password)
+    user.password_hash = hash_password(session, change.new_password)
     end_all_sessions(session, user=user)
     return user
 
@@ -201,7 +206,7 @@ def reset_password(session: Session, *, actor: User, user_id: int, data: dict[st
     check_password_strength(
         reset.new_password, user_inputs=account_words(session, user), field="new_password"
     )
-    user.password_hash = hash_password(reset.new_password)
+    user.password_hash = hash_password(session, reset.new_password)
     end_all_sessions(session, user=user)
     return user
 

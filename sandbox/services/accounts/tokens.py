@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from sandbox.models.accounts import ApiToken, User
 from sandbox.models.base import utcnow
+from sandbox.services.common.settings import settings_of
 
 TOKEN_PREFIX = "sbx_"  # noqa: S105  (a public prefix that makes leaked tokens recognisable)
 
@@ -24,9 +25,10 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(session: Session, *, user: User, lifetime: timedelta) -> tuple[str, ApiToken]:
-    """Create a token for `user`; the clear token is returned once and never stored."""
+def issue_token(session: Session, *, user: User) -> tuple[str, ApiToken]:
+    """Create a token for `user`, living `API_TOKEN_HOURS`; the clear token is returned once, never stored."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    lifetime = settings_of(session).api_token_lifetime
     row = ApiToken(user_id=user.id, token_hash=_digest(token), expires_at=utcnow() + lifetime)  # type: ignore[arg-type]
     session.add(row)
     session.flush()

@@ -12,7 +12,6 @@ two-person rule (the approver once held the case; the confirmer is the proposer)
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -32,11 +31,10 @@ from sandbox.services.case_events.table import can_fire, guard_context, write_ev
 from sandbox.services.cases import assignments
 from sandbox.services.cases import calendar as calendar_service
 from sandbox.services.cases.cases import claim_version, get_case, nfc
-from workflows.calendar import STAGE_DEADLINE_DAYS
+from sandbox.services.common.settings import settings_of
 from workflows.cases import fire
-from workflows.disputes import DISPUTE_DEADLINE_DAYS
 from workflows.errors import GuardFailed
-from workflows.states import CaseState, Event
+from workflows.states import Event
 from workflows.two_person import TWO_PERSON_CODES
 
 
@@ -56,8 +54,6 @@ def apply_event(
     data: dict[str, Any] | None = None,
     expected_version: int | None = None,
     today: date | None = None,
-    stage_days: Mapping[CaseState, int] = STAGE_DEADLINE_DAYS,
-    dispute_days: Mapping[str, int] = DISPUTE_DEADLINE_DAYS,
     now: datetime | None = None,
 ) -> EventResult:
     """Fire `event` on the case for `actor`, or raise (403, 404, 409, 422) having changed nothing.
@@ -87,7 +83,8 @@ def apply_event(
             raise TwoPersonRule(not_you) from None
         raise
     claim_version(session, case, expected_version)
-    accepted = Accepted(session, case, actor, data, ctx, from_state, calendar, today, dispute_days)
+    settings = settings_of(session)
+    accepted = Accepted(session, case, actor, data, ctx, from_state, calendar, today, settings.dispute_days)
     payload = write_event_effects(chosen, accepted)
     record = CaseEvent(  # type: ignore[call-arg]
         event=chosen.value,
@@ -103,7 +100,7 @@ def apply_event(
     # Raising a dispute or applying for an exemption assigns the legal organisation: that is recorded too.
     assignments.record_assignment(session, case, actor=actor, field="legal_org_id", before=legal_org_before)
     calendar_service.restart_clock(
-        case, from_state=from_state, calendar=calendar, today=today, stage_days=stage_days
+        case, from_state=from_state, calendar=calendar, today=today, stage_days=settings.stage_days
     )
     session.flush()
     after_event(session, case=case, event=chosen, actor=actor)

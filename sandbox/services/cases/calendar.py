@@ -21,7 +21,6 @@ from sandbox.models.notifications import HolidayArrangement
 from sandbox.policies import Permission, has_permission
 from workflows.calendar import (
     CLOCK_PAUSED_STATES,
-    STAGE_DEADLINE_DAYS,
     WorkingCalendar,
     YearArrangement,
     parse_year_arrangement,
@@ -58,7 +57,7 @@ def restart_clock(
     from_state: CaseState,
     calendar: WorkingCalendar,
     today: date,
-    stage_days: Mapping[CaseState, int] = STAGE_DEADLINE_DAYS,
+    stage_days: Mapping[CaseState, int],
 ) -> None:
     """Set the deadline of the stage the case has just entered (pausing or resuming as needed)."""
     if case.state is from_state:

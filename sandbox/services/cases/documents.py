@@ -23,6 +23,7 @@ from sandbox.models.documents import Document, DocumentKind
 from sandbox.private_files import make_private_dirs
 from sandbox.services.cases.cases import get_case
 from sandbox.services.common.archives import OFFICE_ZIP_TYPES, ZIP_MAGIC, UnsafeArchive, zip_media_type
+from sandbox.services.common.settings import settings_of
 from workflows.states import FINAL_STATES
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -160,7 +161,6 @@ def upload_document(
     filename: str,
     data: bytes,
     storage: Path,
-    max_bytes: int,
 ) -> Document:
     """Check and store an upload; a second upload under the same name becomes its next version."""
     case = get_case(session, actor=actor, case_id=case_id)
@@ -175,7 +175,7 @@ def upload_document(
     content_type = checked_content_type(
         data,
         field="file",
-        max_bytes=max_bytes,
+        max_bytes=settings_of(session).upload_max_bytes,
         refused=N_("Only PDF, PNG, JPEG, Office documents and ZIP archives are accepted."),
         filename=filename,
     )

@@ -1,2 +1,2 @@
-"""Shared by every domain: notifications, serial numbers, idempotency, validation, upload inspection, text
-search."""
+"""Shared by every domain: the settings that come with the session, notifications, serial numbers,
+idempotency, validation, upload inspection, text search."""

@@ -34,7 +34,6 @@ from sandbox.services.decisions import records as proposal_records
 from sandbox.services.legal import exemption_records, exemptions
 from sandbox.services.trust import certificates
 from sandbox.services.trust import status as certificate_status
-from workflows.certificate_review import REVIEW_DAYS
 from workflows.guards import exemption_decision_reasons
 from workflows.states import RecordEvent
 from workflows.two_person import second_person_reasons
@@ -129,12 +128,11 @@ def confirm(
     proposal_id: int,
     note: str = "",
     expected_version: int | None = None,
-    review_days: int = REVIEW_DAYS,
     **event_options: Any,
 ) -> DecisionProposal:
     """Confirm another regulator's proposal and carry the decision out (the one step that changes things).
 
-    A revocation tells the holder it may ask for a review within `review_days`."""
+    A revocation tells the holder it may ask for a review within `CERTIFICATE_REVIEW_DAYS`."""
     proposal = _pending(session, actor, proposal_id, expected_version)
     refused = second_person_reasons(proposal.proposed_by_id, actor.id)
     if refused:
@@ -146,7 +144,7 @@ def confirm(
         proposal_records.settle(session, proposal, state=ProposalState.CONFIRMED, actor=actor, note=note)
         cert = certificate_status.apply_status_change(
             session, actor=actor, certificate_id=proposal.certificate_id, action=proposal.action,
-            reason=proposal.reason, review_days=review_days,
+            reason=proposal.reason,
         )  # fmt: skip
         # The certificate's status history names both regulators of each change through this link.
         proposal.data = {**proposal.data, "statusChangeId": certificates.status_history(session, cert)[-1].id}

@@ -19,7 +19,7 @@ from sandbox.models.cases import Case
 from sandbox.models.disputes import Dispute, DisputeKind
 from sandbox.services.common.validation import validate
 from workflows.calendar import WorkingCalendar
-from workflows.disputes import DISPUTE_DEADLINE_DAYS, OPEN_STAGES, DisputeStage
+from workflows.disputes import OPEN_STAGES, DisputeStage
 from workflows.states import CaseState
 
 # What each role may raise: applicants appeal or complain about the process; regulators record
@@ -75,7 +75,7 @@ def open_record(
     organisation_id: int,
     calendar: WorkingCalendar,
     today: date,
-    acknowledge_days: int = DISPUTE_DEADLINE_DAYS["acknowledge"],
+    acknowledge_days: int,
     given: DisputeInput | None = None,
 ) -> Dispute:
     """Create the dispute record for a `raise_dispute` that is firing now (or, with `given` already

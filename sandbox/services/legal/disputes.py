@@ -26,12 +26,12 @@ from sandbox.services.case_events.fire import apply_event
 from sandbox.services.cases import calendar as calendar_service
 from sandbox.services.cases.cases import nfc
 from sandbox.services.common.notifications import notify
+from sandbox.services.common.settings import settings_of
 from sandbox.services.common.validation import validate
 from sandbox.services.legal import records as legal_records
 from sandbox.services.legal.dispute_records import OUTSIDE_THE_CASE_MACHINE
 from sandbox.services.trust import reviews as certificate_reviews
 from workflows.disputes import (
-    DISPUTE_DEADLINE_DAYS,
     OPEN_STAGES,
     RESOLVING,
     DisputeAction,
@@ -86,12 +86,11 @@ def raise_dispute(
     data: dict[str, Any],
     expected_version: int | None = None,
     today: date | None = None,
-    **event_options: Any,
 ) -> Dispute:
     """Open a dispute on the case (fires `raise_dispute`); the record is written with the event."""
     result = apply_event(
         session, actor=actor, case_id=case_id, event="raise_dispute", note=str(data.get("claim") or ""),
-        data=data, expected_version=expected_version, today=today, **event_options,
+        data=data, expected_version=expected_version, today=today,
     )  # fmt: skip
     dispute = session.get(Dispute, result.event.payload["disputeId"])
     assert dispute is not None
@@ -127,13 +126,8 @@ def act(
     data: Mapping[str, Any] | None = None,
     expected_version: int | None = None,
     today: date | None = None,
-    dispute_days: Mapping[str, int] = DISPUTE_DEADLINE_DAYS,
-    **event_options: Any,
 ) -> Dispute:
-    """Move the dispute one stage on; an outcome-recording action also resolves the case's hold.
-
-    `event_options` (e.g. the configured `stage_days`) are passed on to `apply_event` for that step.
-    """
+    """Move the dispute one stage on; an outcome-recording action also resolves the case's hold."""
     dispute, case = get_dispute(session, actor=actor, dispute_id=dispute_id)
     try:
         chosen = DisputeAction(action)
@@ -155,7 +149,8 @@ def act(
         dispute.acknowledged_at = utcnow()
         dispute.assignee_id = dispute.assignee_id or actor.id
         calendar = calendar_service.office_calendar(session)
-        dispute.mediation_due = calendar.add_working_days(today, dispute_days["mediate"])
+        mediate = settings_of(session).dispute_days["mediate"]
+        dispute.mediation_due = calendar.add_working_days(today, mediate)
     elif chosen is DisputeAction.REFER:
         dispute.court_name = given.court_name.strip() or DEFAULT_COURT
     elif chosen is DisputeAction.RECORD_JUDGMENT:
@@ -173,8 +168,7 @@ def act(
                                             outcome=outcome or "", note=given.resolution.strip())  # fmt: skip
     elif chosen in RESOLVING:
         apply_event(session, actor=actor, case_id=case.id, event="resolve_dispute",  # type: ignore[arg-type]
-                    note=given.resolution.strip(), data={"outcome": outcome}, today=today,
-                    **event_options)  # fmt: skip
+                    note=given.resolution.strip(), data={"outcome": outcome}, today=today)  # fmt: skip
     tell(session, dispute, case, actor, N_("The dispute on “%(title)s” moved to a new stage."))
     return dispute
 

@@ -27,10 +27,10 @@ from sandbox.models.documents import Document
 from sandbox.services.case_events.history import canonical_event, case_history
 from sandbox.services.cases.cases import nfc
 from sandbox.services.cases.documents import checked_content_type, clean_filename, store_blob
+from sandbox.services.common.settings import settings_of
 from sandbox.services.common.validation import validate
 from sandbox.services.legal.disputes import get_dispute, messages, tell
 from sandbox.services.trust import signing_keys
-from sandbox.services.trust.settings import settings_for
 from workflows.disputes import FINISHED_STAGES
 
 PARTIES = frozenset({Role.APPLICANT, Role.REGULATOR, Role.LEGAL_PARTNER})
@@ -60,12 +60,12 @@ def _store(
     filename: str,
     data: bytes,
     storage: Path,
-    max_bytes: int,
     message_id: int | None = None,
 ) -> EvidenceItem:
     if kind is EvidenceKind.STATEMENT:
         content_type = "text/plain; charset=utf-8"
     else:
+        max_bytes = settings_of(session).upload_max_bytes
         content_type = checked_content_type(
             data, field="file", max_bytes=max_bytes, refused=REFUSED_TYPE, filename=filename
         )
@@ -99,7 +99,6 @@ def add_evidence(
     data: dict,
     upload: Upload | None,
     storage: Path,
-    max_bytes: int,
 ) -> EvidenceItem:
     """Add one file or one written statement to the dispute's evidence."""
     dispute, case = get_dispute(session, actor=actor, dispute_id=dispute_id)
@@ -110,12 +109,12 @@ def add_evidence(
         raise ValidationFailed.single("file", N_("Attach one file or write a statement, not both."))
     if upload is not None:
         item = _store(session, dispute, actor, kind=EvidenceKind.FILE, title=given.title.strip(),
-                      filename=clean_filename(upload.filename), data=upload.data, storage=storage,
-                      max_bytes=max_bytes)  # fmt: skip
+                      filename=clean_filename(upload.filename), data=upload.data,
+                      storage=storage)  # fmt: skip
     else:
         item = _store(session, dispute, actor, kind=EvidenceKind.STATEMENT, title=given.title.strip(),
                       filename=f"statement-{utcnow():%Y%m%dT%H%M%S}.txt", data=statement.encode("utf-8"),
-                      storage=storage, max_bytes=max_bytes)  # fmt: skip
+                      storage=storage)  # fmt: skip
     tell(session, dispute, case, actor, N_("New evidence was added to the dispute on “%(title)s”."))
     return item
 
@@ -132,7 +131,6 @@ def post_message(
     body: str,
     attachments: Sequence[Upload] = (),
     storage: Path,
-    max_bytes: int,
 ) -> DisputeMessage:
     """Post a message to the parties; each attachment becomes an evidence item of the dispute."""
     dispute, case = get_dispute(session, actor=actor, dispute_id=dispute_id)
@@ -146,7 +144,7 @@ def post_message(
     for upload in attachments:
         name = clean_filename(upload.filename)
         _store(session, dispute, actor, kind=EvidenceKind.FILE, title=name, filename=name, data=upload.data,
-               storage=storage, max_bytes=max_bytes, message_id=message.id)  # fmt: skip
+               storage=storage, message_id=message.id)  # fmt: skip
     tell(session, dispute, case, actor, N_("New message in the dispute on “%(title)s”."))
     return message
 
@@ -209,7 +207,7 @@ def evidence_package(session: Session, *, actor: User, dispute_id: int, storage:
     dispute, case = get_dispute(session, actor=actor, dispute_id=dispute_id)
     if actor.role not in PARTIES:
         raise PermissionDenied()
-    settings = settings_for(session)
+    settings = settings_of(session).trust
     signing_keys.ensure_keys(session, settings)
     files = [_evidence_file(session, item, storage) for item in list_evidence(session, dispute)]
     files += [_document_file(session, doc, storage) for doc in _case_documents(session, case)]

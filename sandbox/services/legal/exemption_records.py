@@ -25,9 +25,9 @@ from sandbox.models.certificates import Certificate, CertificateKind, ExemptionS
 from sandbox.models.disputes import ExemptionRequest, ExemptionStage
 from sandbox.models.two_person import DecisionProposal, ProposalKind, ProposalState
 from sandbox.services.common.filing import take_next
+from sandbox.services.common.settings import settings_of
 from sandbox.services.decisions import records as proposal_records
 from sandbox.services.trust.certificates import issue_signed
-from sandbox.services.trust.settings import settings_for
 from workflows.calendar import WorkingCalendar
 from workflows.sectors import sector_pack
 
@@ -210,7 +210,7 @@ def next_decision_number(session: Session, *, year: int) -> str:
 
 def issue_exemption(session: Session, *, case: Case, request: ExemptionRequest, today: date) -> Certificate:
     """Issue the signed exemption decision of `request` (in the decision's transaction)."""
-    settings = settings_for(session)
+    settings = settings_of(session).trust
     enterprise = session.get(Enterprise, case.enterprise_id)
     incident = session.get(TrialReport, request.incident_id)
     organisation = session.get(Organisation, request.organisation_id)

@@ -72,12 +72,11 @@ def apply(
     data: dict[str, Any],
     expected_version: int | None = None,
     today: date | None = None,
-    **event_options: Any,
 ) -> ExemptionRequest:
     """Apply for an exemption (fires `apply_exemption`); the platform pre-fills the adherence record."""
     result = apply_event(
         session, actor=actor, case_id=case_id, event="apply_exemption", note=str(data.get("note") or ""),
-        data=data, expected_version=expected_version, today=today, **event_options,
+        data=data, expected_version=expected_version, today=today,
     )  # fmt: skip
     request = session.get(ExemptionRequest, result.event.payload["exemptionRequestId"])
     assert request is not None

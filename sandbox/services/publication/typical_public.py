@@ -25,9 +25,10 @@ from sandbox.models.cases import Case
 from sandbox.models.certificates import Certificate, CertificateKind, CertificateStatus
 from sandbox.models.publication import TypicalCase, TypicalCaseStatus
 from sandbox.services.cases.calendar import BEIJING
+from sandbox.services.common.settings import settings_of
 from sandbox.services.common.text_search import text_matches
 from sandbox.services.publication.typical_redaction import TEXT_FIELDS
-from sandbox.services.trust.settings import ISSUER_NAMES, settings_for
+from sandbox.services.trust.settings import ISSUER_NAMES
 from sandbox.validators import is_year
 from workflows.sectors import default_sector_packs
 
@@ -189,7 +190,7 @@ def collection_pdf(session: Session, *, sector: str, year: int) -> bytes:
     pack = default_sector_packs().get(sector)
     if pack is None or not is_year(year):
         raise NotFound()
-    settings = settings_for(session)
+    settings = settings_of(session)
     rows = session.exec(
         select(TypicalCase, Case).where(*published_conditions(sector, year))
         .order_by(col(TypicalCase.published_at), col(TypicalCase.id))
@@ -198,7 +199,7 @@ def collection_pdf(session: Session, *, sector: str, year: int) -> bytes:
         raise NotFound()
     entries = []
     for tc, case in rows:
-        view = public_view(session, tc, case, base_url=settings.base)
+        view = public_view(session, tc, case, base_url=settings.trust.base)
         published = view.published_at.astimezone(BEIJING).date().isoformat() if view.published_at else None
         entries.append(
             CollectionEntry(

@@ -8,8 +8,6 @@ Regulators only. Imports no flask.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,6 +18,7 @@ from certificates.fonts import find_cjk_font
 from sandbox.models.accounts import User
 from sandbox.models.cases import Case, CaseEvent, Evaluation
 from sandbox.models.publication import TypicalCase
+from sandbox.services.common.settings import settings_of
 from sandbox.services.publication import typical_public
 from sandbox.services.statistics.annual_report_pdf import render_annual_report
 from sandbox.services.statistics.model import require_regulator
@@ -81,24 +80,14 @@ def lessons_for(session: Session, year: int) -> list[Lesson]:
     return [lesson for lesson in latest.values() if lesson.text][:LESSON_LIMIT]
 
 
-def build_annual_report(
-    session: Session, *, actor: User | None, year: int, stage_days: Mapping[object, int], today: date
-) -> AnnualReport:
+def build_annual_report(session: Session, *, actor: User | None, year: int, today: date) -> AnnualReport:
     """Collect the year's statistics (all sectors) and lessons (regulators only)."""
     require_regulator(actor)
-    stats = collect(session, actor=actor, filters=Filters(year=year), stage_days=stage_days, today=today)
+    stats = collect(session, actor=actor, filters=Filters(year=year), today=today)
     return AnnualReport(year, today, stats, lessons_for(session, year))
 
 
-def annual_report_pdf(
-    session: Session,
-    *,
-    actor: User | None,
-    year: int,
-    stage_days: Mapping[object, int],
-    today: date,
-    font_path: str | os.PathLike[str] | None = None,
-) -> bytes:
+def annual_report_pdf(session: Session, *, actor: User | None, year: int, today: date) -> bytes:
     """Render the year's annual report as a PDF (Chinese first, the Chinese font embedded)."""
-    report = build_annual_report(session, actor=actor, year=year, stage_days=stage_days, today=today)
-    return render_annual_report(report, font=find_cjk_font(font_path))
+    report = build_annual_report(session, actor=actor, year=year, today=today)
+    return render_annual_report(report, font=find_cjk_font(settings_of(session).font_path))

@@ -17,6 +17,7 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -26,6 +27,7 @@ from sandbox.models.accounts import User
 from sandbox.models.cases import Case, CaseEvent
 from sandbox.models.vouchers import Voucher
 from sandbox.services.cases.calendar import BEIJING
+from sandbox.services.common.settings import settings_of
 from sandbox.services.statistics.model import (
     CHART_KEYS,
     STAGES,
@@ -159,7 +161,7 @@ def filings_per_month(session: Session, filters: Filters, *, today: date) -> Cha
 
 
 def durations_and_overdue(
-    session: Session, filters: Filters, stage_days: Mapping[object, int]
+    session: Session, filters: Filters, stage_days: Mapping[Any, int]
 ) -> list[Chart]:
     deadlines = deadline_stages(stage_days)
     visits = completed_visits(session, stages=set(deadlines), bounds=filters.bounds(), sector=filters.sector)
@@ -215,16 +217,15 @@ def durations_and_overdue(
     return [durations, overdue]
 
 
-def collect(
-    session: Session, *, actor: User | None, filters: Filters, stage_days: Mapping[object, int], today: date
-) -> Statistics:
-    """Compute every chart of the dashboard for the filters (regulators only)."""
+def collect(session: Session, *, actor: User | None, filters: Filters, today: date) -> Statistics:
+    """Compute every chart of the dashboard for the filters (regulators only), against the configured
+    stage deadlines."""
     actor = require_regulator(actor)
     budget, budget_fen, issued_fen = voucher_budget(session, filters, actor=actor)
     charts = [
         cases_by_stage(session, filters),
         filings_per_month(session, filters, today=today),
-        *durations_and_overdue(session, filters, stage_days),
+        *durations_and_overdue(session, filters, settings_of(session).stage_days),
         outcomes_chart(session, filters),
         budget,
         certificates_chart(session, filters),

@@ -46,8 +46,9 @@ from sandbox.models.certificates import (
 )
 from sandbox.services.cases.documents import store_blob
 from sandbox.services.common.filing import take_next
+from sandbox.services.common.settings import settings_of
 from sandbox.services.trust import signing_keys, status_lists, transparency
-from sandbox.services.trust.settings import TrustSettings, settings_for
+from sandbox.services.trust.settings import TrustSettings
 from workflows.sectors import ParamType, sector_pack
 
 PREFIX = "YZCC"
@@ -132,7 +133,7 @@ def make_bundle(
 
 def issue_certificate(session: Session, *, case: Case, today: date) -> Certificate:
     """Issue the exit certificate of `case` (called by approve_exit, in its transaction)."""
-    settings = settings_for(session)
+    settings = settings_of(session).trust
     transparency.lock_log(session)
     if certificate_for_case(session, case.id) is not None:  # type: ignore[arg-type]
         raise Conflict(N_("This case already has a certificate."))
@@ -159,7 +160,7 @@ def issue_signed(
     Runs under the log lock (taken here if the caller has not), so log indexes and checkpoints stay
     in order; any failure raises and the caller's rollback removes every row written here.
     """
-    settings = settings_for(session)
+    settings = settings_of(session).trust
     transparency.lock_log(session)
     signing_keys.ensure_keys(session, settings)
     at = signing_keys.now_seconds()
@@ -197,13 +198,13 @@ def issue_signed(
 def render_pdf(session: Session, cert: Certificate, settings: TrustSettings) -> bytes:
     """The certificate's page, signed (PAdES) by the key that signed its credential, at its issue time."""
     bundle = make_bundle(session, cert, settings, size=cert.log_index + 1)
-    font = find_cjk_font(settings.font_path)
+    font = find_cjk_font(settings_of(session).font_path)
     keys = signing_keys.pdf_signing_keys(session, kid=cert.kid, at=cert.issued_at, settings=settings)
     return render_signed_pdf(bundle, keys, verify_base_url=settings.base, font=font, cert_id=cert.id)
 
 
 def pdf_path(session: Session, cert: Certificate) -> Path:
-    storage = settings_for(session).pdf_storage
+    storage = settings_of(session).trust.pdf_storage
     return storage / cert.pdf_sha256[:2] / cert.pdf_sha256
 
 

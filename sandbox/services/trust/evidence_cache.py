@@ -28,8 +28,8 @@ from sqlmodel import Session, select
 from certificates.keys import KeySet
 from certificates.verifier import Evidence
 from sandbox.models.certificates import Certificate, StatusListRecord
+from sandbox.services.common.settings import settings_of
 from sandbox.services.trust import certificates, signing_keys, status_lists, transparency
-from sandbox.services.trust.settings import settings_for
 
 # Evidence objects kept per snapshot (one per certificate bundle shape); the dict is emptied when full.
 MAX_KEPT = 1024
@@ -77,7 +77,7 @@ def _build(session: Session) -> Snapshot:
     signing_keys.ensure_keys(session)
     lists = status_lists.current_lists(session)
     latest = transparency.latest_checkpoint(session)
-    half = settings_for(session).status_list_validity / 2
+    half = settings_of(session).trust.status_list_validity / 2
     records = session.exec(select(StatusListRecord)).all()
     snapshot = Snapshot(
         label=read_label(session),
@@ -121,7 +121,7 @@ def certificate_bundle(session: Session, cert: Certificate) -> dict[str, Any]:
     found = snapshot.bundles.get(cert.id)
     if found is None:
         size = snapshot.latest_size if cert.log_index < (snapshot.latest_size or 0) else None
-        found = certificates.make_bundle(session, cert, settings_for(session), size=size)
+        found = certificates.make_bundle(session, cert, settings_of(session).trust, size=size)
         if size is not None:
             _keep(snapshot.bundles, cert.id, found)
     return found

@@ -21,7 +21,8 @@ from sandbox.models.certificates import Certificate, CertificateKind, Certificat
 from sandbox.models.notifications import Notification
 from sandbox.services.cases.calendar import BEIJING
 from sandbox.services.common.notifications import case_people, notify
-from workflows.certificate_review import LAWSUIT_MONTHS, RECONSIDERATION_DAYS, REVIEW_DAYS, review_deadline
+from sandbox.services.common.settings import settings_of
+from workflows.certificate_review import LAWSUIT_MONTHS, RECONSIDERATION_DAYS, review_deadline
 
 # (purpose, value) of the change → (notification kind, message per certificate kind).
 MESSAGES: dict[tuple[StatusPurpose, bool], tuple[str, dict[CertificateKind, str]]] = {
@@ -66,8 +67,6 @@ def notify_status_change(
     session: Session,
     certificate: Certificate,
     change: CertificateStatusChange,
-    *,
-    review_days: int = REVIEW_DAYS,
 ) -> list[Notification]:
     """Tell every applicant of the certificate's enterprise about `change` (once per change)."""
     kind, texts = MESSAGES[(change.purpose, change.value)]
@@ -79,7 +78,7 @@ def notify_status_change(
     }
     if kind == "certificate_revoked":
         params |= {
-            "deadline": review_deadline(changed_on, review_days).isoformat(),
+            "deadline": review_deadline(changed_on, settings_of(session).review_days).isoformat(),
             "reconsideration_days": RECONSIDERATION_DAYS,
             "lawsuit_months": LAWSUIT_MONTHS,
         }

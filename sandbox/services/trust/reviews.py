@@ -29,11 +29,11 @@ from sandbox.services.cases import calendar as calendar_service
 from sandbox.services.cases.calendar import BEIJING
 from sandbox.services.cases.cases import get_case, nfc
 from sandbox.services.common.notifications import case_people, notify
+from sandbox.services.common.settings import settings_of
 from sandbox.services.common.validation import validate
 from sandbox.services.legal import dispute_records
 from sandbox.services.trust.certificates import certificate_for_case
-from workflows.certificate_review import REVIEW_DAYS, REVIEWABLE_STATUSES, review_deadline
-from workflows.disputes import DISPUTE_DEADLINE_DAYS
+from workflows.certificate_review import REVIEWABLE_STATUSES, review_deadline
 from workflows.states import RecordEvent
 
 REQUEST = RecordEvent.REQUEST_CERTIFICATE_REVIEW
@@ -88,9 +88,7 @@ def _review(session: Session, case: Case, revocation: CertificateStatusChange) -
     return session.exec(statement).first()
 
 
-def review_state(
-    session: Session, *, actor: User, case: Case, today: date | None = None, review_days: int = REVIEW_DAYS
-) -> ReviewState:
+def review_state(session: Session, *, actor: User, case: Case, today: date | None = None) -> ReviewState:
     """Return the case's exit certificate, its revocation, the deadline and any review requested."""
     today = today or calendar_service.beijing_today()
     may_request = can_record(actor, case, REQUEST)
@@ -99,7 +97,7 @@ def review_state(
     if cert is None or revocation is None or cert.status.value not in REVIEWABLE_STATUSES:
         return ReviewState(cert, None, None, None, None, Message(NOT_REVOKED), may_request)
     revoked_on = revocation.at.astimezone(BEIJING).date()
-    deadline = review_deadline(revoked_on, review_days)
+    deadline = review_deadline(revoked_on, settings_of(session).review_days)
     review = _review(session, case, revocation)
     refusal = None
     if review is not None:
@@ -110,13 +108,13 @@ def review_state(
 
 
 def get_review_state(
-    session: Session, *, actor: User, case_id: int, today: date | None = None, review_days: int = REVIEW_DAYS
+    session: Session, *, actor: User, case_id: int, today: date | None = None
 ) -> ReviewState:
     """The review state of a case the actor may see, for its enterprise's applicants and regulators."""
     case = get_case(session, actor=actor, case_id=case_id)
     if actor.role not in (Role.APPLICANT, Role.REGULATOR):
         raise NotFound()
-    return review_state(session, actor=actor, case=case, today=today, review_days=review_days)
+    return review_state(session, actor=actor, case=case, today=today)
 
 
 def request_review(
@@ -127,13 +125,11 @@ def request_review(
     data: dict[str, Any],
     expected_version: int | None = None,
     today: date | None = None,
-    review_days: int = REVIEW_DAYS,
-    acknowledge_days: int = DISPUTE_DEADLINE_DAYS["acknowledge"],
 ) -> Dispute:
     """Open the review of the case's certificate revocation, assigned to the chosen legal organisation."""
     case = get_case(session, actor=actor, case_id=case_id, for_update=True)
     today = today or calendar_service.beijing_today()
-    state = review_state(session, actor=actor, case=case, today=today, review_days=review_days)
+    state = review_state(session, actor=actor, case=case, today=today)
     if not state.may_request:
         raise PermissionDenied()
     if state.refusal is not None:
@@ -149,7 +145,7 @@ def request_review(
     dispute = dispute_records.open_record(
         session, case=case, actor=actor, from_state=case.state, data={"claim": given.claim},
         organisation_id=int(organisation_id), calendar=calendar_service.office_calendar(session),  # type: ignore[arg-type]
-        today=today, acknowledge_days=acknowledge_days, given=given,
+        today=today, acknowledge_days=settings_of(session).dispute_days["acknowledge"], given=given,
     )  # fmt: skip
     case.legal_org_id = dispute.organisation_id
     record_event(

@@ -34,8 +34,9 @@ from sandbox.errors import N_, NotFound, PermissionDenied, ValidationFailed
 from sandbox.models.accounts import Role, User
 from sandbox.models.base import utcnow
 from sandbox.models.certificates import SigningKeyRecord
+from sandbox.services.common.settings import settings_of
 from sandbox.services.trust import transparency
-from sandbox.services.trust.settings import TrustSettings, settings_for
+from sandbox.services.trust.settings import TrustSettings
 
 # The log key comes first: every other key's creation is logged under a checkpoint it signs.
 LAZY_USES = (KeyUse.LOG, KeyUse.ROOT, KeyUse.STATUS, KeyUse.ASSERTION, KeyUse.PACKAGE)
@@ -77,7 +78,7 @@ def key_set(session: Session) -> KeySet:
 
 def controller_document(session: Session) -> dict:
     """The issuer's controller document: every key ever used, as the verification methods of the issuer."""
-    return build_controller_document(key_set(session), str(settings_for(session).issuer["id"]))
+    return build_controller_document(key_set(session), str(settings_of(session).trust.issuer["id"]))
 
 
 def _active_row(session: Session, use: KeyUse) -> SigningKeyRecord | None:
@@ -98,7 +99,7 @@ def _private(settings: TrustSettings, row: SigningKeyRecord) -> SigningKey:
 
 def signing_key(session: Session, use: KeyUse, settings: TrustSettings | None = None) -> SigningKey:
     """Return the active private key of `use` (run `ensure_keys` first)."""
-    settings = settings or settings_for(session)
+    settings = settings or settings_of(session).trust
     row = _active_row(session, use)
     if row is None:
         raise NotFound(N_("No active key of this use."))
@@ -147,7 +148,7 @@ def log_key_event(session: Session, settings: TrustSettings, *, kid: str, use: K
 
 def ensure_keys(session: Session, settings: TrustSettings | None = None) -> None:
     """Create the keys that do not exist yet (first use of the service); takes the log lock."""
-    settings = settings or settings_for(session)
+    settings = settings or settings_of(session).trust
     if all(_active_row(session, use) is not None for use in LAZY_USES):
         return  # the common case: no lock needed to read
     transparency.lock_log(session)
@@ -170,7 +171,7 @@ def rotate_key(session: Session, *, actor: User, use: str) -> SigningKeyRecord:
         raise ValidationFailed.single("use", N_("Choose one of the listed options.")) from None
     if key_use not in ROTATABLE_USES:
         raise ValidationFailed.single("use", N_("Choose one of the listed options."))
-    settings = settings_for(session)
+    settings = settings_of(session).trust
     transparency.lock_log(session)
     ensure_keys(session, settings)
     at = now_seconds()
@@ -196,7 +197,7 @@ def revoke_key(session: Session, *, actor: User, kid: str, reason: str) -> Signi
     reason = unicodedata.normalize("NFC", (reason or "").strip())
     if not reason:
         raise ValidationFailed.single("reason", N_("This field is required."))
-    settings = settings_for(session)
+    settings = settings_of(session).trust
     transparency.lock_log(session)
     ensure_keys(session, settings)
     row = session.get(SigningKeyRecord, kid)

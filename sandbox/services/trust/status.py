@@ -20,11 +20,10 @@ from sandbox.errors import N_, Conflict, NotFound, PermissionDenied, ValidationF
 from sandbox.models.accounts import Role, User
 from sandbox.models.certificates import Certificate, CertificateStatus, CertificateStatusChange
 from sandbox.services.cases.calendar import beijing_today
+from sandbox.services.common.settings import settings_of
 from sandbox.services.trust import notices as certificate_notices
 from sandbox.services.trust import signing_keys, status_lists, transparency
-from sandbox.services.trust.settings import settings_for
 from sandbox.services.vouchers import vouchers
-from workflows.certificate_review import REVIEW_DAYS
 
 ACTIONS = {
     # action: (allowed from, new status, list, bit value)
@@ -59,16 +58,15 @@ def apply_status_change(
     certificate_id: str,
     action: str,
     reason: str,
-    review_days: int = REVIEW_DAYS,
 ) -> Certificate:
     """Carry out a confirmed revocation, suspension or reinstatement: log, status list, voucher, notices.
 
     `actor` is the regulator who confirmed the change; the caller has checked that a different
-    regulator proposed it. The holder is told, with `review_days` to ask for a review of a revocation.
+    regulator proposed it. The holder is told, and of a revocation how long it may ask for a review.
     """
     if actor.role is not Role.REGULATOR:
         raise PermissionDenied()
-    settings = settings_for(session)
+    settings = settings_of(session).trust
     transparency.lock_log(session)
     signing_keys.ensure_keys(session, settings)
     cert = session.exec(
@@ -97,5 +95,5 @@ def apply_status_change(
     vouchers.follow_certificate(
         session, certificate=cert, action=action, reason=reason, today=beijing_today()
     )
-    certificate_notices.notify_status_change(session, cert, change, review_days=review_days)
+    certificate_notices.notify_status_change(session, cert, change)
     return cert

@@ -24,8 +24,9 @@ from certificates.status import (
 )
 from sandbox.errors import N_, NotFound
 from sandbox.models.certificates import Certificate, CertificateStatusChange, StatusListRecord
+from sandbox.services.common.settings import settings_of
 from sandbox.services.trust import signing_keys, transparency
-from sandbox.services.trust.settings import TrustSettings, settings_for
+from sandbox.services.trust.settings import TrustSettings
 
 INDEX_COLUMNS = {StatusPurpose.REVOCATION: Certificate.revocation_index,
                  StatusPurpose.SUSPENSION: Certificate.suspension_index}  # fmt: skip
@@ -61,7 +62,7 @@ def status_list(session: Session, purpose: StatusPurpose, settings: TrustSetting
 
 def sign_list(session: Session, purpose: StatusPurpose, *, at: datetime) -> dict[str, Any]:
     """Sign the list as it stands now and keep the credential (call under the log lock or not: idempotent)."""
-    settings = settings_for(session)
+    settings = settings_of(session).trust
     key = signing_keys.signing_key(session, KeyUse.STATUS, settings)
     credential = issue_status_list_credential(
         status_list(session, purpose, settings),
@@ -91,7 +92,7 @@ def current_list(session: Session, purpose: StatusPurpose) -> dict[str, Any]:
 
     May write (the caller commits); never needs the log lock, since a list is not a log entry.
     """
-    settings = settings_for(session)
+    settings = settings_of(session).trust
     signing_keys.ensure_keys(session, settings)
     now = signing_keys.now_seconds()
     record = session.get(StatusListRecord, purpose)
@@ -105,5 +106,5 @@ def current_list(session: Session, purpose: StatusPurpose) -> dict[str, Any]:
 
 def current_lists(session: Session) -> dict[str, dict[str, Any]]:
     """URL → signed credential, for every list."""
-    settings = settings_for(session)
+    settings = settings_of(session).trust
     return {settings.status_list_url(p): current_list(session, p) for p in StatusPurpose}

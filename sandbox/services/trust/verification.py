@@ -22,8 +22,8 @@ from certificates.pdfverify import verify_pdf
 from certificates.qr import parse_verification_url
 from certificates.verifier import FAIL, PASS, Evidence, Report, verify_bundle
 from sandbox.errors import N_, ValidationFailed
+from sandbox.services.common.settings import settings_of
 from sandbox.services.trust import certificates, evidence_cache, signing_keys, status_lists, transparency
-from sandbox.services.trust.settings import settings_for
 
 
 def evidence_for(session: Session, bundle: Mapping[str, Any]) -> Evidence:
@@ -88,7 +88,7 @@ def signed_trust_bundle(session: Session) -> dict[str, Any]:
 
     It expires after the configured period, or earlier when a status list inside it would go stale.
     """
-    settings = settings_for(session)
+    settings = settings_of(session).trust
     signing_keys.ensure_keys(session, settings)
     now = signing_keys.now_seconds()
     lists = status_lists.current_lists(session)

@@ -23,6 +23,7 @@ from sandbox.models.vouchers import LedgerKind, Redemption, Voucher, VoucherStat
 from sandbox.services.cases.documents import checked_content_type, clean_filename, store_blob
 from sandbox.services.common import idempotency
 from sandbox.services.common.notifications import notify
+from sandbox.services.common.settings import settings_of
 from sandbox.services.common.validation import validate
 from sandbox.services.vouchers import codes as voucher_codes
 from sandbox.services.vouchers import ledger as voucher_ledger
@@ -68,7 +69,6 @@ def request_redemption(
     invoice: bytes,
     invoice_name: str,
     storage: Path,
-    max_bytes: int,
     today: date,
     key: idempotency.IdempotencyKey | None = None,
 ) -> Redemption:
@@ -80,8 +80,8 @@ def request_redemption(
     code = voucher_codes.normalise(form.code)
     attach = N_("Attach the invoice (PDF, PNG or JPEG).")
     content_type = checked_content_type(
-        invoice, field="invoice", max_bytes=max_bytes, refused=attach, allowed=INVOICE_TYPES, empty=attach,
-        filename=invoice_name,
+        invoice, field="invoice", max_bytes=settings_of(session).upload_max_bytes, refused=attach,
+        allowed=INVOICE_TYPES, empty=attach, filename=invoice_name,
     )  # fmt: skip
     voucher = voucher_ledger.lock_voucher(session, code=code)
     idempotency.check(session, key)  # after the lock: a concurrent twin has committed by now

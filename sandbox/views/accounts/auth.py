@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, get_locale, gettext
 from flask_login import current_user, login_user, logout_user
 
@@ -40,8 +38,6 @@ def login():
         email=email,
         password=request.form.get("password", ""),
         address=request.remote_addr or "",
-        max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-        lockout=timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]),
     )
     session.commit()  # failure counters and lockouts are kept even though the login is refused
     if result.outcome is LoginOutcome.LOCKED:

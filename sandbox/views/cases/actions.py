@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
@@ -83,7 +83,6 @@ def fire(case_id: int, event: str):
             note=note,
             data=data,
             expected_version=_version(),
-            stage_days=current_app.config["STAGE_DEADLINE_DAYS"],
         )
     except (ValidationFailed, GuardFailed, InvalidTransition, Conflict, TwoPersonRule) as error:
         return _refused(case_id, event, error)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from sandbox.db import get_session
@@ -114,8 +114,7 @@ def edit_case(case_id: int):
         if step == "commitment":
             save_from_filing_form(session, actor=user, case_id=case_id, form=request.form)
         if step == "commitment" and action in ("submit", "resubmit"):
-            apply_event(session, actor=user, case_id=case_id, event=Event(action),
-                        stage_days=current_app.config["STAGE_DEADLINE_DAYS"])  # fmt: skip
+            apply_event(session, actor=user, case_id=case_id, event=Event(action))
     except (ValidationFailed, GuardFailed, Conflict) as error:
         session.rollback()
         case = cases.get_case(session, actor=user, case_id=case_id)

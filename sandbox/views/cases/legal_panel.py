@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
@@ -108,9 +108,7 @@ def _certificate_review(session: Session, user: User, case: Case) -> ReviewState
     """The revocation of the case's exit certificate and its review, for the enterprise and the office."""
     if case.state is not CaseState.EXITED or user.role not in (Role.APPLICANT, Role.REGULATOR):
         return None
-    state = certificate_reviews.review_state(
-        session, actor=user, case=case, review_days=current_app.config["CERTIFICATE_REVIEW_DAYS"]
-    )
+    state = certificate_reviews.review_state(session, actor=user, case=case)
     return state if state.revocation is not None else None
 
 

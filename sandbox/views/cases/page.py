@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
@@ -22,6 +22,7 @@ from sandbox.services.case_events.table import allowed_events
 from sandbox.services.cases import cases, documents, trial
 from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.cases.documents import UPLOAD_ROLES
+from sandbox.services.common.settings import settings_of
 from sandbox.views.cases.event_forms import CONFIRM_EVENTS, PRIMARY_EVENTS, event_fields
 from workflows.assessment import RISK_LEVEL_LABELS, RiskLevel, derive_risk_level
 from workflows.evaluation import ALL_SCORED, evaluation_passes
@@ -163,7 +164,7 @@ def render_case_page(
             lang=lang(),
             today=beijing_today(),
         ),
-        "stage_days": current_app.config["STAGE_DEADLINE_DAYS"],
+        "stage_days": settings_of(session).stage_days,
         "errors": errors or {},
         "values": values or {},
         "open_form": open_form,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, request
+from flask import Blueprint, abort, flash, redirect, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
@@ -57,14 +57,10 @@ def act(proposal_id: int, step: str):
     note = request.form.get("note", "").strip()
     if request.form.get("confirm") != "yes":
         return render_dialog(session, proposal, step, note=note)
-    options: dict[str, Any] = {}
-    if step == "confirm":
-        options["stage_days"] = current_app.config["STAGE_DEADLINE_DAYS"]
-        options["review_days"] = current_app.config["CERTIFICATE_REVIEW_DAYS"]
     try:
         STEPS[step](
             session, actor=user, proposal_id=proposal_id, note=note,
-            expected_version=whole_number_or_none(request.form.get("expected_version", "")), **options,
+            expected_version=whole_number_or_none(request.form.get("expected_version", "")),
         )  # fmt: skip
     except (ValidationFailed, Conflict, PermissionDenied, WorkflowError) as error:
         session.rollback()

@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import io
 
-from flask import current_app, flash, redirect, request, send_file, url_for
+from flask import flash, redirect, request, send_file, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from sandbox.db import get_session
 from sandbox.errors import N_, Conflict, ValidationFailed
 from sandbox.security import roles_required, signed_in_user
+from sandbox.services.common.settings import settings_of
 from sandbox.services.legal import evidence
 from sandbox.services.legal.evidence import Upload
 from sandbox.uploads import uploads_folder
@@ -28,7 +29,7 @@ def _back(dispute_id: int, anchor: str) -> Response:
 
 
 def _limit() -> int:
-    return current_app.config["UPLOAD_MAX_BYTES"]
+    return settings_of(get_session()).upload_max_bytes
 
 
 def _upload(file) -> Upload:
@@ -49,7 +50,6 @@ def post_message(dispute_id: int):
             body=request.form.get("body", ""),
             attachments=files,
             storage=uploads_folder(),
-            max_bytes=_limit(),
         )
     except (ValidationFailed, Conflict) as error:
         return refused(dispute_id, "message", error)
@@ -72,7 +72,6 @@ def add_evidence(dispute_id: int):
             data={key: value for key, value in data.items() if value},
             upload=_upload(file) if file and file.filename else None,
             storage=uploads_folder(),
-            max_bytes=_limit(),
         )
     except (ValidationFailed, Conflict) as error:
         return refused(dispute_id, "evidence", error)

@@ -134,8 +134,6 @@ def act(dispute_id: int, action: str):
             action=action,
             data=data,
             expected_version=_version(),
-            dispute_days=current_app.config["DISPUTE_DEADLINE_DAYS"],
-            stage_days=current_app.config["STAGE_DEADLINE_DAYS"],
         )
     except (ValidationFailed, Conflict, WorkflowError) as error:
         return refused(dispute_id, form_name, error)
@@ -211,8 +209,6 @@ def new_dispute(case_id: int):
             case_id=case_id,
             data=typed(values),
             expected_version=_version(),
-            stage_days=current_app.config["STAGE_DEADLINE_DAYS"],
-            dispute_days=current_app.config["DISPUTE_DEADLINE_DAYS"],
         )
     except (ValidationFailed, Conflict, WorkflowError) as error:
         session.rollback()

@@ -169,7 +169,6 @@ def new_exemption(case_id: int):
             case_id=case_id,
             data=typed(values),
             expected_version=_version(),
-            stage_days=current_app.config["STAGE_DEADLINE_DAYS"],
         )
     except (ValidationFailed, Conflict, WorkflowError) as error:
         session.rollback()

@@ -4,7 +4,7 @@ the sandbox's annual report as PDF (issue 8, item 3). Regulators only; others ge
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from sandbox.db import get_session
@@ -26,7 +26,6 @@ def _collect() -> statistics.Statistics:
         get_session(),
         actor=signed_in_user(),
         filters=filters,
-        stage_days=current_app.config["STAGE_DEADLINE_DAYS"],
         today=beijing_today(),
     )
 
@@ -86,9 +85,7 @@ def annual_report(year: int):
         get_session(),
         actor=signed_in_user(),
         year=year,
-        stage_days=current_app.config["STAGE_DEADLINE_DAYS"],
         today=beijing_today(),
-        font_path=current_app.config.get("CJK_FONT_PATH"),
     )
     return Response(
         pdf,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from sandbox.db import get_session
@@ -32,7 +32,6 @@ FIELDS = ("legal_partner_org_id", "claim", "remedy")
 def _state(case_id: int) -> ReviewState:
     return certificate_reviews.get_review_state(
         get_session(), actor=signed_in_user(), case_id=case_id,
-        review_days=current_app.config["CERTIFICATE_REVIEW_DAYS"],
     )  # fmt: skip
 
 
@@ -63,8 +62,6 @@ def request_review(case_id: int):
         dispute = certificate_reviews.request_review(
             session, actor=signed_in_user(), case_id=case_id, data=typed(values),
             expected_version=whole_number_or_none(request.form.get("expected_version", "")),
-            review_days=current_app.config["CERTIFICATE_REVIEW_DAYS"],
-            acknowledge_days=current_app.config["DISPUTE_DEADLINE_DAYS"]["acknowledge"],
         )  # fmt: skip
     except (ValidationFailed, Conflict, WorkflowError) as error:
         session.rollback()

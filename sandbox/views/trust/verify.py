@@ -14,8 +14,8 @@ from flask_babel import gettext
 from sandbox.db import get_session
 from sandbox.errors import N_, NotFound, ValidationFailed
 from sandbox.extensions import limiter, verify_limited, verify_rate_limit
+from sandbox.services.common.settings import settings_of
 from sandbox.services.trust import certificates, signing_keys, transparency, verification
-from sandbox.services.trust.settings import settings_for
 from sandbox.views.forms import Pagination, field_errors, page_number
 from sandbox.views.trust.verify_labels import CHECK_LABELS, OUTCOME_LABELS, STATUS_LABELS, VERDICT_LABELS
 
@@ -83,7 +83,7 @@ def log_browser():
         latest=latest,
         rows=rows,
         pagination=Pagination(page, per_page, size),
-        origin=settings_for(session).log_origin,
+        origin=settings_of(session).trust.log_origin,
         fingerprint=signing_keys.root_key_fingerprint(session),
     )
 

@@ -151,7 +151,6 @@ def redeem_post():
             invoice_name=upload.filename or "" if upload else "",
             today=beijing_today(),
             storage=invoices_folder(),
-            max_bytes=current_app.config["UPLOAD_MAX_BYTES"],
         )
     except ValidationFailed as error:
         errors = field_errors(error)
