@@ -1,10 +1,13 @@
 """Interface language: Simplified Chinese unless the user chose English.
 
 Web pages follow the user's saved choice (or the session's, before login); the API follows the
-request's Accept-Language header. Service messages are translated here, at the edge.
+request's Accept-Language header. Service messages are translated here, at the edge. `lang()` is the one
+answer to "which language is this request in" for everything that holds both texts (rule packs, labels).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import Flask, current_app, request, session
 from flask_babel import get_locale, gettext
@@ -25,10 +28,26 @@ def select_locale() -> str:
     return chosen if isinstance(chosen, str) and chosen in languages else default
 
 
+def lang() -> str:
+    """Return the current interface language: "zh" or "en"."""
+    return "en" if str(get_locale()) == "en" else "zh"
+
+
+def bilingual(item: Any) -> str:
+    """Pick the current language's text of anything with `zh` and `en` (a rule-pack item, a sector)."""
+    return item.zh if lang() == "zh" else item.en
+
+
+def in_language(pair: tuple[str, str]) -> str:
+    """Pick the current language's half of a (zh, en) pair."""
+    zh, en = pair
+    return zh if lang() == "zh" else en
+
+
 def translate(message: Message | Bilingual) -> str:
     """Return a service message in the current language."""
     if isinstance(message, Bilingual):
-        return message.zh if str(get_locale()) == "zh" else message.en
+        return bilingual(message)
     return gettext(message.msgid, **message.params)
 
 

@@ -18,6 +18,8 @@ RULES = {
     "sandbox/models": {"flask", "flask_login", "flask_babel"},
     "sandbox/errors.py": {"flask", "werkzeug"},
     "sandbox/validators.py": {"flask", "sqlmodel"},
+    # The wording services and PDF renderers share with the pages (the other label modules are lazy text).
+    "sandbox/labels/wording.py": {"flask", "flask_login", "flask_babel", "werkzeug"},
 }
 
 

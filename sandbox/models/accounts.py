@@ -45,12 +45,14 @@ class Locale(enum.StrEnum):
     EN = "en"
 
 
+# The organisations a case's testing can be assigned to, and those a dispute or an exemption request can
+# be assigned to (legal partners), in the order the forms list them.
+LAB_KINDS = (OrganisationKind.TESTING_LAB, OrganisationKind.EXPERT_PANEL)
+LEGAL_KINDS = (OrganisationKind.MEDIATION_CENTRE, OrganisationKind.COURT_LIAISON, OrganisationKind.LAW_FIRM)
 # Which kind of organisation each non-applicant role may belong to.
 ROLE_ORGANISATION_KINDS: dict[Role, frozenset[OrganisationKind]] = {
-    Role.ASSESSOR: frozenset({OrganisationKind.TESTING_LAB, OrganisationKind.EXPERT_PANEL}),
-    Role.LEGAL_PARTNER: frozenset(
-        {OrganisationKind.MEDIATION_CENTRE, OrganisationKind.COURT_LIAISON, OrganisationKind.LAW_FIRM}
-    ),
+    Role.ASSESSOR: frozenset(LAB_KINDS),
+    Role.LEGAL_PARTNER: frozenset(LEGAL_KINDS),
     Role.SERVICE_PROVIDER: frozenset({OrganisationKind.SERVICE_PROVIDER}),
 }
 

@@ -8,6 +8,7 @@ from flask import Flask, request, url_for
 from flask_babel import get_locale, lazy_gettext
 from flask_login import current_user
 
+from sandbox.i18n import bilingual, lang
 from sandbox.models.accounts import OrganisationKind, Role
 from sandbox.views.accounts.notifications import unread_badge
 from workflows.sectors import default_sector_packs
@@ -106,7 +107,7 @@ def sector_name(code: str) -> str:
     pack = default_sector_packs().get(code)
     if pack is None:
         return code
-    return pack.en if str(get_locale()) == "en" else pack.zh
+    return bilingual(pack)
 
 
 def init_app(app: Flask) -> None:
@@ -117,5 +118,5 @@ def init_app(app: Flask) -> None:
         organisation_kind_label=lambda kind: str(ORGANISATION_KIND_LABELS[OrganisationKind(kind)]),
         unread_notifications=unread_badge,
         sector_name=sector_name,
-        state_name=lambda state: state_label(state, "en" if str(get_locale()) == "en" else "zh"),
+        state_name=lambda state: state_label(state, lang()),
     )

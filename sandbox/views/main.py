@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlmodel import Session
 
 from sandbox.db import get_session
+from sandbox.i18n import lang
 from sandbox.models.accounts import Role, User
 from sandbox.models.cases import Case
 from sandbox.security import login_required, roles_required, signed_in_user
@@ -19,7 +20,6 @@ from sandbox.services.case_events.table import allowed_events
 from sandbox.services.cases import cases
 from sandbox.services.cases.cases import CaseFilter
 from sandbox.views.cases.cases import CASE_ROLES
-from sandbox.views.cases.page import lang
 from sandbox.views.forms import Pagination, page_number, safe_next
 from sandbox.views.legal.work import legal_work
 from workflows.states import CaseState, event_label

@@ -30,10 +30,10 @@ from sandbox.api.trust.schemas import (
 from sandbox.db import get_session
 from sandbox.errors import N_, ValidationFailed
 from sandbox.extensions import limiter, verify_limited, verify_rate_limit
+from sandbox.labels.trust import report_json
 from sandbox.services.common.settings import settings_of
 from sandbox.services.trust import certificates, status_lists, transparency, verification
 from sandbox.services.trust import listing as certificate_listing
-from sandbox.views.trust.verify_labels import report_json
 
 MAX_ENTRIES = 1000
 

@@ -9,11 +9,9 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from sandbox.errors import PermissionDenied
-from sandbox.models.accounts import Organisation, OrganisationKind, Role, User
+from sandbox.models.accounts import LAB_KINDS, LEGAL_KINDS, Organisation, OrganisationKind, Role, User
 from sandbox.services.legal import disputes
 
-LAB_KINDS = (OrganisationKind.TESTING_LAB, OrganisationKind.EXPERT_PANEL)
-LEGAL_KINDS = (OrganisationKind.MEDIATION_CENTRE, OrganisationKind.COURT_LIAISON, OrganisationKind.LAW_FIRM)
 # Everyone who files, decides or handles cases needs the legal partners (disputes, exemptions).
 DIRECTORY_ROLES = frozenset({Role.APPLICANT, Role.REGULATOR, Role.ASSESSOR, Role.LEGAL_PARTNER})
 

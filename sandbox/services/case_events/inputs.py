@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import Session
 
 from sandbox.errors import N_, ValidationFailed
-from sandbox.models.accounts import Organisation, OrganisationKind, User
+from sandbox.models.accounts import LEGAL_KINDS, Organisation, User
 from sandbox.models.cases import Case, ReportKind, TrialReport
 from sandbox.models.documents import DocumentKind
 from sandbox.services.cases import assignments
@@ -26,10 +26,6 @@ from sandbox.services.legal import dispute_records, exemption_records
 from workflows.cases import available_events
 from workflows.sectors import sector_pack
 from workflows.states import CaseState, Event
-
-LEGAL_KINDS = frozenset(
-    {OrganisationKind.MEDIATION_CENTRE, OrganisationKind.COURT_LIAISON, OrganisationKind.LAW_FIRM}
-)
 
 
 @dataclass(frozen=True)

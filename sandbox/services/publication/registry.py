@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from certificates.status import StatusPurpose
 from sandbox.errors import NotFound
+from sandbox.labels.wording import boundary_texts
 from sandbox.models.accounts import Enterprise
 from sandbox.models.cases import Case, CaseEvent
 from sandbox.models.certificates import (
@@ -35,7 +36,7 @@ from sandbox.models.certificates import (
 from sandbox.services.cases.calendar import BEIJING
 from sandbox.services.common.filing import PREFIX
 from sandbox.services.publication.consent import certificate_public, latest_consents
-from workflows.sectors import BoundaryParam, ParamType, default_sector_packs
+from workflows.sectors import default_sector_packs
 from workflows.states import CaseState, Event
 
 # A case leaves these states only through `accept_filing` (or rejection/withdrawal before it).
@@ -124,18 +125,8 @@ def _boundaries(case: Case) -> list[BoundaryFact]:
         if param is None:
             facts.append(BoundaryFact(param_id, param_id, param_id, str(value), str(value)))
         else:
-            facts.append(BoundaryFact(param_id, param.zh, param.en, *_boundary_texts(param, value)))
+            facts.append(BoundaryFact(param_id, param.zh, param.en, *boundary_texts(param, value)))
     return facts
-
-
-def _boundary_texts(param: BoundaryParam, value: Any) -> tuple[str, str]:
-    if param.type is ParamType.BOOL:
-        return ("是", "yes") if value else ("否", "no")
-    if param.type is ParamType.CHOICE:
-        choice = next((c for c in param.choices if c.id == value), None)
-        return (choice.zh, choice.en) if choice else (str(value), str(value))
-    text = f"{value} {param.unit}".strip()
-    return text, text
 
 
 # Field → how to read it. Only the consented fields are ever read.

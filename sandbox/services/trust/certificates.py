@@ -36,6 +36,7 @@ from certificates.keys import KeyUse
 from certificates.pdfsign import render_signed_pdf
 from certificates.status import StatusPurpose, status_list_entry
 from sandbox.errors import N_, Conflict, NotFound, PermissionDenied
+from sandbox.labels.wording import boundary_texts
 from sandbox.models.accounts import Enterprise, Role, User
 from sandbox.models.cases import Case
 from sandbox.models.certificates import (
@@ -70,11 +71,9 @@ def _boundaries(case: Case) -> dict[str, TestedBoundary]:
         name = f"{param.zh} ({param.en})"
         if param.type is ParamType.INT and isinstance(value, int) and not isinstance(value, bool):
             tested[name] = TestedBoundary(value, param.unit)
-        elif param.type is ParamType.BOOL:
-            tested[name] = TestedBoundary("是 yes" if value else "否 no", "")
-        elif param.type is ParamType.CHOICE:
-            choice = next((c for c in param.choices if c.id == value), None)
-            tested[name] = TestedBoundary(f"{choice.zh} {choice.en}" if choice else str(value), "")
+        elif param.type in (ParamType.BOOL, ParamType.CHOICE):
+            zh, en = boundary_texts(param, value)
+            tested[name] = TestedBoundary(zh if zh == en else f"{zh} {en}", "")  # an unknown choice: once
         else:
             tested[name] = TestedBoundary(str(value), param.unit or "")
     return tested

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from sandbox.db import get_session
 from sandbox.errors import N_, Conflict, TwoPersonRule, ValidationFailed
-from sandbox.i18n import translate
+from sandbox.i18n import lang, translate
 from sandbox.models.accounts import Role
 from sandbox.security import roles_required, signed_in_user
 from sandbox.services.case_events.fire import apply_event
@@ -23,7 +23,7 @@ from sandbox.uploads import send_document, upload_from_request
 from sandbox.validators import whole_number_or_none
 from sandbox.views.cases.cases import CASE_ROLES, bp
 from sandbox.views.cases.event_forms import CONFIRM_EVENTS, read_event_form
-from sandbox.views.cases.page import lang, render_case_page
+from sandbox.views.cases.page import render_case_page
 from sandbox.views.forms import field_errors, nested
 from workflows.errors import GuardFailed, InvalidTransition
 from workflows.sectors import default_sector_packs

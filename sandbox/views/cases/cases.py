@@ -9,12 +9,14 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from sandbox.db import get_session
+from sandbox.i18n import lang
+from sandbox.labels.cases import PLAN_FIELD_LABELS, risk_text
 from sandbox.models.accounts import Role
 from sandbox.security import roles_required, signed_in_user
 from sandbox.services.cases import cases
 from sandbox.services.cases.cases import CaseFilter
 from sandbox.validators import whole_number_or_none
-from sandbox.views.cases.page import PLAN_FIELD_LABELS, lang, render_case_page, risk_text
+from sandbox.views.cases.page import render_case_page
 from workflows.assessment import RiskLevel
 from workflows.sectors import default_sector_packs
 from workflows.states import FINAL_STATES, CaseState, state_label

@@ -10,7 +10,8 @@ from flask_babel import gettext
 
 from sandbox.db import get_session
 from sandbox.errors import Conflict, ValidationFailed
-from sandbox.i18n import translate
+from sandbox.i18n import bilingual, lang, translate
+from sandbox.labels.cases import PLAN_FIELD_LABELS
 from sandbox.models.accounts import Role
 from sandbox.security import roles_required, signed_in_user
 from sandbox.services.case_events import history
@@ -19,7 +20,7 @@ from sandbox.services.cases import cases
 from sandbox.validators import whole_number_or_none
 from sandbox.views.cases.cases import bp
 from sandbox.views.cases.event_forms import read_boundaries
-from sandbox.views.cases.page import PLAN_FIELD_LABELS, bilingual, lang, latest_amendment
+from sandbox.views.cases.page import latest_amendment
 from sandbox.views.forms import field_errors
 from sandbox.views.publication.consent import save_from_filing_form
 from workflows.errors import GuardFailed

@@ -10,11 +10,12 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
+from sandbox.labels.decisions import ACTION_LABELS
 from sandbox.models.accounts import Organisation, Role, User
 from sandbox.models.cases import Case, CaseEvent
 from sandbox.models.two_person import DecisionProposal
 from sandbox.services.decisions import proposals
-from sandbox.views.decisions.page import ACTION_LABELS, people_of
+from sandbox.views.decisions.page import people_of
 from workflows.states import RecordEvent
 
 ASSIGNED = {

@@ -16,13 +16,13 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
+from sandbox.labels.legal import DISPUTE_KIND_LABELS, EXEMPTION_STAGE_LABELS, stage_text
 from sandbox.models.accounts import Role, User
 from sandbox.models.cases import Case, CaseEvent
 from sandbox.services.legal import disputes, exemptions
 from sandbox.services.trust import reviews as certificate_reviews
 from sandbox.services.trust.reviews import ReviewState
-from sandbox.views.legal.dispute_page import DISPUTE_ROLES, KIND_LABELS, REMEDIES, stage_text
-from sandbox.views.legal.exemption_page import STAGE_LABELS as EXEMPTION_STAGE_LABELS
+from sandbox.views.legal.dispute_page import DISPUTE_ROLES, REMEDIES
 from workflows.states import CaseState, Event, RecordEvent
 
 DISPUTE_EVENTS = frozenset({Event.RAISE_DISPUTE.value, Event.RESOLVE_DISPUTE.value})
@@ -97,7 +97,7 @@ def case_legal_context(session: Session, user: User, case: Case, events: list[Ca
         "record_links": _timeline_links(
             user, events, {row.id for row in dispute_rows}, {row.id for row in request_rows}
         ),
-        "dispute_kind_labels": KIND_LABELS,
+        "dispute_kind_labels": DISPUTE_KIND_LABELS,
         "dispute_stage_text": stage_text,
         "remedies": REMEDIES,
         "exemption_stage_labels": EXEMPTION_STAGE_LABELS,

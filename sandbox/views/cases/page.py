@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template
-from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
-from sandbox.models.accounts import Organisation, OrganisationKind, Role, User
+from sandbox.i18n import bilingual, lang
+from sandbox.labels.cases import DOCUMENT_KIND_LABELS, PLAN_FIELD_LABELS, boundary_text, risk_text
+from sandbox.labels.legal import DECISION_LABELS, OUTCOME_LABELS
+from sandbox.models.accounts import LAB_KINDS, LEGAL_KINDS, Organisation, Role, User
 from sandbox.models.cases import CaseEvent, ReportKind, TrialReport
-from sandbox.models.documents import DocumentKind
 from sandbox.policies import can_evaluate
 from sandbox.services.case_events import history
 from sandbox.services.case_events.table import allowed_events
@@ -23,68 +23,15 @@ from sandbox.services.cases import cases, documents, trial
 from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.cases.documents import UPLOAD_ROLES
 from sandbox.services.common.settings import settings_of
+from sandbox.views.cases.diagram import path_from_history, workflow_svg
 from sandbox.views.cases.event_forms import CONFIRM_EVENTS, PRIMARY_EVENTS, event_fields
-from workflows.assessment import RISK_LEVEL_LABELS, RiskLevel, derive_risk_level
+from sandbox.views.cases.history import pending_proposals, record_texts
+from sandbox.views.cases.legal_panel import case_legal_context
+from workflows.assessment import derive_risk_level
 from workflows.evaluation import ALL_SCORED, evaluation_passes
 from workflows.guards import DISPUTE_OUTCOMES, EXEMPTION_DECISIONS
-from workflows.sectors import BoundaryParam, ParamType, default_sector_packs
+from workflows.sectors import default_sector_packs
 from workflows.states import CaseState, Event, history_label, is_record_only, state_label
-
-LEGAL_KINDS = (OrganisationKind.MEDIATION_CENTRE, OrganisationKind.COURT_LIAISON, OrganisationKind.LAW_FIRM)
-OUTCOME_LABELS = {"upheld": _l("Decision upheld"), "overturned": _l("Decision overturned")}
-DECISION_LABELS = {
-    "granted": _l("Exemption granted"),
-    "partly_granted": _l("Exemption partly granted"),
-    "denied": _l("Exemption denied"),
-}
-PLAN_FIELD_LABELS = {
-    "title": _l("Project"),
-    "data_categories": _l("Data categories"),
-    "objectives": _l("Objectives"),
-    "boundaries": _l("Trial boundaries"),
-    "duration_months": _l("Duration"),
-    "risk_controls": _l("Risk controls"),
-    "exit_plan": _l("Exit plan"),
-    "consumer_protection": _l("Consumer protection"),
-}
-DOCUMENT_KIND_LABELS = {
-    DocumentKind.PLAN: _l("Sandbox plan"),
-    DocumentKind.COMMITMENT: _l("Commitment statement"),
-    DocumentKind.TECHNICAL_VERIFICATION_REPORT: _l("Technical verification report"),
-    DocumentKind.SELF_ASSESSMENT: _l("Self-assessment report"),
-    DocumentKind.PERIODIC_REPORT: _l("Periodic report"),
-    DocumentKind.INCIDENT_REPORT: _l("Incident report"),
-    DocumentKind.LEGAL_OPINION: _l("Legal opinion"),
-    DocumentKind.EVIDENCE: _l("Evidence"),
-    DocumentKind.OTHER: _l("Other"),
-}
-
-
-def lang() -> str:
-    return "en" if str(get_locale()) == "en" else "zh"
-
-
-def boundary_text(param: BoundaryParam, value: Any) -> str:
-    """Show a boundary value as people read it: yes/no, the choice's label, the number with its unit."""
-    zh = lang() == "zh"
-    if param.type is ParamType.BOOL:
-        return ("是" if value else "否") if zh else ("yes" if value else "no")
-    if param.type is ParamType.CHOICE:
-        choice = next((c for c in param.choices if c.id == value), None)
-        return (choice.zh if zh else choice.en) if choice else str(value)
-    return f"{value} {param.unit}".strip()
-
-
-def risk_text(level: RiskLevel | str | None) -> str:
-    if not level:
-        return "—"
-    zh, en = RISK_LEVEL_LABELS[RiskLevel(level)]
-    return zh if lang() == "zh" else en
-
-
-def bilingual(item: Any) -> str:
-    """Pick the zh or en text of a rule-pack item."""
-    return item.zh if lang() == "zh" else item.en
 
 
 def latest_amendment(events: list[CaseEvent]) -> CaseEvent | None:
@@ -118,10 +65,6 @@ def render_case_page(
     status: int = 200,
 ) -> tuple[str, int]:
     """Render the case page; `open_form` names the form to show open with `errors` and `values`."""
-    from sandbox.views.cases.diagram import path_from_history, workflow_svg
-    from sandbox.views.cases.history import pending_proposals, record_texts
-    from sandbox.views.cases.legal_panel import case_legal_context
-
     case = cases.get_case(session, actor=user, case_id=case_id)
     pack = default_sector_packs()[case.sector]
     events = history.case_history(session, case_id)
@@ -202,5 +145,4 @@ def _regulators(session: Session) -> list[User]:
 
 
 def _labs(session: Session) -> list[Organisation]:
-    kinds = (OrganisationKind.TESTING_LAB, OrganisationKind.EXPERT_PANEL)
-    return list(session.exec(select(Organisation).where(col(Organisation.kind).in_(kinds))).all())
+    return list(session.exec(select(Organisation).where(col(Organisation.kind).in_(LAB_KINDS))).all())

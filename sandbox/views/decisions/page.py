@@ -11,23 +11,10 @@ from flask import render_template, url_for
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
+from sandbox.labels.decisions import ACTION_LABELS
 from sandbox.models.accounts import Role, User
 from sandbox.models.two_person import DecisionProposal, ProposalKind, ProposalState
 
-ACTION_LABELS = {
-    "revoke": _l("Revoke the certificate"),
-    "suspend": _l("Suspend the certificate"),
-    "reinstate": _l("Reinstate the certificate"),
-    "granted": _l("Grant the exemption"),
-    "partly_granted": _l("Grant the exemption in part"),
-    "denied": _l("Deny the exemption"),
-}
-STATE_LABELS = {
-    ProposalState.PENDING: _l("Awaiting a second regulator"),
-    ProposalState.CONFIRMED: _l("Confirmed"),
-    ProposalState.DECLINED: _l("Declined"),
-    ProposalState.WITHDRAWN: _l("Withdrawn"),
-}
 STEP_LABELS = {
     "confirm": _l("Confirm and carry out"),
     "decline": _l("Decline"),

@@ -13,47 +13,33 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
 from sandbox.errors import Conflict, ValidationFailed
-from sandbox.i18n import translate
-from sandbox.models.accounts import Organisation, OrganisationKind, Role, User
+from sandbox.i18n import in_language, lang, translate
+from sandbox.labels.legal import DISPUTE_KIND_LABELS, FINAL_OUTCOME_LABELS, stage_text
+from sandbox.models.accounts import LEGAL_KINDS, Organisation, OrganisationKind, Role, User
 from sandbox.models.cases import Case
 from sandbox.models.disputes import Dispute, DisputeKind, EvidenceItem
 from sandbox.policies import can_view_case
 from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.legal import disputes, evidence
 from sandbox.validators import whole_number_or_none
-from sandbox.views.cases.page import LEGAL_KINDS, OUTCOME_LABELS, lang
 from sandbox.views.forms import field_errors
 from workflows.certificate_review import LAWSUIT_MONTHS, RECONSIDERATION_DAYS
-from workflows.disputes import ACTION_LABELS, FINISHED_STAGES, STAGE_LABELS, DisputeAction, DisputeStage
+from workflows.disputes import ACTION_LABELS, FINISHED_STAGES, DisputeAction, DisputeStage
 from workflows.errors import GuardFailed
 from workflows.states import CaseState, state_label
 
 DISPUTE_ROLES = (Role.APPLICANT, Role.REGULATOR, Role.LEGAL_PARTNER)
-KIND_LABELS = {
-    DisputeKind.APPEAL: _l("Appeal against a decision"),
-    DisputeKind.PROCESS_COMPLAINT: _l("Complaint about how the case was handled"),
-    DisputeKind.THIRD_PARTY_COMPLAINT: _l("Complaint by a user or third party"),
-    DisputeKind.CONTRACT: _l("Contract dispute"),
-    DisputeKind.CERTIFICATE_REVIEW: _l("Review of a certificate revocation"),
-}
 # The statutory remedies against a revocation, as the review pages state them.
 REMEDIES = {"days": RECONSIDERATION_DAYS, "months": LAWSUIT_MONTHS}
-FINAL_OUTCOME_LABELS = {**OUTCOME_LABELS, "withdrawn": _l("Withdrawn by the party that raised it")}
 TABS = {"open": _l("In progress"), "finished": _l("Finished"), "all": _l("All")}
 S = DisputeStage
 
 
-def stage_text(stage: DisputeStage | str) -> str:
-    zh, en = STAGE_LABELS[DisputeStage(stage)]
-    return zh if lang() == "zh" else en
-
-
 def action_text(action: DisputeAction | str) -> str:
     try:
-        zh, en = ACTION_LABELS[DisputeAction(action)]
+        return in_language(ACTION_LABELS[DisputeAction(action)])
     except ValueError:
         return str(action)
-    return zh if lang() == "zh" else en
 
 
 def due_date(dispute: Dispute) -> date | None:
@@ -243,7 +229,7 @@ def render_dispute_page(
         "withdrawable": withdrawable(user, items, known),
         "can_contribute": user.role in evidence.PARTIES and dispute.stage not in FINISHED_STAGES,
         "default_court": disputes.DEFAULT_COURT,
-        "kind_labels": KIND_LABELS,
+        "kind_labels": DISPUTE_KIND_LABELS,
         "outcome_labels": FINAL_OUTCOME_LABELS,
         "stage_text": stage_text,
         "action_text": action_text,

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from sandbox.db import get_session
 from sandbox.errors import N_, Conflict, ValidationFailed
+from sandbox.labels.legal import DISPUTE_KIND_LABELS, stage_text
 from sandbox.models.accounts import Role
 from sandbox.models.cases import Case
 from sandbox.security import roles_required, signed_in_user
@@ -27,7 +28,6 @@ from sandbox.validators import whole_number_or_none
 from sandbox.views.forms import Pagination, page_number
 from sandbox.views.legal.dispute_page import (
     DISPUTE_ROLES,
-    KIND_LABELS,
     TABS,
     action_text,
     due_date,
@@ -35,7 +35,6 @@ from sandbox.views.legal.dispute_page import (
     organisations_by_id,
     refusal,
     render_dispute_page,
-    stage_text,
     typed,
 )
 from workflows.disputes import DisputeAction
@@ -97,7 +96,7 @@ def dispute_list():
         tabs=TABS,
         query=query,
         pagination=Pagination(page, per_page, result.total),
-        kind_labels=KIND_LABELS,
+        kind_labels=DISPUTE_KIND_LABELS,
         stage_text=stage_text,
         today=beijing_today(),
     )
@@ -177,7 +176,7 @@ def _new_page(case: Case, values: dict[str, str], errors: dict[str, list[str]], 
     allowed = KINDS_BY_ROLE.get(user.role, frozenset())
     kinds = [
         kind
-        for kind in KIND_LABELS
+        for kind in DISPUTE_KIND_LABELS
         if kind in allowed and (kind.value != "appeal" or case.state in DECIDED_STATES)
     ]
     page = render_template(
@@ -185,7 +184,7 @@ def _new_page(case: Case, values: dict[str, str], errors: dict[str, list[str]], 
         case=case,
         kinds=kinds,
         default_kind=default_kind(user, case.state).value,
-        kind_labels=KIND_LABELS,
+        kind_labels=DISPUTE_KIND_LABELS,
         organisations=legal_organisations(get_session()),
         values=values,
         errors=errors,

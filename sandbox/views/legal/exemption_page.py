@@ -13,24 +13,21 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from certificates.exemption import LIABILITY_EN, LIABILITY_ZH
+from sandbox.i18n import in_language, lang
+from sandbox.labels.cases import REPORT_KIND_LABELS, boundary_text
+from sandbox.labels.decisions import ACTION_LABELS, STATE_LABELS
+from sandbox.labels.legal import DECISION_LABELS, EXEMPTION_STAGE_LABELS
 from sandbox.models.accounts import Organisation, Role, User
 from sandbox.models.cases import Case, TrialReport
 from sandbox.models.disputes import ExemptionStage
 from sandbox.policies import can_view_case
 from sandbox.services.decisions import proposals
 from sandbox.services.legal import exemptions
-from sandbox.views.cases.page import DECISION_LABELS, boundary_text, lang
-from sandbox.views.decisions.page import ACTION_LABELS, STATE_LABELS, panel
+from sandbox.views.decisions.page import panel
 from sandbox.views.legal.dispute_page import people
 from workflows.sectors import default_sector_packs
 
 EXEMPTION_ROLES = (Role.APPLICANT, Role.REGULATOR, Role.LEGAL_PARTNER)
-STAGE_LABELS = {
-    ExemptionStage.AWAITING_OPINION: _l("Awaiting the legal opinion"),
-    ExemptionStage.AWAITING_DECISION: _l("Awaiting the decision"),
-    ExemptionStage.DECIDED: _l("Decided"),
-    ExemptionStage.WITHDRAWN: _l("Withdrawn"),
-}
 RECOMMENDATION_LABELS = {
     "support": _l("Supports the exemption"),
     "partly_support": _l("Supports it in part"),
@@ -41,7 +38,6 @@ DECISION_EFFECTS = {
     "partly_granted": _l("The exemption covers only the scope you describe; a signed decision is issued."),
     "denied": _l("No exemption; the reasons are sent to the enterprise."),
 }
-REPORT_KIND_LABELS = {"periodic": _l("Periodic report"), "incident": _l("Incident report")}
 TABS = {"pending": _l("Pending"), "decided": _l("Decided"), "all": _l("All")}
 
 
@@ -88,7 +84,7 @@ def readable_record(record: dict[str, Any], case: Case) -> dict[str, Any]:
     boundaries = []
     for row in record.get("boundaries", []):
         param = pack.boundary(row["id"]) if pack else None
-        label = row.get("zh") if lang() == "zh" else row.get("en")
+        label = row.get(lang())
         value = (
             boundary_text(param, row.get("value")) if param else f"{row.get('value')} {row.get('unit', '')}"
         )
@@ -158,8 +154,8 @@ def render_exemption_page(
         "proposal_actions": ACTION_LABELS,
         "proposal_states": STATE_LABELS,
         "can_see_certificate": user.role in (Role.APPLICANT, Role.REGULATOR) and bool(request.certificate_id),
-        "liability": LIABILITY_ZH if lang() == "zh" else LIABILITY_EN,
-        "stage_labels": STAGE_LABELS,
+        "liability": in_language((LIABILITY_ZH, LIABILITY_EN)),
+        "stage_labels": EXEMPTION_STAGE_LABELS,
         "recommendation_labels": RECOMMENDATION_LABELS,
         "decision_labels": DECISION_LABELS,
         "decision_effects": DECISION_EFFECTS,

@@ -14,6 +14,7 @@ from flask_babel import gettext
 
 from sandbox.db import get_session
 from sandbox.errors import N_, Conflict, ValidationFailed
+from sandbox.labels.legal import DECISION_LABELS, EXEMPTION_STAGE_LABELS
 from sandbox.models.accounts import Role
 from sandbox.models.cases import Case
 from sandbox.security import roles_required, signed_in_user
@@ -21,10 +22,9 @@ from sandbox.services.cases import cases
 from sandbox.services.decisions import proposals
 from sandbox.services.legal import exemptions
 from sandbox.validators import whole_number_or_none
-from sandbox.views.cases.page import DECISION_LABELS
 from sandbox.views.forms import Pagination, page_number
 from sandbox.views.legal.dispute_page import legal_organisations, organisations_by_id, refusal, typed
-from sandbox.views.legal.exemption_page import EXEMPTION_ROLES, STAGE_LABELS, TABS, render_exemption_page
+from sandbox.views.legal.exemption_page import EXEMPTION_ROLES, TABS, render_exemption_page
 from workflows.cases import available_events
 from workflows.errors import WorkflowError
 from workflows.states import Event
@@ -77,7 +77,7 @@ def exemption_list():
         tabs=TABS,
         query=query,
         pagination=Pagination(page, per_page, result.total),
-        stage_labels=STAGE_LABELS,
+        stage_labels=EXEMPTION_STAGE_LABELS,
         decision_label=lambda key: str(DECISION_LABELS.get(key, key)),
     )
 

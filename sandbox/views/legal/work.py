@@ -16,6 +16,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
+from sandbox.labels.decisions import ACTION_LABELS
 from sandbox.models.accounts import Role, User
 from sandbox.models.cases import Case
 from sandbox.models.disputes import ExemptionStage
@@ -23,7 +24,7 @@ from sandbox.models.two_person import DecisionProposal
 from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.decisions import proposals
 from sandbox.services.legal import disputes, exemptions
-from sandbox.views.decisions.page import ACTION_LABELS, subject_url
+from sandbox.views.decisions.page import subject_url
 from sandbox.views.legal.dispute_page import due_date
 from workflows.disputes import DisputeStage
 

@@ -17,6 +17,7 @@ from werkzeug.datastructures import MultiDict
 from sandbox.db import get_session
 from sandbox.errors import Conflict, ValidationFailed
 from sandbox.i18n import translate
+from sandbox.labels.publication import CONSENT_FIELD_LABELS
 from sandbox.models.accounts import Role, User
 from sandbox.models.cases import Case
 from sandbox.models.publication import PUBLISHABLE_FIELDS
@@ -25,7 +26,6 @@ from sandbox.services.publication import consent as publication
 from sandbox.views.cases.cases import bp
 from sandbox.views.cases.page import render_case_page
 from sandbox.views.forms import field_errors
-from sandbox.views.publication.registry import FIELD_LABELS
 
 FORM_MARKER = "publication_consent"  # present when the form carried the checkboxes
 FIELD_NAME = "publication_fields"
@@ -38,8 +38,8 @@ def publication_consent_panel(case: Case) -> dict[str, Any]:
     return {
         "state": state,
         "latest": state.history[-1] if state.history else None,
-        "choices": [(name, str(FIELD_LABELS[name])) for name in PUBLISHABLE_FIELDS],
-        "labels": {name: str(label) for name, label in FIELD_LABELS.items()},
+        "choices": [(name, str(CONSENT_FIELD_LABELS[name])) for name in PUBLISHABLE_FIELDS],
+        "labels": {name: str(label) for name, label in CONSENT_FIELD_LABELS.items()},
         "marker": FORM_MARKER,
         "field_name": FIELD_NAME,
     }

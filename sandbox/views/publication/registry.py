@@ -9,30 +9,19 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request
-from flask_babel import lazy_gettext as _l
 
 from sandbox.db import get_session
+from sandbox.i18n import lang
+from sandbox.labels.cases import risk_text
+from sandbox.labels.publication import CONSENT_FIELD_LABELS
+from sandbox.labels.trust import STATUS_LABELS
 from sandbox.services.publication import registry
 from sandbox.validators import read_year
-from sandbox.views.cases.page import lang, risk_text
 from sandbox.views.forms import Pagination, page_number
-from sandbox.views.trust.verify_labels import STATUS_LABELS
 from workflows.sectors import default_sector_packs
 from workflows.states import CaseState
 
 bp = Blueprint("registry", __name__)
-
-# The fields an enterprise may consent to publish, as people read them (order of PUBLISHABLE_FIELDS).
-FIELD_LABELS = {
-    "enterprise_name": _l("Enterprise name"),
-    "uscc": _l("Unified social credit code"),
-    "title": _l("Project title"),
-    "objectives": _l("Objectives"),
-    "data_categories": _l("Data categories"),
-    "trial_boundaries": _l("Trial boundaries"),
-    "trial_period": _l("Trial period"),
-    "risk_level": _l("Risk level"),
-}
 
 
 def read_filters(args: Any) -> dict[str, Any]:
@@ -49,7 +38,7 @@ def read_filters(args: Any) -> dict[str, Any]:
 
 def _helpers() -> dict[str, Any]:
     return {
-        "field_labels": FIELD_LABELS,
+        "field_labels": CONSENT_FIELD_LABELS,
         "risk_text": risk_text,
         "lang": lang(),
         "status_labels": STATUS_LABELS,

@@ -12,9 +12,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from sandbox.db import get_session
+from sandbox.labels.publication import TYPICAL_LABELS
 from sandbox.models.accounts import Role
 from sandbox.models.cases import Case
-from sandbox.models.publication import TypicalCaseStatus
 from sandbox.security import signed_in_user
 from sandbox.services.publication import typical_cases, typical_public
 from sandbox.validators import read_year
@@ -23,38 +23,6 @@ from workflows.sectors import default_sector_packs
 from workflows.states import CaseState
 
 bp = Blueprint("typical", __name__)
-
-FACT_LABELS = {
-    "enterprise_name": _l("Enterprise"),
-    "uscc": _l("Unified social credit code"),
-    "project_title": _l("Project"),
-    "filing_number": _l("Filing number"),
-    "trial_period": _l("Trial period"),
-    "certificate_number": _l("Exit certificate"),
-}
-SECTION_LABELS = {
-    "background": _l("Background"),
-    "tested": _l("What was tested"),
-    "boundaries": _l("Boundaries"),
-    "results": _l("Results"),
-    "lessons": _l("Lessons"),
-}
-STATUS_LABELS = {
-    TypicalCaseStatus.PROPOSED: _l("Awaiting the enterprise"),
-    TypicalCaseStatus.DECLINED: _l("Declined by the enterprise"),
-    TypicalCaseStatus.APPROVED: _l("Approved by the enterprise"),
-    TypicalCaseStatus.PUBLISHED: _l("Published"),
-    TypicalCaseStatus.WITHDRAWN: _l("Withdrawn"),
-}
-# Badge colours borrowed from the case and dispute states.
-STATUS_CSS = {
-    TypicalCaseStatus.PROPOSED: "amend",
-    TypicalCaseStatus.DECLINED: "state-rejected",
-    TypicalCaseStatus.APPROVED: "state-testing",
-    TypicalCaseStatus.PUBLISHED: "state-exited",
-    TypicalCaseStatus.WITHDRAWN: "dispute-withdrawn",
-}
-LABELS = {"facts": FACT_LABELS, "sections": SECTION_LABELS, "statuses": STATUS_LABELS, "css": STATUS_CSS}
 
 
 @bp.get("/typical-cases")
@@ -82,14 +50,14 @@ def public_list():
         years=sorted({y for _, y, _ in every}, reverse=True),
         counts={s: sum(n for s2, _, n in every if s2 == s) for s in packs},
         collections=[item for item in every if not sector or item[0] == sector],
-        labels=LABELS,
+        labels=TYPICAL_LABELS,
     )
 
 
 @bp.get("/typical-cases/<int:typical_id>")
 def public_detail(typical_id: int):
     view = typical_public.get_published(get_session(), typical_id)
-    return render_template("typical/detail.html", view=view, labels=LABELS)
+    return render_template("typical/detail.html", view=view, labels=TYPICAL_LABELS)
 
 
 @bp.get("/typical-cases/<sector>/<year:year>.pdf")

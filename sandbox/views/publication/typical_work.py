@@ -12,10 +12,10 @@ from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 
 from sandbox.db import get_session
 from sandbox.errors import N_, Conflict, ValidationFailed
+from sandbox.labels.publication import TYPICAL_HISTORY_LABELS, TYPICAL_LABELS, TYPICAL_STATUS_LABELS
 from sandbox.models.accounts import Role, User
 from sandbox.models.publication import TypicalCaseStatus
 from sandbox.security import roles_required, signed_in_user
@@ -26,18 +26,10 @@ from sandbox.services.trust.certificates import certificate_for_case
 from sandbox.validators import whole_number_or_none
 from sandbox.views.forms import Pagination, page_number
 from sandbox.views.legal.dispute_page import people, refusal
-from sandbox.views.publication.typical_cases import LABELS, STATUS_LABELS, bp
+from sandbox.views.publication.typical_cases import bp
 
 WORKSPACE_ROLES = (Role.REGULATOR, Role.APPLICANT)
 TABS = {"": None, **{status.value: status for status in TypicalCaseStatus}}
-HISTORY_LABELS = {
-    "proposed": _l("Proposed by the sandbox office"),
-    "revised": _l("Revised by the sandbox office"),
-    "approved": _l("Approved by the enterprise"),
-    "declined": _l("Declined by the enterprise"),
-    "published": _l("Published"),
-    "withdrawn": _l("Withdrawn"),
-}
 
 
 def _version() -> int | None:
@@ -72,8 +64,8 @@ def workspace():
         per_page=per_page,
     )
     return render_template(
-        "typical/workspace.html", rows=result.rows, status=status, query=query, labels=LABELS,
-        tabs={key: STATUS_LABELS[value] if value else gettext("All") for key, value in TABS.items()},
+        "typical/workspace.html", rows=result.rows, status=status, query=query, labels=TYPICAL_LABELS,
+        tabs={key: TYPICAL_STATUS_LABELS[value] if value else gettext("All") for key, value in TABS.items()},
         pagination=Pagination(page, per_page, result.total),
     )  # fmt: skip
 
@@ -82,7 +74,7 @@ def _propose_page(case_id: int, values: dict[str, Any], errors: dict[str, list[s
     session = get_session()
     case = cases.get_case(session, actor=signed_in_user(), case_id=case_id)
     page = render_template(
-        "typical/propose.html", case=case, values=values, errors=errors, labels=LABELS,
+        "typical/propose.html", case=case, values=values, errors=errors, labels=TYPICAL_LABELS,
         redactable=REDACTABLE_FIELDS, implied=IMPLIED, cert=certificate_for_case(session, case_id),
     )  # fmt: skip
     return page, status
@@ -129,14 +121,14 @@ def render_record(
         "cert": certificate_for_case(session, case.id),  # type: ignore[arg-type]
         "history": history,
         "people": people(session, {entry.get("by") for entry in history}),
-        "labels": LABELS,
+        "labels": TYPICAL_LABELS,
         "redactable": REDACTABLE_FIELDS,
         "implied": IMPLIED,
         "values": {name: getattr(tc, name) for name in (*TEXT_FIELDS, "redacted_fields")} | (values or {}),
         "errors": errors or {},
         "open_form": open_form,
         "S": TypicalCaseStatus,
-        "history_label": lambda action: str(HISTORY_LABELS.get(action, action)),
+        "history_label": lambda action: str(TYPICAL_HISTORY_LABELS.get(action, action)),
     }
     return render_template("typical/record.html", **context), status
 

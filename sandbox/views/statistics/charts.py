@@ -14,9 +14,9 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from sandbox.i18n import lang
 from sandbox.services.statistics.statistics import Chart, Series, chart_csv
 from sandbox.services.vouchers.vouchers import yuan
-from sandbox.views.cases.page import lang
 from sandbox.views.context import sector_name
 from sandbox.views.statistics import svg as charts
 from workflows.states import CaseState, state_label

@@ -11,6 +11,10 @@ from certificates.keys import KeyUse
 from sandbox.db import get_session
 from sandbox.errors import Conflict, NotFound, ValidationFailed
 from sandbox.i18n import translate
+from sandbox.labels.decisions import ACTION_LABELS as PROPOSAL_ACTIONS
+from sandbox.labels.decisions import STATE_LABELS
+from sandbox.labels.legal import DECISION_LABELS
+from sandbox.labels.trust import STATUS_LABELS
 from sandbox.models.accounts import Role
 from sandbox.models.certificates import CertificateKind
 from sandbox.security import roles_required, signed_in_user
@@ -18,10 +22,8 @@ from sandbox.services.decisions import proposals
 from sandbox.services.trust import certificates, signing_keys
 from sandbox.services.trust import status as certificate_status
 from sandbox.services.trust.signing_keys import ROTATABLE_USES
-from sandbox.views.decisions.page import ACTION_LABELS as PROPOSAL_ACTIONS
-from sandbox.views.decisions.page import STATE_LABELS, confirmed_by, panel
+from sandbox.views.decisions.page import confirmed_by, panel
 from sandbox.views.forms import Pagination, field_errors, page_number
-from sandbox.views.trust.verify_labels import DECISION_LABELS, STATUS_LABELS
 
 bp = Blueprint("certificates", __name__)
 ACTION_LABELS = {

@@ -14,10 +14,10 @@ from flask_babel import gettext
 from sandbox.db import get_session
 from sandbox.errors import N_, NotFound, ValidationFailed
 from sandbox.extensions import limiter, verify_limited, verify_rate_limit
+from sandbox.labels.trust import CHECK_LABELS, OUTCOME_LABELS, STATUS_LABELS, VERDICT_LABELS
 from sandbox.services.common.settings import settings_of
 from sandbox.services.trust import certificates, signing_keys, transparency, verification
 from sandbox.views.forms import Pagination, field_errors, page_number
-from sandbox.views.trust.verify_labels import CHECK_LABELS, OUTCOME_LABELS, STATUS_LABELS, VERDICT_LABELS
 
 bp = Blueprint("verify", __name__)
 LABELS = {

@@ -7,11 +7,11 @@ steps are in `redemption_page`; office pages (budget, CSV, provider pool, relate
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext
 
 from sandbox.db import get_session
 from sandbox.errors import N_, Message, ValidationFailed
-from sandbox.i18n import translate
+from sandbox.i18n import bilingual, translate
 from sandbox.models.accounts import Role
 from sandbox.security import roles_required, signed_in_user
 from sandbox.services.cases.calendar import beijing_today
@@ -49,8 +49,7 @@ def yuan_filter(fen: int | None) -> str:
 
 def category_labels() -> dict[str, str]:
     _, policy = voucher_policy.current_policy(get_session())
-    zh = str(get_locale()) == "zh"
-    return {c.id: (c.zh if zh else c.en) for c in policy.categories}
+    return {c.id: bilingual(c) for c in policy.categories}
 
 
 def refusal_reason(voucher: voucher_service.Voucher) -> str | None:

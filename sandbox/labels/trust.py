@@ -1,4 +1,5 @@
-"""What each verification check means, in the reader's language, for the pages and the API."""
+"""What each verification check, its outcome and a certificate's status mean, in the reader's language,
+for the verification and certificate pages, the registry and the API's verification report."""
 
 from __future__ import annotations
 
@@ -34,11 +35,6 @@ VERDICT_LABELS = {
     "valid": lazy_gettext("Valid"),
     "invalid": lazy_gettext("Not valid"),
     "indeterminate": lazy_gettext("Cannot be decided"),
-}
-DECISION_LABELS = {
-    "granted": lazy_gettext("Exemption granted"),
-    "partly_granted": lazy_gettext("Exemption partly granted"),
-    "denied": lazy_gettext("Exemption denied"),
 }
 STATUS_LABELS = {
     "active": lazy_gettext("In force"),

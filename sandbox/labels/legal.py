@@ -1,0 +1,39 @@
+"""Labels of disputes and liability-exemption requests: kinds, stages, outcomes and decisions.
+
+The case page, the dispute and exemption pages and the certificate pages name them the same way.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from sandbox.i18n import in_language
+from sandbox.models.disputes import DisputeKind, ExemptionStage
+from workflows.disputes import STAGE_LABELS, DisputeStage
+
+DISPUTE_KIND_LABELS = {
+    DisputeKind.APPEAL: _l("Appeal against a decision"),
+    DisputeKind.PROCESS_COMPLAINT: _l("Complaint about how the case was handled"),
+    DisputeKind.THIRD_PARTY_COMPLAINT: _l("Complaint by a user or third party"),
+    DisputeKind.CONTRACT: _l("Contract dispute"),
+    DisputeKind.CERTIFICATE_REVIEW: _l("Review of a certificate revocation"),
+}
+# What resolving a dispute decides; a dispute may also end withdrawn by the party that raised it.
+OUTCOME_LABELS = {"upheld": _l("Decision upheld"), "overturned": _l("Decision overturned")}
+FINAL_OUTCOME_LABELS = {**OUTCOME_LABELS, "withdrawn": _l("Withdrawn by the party that raised it")}
+EXEMPTION_STAGE_LABELS = {
+    ExemptionStage.AWAITING_OPINION: _l("Awaiting the legal opinion"),
+    ExemptionStage.AWAITING_DECISION: _l("Awaiting the decision"),
+    ExemptionStage.DECIDED: _l("Decided"),
+    ExemptionStage.WITHDRAWN: _l("Withdrawn"),
+}
+DECISION_LABELS = {
+    "granted": _l("Exemption granted"),
+    "partly_granted": _l("Exemption partly granted"),
+    "denied": _l("Exemption denied"),
+}
+
+
+def stage_text(stage: DisputeStage | str) -> str:
+    """Name a dispute's stage in the current language."""
+    return in_language(STAGE_LABELS[DisputeStage(stage)])
