@@ -28,7 +28,8 @@ from sqlmodel import col
 from sandbox import create_app
 from sandbox.db import get_session, make_engine, normalise_url, upgrade
 from sandbox.demo.bulk import BulkResult, generate_cases
-from sandbox.demo.seed import DEMO_PASSWORD, seed
+from sandbox.demo.people import DEMO_PASSWORD
+from sandbox.demo.seed import seed
 from sandbox.models.accounts import User
 from sandbox.models.cases import Case
 from sandbox.services.cases import calendar

@@ -213,7 +213,7 @@ def file_name(url: str) -> str:
 
 def demo_password() -> str:
     try:
-        # Where older trees kept it; this tree has it in sandbox.demo.seed.
+        # Where older trees kept it; this tree has it in sandbox.demo.people.
         from sandbox.demo import DEMO_PASSWORD  # type: ignore[attr-defined]
     except ImportError:  # the module moved; the password is published in the README
         return "sandbox-demo-2026"

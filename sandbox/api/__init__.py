@@ -1,116 +1,32 @@
 """JSON API v1: bearer tokens only (no cookies, so no CSRF), problem+json errors, OpenAPI 3.1.
 
-Routes are declared with `route(...)`, which registers the view on the blueprint and records it in
-the OpenAPI document in one step.
+The blueprint and the `route(...)` decorator are in `sandbox.api.routing`; importing this package imports
+the route modules, which registers their routes on the blueprint `bp`, in the order below.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
+from sandbox.api.routing import bp
 
-from flask import Blueprint, abort, g, jsonify, request
-from pydantic import BaseModel
-
-from sandbox.api import spec
-from sandbox.api.body import read_json
-from sandbox.db import get_session
-from sandbox.errors import N_, ValidationFailed
-from sandbox.extensions import csrf
-from sandbox.models.accounts import Role, User
-from sandbox.services.accounts.tokens import user_for_token
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)
-
-
-def route(
-    rule: str,
-    method: str,
-    *,
-    roles: tuple[Role, ...] | None = None,
-    auth: bool = True,
-    optional_auth: bool = False,
-    **documentation: Any,
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register an API view: bearer authentication (optionally by role) and its OpenAPI entry.
-
-    `optional_auth` (with `auth=False`): anyone may call it, a bearer token (if sent, it must be live)
-    names the caller, who may then get more (`optional_actor()`).
-    """
-
-    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
-        @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if auth or (optional_auth and "Authorization" in request.headers):
-                user = bearer_user()
-                if user is None:
-                    abort(401)
-                if roles is not None and user.role not in roles:
-                    abort(403)
-                g.api_user = user
-            return view(*args, **kwargs)
-
-        spec.operation(rule, method, auth=auth, optional_auth=optional_auth, **documentation)(view)
-        bp.add_url_rule(rule, endpoint=view.__name__, view_func=wrapped, methods=[method])
-        return wrapped
-
-    return decorator
-
-
-def bearer_user() -> User | None:
-    """Return the user of the request's bearer token, if it is live."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        return None
-    return user_for_token(get_session(), token.strip())
-
-
-def actor() -> User:
-    """Return the authenticated API user of this request."""
-    return g.api_user
-
-
-def optional_actor() -> User | None:
-    """Return the API user of a request to an `optional_auth` route, or None for an anonymous one."""
-    return g.get("api_user")
-
-
-def json_body() -> dict[str, Any]:
-    """Return the request's JSON object (read under the limits of `body.read_json`), or refuse it."""
-    data = read_json()
-    if not isinstance(data, dict):
-        raise ValidationFailed.single("body", N_("Send a JSON object with Content-Type application/json."))
-    return data
-
-
-def respond(model: BaseModel, status: int = 200) -> Any:
-    """Serialise a data model as JSON."""
-    response = jsonify(model.model_dump(mode="json"))
-    response.status_code = status
-    return response
-
-
-# Importing the route modules registers their routes on `bp`, in this order.
 # isort: off
-from sandbox.api.accounts import accounts  # noqa: E402,F401
-from sandbox.api.admin import admin  # noqa: E402,F401
-from sandbox.api.cases import records  # noqa: E402,F401
-from sandbox.api.cases import cases  # noqa: E402,F401
-from sandbox.api.trust import reviews  # noqa: E402,F401
-from sandbox.api.trust import certificates  # noqa: E402,F401
-from sandbox.api.legal import disputes  # noqa: E402,F401
-from sandbox.api.legal import exemptions  # noqa: E402,F401
-from sandbox.api.cases import lookups  # noqa: E402,F401
-from sandbox.api.accounts import notifications  # noqa: E402,F401
-from sandbox.api.decisions import proposals  # noqa: E402,F401
-from sandbox.api.vouchers import redemptions  # noqa: E402,F401
-from sandbox.api.publication import registry  # noqa: E402,F401
-from sandbox.api.accounts import settings  # noqa: E402,F401
-from sandbox.api.statistics import statistics  # noqa: E402,F401
-from sandbox.api.publication import typical_cases  # noqa: E402,F401
-from sandbox.api.vouchers import providers  # noqa: E402,F401
-from sandbox.api.vouchers import vouchers  # noqa: E402,F401
+from sandbox.api.accounts import accounts  # noqa: F401
+from sandbox.api.admin import admin  # noqa: F401
+from sandbox.api.cases import records  # noqa: F401
+from sandbox.api.cases import cases  # noqa: F401
+from sandbox.api.trust import reviews  # noqa: F401
+from sandbox.api.trust import certificates  # noqa: F401
+from sandbox.api.legal import disputes  # noqa: F401
+from sandbox.api.legal import exemptions  # noqa: F401
+from sandbox.api.cases import lookups  # noqa: F401
+from sandbox.api.accounts import notifications  # noqa: F401
+from sandbox.api.decisions import proposals  # noqa: F401
+from sandbox.api.vouchers import redemptions  # noqa: F401
+from sandbox.api.publication import registry  # noqa: F401
+from sandbox.api.accounts import settings  # noqa: F401
+from sandbox.api.statistics import statistics  # noqa: F401
+from sandbox.api.publication import typical_cases  # noqa: F401
+from sandbox.api.vouchers import providers  # noqa: F401
+from sandbox.api.vouchers import vouchers  # noqa: F401
 # isort: on
+
+__all__ = ["bp"]

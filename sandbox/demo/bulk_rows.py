@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from sandbox.demo.bulk_paths import Walk
 from sandbox.demo.cases import CONSUMER_PROTECTION, EXIT_PLAN, PROJECTS, RISK_CONTROLS, demo_boundaries
-from sandbox.demo.seed import DEMO_PASSWORD
+from sandbox.demo.people import DEMO_PASSWORD
 from sandbox.models.accounts import EligibilityDeclaration, Enterprise, Role, User
 from sandbox.models.cases import Case, CaseEvent, PlanVersion
 from sandbox.models.documents import Document

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from sandbox.demo.seed import DEMO_PASSWORD
+from sandbox.demo.people import DEMO_PASSWORD
 from sandbox.models.accounts import Organisation, OrganisationKind, User
 from sandbox.models.cases import Case
 from sandbox.services.accounts import accounts

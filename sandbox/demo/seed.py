@@ -1,7 +1,6 @@
-"""Demo data: one account per role and a few enterprises, created idempotently.
+"""Demo data, created idempotently: people, cases in every state, consents, vouchers, disputes, typical cases.
 
-`flask --app sandbox demo` calls `seed`; later issues add cases, certificates, vouchers and disputes
-here, each step skipping what already exists.
+`flask --app sandbox demo` calls `seed`; each step skips what already exists.
 """
 
 from __future__ import annotations
@@ -9,106 +8,20 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from sandbox.models.accounts import Organisation, OrganisationKind, Role, User
+from sandbox.demo.cases import seed_cases
+from sandbox.demo.disputes import seed_disputes
+from sandbox.demo.people import ENTERPRISES, seed_people
+from sandbox.demo.publication import seed_publication_consents
+from sandbox.demo.typical import seed_typical_cases
+from sandbox.demo.vouchers import seed_vouchers
 from sandbox.services.accounts import accounts
-
-DEMO_PASSWORD = "sandbox-demo-2026"  # noqa: S105  (published in the README on purpose)
-
-ORGANISATIONS = (
-    ("北京亦庄数据安全检测实验室", OrganisationKind.TESTING_LAB),
-    ("北京市律师协会调解中心", OrganisationKind.MEDIATION_CENTRE),
-    ("北京互联网法院诉讼服务联络处", OrganisationKind.COURT_LIAISON),
-    ("亦庄数据标注服务有限公司", OrganisationKind.SERVICE_PROVIDER),
-)
-
-STAFF = (
-    (Role.ADMIN, "admin@demo.sandbox", "平台管理员", None),
-    (Role.REGULATOR, "regulator@demo.sandbox", "王监管（沙盒办）", None),
-    (Role.REGULATOR, "regulator2@demo.sandbox", "李审核（沙盒办）", None),
-    (Role.ASSESSOR, "assessor@demo.sandbox", "赵评估（检测实验室）", "北京亦庄数据安全检测实验室"),
-    (Role.LEGAL_PARTNER, "mediator@demo.sandbox", "陈律师（调解中心）", "北京市律师协会调解中心"),
-    (Role.SERVICE_PROVIDER, "provider@demo.sandbox", "孙经理（数据标注）", "亦庄数据标注服务有限公司"),
-)
-
-# Fictional enterprises with well-formed unified social credit codes.
-ENTERPRISES = (
-    (
-        "applicant@demo.sandbox",
-        "刘申报",
-        "北京亦庄智驾科技有限公司",
-        "91110302MA01YJ8K35",
-        "北京市北京经济技术开发区荣华中路10号院1号楼",
-        "刘明",
-        True,
-    ),
-    (
-        "applicant2@demo.sandbox",
-        "周申报",
-        "北京海淀数智医疗科技有限公司",
-        "91110108MA02HD6P7G",
-        "北京市海淀区中关村大街1号",
-        "周华",
-        False,
-    ),
-)
 
 
 def seed(session: Session, *, storage: Path, today: date) -> list[tuple[str, str, str]]:
     """Create what is missing and return (role, e-mail, password) for every demo login."""
-    from sandbox.demo.cases import seed_cases
-    from sandbox.demo.disputes import seed_disputes
-    from sandbox.demo.publication import seed_publication_consents
-    from sandbox.demo.typical import seed_typical_cases
-    from sandbox.demo.vouchers import seed_vouchers
-
-    operator = User(email="demo@localhost", password_hash="", display_name="demo", role=Role.ADMIN)
-    organisations = {}
-    for name, kind in ORGANISATIONS:
-        organisation = session.exec(select(Organisation).where(Organisation.name == name)).first()
-        if organisation is None:
-            organisation = Organisation(name=name, kind=kind)
-            session.add(organisation)
-            session.flush()
-        organisations[name] = organisation
-    logins = []
-    for role, email, name, organisation_name in STAFF:
-        if accounts.find_user_by_email(session, email) is None:
-            organisation_id = organisations[organisation_name].id if organisation_name else None
-            data = {
-                "email": email,
-                "password": DEMO_PASSWORD,
-                "display_name": name,
-                "role": role.value,
-                "organisation_id": organisation_id,
-            }
-            accounts.create_user(session, actor=operator, data=data)
-        logins.append((role.value, email, DEMO_PASSWORD))
-    for email, name, enterprise, uscc, address, legal, in_zone in ENTERPRISES:
-        if accounts.find_user_by_email(session, email) is None:
-            accounts.register_applicant(
-                session,
-                data={
-                    "email": email,
-                    "password": DEMO_PASSWORD,
-                    "display_name": name,
-                    "enterprise": {
-                        "name": enterprise,
-                        "uscc": uscc,
-                        "registered_address": address,
-                        "in_zone": in_zone,
-                        "legal_representative": legal,
-                        "contact_name": name,
-                        "contact_phone": "010-67856666",
-                        "no_major_penalty": True,
-                        "no_criminal_record": True,
-                        "not_seriously_dishonest": True,
-                    },
-                },
-            )
-        logins.append((Role.APPLICANT.value, email, DEMO_PASSWORD))
-    session.flush()
+    logins = seed_people(session)
     first_applicant = accounts.find_user_by_email(session, ENTERPRISES[0][0])
     seed_cases(session, storage=storage, today=today, first_applicant=first_applicant)  # type: ignore[arg-type]
     seed_publication_consents(session)

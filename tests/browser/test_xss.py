@@ -29,7 +29,7 @@ from flask import Flask
 from pypdf import PdfReader
 from werkzeug.serving import make_server
 
-from sandbox.demo.seed import DEMO_PASSWORD
+from sandbox.demo.people import DEMO_PASSWORD
 from sandbox.models import metadata
 from tests.conftest import make_test_app
 

@@ -27,7 +27,7 @@ from sqlmodel import select
 from werkzeug.serving import make_server
 
 from sandbox.db import open_session
-from sandbox.demo.seed import DEMO_PASSWORD
+from sandbox.demo.people import DEMO_PASSWORD
 from sandbox.models.certificates import Certificate, CertificateKind
 from tests.conftest import REQUIRE_ALL, make_test_app
 

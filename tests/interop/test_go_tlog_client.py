@@ -22,7 +22,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from sandbox.db import open_session
-from sandbox.demo.seed import DEMO_PASSWORD
+from sandbox.demo.people import DEMO_PASSWORD
 from sandbox.models.certificates import Certificate
 from tests.conftest import REQUIRE_ALL, make_test_app
 from tests.sandbox.certificate_helpers import exit_case, grow_log

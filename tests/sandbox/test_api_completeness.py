@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox.demo.seed import DEMO_PASSWORD
+from sandbox.demo.people import DEMO_PASSWORD
 from tests import factories
 
 

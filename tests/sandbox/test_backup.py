@@ -17,7 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlmodel import Session, col, func, select
 
 from sandbox.db import open_session
-from sandbox.demo.seed import DEMO_PASSWORD
+from sandbox.demo.people import DEMO_PASSWORD
 from sandbox.models.accounts import User
 from sandbox.models.cases import Case
 from sandbox.models.certificates import Certificate

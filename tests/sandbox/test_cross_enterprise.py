@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import select
 
 from sandbox.db import open_session
-from sandbox.demo.seed import DEMO_PASSWORD
+from sandbox.demo.people import DEMO_PASSWORD
 from sandbox.models.vouchers import Voucher
 from sandbox.services.accounts import accounts
 from sandbox.services.cases.calendar import beijing_today

@@ -15,7 +15,8 @@ from sqlalchemy import event, func
 from sqlmodel import col, select
 
 from sandbox.demo.bulk import generate_cases
-from sandbox.demo.seed import DEMO_PASSWORD, seed
+from sandbox.demo.people import DEMO_PASSWORD
+from sandbox.demo.seed import seed
 from sandbox.models.cases import Case, CaseEvent, FilingSequence
 from sandbox.services.cases.calendar import beijing_today
 from tests.case_flow import CaseFlow

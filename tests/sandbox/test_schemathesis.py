@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 from sqlalchemy import text
 
 from sandbox.db import make_engine
-from sandbox.demo.seed import DEMO_PASSWORD
+from sandbox.demo.people import DEMO_PASSWORD
 from sandbox.models import metadata
 from tests.conftest import BACKENDS, make_test_app
 

@@ -6,7 +6,8 @@ from flask import jsonify, request
 from flask_babel import format_datetime
 from sqlmodel import Session
 
-from sandbox.api import actor, examples, json_body, respond, route, spec
+from sandbox.api import examples, spec
+from sandbox.api.routing import actor, json_body, respond, route
 from sandbox.db import get_session
 from sandbox.errors import N_, SandboxError, TooManyAttempts
 from sandbox.models.accounts import (

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import request
 from sqlmodel import Field, SQLModel
 
-from sandbox.api import actor, json_body, respond, route
 from sandbox.api.cases.schemas import NotificationList, NotificationPublic
 from sandbox.api.params import MAX_PAGE, is_number
+from sandbox.api.routing import actor, json_body, respond, route
 from sandbox.db import get_session
 from sandbox.errors import N_, ValidationFailed
 from sandbox.mail import notification_text

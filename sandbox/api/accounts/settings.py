@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sandbox.api import actor, examples, json_body, respond, route
+from sandbox.api import examples
 from sandbox.api.accounts.accounts import user_public
 from sandbox.api.admin import schemas
 from sandbox.api.params import paging
+from sandbox.api.routing import actor, json_body, respond, route
 from sandbox.api.trust.schemas import CertificateList, CertificateListItem
 from sandbox.api.vouchers.schemas import ProviderPublic
 from sandbox.db import get_session

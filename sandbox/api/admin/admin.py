@@ -12,10 +12,11 @@ from typing import Any
 from flask import request
 from sqlmodel import Session
 
-from sandbox.api import actor, examples, json_body, respond, route
+from sandbox.api import examples
 from sandbox.api.accounts.accounts import user_public
 from sandbox.api.admin import schemas
 from sandbox.api.params import paging
+from sandbox.api.routing import actor, json_body, respond, route
 from sandbox.db import get_session
 from sandbox.errors import N_, NotFound, ValidationFailed
 from sandbox.models.accounts import EnterprisePublic, OrganisationPublic, PasswordReset, Role, User

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import request
 
-from sandbox.api import actor, examples, json_body, respond, route
+from sandbox.api import examples
 from sandbox.api.cases.schemas import (
     AvailableEvent,
     AvailableEvents,
@@ -18,6 +18,7 @@ from sandbox.api.cases.schemas import (
     History,
 )
 from sandbox.api.params import whole_number
+from sandbox.api.routing import actor, json_body, respond, route
 from sandbox.db import get_session
 from sandbox.errors import N_, ValidationFailed
 from sandbox.models.cases import Case, CaseEvent

@@ -4,8 +4,8 @@ the voucher policy's versions."""
 
 from __future__ import annotations
 
-from sandbox.api import actor, respond, route
 from sandbox.api.admin import schemas
+from sandbox.api.routing import actor, respond, route
 from sandbox.api.trust.schemas import CertificateListItem
 from sandbox.api.vouchers import schemas as voucher_schemas
 from sandbox.api.vouchers.vouchers import refusal_text

@@ -3,7 +3,7 @@ exit evaluations, trial reports and guidance."""
 
 from __future__ import annotations
 
-from sandbox.api import actor, examples, json_body, respond, route
+from sandbox.api import examples
 from sandbox.api.cases.cases import case_public, expected_version, with_etag
 from sandbox.api.cases.schemas import (
     DocumentPublic,
@@ -16,6 +16,7 @@ from sandbox.api.cases.schemas import (
     RiskAssessmentPublic,
     RiskItemPublic,
 )
+from sandbox.api.routing import actor, json_body, respond, route
 from sandbox.db import get_session
 from sandbox.services.cases import cases, documents, trial
 from sandbox.services.cases.cases import CasePublic

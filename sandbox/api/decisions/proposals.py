@@ -14,10 +14,10 @@ from typing import Any
 from flask import jsonify, request
 from sqlmodel import Session, col, select
 
-from sandbox.api import actor, json_body, respond, route
 from sandbox.api.decisions import schemas
 from sandbox.api.legal.disputes import PAGING, _texts, _version
 from sandbox.api.params import paging, whole_number
+from sandbox.api.routing import actor, json_body, respond, route
 from sandbox.db import get_session
 from sandbox.errors import N_, NotFound, ProposalRequired, ValidationFailed
 from sandbox.models.accounts import Role, User

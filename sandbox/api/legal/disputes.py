@@ -18,10 +18,11 @@ from typing import Any
 from flask import request, send_file
 from sqlmodel import Session
 
-from sandbox.api import actor, examples, json_body, respond, route
+from sandbox.api import examples
 from sandbox.api.cases.cases import expected_version as case_version
 from sandbox.api.legal import schemas
 from sandbox.api.params import paging, whole_number
+from sandbox.api.routing import actor, json_body, respond, route
 from sandbox.db import get_session
 from sandbox.errors import N_, Message, ValidationFailed
 from sandbox.models.accounts import Organisation, Role, User

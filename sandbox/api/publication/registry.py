@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import current_app, jsonify, request, url_for
 
-from sandbox.api import actor, json_body, respond, route
 from sandbox.api.params import MAX_PAGE
 from sandbox.api.publication.registry_schemas import (
     BoundaryDocument,
@@ -23,6 +22,7 @@ from sandbox.api.publication.registry_schemas import (
     RegistryList,
     TrialPeriodDocument,
 )
+from sandbox.api.routing import actor, json_body, respond, route
 from sandbox.db import get_session
 from sandbox.errors import N_, ValidationFailed
 from sandbox.models.publication import PUBLISHABLE_FIELDS

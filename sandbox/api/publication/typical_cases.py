@@ -10,9 +10,9 @@ from typing import Any
 
 from flask import Response, request
 
-from sandbox.api import actor, json_body, respond, route
 from sandbox.api.legal.disputes import PAGING, _paging, _query, _version
 from sandbox.api.publication import typical_case_schemas as schemas
+from sandbox.api.routing import actor, json_body, respond, route
 from sandbox.db import get_session
 from sandbox.errors import N_, ValidationFailed
 from sandbox.models.publication import TypicalCase, TypicalCaseStatus

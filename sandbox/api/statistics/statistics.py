@@ -12,7 +12,7 @@ from typing import Any
 from flask import request
 from pydantic import BaseModel
 
-from sandbox.api import actor, respond, route
+from sandbox.api.routing import actor, respond, route
 from sandbox.db import get_session
 from sandbox.models.accounts import Role
 from sandbox.services.cases.calendar import beijing_today

@@ -12,8 +12,9 @@ from typing import Any
 
 from flask import current_app, jsonify, request, send_file
 
-from sandbox.api import examples, json_body, media, optional_actor, respond, route
+from sandbox.api import examples, media
 from sandbox.api.params import whole_number
+from sandbox.api.routing import json_body, optional_actor, respond, route
 from sandbox.api.trust.schemas import (
     CertificateBundleDocument,
     CertificateList,

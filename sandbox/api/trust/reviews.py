@@ -11,10 +11,11 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from sandbox.api import actor, examples, json_body, respond, route
+from sandbox.api import examples
 from sandbox.api.cases.cases import expected_version as case_version
 from sandbox.api.legal.disputes import dispute_response
 from sandbox.api.legal.schemas import DisputePublic
+from sandbox.api.routing import actor, json_body, respond, route
 from sandbox.db import get_session
 from sandbox.i18n import translate
 from sandbox.models.accounts import Role

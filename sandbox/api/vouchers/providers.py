@@ -7,7 +7,8 @@ from typing import Any
 
 from flask import jsonify
 
-from sandbox.api import actor, examples, json_body, respond, route
+from sandbox.api import examples
+from sandbox.api.routing import actor, json_body, respond, route
 from sandbox.api.vouchers import schemas
 from sandbox.db import get_session
 from sandbox.models.accounts import Role

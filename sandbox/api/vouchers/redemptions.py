@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import url_for
 
-from sandbox.api import actor, examples, json_body, respond, route
+from sandbox.api import examples
+from sandbox.api.routing import actor, json_body, respond, route
 from sandbox.api.vouchers import schemas
 from sandbox.db import get_session
 from sandbox.errors import N_, ValidationFailed

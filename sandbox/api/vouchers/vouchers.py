@@ -11,8 +11,9 @@ from typing import Any
 from flask import Response, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
-from sandbox.api import actor, examples, json_body, respond, route
+from sandbox.api import examples
 from sandbox.api.params import paging, whole_number
+from sandbox.api.routing import actor, json_body, respond, route
 from sandbox.api.vouchers import schemas
 from sandbox.db import get_session
 from sandbox.errors import N_, Message, ValidationFailed

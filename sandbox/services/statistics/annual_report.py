@@ -8,7 +8,6 @@ Regulators only. Imports no flask.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -21,26 +20,10 @@ from sandbox.models.publication import TypicalCase
 from sandbox.services.common.settings import settings_of
 from sandbox.services.publication import typical_public
 from sandbox.services.statistics.annual_report_pdf import render_annual_report
-from sandbox.services.statistics.model import require_regulator
-from sandbox.services.statistics.statistics import Filters, Statistics, collect
+from sandbox.services.statistics.model import AnnualReport, Lesson, require_regulator
+from sandbox.services.statistics.statistics import Filters, collect
 
 LESSON_LIMIT = 20
-
-
-@dataclass(frozen=True)
-class Lesson:
-    sector: str
-    source: str  # "typical_case" or "evaluation"
-    heading: str  # the typical case's title, or the case's filing number
-    text: str
-
-
-@dataclass(frozen=True)
-class AnnualReport:
-    year: int
-    as_of: date
-    statistics: Statistics
-    lessons: list[Lesson]
 
 
 def _exited_in(year: int):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -22,13 +22,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from certificates.fonts import CJKFont
-from sandbox.services.statistics.model import Chart
+from sandbox.services.statistics.model import AnnualReport, Chart
 from sandbox.services.vouchers.vouchers import yuan
 from workflows.sectors import default_sector_packs
 from workflows.states import CaseState, state_label
-
-if TYPE_CHECKING:
-    from sandbox.services.statistics.annual_report import AnnualReport
 
 INK, MUTED, LINE, HEAD = (colors.HexColor(c) for c in ("#1d2733", "#5b6675", "#d9dee5", "#eef1f5"))
 SERIES_COLOURS = (colors.HexColor("#1f5fa8"), colors.HexColor("#b3261e"))

@@ -1,4 +1,5 @@
-"""The shapes of the regulator statistics: filters, charts and their series, and who may read them.
+"""The shapes of the regulator statistics: filters, charts and their series, the annual report, and who may
+read them.
 
 Plain data only: `sandbox.services.statistics.statistics` fills them, views translate and draw them, the API
 serialises them. Imports no flask.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sandbox.errors import N_, Message, PermissionDenied, ValidationFailed
 from sandbox.models.accounts import Role, User
@@ -92,6 +93,24 @@ class Statistics:
 
     def chart(self, key: str) -> Chart:
         return next(chart for chart in self.charts if chart.key == key)
+
+
+@dataclass(frozen=True)
+class Lesson:
+    sector: str
+    source: str  # "typical_case" or "evaluation"
+    heading: str  # the typical case's title, or the case's filing number
+    text: str
+
+
+@dataclass(frozen=True)
+class AnnualReport:
+    """What `annual_report` collects and `annual_report_pdf` draws."""
+
+    year: int
+    as_of: date
+    statistics: Statistics
+    lessons: list[Lesson]
 
 
 CHART_KEYS = (
