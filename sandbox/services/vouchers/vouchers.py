@@ -9,7 +9,6 @@ and why, for the regulator to see.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 from typing import Any
 
@@ -26,6 +25,7 @@ from sandbox.services.common.notifications import case_people, notify
 from sandbox.services.vouchers import codes as voucher_codes
 from sandbox.services.vouchers import ledger as voucher_ledger
 from sandbox.services.vouchers import policy as voucher_policy
+from workflows.calendar import add_months
 
 REFUSAL_MESSAGES = {
     RefusalCode.OUTSIDE_ZONE: N_("The enterprise is not registered in the zone."),
@@ -51,12 +51,6 @@ def yuan(fen: int) -> str:
     sign = "-" if fen < 0 else ""
     whole, cents = divmod(abs(fen), 100)
     return f"{sign}{whole:,}.{cents:02d}"
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def expiry_for(policy: VoucherPolicyDocument, issued_on: date) -> date:
