@@ -1,17 +1,17 @@
-"""Shapes of the typical-case API: the public projection (hidden facts are null and listed in `hidden`),
-the office's record with its preview, and the requests (reusing the service's input model, so the OpenAPI
-document states the limits the service enforces)."""
+"""Shapes of the typical-case API: the public projection (the service's `TypicalCasePublic` itself: hidden
+facts are null and listed in `hidden`), the office's record with its preview, and the requests (reusing the
+service's input model, so the OpenAPI document states the limits the service enforces)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from sandbox.models.cases import Case
 from sandbox.models.publication import TypicalCase, TypicalCaseStatus
-from sandbox.services.publication.typical_public import PublicTypicalCase
+from sandbox.services.publication.typical_public import TypicalCasePublic
 from sandbox.services.publication.typical_redaction import TypicalCaseInput
 
 VERSION = Field(default=None, description="The version of the text you saw (or send it as If-Match).")
@@ -45,31 +45,6 @@ class TypicalCasePublishRequest(BaseModel):
 class TypicalCaseWithdrawRequest(BaseModel):
     reason: str = Field(max_length=2000)
     expected_version: int | None = VERSION
-
-
-class TypicalCasePublic(BaseModel):
-    """A typical case as the public sees it; a fact named in `hidden` is null."""
-
-    id: int
-    sector: str
-    title: str
-    background: str
-    tested: str
-    boundaries: str
-    results: str
-    lessons: str
-    published_at: datetime | None
-    hidden: list[str]
-    enterprise_name: str | None
-    uscc: str | None
-    project_title: str | None
-    filing_number: str | None
-    trial_start: date | None
-    trial_end: date | None
-    exit_date: date | None
-    certificate_number: str | None
-    certificate_id: str | None
-    verification_url: str | None = Field(description="Printed in the QR code of the PDF collection.")
 
 
 class TypicalCaseList(BaseModel):
@@ -118,15 +93,10 @@ class TypicalCaseRecordList(BaseModel):
     per_page: int
 
 
-def public_out(view: PublicTypicalCase) -> TypicalCasePublic:
-    data = {name: getattr(view, name) for name in TypicalCasePublic.model_fields}
-    return TypicalCasePublic.model_validate(data | {"hidden": list(view.hidden)})
-
-
-def record_out(tc: TypicalCase, case: Case, preview: PublicTypicalCase) -> TypicalCaseRecord:
+def record_out(tc: TypicalCase, case: Case, preview: TypicalCasePublic) -> TypicalCaseRecord:
     fields = set(TypicalCaseRecord.model_fields) - {"case_title", "preview", "history"}
     data = {name: getattr(tc, name) for name in fields}
     history = [HistoryEntry.model_validate(entry) for entry in tc.extra.get("history", [])]
     return TypicalCaseRecord.model_validate(
-        data | {"case_title": case.title, "preview": public_out(preview), "history": history}
+        data | {"case_title": case.title, "preview": preview, "history": history}
     )

@@ -55,15 +55,14 @@ def list_typical_cases():
     page, per_page = _paging()
     found = typical_public.list_published(get_session(), sector=sector, year=year, query=query, page=page,
                                           per_page=per_page, base_url=_base())  # fmt: skip
-    items = [schemas.public_out(view) for view in found.rows]
-    return respond(schemas.TypicalCaseList(items=items, total=found.total, page=page, per_page=per_page))
+    return respond(schemas.TypicalCaseList(items=found.rows, total=found.total, page=page, per_page=per_page))
 
 
 @route("/typical-cases/<int:typical_id>", "GET", auth=False, summary="One published typical case",
-       tags=("typical cases",), responses={200: schemas.TypicalCasePublic}, errors=(404,))  # fmt: skip
+       tags=("typical cases",), responses={200: typical_public.TypicalCasePublic}, errors=(404,))  # fmt: skip
 def get_typical_case(typical_id: int):
     view = typical_public.get_published(get_session(), typical_id, base_url=_base())
-    return respond(schemas.public_out(view))
+    return respond(view)
 
 
 @route("/typical-cases/collections/<sector>/<year:year>", "GET", auth=False,

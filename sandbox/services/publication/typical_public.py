@@ -1,18 +1,20 @@
 """What the public sees of typical cases: the one projection every public page, API answer and PDF uses.
 
-`public_view` is the only place that turns a typical case into public data: a hidden fact is None (never
-masked text that still carries it), and a hidden value written into the text since (an enterprise renamed,
-say) is blotted out. Public queries list only published cases whose exit certificate is in force, and
-search only the public text, so a search for a hidden name finds nothing. The regulator's preview and the
-enterprise's review use the same projection. No Flask.
+`TypicalCasePublic` is the projection's shape: the API serves it as it is, `collection_entry` turns it into
+an entry of the PDF collection. `public_view` is the only place that turns a typical case into public data:
+a hidden fact is None (never masked text that still carries it), and a hidden value written into the text
+since (an enterprise renamed, say) is blotted out. Public queries list only published cases whose exit
+certificate is in force, and search only the public text, so a search for a hidden name finds nothing. The
+regulator's preview and the enterprise's review use the same projection. No Flask.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 from datetime import date, datetime, time
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -35,13 +37,13 @@ from workflows.sectors import default_sector_packs
 BLOT = "＊＊＊"
 
 
-@dataclass(frozen=True)
-class PublicTypicalCase:
-    """A typical case as the public may see it; a hidden fact is None."""
+class TypicalCasePublic(BaseModel):
+    """A typical case as the public sees it; a fact named in `hidden` is null."""
+
+    model_config = ConfigDict(frozen=True)
 
     id: int
     sector: str
-    status: str
     title: str
     background: str
     tested: str
@@ -49,17 +51,17 @@ class PublicTypicalCase:
     results: str
     lessons: str
     published_at: datetime | None
-    hidden: tuple[str, ...]
-    enterprise_name: str | None = None
-    uscc: str | None = None
-    project_title: str | None = None
-    filing_number: str | None = None
-    trial_start: date | None = None
-    trial_end: date | None = None
-    exit_date: date | None = None
-    certificate_number: str | None = None
-    certificate_id: str | None = None
-    verification_url: str | None = None
+    hidden: list[str]
+    enterprise_name: str | None
+    uscc: str | None
+    project_title: str | None
+    filing_number: str | None
+    trial_start: date | None
+    trial_end: date | None
+    exit_date: date | None
+    certificate_number: str | None
+    certificate_id: str | None
+    verification_url: str | None = Field(description="Printed in the QR code of the PDF collection.")
 
     @property
     def year(self) -> int | None:
@@ -68,9 +70,9 @@ class PublicTypicalCase:
 
 def public_view(
     session: Session, tc: TypicalCase, case: Case, *, base_url: str | None = None
-) -> PublicTypicalCase:
+) -> TypicalCasePublic:
     """Project a typical case onto what may be public, hiding its redacted facts."""
-    hidden = tuple(tc.redacted_fields)
+    hidden = list(tc.redacted_fields)
     enterprise = session.get(Enterprise, case.enterprise_id)
     cert = session.exec(
         select(Certificate).where(Certificate.case_id == case.id, Certificate.kind == CertificateKind.EXIT)
@@ -87,20 +89,21 @@ def public_view(
     ]
     texts: dict[str, Any] = {name: _blot(getattr(tc, name), secrets) for name in TEXT_FIELDS}
     shown: dict[str, Any] = {name: (None if name in hidden else value) for name, value in facts.items()}
-    view = PublicTypicalCase(
-        id=tc.id, sector=tc.sector, status=tc.status.value, published_at=tc.published_at,  # type: ignore[arg-type]
-        hidden=hidden, **texts, **shown,
-    )  # fmt: skip
+    period: dict[str, Any] = {"trial_start": None, "trial_end": None, "exit_date": None}
     if "trial_period" not in hidden:
         exit_date = (cert.credential.get("credentialSubject") or {}).get("exitDate") if cert else None
-        view = replace(view, trial_start=case.trial_start, trial_end=case.trial_end,
-                       exit_date=date.fromisoformat(exit_date[:10]) if exit_date else None)  # fmt: skip
+        period = {"trial_start": case.trial_start, "trial_end": case.trial_end,
+                  "exit_date": date.fromisoformat(exit_date[:10]) if exit_date else None}  # fmt: skip
+    link: dict[str, Any] = {"certificate_id": None, "verification_url": None}
     if cert is not None and "certificate_number" not in hidden:
         url = None
         if base_url is not None:
             url = verification_url(base_url, cert.id, credential_digest_b64url(cert.credential))
-        view = replace(view, certificate_id=cert.id, verification_url=url)
-    return view
+        link = {"certificate_id": cert.id, "verification_url": url}
+    return TypicalCasePublic(
+        id=tc.id, sector=tc.sector, published_at=tc.published_at, hidden=hidden,
+        **texts, **shown, **period, **link,
+    )  # fmt: skip
 
 
 def _blot(text: str, secrets: list[str]) -> str:
@@ -134,7 +137,7 @@ def published_conditions(sector: str | None = None, year: int | None = None) -> 
 
 @dataclass(frozen=True)
 class PublicPage:
-    rows: list[PublicTypicalCase]
+    rows: list[TypicalCasePublic]
     total: int
 
 
@@ -157,7 +160,7 @@ def list_published(
     return PublicPage([public_view(session, tc, case, base_url=base_url) for tc, case in rows], total)
 
 
-def get_published(session: Session, typical_id: int, *, base_url: str | None = None) -> PublicTypicalCase:
+def get_published(session: Session, typical_id: int, *, base_url: str | None = None) -> TypicalCasePublic:
     """One published typical case; 404 for anything not public (proposed, withdrawn, revoked certificate)."""
     row = session.exec(
         select(TypicalCase, Case).where(col(TypicalCase.id) == typical_id, *published_conditions())
@@ -179,10 +182,19 @@ def collections(session: Session, *, sector: str | None = None) -> list[tuple[st
     return sorted(((s, y, n) for (s, y), n in counts.items()), key=lambda item: (-item[1], item[0]))
 
 
-def _period(view: PublicTypicalCase) -> str | None:
-    if "trial_period" in view.hidden or not (view.trial_start and view.trial_end):
-        return None
-    return f"{view.trial_start.isoformat()} 至 to {view.trial_end.isoformat()}"
+def collection_entry(view: TypicalCasePublic) -> CollectionEntry:
+    """The PDF's entry for a public view: the same facts, the dates written out."""
+    published = view.published_at.astimezone(BEIJING).date().isoformat() if view.published_at else None
+    period = None
+    if "trial_period" not in view.hidden and view.trial_start and view.trial_end:
+        period = f"{view.trial_start.isoformat()} 至 to {view.trial_end.isoformat()}"
+    written: dict[str, Any] = {
+        "trial_period": period,
+        "exit_date": view.exit_date.isoformat() if view.exit_date else None,
+        "published_on": published,
+    }
+    same = (item.name for item in fields(CollectionEntry) if item.name not in written)
+    return CollectionEntry(**{name: getattr(view, name) for name in same}, **written)
 
 
 def collection_pdf(session: Session, *, sector: str, year: int) -> bytes:
@@ -197,22 +209,9 @@ def collection_pdf(session: Session, *, sector: str, year: int) -> bytes:
     ).all()  # fmt: skip
     if not rows:
         raise NotFound()
-    entries = []
-    for tc, case in rows:
-        view = public_view(session, tc, case, base_url=settings.trust.base)
-        published = view.published_at.astimezone(BEIJING).date().isoformat() if view.published_at else None
-        entries.append(
-            CollectionEntry(
-                title=view.title, background=view.background, tested=view.tested, boundaries=view.boundaries,
-                results=view.results, lessons=view.lessons, enterprise_name=view.enterprise_name,
-                uscc=view.uscc, project_title=view.project_title, filing_number=view.filing_number,
-                trial_period=_period(view), exit_date=view.exit_date.isoformat() if view.exit_date else None,
-                certificate_number=view.certificate_number, verification_url=view.verification_url,
-                published_on=published,
-            )
-        )  # fmt: skip
+    views = [public_view(session, tc, case, base_url=settings.trust.base) for tc, case in rows]
     collection = Collection(
         sector_zh=pack.zh, sector_en=pack.en, year=year, issuer_zh=ISSUER_NAMES["zh-CN"],
-        issuer_en=ISSUER_NAMES["en"], entries=tuple(entries),
+        issuer_en=ISSUER_NAMES["en"], entries=tuple(collection_entry(view) for view in views),
     )  # fmt: skip
     return render_collection_pdf(collection, font=find_cjk_font(settings.font_path))
