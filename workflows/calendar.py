@@ -2,7 +2,8 @@
 
 Owns `WorkingCalendar`, `YearArrangement` (a year's official holiday arrangement entered by the sandbox
 office, which takes precedence over the `chinesecalendar` package), `parse_year_arrangement` (the small
-TOML file the CLI and admin page import), `Deadline`, `STAGE_DEADLINE_DAYS` and `add_months`.
+TOML file the CLI and admin page import), `Deadline`, `STAGE_DEADLINE_DAYS`, the stage clock's rule
+`restart_stage_clock` and `add_months`.
 Where neither the office nor the package knows a year (the package's data ends with 2026), Monday–Friday
 is assumed and the result is marked provisional. Imports chinesecalendar and the standard library only.
 """
@@ -15,7 +16,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import chinese_calendar
 
@@ -183,3 +184,47 @@ def add_months(start: date, months: int) -> date:
     index = start.month - 1 + months
     year, month = start.year + index // 12, index % 12 + 1
     return date(year, month, min(start.day, _stdlib_calendar.monthrange(year, month)[1]))
+
+
+class StageClock(Protocol):
+    """The deadline a case carries for its current stage (a case row, or a generated history)."""
+
+    stage_due: date | None
+    stage_due_provisional: bool
+    paused_days_left: int | None
+
+
+class DayCounter(Protocol):
+    """What the clock needs of a calendar (`WorkingCalendar`, or a cache in front of one)."""
+
+    def working_days_between(self, start: date, end: date) -> int: ...
+
+    def deadline(self, start: date, n: int) -> Deadline: ...
+
+
+def restart_stage_clock(
+    clock: StageClock,
+    *,
+    from_state: CaseState,
+    to_state: CaseState,
+    calendar: DayCounter,
+    today: date,
+    stage_days: Mapping[CaseState, int],
+) -> None:
+    """Set the deadline of the stage just entered: paused while the case waits for the applicant, resumed
+    with the working days that were left, or a fresh one for a stage with a deadline."""
+    if to_state in CLOCK_PAUSED_STATES:
+        left = calendar.working_days_between(today, clock.stage_due) if clock.stage_due else None
+        clock.paused_days_left = max(left, 0) if left is not None else None
+        clock.stage_due = None
+        return
+    # Leaving the pause (resubmitted or withdrawn): the days left apply only to a stage with a deadline.
+    left, clock.paused_days_left = clock.paused_days_left, None
+    if from_state in CLOCK_PAUSED_STATES and left is not None and to_state in stage_days:
+        deadline = calendar.deadline(today, left)
+    elif to_state in stage_days:
+        deadline = calendar.deadline(today, stage_days[to_state])
+    else:
+        clock.stage_due, clock.stage_due_provisional = None, False
+        return
+    clock.stage_due, clock.stage_due_provisional = deadline.due, deadline.provisional

@@ -1,7 +1,8 @@
 """The case state machine: the event table of DESIGN.md §3, one shared machine, and `fire`.
 
 Owns `TRANSITIONS` (the table as data), the single module-level, model-less `transitions.Machine` built
-from it, and `fire(case, event, **ctx)`, the only code that ever assigns `case.state`. Rows are never
+from it, and `fire(case, event, **ctx)`, the only code that ever assigns `case.state` (`replay` is `fire`
+without the data guard, for generated histories). Rows are never
 added to the machine (`add_model` fails on SQLModel rows and keeps every row alive); `fire` calls the
 shared machine's `Event.trigger(case, ...)`, which reads and writes only `case.state`, and the callbacks
 here write `case.hold_return_state` and `case.decision_state`. Imports transitions and the stdlib only.
@@ -201,6 +202,26 @@ def available_events(state: CaseState) -> list[Event]:
 
 def fire(case: CaseLike, event: Event | str, **ctx: Any) -> FiredEvent:
     """Apply `event` to `case` if its state and guard allow it; raise InvalidTransition or GuardFailed."""
+    from_state, event = _allowed(case, event)
+    # The guard runs before the machine, so a refused event leaves every attribute untouched.
+    reasons = check_guard(event, ctx)
+    if reasons:
+        raise GuardFailed(event, reasons)
+    return _move(case, from_state, event, ctx)
+
+
+def replay(case: CaseLike, event: Event | str, **ctx: Any) -> FiredEvent:
+    """Apply `event` as the table and the memory rules say, without the event's data guard.
+
+    For a history whose data is made to fit rather than entered — the generated demo cases play theirs
+    on a plain object, so their states and memory slots are the machine's own. Every action of a person
+    on a case goes through `fire`. Raises InvalidTransition as `fire` does.
+    """
+    from_state, event = _allowed(case, event)
+    return _move(case, from_state, event, ctx)
+
+
+def _allowed(case: CaseLike, event: Event | str) -> tuple[CaseState, Event]:
     raw_state = case.state
     try:
         from_state = CaseState(raw_state)
@@ -212,10 +233,10 @@ def fire(case: CaseLike, event: Event | str, **ctx: Any) -> FiredEvent:
         raise InvalidTransition(from_state, event, "unknown event") from None
     if event not in available_events(from_state):
         raise InvalidTransition(from_state, event)
-    # The guard runs before the machine, so a refused event leaves every attribute untouched.
-    reasons = check_guard(event, ctx)
-    if reasons:
-        raise GuardFailed(event, reasons)
+    return from_state, event
+
+
+def _move(case: CaseLike, from_state: CaseState, event: Event, ctx: dict[str, Any]) -> FiredEvent:
     if not MACHINE.events[event.value].trigger(case, **ctx):
         # Only a rule-based destination can fail here: the remembered state is missing or unusable.
         raise InvalidTransition(from_state, event, "the case does not remember where to return")

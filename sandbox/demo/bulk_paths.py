@@ -1,11 +1,12 @@
 """The histories of generated demo cases: which events a case went through to reach its state, and when.
 
 `walk(target, ...)` plays a plausible history (amendment rounds, extensions, suspensions, returns to
-testing) against the workflow's own transition table, so a path the workflow would refuse fails here
-loudly instead of being written. It also runs the stage clock exactly as `services.calendar.restart_clock`
-does, so deadlines, paused days and the overdue flag read like those of a case handled for real. Events
-that need the full machinery (issuing a certificate, opening a dispute or an exemption request) are left
-to the caller as `finish`. Pure: no database.
+testing) through the workflow's own machine (`workflows.cases.replay`), so a path the workflow would
+refuse fails here loudly instead of being written, and what the case remembers is what a real case would.
+It also runs the workflow's stage clock (`restart_stage_clock`, as the services do), so deadlines, paused
+days and the overdue flag read like those of a case handled for real. Events that need the full machinery
+(issuing a certificate, opening a dispute or an exemption request) are left to the caller as `finish`.
+Pure: no database.
 """
 
 from __future__ import annotations
@@ -18,14 +19,11 @@ from typing import Any
 
 from sandbox.models.publication import PUBLISHABLE_FIELDS
 from sandbox.services.cases.calendar import BEIJING
-from workflows.calendar import CLOCK_PAUSED_STATES, STAGE_DEADLINE_DAYS, WorkingCalendar
-from workflows.cases import DECISION_EVENTS, TRANSITIONS
-from workflows.states import REMEMBERING_HOLD_STATES, CaseState, Event
+from workflows.calendar import STAGE_DEADLINE_DAYS, Deadline, WorkingCalendar, restart_stage_clock
+from workflows.cases import replay
+from workflows.states import CaseState, Event
 
 S = CaseState
-# Where each event may fire from, and where it leads when the table fixes the destination.
-SOURCES = {event: sources for event, sources, _ in TRANSITIONS}
-TARGETS = {event: dest for event, _, dest in TRANSITIONS if isinstance(dest, CaseState)}
 NOTES = {
     Event.REQUEST_AMENDMENT: "请补充数据来源合法性说明及第三方合作协议。",
     Event.RESUBMIT: "已按要求补充材料。",
@@ -83,24 +81,10 @@ class Walk:
     consent: tuple[str, ...] | None = None
 
     def fire(self, event: Event, actor: str, payload: dict[str, Any] | None = None) -> None:
-        if self.state not in SOURCES[event]:
-            raise ValueError(f"{event} cannot fire in {self.state}")
-        source = self.state
-        if event in (Event.RESUBMIT,):
-            dest = self.hold_return_state
-        elif event is Event.EXTEND_TRIAL:
-            dest = source
-        else:
-            dest = TARGETS[event]
-        assert dest is not None
-        if event in DECISION_EVENTS:
-            self.decision_state = source
-        if dest in REMEMBERING_HOLD_STATES:
-            self.hold_return_state = source
-        elif source in REMEMBERING_HOLD_STATES or event is Event.WITHDRAW:
-            self.hold_return_state = None
-        self.steps.append(Step(event, source, dest, actor, _EPOCH, NOTES.get(event, ""), payload or {}))
-        self.state = dest
+        """Take the step through the case machine itself: its table, destinations and memory slots."""
+        fired = replay(self, event)
+        note = NOTES.get(event, "")
+        self.steps.append(Step(event, fired.from_state, fired.to_state, actor, _EPOCH, note, payload or {}))
 
     def maybe(self, chance: float) -> bool:
         return self.rng.random() < chance
@@ -238,19 +222,20 @@ def date_walk(path: Walk, *, end: datetime, months: int) -> None:
 
 
 def _restart_clock(path: Walk, step: Step, index: int, day: date) -> None:
-    """The same rules as `services.calendar.restart_clock`, on the walk instead of a row."""
     path.stage_entered = index
-    if step.to_state in CLOCK_PAUSED_STATES:
-        left = _working_days_between(path.calendar, day, path.stage_due) if path.stage_due else None
-        path.paused_days_left = max(left, 0) if left is not None else None
-        path.stage_due = None
-        return
-    left, path.paused_days_left = path.paused_days_left, None
-    if step.from_state in CLOCK_PAUSED_STATES and left is not None and step.to_state in STAGE_DEADLINE_DAYS:
-        path.stage_due, path.stage_due_provisional = _deadline(path.calendar, day, left)
-    elif step.to_state in STAGE_DEADLINE_DAYS:
-        path.stage_due, path.stage_due_provisional = _deadline(
-            path.calendar, day, STAGE_DEADLINE_DAYS[step.to_state]
-        )
-    else:
-        path.stage_due, path.stage_due_provisional = None, False
+    clock = _CachedCalendar(path.calendar)
+    restart_stage_clock(path, from_state=step.from_state, to_state=step.to_state, calendar=clock, today=day,
+                        stage_days=STAGE_DEADLINE_DAYS)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _CachedCalendar:
+    """The two counts the stage clock asks for, on the cached days."""
+
+    calendar: WorkingCalendar
+
+    def deadline(self, start: date, n: int) -> Deadline:
+        return Deadline(*_deadline(self.calendar, start, n))
+
+    def working_days_between(self, start: date, end: date) -> int:
+        return _working_days_between(self.calendar, start, end)

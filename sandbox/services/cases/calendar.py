@@ -20,10 +20,10 @@ from sandbox.models.cases import Case
 from sandbox.models.notifications import HolidayArrangement
 from sandbox.policies import Permission, has_permission
 from workflows.calendar import (
-    CLOCK_PAUSED_STATES,
     WorkingCalendar,
     YearArrangement,
     parse_year_arrangement,
+    restart_stage_clock,
 )
 from workflows.errors import ArrangementError
 from workflows.states import CaseState
@@ -64,21 +64,14 @@ def restart_clock(
         return
     case.overdue = False
     case.stage_entered_at = utcnow()
-    if case.state in CLOCK_PAUSED_STATES:
-        left = calendar.working_days_between(today, case.stage_due) if case.stage_due else None
-        case.paused_days_left = max(left, 0) if left is not None else None
-        case.stage_due = None
-        return
-    # Leaving the pause (resubmitted or withdrawn): the days left apply only to a stage with a deadline.
-    left, case.paused_days_left = case.paused_days_left, None
-    if from_state in CLOCK_PAUSED_STATES and left is not None and case.state in stage_days:
-        deadline = calendar.deadline(today, left)
-    elif case.state in stage_days:
-        deadline = calendar.deadline(today, stage_days[case.state])
-    else:
-        case.stage_due, case.stage_due_provisional = None, False
-        return
-    case.stage_due, case.stage_due_provisional = deadline.due, deadline.provisional
+    restart_stage_clock(
+        case,
+        from_state=from_state,
+        to_state=case.state,
+        calendar=calendar,
+        today=today,
+        stage_days=stage_days,
+    )
 
 
 def import_arrangement(
