@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from tests.workflows.builders import valid_ctx
 from workflows import CaseState, Event, InvalidTransition, fire
+from workflows.cases import replay
 
 
 class StrictRow:
@@ -99,3 +100,18 @@ def test_threads_share_the_machine_safely() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(run, range(400)))
     assert results == [CaseState.EXITED] * 400
+
+
+def test_replay_takes_the_machine_s_path_without_the_guards() -> None:
+    """`replay` (for generated histories) keeps the table and the memory slots, skips only the data guard."""
+    case = StrictRow(CaseState.DRAFT)
+    replay(case, Event.SUBMIT)  # `fire` would ask for a complete application
+    replay(case, Event.REQUEST_AMENDMENT)
+    assert (case.state, case.hold_return_state) == (CaseState.AMENDMENT_REQUESTED, CaseState.SUBMITTED)
+    fired = replay(case, Event.RESUBMIT)
+    assert (fired.to_state, case.hold_return_state) == (CaseState.SUBMITTED, None)
+    replay(case, Event.REJECT)
+    assert case.decision_state is CaseState.SUBMITTED
+    with pytest.raises(InvalidTransition):
+        replay(case, Event.SUBMIT)
+    assert case.state is CaseState.REJECTED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from workflows import (
     add_months,
     parse_year_arrangement,
 )
+from workflows.calendar import restart_stage_clock
 
 
 def span(first: date, last: date) -> list[date]:
@@ -176,3 +178,25 @@ def test_counting_back_gives_the_same_number(start: date, n: int) -> None:
     assert CAL.working_days_between(start, due) == n
     assert n == 0 or CAL.is_working_day(due)
     assert CAL.working_days_between(due, start) == -n
+
+
+@dataclass
+class Clock:
+    stage_due: date | None = None
+    stage_due_provisional: bool = False
+    paused_days_left: int | None = None
+
+
+def test_the_stage_clock_pauses_and_resumes_with_the_days_left() -> None:
+    clock, calendar = Clock(), WorkingCalendar()
+
+    def enter(from_state: CaseState, to_state: CaseState, today: date) -> None:
+        restart_stage_clock(clock, from_state=from_state, to_state=to_state, calendar=calendar, today=today,
+                            stage_days=STAGE_DEADLINE_DAYS)  # fmt: skip
+
+    enter(CaseState.DRAFT, CaseState.SUBMITTED, date(2026, 3, 2))
+    assert clock.stage_due == date(2026, 3, 9)  # five working days
+    enter(CaseState.SUBMITTED, CaseState.AMENDMENT_REQUESTED, date(2026, 3, 4))
+    assert (clock.stage_due, clock.paused_days_left) == (None, 3)
+    enter(CaseState.AMENDMENT_REQUESTED, CaseState.SUBMITTED, date(2026, 3, 16))
+    assert (clock.stage_due, clock.paused_days_left) == (date(2026, 3, 19), None)
