@@ -1,5 +1,6 @@
 """Drive cases through the real API: tokens per user, and a builder that brings a case to any state.
 
+`CaseFlow` is the shared case driver (`sandbox.demo.driver`) making its calls through the JSON API:
 `CaseFlow.to(state)` fires the real events in order, so every test case has a genuine history. Two-person
 decisions go through a proposal by "regulator" and a confirmation by "regulator2".
 """
@@ -8,31 +9,17 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
+from sandbox.demo.driver import PDF, CaseDriver
 from sandbox.models.accounts import OrganisationKind, User
-from sandbox.services.cases.calendar import beijing_today
 from tests import factories
-
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-
-GENERAL_PLAN = {
-    "objectives": "验证基于隐私计算的企业信用数据融合服务在真实业务中的合规性与效果。",
-    "boundaries": {
-        "data_subjects_cap": 50000,
-        "data_volume_gb": 200,
-        "processing_environment": "privacy_computing",
-        "third_party_access": False,
-    },
-    "duration_months": 6,
-    "risk_controls": "数据最小化、去标识化处理，访问日志留存六个月，异常访问实时告警。",
-    "exit_plan": "测试结束后三十日内删除测试数据并出具删除证明。",
-    "consumer_protection": "设立投诉渠道，七日内答复；个人可随时撤回同意。",
-}
+from tests.factories import GENERAL_PLAN, RISK_ANSWERS, TEST_WORDS
+from workflows.evaluation import ALL_SCORED
+from workflows.sectors import SectorPack, default_sector_packs
 
 
 def token(client: FlaskClient, user: User) -> dict[str, str]:
@@ -42,8 +29,12 @@ def token(client: FlaskClient, user: User) -> dict[str, str]:
 
 
 @dataclass
-class CaseFlow:
+class CaseFlow(CaseDriver):
     """One enterprise's case with a regulator, a second regulator, an assessor and a mediator."""
+
+    words = TEST_WORDS
+    assign_officer = False  # the testing lab is assigned before the risk assessment, no officer
+    approver = "regulator"
 
     client: FlaskClient
     session: Session
@@ -51,6 +42,7 @@ class CaseFlow:
     users: dict[str, User] = field(default_factory=dict)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
     case_id: int | None = None
+    created: dict[str, Any] = field(default_factory=dict, repr=False)  # the body of the last case created
 
     def __post_init__(self) -> None:
         lab = factories.make_organisation(self.session, OrganisationKind.TESTING_LAB)
@@ -93,7 +85,7 @@ class CaseFlow:
         assert response.status_code == 201, response.get_json()
         return response.get_json()
 
-    # --- the builder ---------------------------------------------------------------------------
+    # --- the builder: the shared driver's steps, through the API --------------------------------------
     def create(self, **overrides: Any) -> dict[str, Any]:
         body = {
             "title": "企业信用数据融合服务",
@@ -105,6 +97,7 @@ class CaseFlow:
         response = self.call("applicant", "POST", "/api/v1/cases", json=body)
         assert response.status_code == 201, response.get_json()
         self.case_id = response.get_json()["id"]
+        self.created = body
         patched = self.call(
             "applicant", "PATCH", f"/api/v1/cases/{self.case_id}", json={"accept_commitment": True}
         )
@@ -112,99 +105,47 @@ class CaseFlow:
         return patched.get_json()
 
     def to(self, state: str, *, consent: list[str] | None = None) -> dict[str, Any]:
-        """Create a case and fire the events that bring it to `state` along the main path.
+        """Create a case and fire the events that bring it to `state` (`sandbox.demo.driver.ROUTES`).
 
         `consent` is the publication consent the applicant gives before submitting (none by default).
         """
-        path = [
-            "draft",
-            "submitted",
-            "risk_assessment",
-            "technical_verification",
-            "testing",
-            "exit_evaluation",
-            "exited",
-        ]
         self.create()
         if consent is not None:
             url = f"/api/v1/cases/{self.case_id}/publication-consent"
             response = self.call("applicant", "PUT", url, json={"fields": consent})
             assert response.status_code == 200, response.get_json()
-        steps = {
-            "submitted": lambda: self.fire("applicant", "submit"),
-            "risk_assessment": lambda: self.fire("regulator", "accept_filing"),
-            "technical_verification": self._assess,
-            "testing": self._verify,
-            "exit_evaluation": self._request_exit,
-            "exited": self._approve,
-        }
-        for name in path[1 : path.index(state) + 1]:
-            steps[name]()
+        self.drive(state)
         return self.case()
 
-    def _assess(self) -> None:
-        self.call(
-            "regulator", "PATCH", f"/api/v1/cases/{self.case_id}", json={"assessor_org_id": self.lab_id}
-        )
-        self.fire(
-            "regulator",
-            "complete_risk_assessment",
-            answers={
-                "sensitive_pii": "no",
-                "large_scale_pii": "no",
-                "important_data": "no",
-                "cross_border": "no",
-                "data_trading": "yes",
-                "public_data": "n/a",
-                "automated_decisions": "no",
-                "minors": "no",
-            },
-            risk_level="low",
-            conditions=["每月报送一次数据使用日志"],
-            trial_boundaries=GENERAL_PLAN["boundaries"],
-        )
+    def sector_pack(self) -> SectorPack:
+        return default_sector_packs()[self.created["sector"]]
 
-    def _verify(self) -> None:
-        self.upload("assessor", "technical_verification_report", "技术验证报告.pdf")
-        start = beijing_today()
-        self.fire(
-            "regulator",
-            "pass_verification",
-            trial_start=start.isoformat(),
-            trial_end=(start + timedelta(days=90)).isoformat(),
-        )
+    def plan_boundaries(self) -> dict[str, Any]:
+        return self.created["plan"]["boundaries"]
 
-    def _request_exit(self) -> None:
-        self.upload("applicant", "self_assessment", "自评估报告.pdf")
-        self.fire("applicant", "request_exit")
+    def risk_answers(self, pack: SectorPack) -> dict[str, str]:
+        return RISK_ANSWERS
+
+    def assign(self, **fields: Any) -> Any:
+        response = self.call("regulator", "PATCH", f"/api/v1/cases/{self.case_id}", json=fields)
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def file_report(self, who: str, **data: Any) -> int:
+        response = self.call(who, "POST", f"/api/v1/cases/{self.case_id}/reports", json=data)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["id"]
 
     def evaluate(self, who: str = "assessor", score: int = 5) -> dict[str, Any]:
-        scores = {
-            name: score
-            for name in (
-                "innovation_value",
-                "legal_compliance",
-                "data_security",
-                "personal_information_protection",
-                "risk_control",
-                "consumer_protection",
-                "service_quality",
-                "business_continuity",
-                "commitment_fulfilment",
-            )
-        }
+        scores = {dimension.id: score for dimension in ALL_SCORED}
         response = self.call(
             who,
             "POST",
             f"/api/v1/cases/{self.case_id}/evaluations",
-            json={"scores": scores, "conclusion": "测试目标达成，风险可控。"},
+            json={"scores": scores, "conclusion": self.words.evaluation},
         )
         assert response.status_code == 201, response.get_json()
         return response.get_json()
-
-    def _approve(self) -> None:
-        self.evaluate()
-        self.fire("regulator", "approve_exit")
 
     # --- two-person decisions ----------------------------------------------------------------------------
     def two_person(self, propose_path: str, body: dict[str, Any], *, proposer: str = "regulator",

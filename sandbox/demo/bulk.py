@@ -6,8 +6,8 @@ executemany in batches, never through the ORM per row, yet read exactly like row
 hash chains that `audit verify` accepts, filing numbers taken from `FilingSequence` in blocks (so later
 real filings continue after them), frozen plan versions, documents, publication consents, stage clocks.
 The rare last steps that need the full machinery — issuing a certificate, opening a dispute or an
-exemption request — go through `apply_event`. Services-level: no Flask; the caller commits (per batch,
-from `on_batch`).
+exemption request — are the case driver's (`sandbox.demo.driver`), through the services. Services-level:
+no Flask; the caller commits (per batch, from `on_batch`).
 """
 
 from __future__ import annotations
@@ -26,17 +26,15 @@ from sqlmodel import Session, col
 
 from sandbox.demo.bulk_paths import Walk, date_walk, walk
 from sandbox.demo.bulk_rows import CaseRows, EnterpriseRows
+from sandbox.demo.driver import PDF, ROUTES, ServiceDriver, Words
 from sandbox.models.accounts import Organisation, OrganisationKind, Role, User
-from sandbox.models.cases import FilingSequence
-from sandbox.services.case_events.fire import apply_event
+from sandbox.models.cases import Case, FilingSequence
 from sandbox.services.cases import calendar as calendar_service
-from sandbox.services.cases import trial
 from sandbox.services.cases.calendar import BEIJING
 from sandbox.services.cases.documents import store_blob
 from sandbox.services.common.filing import PREFIX
-from workflows.evaluation import ALL_SCORED
 from workflows.sectors import default_sector_packs
-from workflows.states import FINAL_STATES, CaseState, Event
+from workflows.states import FINAL_STATES, CaseState
 
 S = CaseState
 CASES_PER_ENTERPRISE = 50
@@ -48,7 +46,6 @@ STATE_WEIGHTS: dict[CaseState, float] = {
     S.TESTING: 24, S.SUSPENDED: 3, S.EXIT_EVALUATION: 7, S.EXITED: 0.4, S.DISPUTE: 0.1,
     S.LIABILITY_EXEMPTION: 0.1, S.REJECTED: 14, S.WITHDRAWN: 10, S.TERMINATED: 6,
 }  # fmt: skip
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
 @dataclass
@@ -202,36 +199,23 @@ def _filing_numbers(session: Session, accepted: list[tuple[int, datetime]]) -> d
     return numbers
 
 
-EVALUATION = "测试目标达成，风险控制措施有效，建议准予出盒。"
-CLAIM = "驳回理由与事实不符，相关材料已于提交时上传。"
-INCIDENT = "传感器故障导致短时偏离测试边界，已按应急预案处置并两小时内报告。"
-GOOD_FAITH = "事件发生时严格执行了测试方案与应急预案，并及时报告。"
+# How the generated cases' last steps are worded (the rest as in the seeded cases).
+WORDS = Words(
+    claim="驳回理由与事实不符，相关材料已于提交时上传。",
+    incident=("设备偏离测试边界事件", "传感器故障导致短时偏离测试边界，已按应急预案处置并两小时内报告。"),
+    good_faith="事件发生时严格执行了测试方案与应急预案，并及时报告。",
+)
 
 
 def _finish(
     session: Session, cast: Cast, case_id: int, path: Walk, applicant_id: int, officer_id: int, today: date
 ) -> None:
-    """Take the last step through the real services: certificate, dispute or exemption request."""
+    """Take the last step through the real services (the case driver's): certificate, dispute or exemption."""
+    assert path.finish is not None
     applicant = session.get(User, applicant_id)
-    assert applicant is not None
-    if path.finish is S.EXITED:
-        scores = {dimension.id: 5 for dimension in ALL_SCORED} | {"service_quality": 4}
-        evaluation = {"scores": scores, "conclusion": EVALUATION}
-        trial.add_evaluation(session, actor=cast.assessor, case_id=case_id, data=evaluation)
-        approver = next(user for user in cast.regulators if user.id != officer_id)  # four eyes
-        event, note, data, actor = Event.APPROVE_EXIT, "经复核，同意出盒。", {}, approver
-    elif path.finish is S.DISPUTE:
-        event, note, actor = Event.RAISE_DISPUTE, "对驳回决定不服，申请调解。", applicant
-        data = {"legal_partner_org_id": cast.mediation_id, "claim": CLAIM}
-    else:
-        report = trial.file_report(
-            session,
-            actor=applicant,
-            case_id=case_id,
-            data={"kind": "incident", "title": "设备偏离测试边界事件", "occurred_on": today.isoformat(),
-                  "body": INCIDENT},
-        )  # fmt: skip
-        event, note, actor = Event.APPLY_EXEMPTION, "申请试错免责。", applicant
-        data = {"incident_id": report.id, "legal_partner_org_id": cast.mediation_id,
-                "good_faith_explanation": GOOD_FAITH}  # fmt: skip
-    apply_event(session, actor=actor, case_id=case_id, event=event.value, note=note, data=data, today=today)
+    case = session.get(Case, case_id)
+    assert applicant is not None and case is not None
+    approver = next(user for user in cast.regulators if user.id != officer_id)  # four eyes
+    users = {"applicant": applicant, "assessor": cast.assessor, "regulator2": approver}
+    driver = ServiceDriver(session, users, centre_id=cast.mediation_id, today=today, words=WORDS, case=case)
+    driver.step(ROUTES[path.finish][-1])  # the walk ends one step before `finish`

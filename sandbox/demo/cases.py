@@ -1,30 +1,24 @@
 """Demo sandbox projects: realistic Chinese cases in every workflow state across all seven sectors.
 
-Cases are moved through the real services (`apply_event`), so every demo case has a genuine,
-hash-chained history, frozen plan versions, documents and notifications. Idempotent: enterprises and
-cases that exist already are skipped.
+Cases are moved through the real services by the shared case driver (`sandbox.demo.driver`), so every
+demo case has a genuine, hash-chained history, frozen plan versions, documents and notifications.
+Idempotent: enterprises and cases that exist already are skipped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, select
 
+from sandbox.demo.driver import ServiceDriver
 from sandbox.demo.people import DEMO_PASSWORD
 from sandbox.models.accounts import Organisation, OrganisationKind, User
 from sandbox.models.cases import Case
 from sandbox.services.accounts import accounts
-from sandbox.services.case_events.fire import apply_event
-from sandbox.services.cases import cases, documents, trial
-from workflows.evaluation import ALL_SCORED
 from workflows.sectors import ParamType, SectorPack, default_sector_packs
-
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 # sector → (enterprise, USCC body without check character, project title, data categories, objectives)
 PROJECTS: dict[str, tuple[str, str, str, list[str], str]] = {
@@ -83,6 +77,12 @@ RISK_CONTROLS = "数据分类分级管理；最小必要采集；去标识化处
 EXIT_PLAN = "测试结束后三十日内停止数据处理，删除或匿名化测试数据，并向沙盒办公室提交删除证明。"
 CONSUMER_PROTECTION = "公示个人信息处理规则，设立投诉受理渠道，七个工作日内答复；用户可随时撤回同意。"
 
+# Who handles the demo cases, by their part in the case driver.
+STAFF_PARTS = {
+    "regulator": "regulator@demo.sandbox",
+    "regulator2": "regulator2@demo.sandbox",
+    "assessor": "assessor@demo.sandbox",
+}
 # The states each sector's cases are brought to; together every state appears, and several exits.
 STATES_BY_SECTOR: dict[str, tuple[str, ...]] = {
     "autonomous_driving": ("exited", "testing", "submitted"),
@@ -93,6 +93,18 @@ STATES_BY_SECTOR: dict[str, tuple[str, ...]] = {
     "industrial_manufacturing": ("testing", "terminated", "exited"),
     "general_data": ("submitted", "exit_evaluation", "exited"),
 }
+
+
+def demo_plan(pack: SectorPack, objectives: str) -> dict[str, Any]:
+    """A complete sandbox plan for a case of the sector."""
+    return {
+        "objectives": objectives,
+        "boundaries": demo_boundaries(pack),
+        "duration_months": min(6, pack.max_trial_months),
+        "risk_controls": RISK_CONTROLS,
+        "exit_plan": EXIT_PLAN,
+        "consumer_protection": CONSUMER_PROTECTION,
+    }
 
 
 def demo_boundaries(pack: SectorPack) -> dict[str, Any]:
@@ -111,244 +123,15 @@ def demo_boundaries(pack: SectorPack) -> dict[str, Any]:
     return values
 
 
-@dataclass
-class Cast:
-    """The demo people who act on cases."""
-
-    regulator: User
-    regulator2: User
-    assessor: User
-    lab: Organisation
-    mediation: Organisation
-
-
-class CaseDriver:
-    """Moves one new case to a target state through the real services."""
-
-    def __init__(self, session: Session, cast: Cast, applicant: User, storage: Path, today: date) -> None:
-        self.session, self.cast, self.applicant, self.storage, self.today = (
-            session,
-            cast,
-            applicant,
-            storage,
-            today,
-        )
-
-    def fire(self, actor: User, event: str, note: str = "", **data: Any) -> None:
-        apply_event(
-            self.session,
-            actor=actor,
-            case_id=self.case.id,  # type: ignore[arg-type]
-            event=event,
-            note=note,
-            data=data,
-            today=self.today,
-        )
-
-    def upload(self, actor: User, kind: str, name: str) -> None:
-        documents.upload_document(
-            self.session,
-            actor=actor,
-            case_id=self.case.id,  # type: ignore[arg-type]
-            kind=kind,
-            filename=name,
-            data=PDF,
-            storage=self.storage,
-        )
-
-    def create(self, sector: str, title: str, categories: list[str], objectives: str) -> Case:
-        pack = default_sector_packs()[sector]
-        plan = {
-            "objectives": objectives,
-            "boundaries": demo_boundaries(pack),
-            "duration_months": min(6, pack.max_trial_months),
-            "risk_controls": RISK_CONTROLS,
-            "exit_plan": EXIT_PLAN,
-            "consumer_protection": CONSUMER_PROTECTION,
-        }
-        self.case = cases.create_case(
-            self.session,
-            actor=self.applicant,
-            data={"title": title, "sector": sector, "data_categories": categories, "plan": plan},
-        )
-        cases.update_case(
-            self.session,
-            actor=self.applicant,
-            case_id=self.case.id,  # type: ignore[arg-type]
-            data={"accept_commitment": True},
-            expected_version=None,
-        )
-        return self.case
-
-    def to(self, state: str) -> None:
-        steps: dict[str, Callable[[], object]] = {
-            "draft": lambda: None,
-            "submitted": self._submit,
-            "amendment_requested": lambda: (
-                self._submit(),
-                self.fire(
-                    self.cast.regulator, "request_amendment", "请补充数据出境情况说明及第三方合作协议。"
-                ),
-            ),
-            "risk_assessment": lambda: (self._submit(), self._accept()),
-            "technical_verification": self._to_verification,
-            "testing": self._to_testing,
-            "suspended": lambda: (
-                self._to_testing(),
-                self.fire(
-                    self.cast.regulator,
-                    "suspend",
-                    "监测发现测试活动超出批准的测试边界。",
-                    mitigation_order="立即停止越界作业，三日内提交整改报告。",
-                ),
-            ),
-            "exit_evaluation": self._to_exit_evaluation,
-            "exited": self._to_exited,
-            "dispute": lambda: (
-                self._reject(),
-                self.fire(
-                    self.applicant,
-                    "raise_dispute",
-                    "对驳回决定不服，申请调解。",
-                    legal_partner_org_id=self.cast.mediation.id,
-                    claim="驳回理由所称材料缺失与事实不符，相关材料已于提交时上传。",
-                ),
-            ),
-            "liability_exemption": self._to_exemption,
-            "rejected": self._reject,
-            "withdrawn": lambda: (
-                self._submit(),
-                self.fire(self.applicant, "withdraw", "企业业务调整，主动撤回申请。"),
-            ),
-            "terminated": lambda: (
-                self._to_testing(),
-                self.fire(
-                    self.cast.regulator,
-                    "terminate",
-                    "测试中发生未报告的数据泄露事件。",
-                    wind_down_order="十日内停止数据处理并完成用户告知。",
-                ),
-            ),
-        }
-        steps[state]()
-
-    def _submit(self) -> None:
-        self.fire(self.applicant, "submit")
-
-    def _accept(self) -> None:
-        cases.update_case(
-            self.session,
-            actor=self.cast.regulator,
-            case_id=self.case.id,  # type: ignore[arg-type]
-            data={"case_officer_id": self.cast.regulator.id, "assessor_org_id": self.cast.lab.id},
-            expected_version=None,
-        )
-        self.fire(self.cast.regulator, "accept_filing", "材料齐全，予以备案。")
-
-    def _reject(self) -> None:
-        self._submit()
-        self.fire(
-            self.cast.regulator, "reject", "项目不属于数据监管沙盒支持范围，且未提供数据来源合法性说明。"
-        )
-
-    def _to_verification(self) -> None:
-        self._submit()
-        self._accept()
-        pack = default_sector_packs()[self.case.sector]
-        answers = {item.id: ("yes" if index % 3 == 0 else "no") for index, item in enumerate(pack.risk_items)}
-        from workflows.assessment import derive_risk_level
-
-        self.fire(
-            self.cast.regulator,
-            "complete_risk_assessment",
-            "风险评估完成。",
-            answers=answers,
-            risk_level=derive_risk_level(pack, answers).value,
-            conditions=["每月报送一次数据使用情况报告", "发生安全事件两小时内报告沙盒办公室"],
-            trial_boundaries=self.case.plan["boundaries"],
-        )
-
-    def _to_testing(self) -> None:
-        self._to_verification()
-        self.upload(self.cast.assessor, "technical_verification_report", "技术验证报告.pdf")
-        self.fire(
-            self.cast.regulator,
-            "pass_verification",
-            "技术验证通过。",
-            trial_start=self.today.isoformat(),
-            trial_end=(self.today + timedelta(days=150)).isoformat(),
-        )
-        trial.file_report(
-            self.session,
-            actor=self.applicant,
-            case_id=self.case.id,  # type: ignore[arg-type]
-            data={
-                "kind": "periodic",
-                "title": "第一个月测试报告",
-                "body": "测试按计划进行，未发生安全事件。",
-            },
-        )
-        trial.issue_guidance(
-            self.session,
-            actor=self.cast.regulator,
-            case_id=self.case.id,  # type: ignore[arg-type]
-            data={"text": "请在每周一报送上周数据访问日志摘要。"},
-        )
-
-    def _to_exit_evaluation(self) -> None:
-        self._to_testing()
-        self.upload(self.applicant, "self_assessment", "出盒自评估报告.pdf")
-        self.fire(self.applicant, "request_exit", "测试目标已达成，申请出盒评估。")
-
-    def _to_exited(self) -> None:
-        self._to_exit_evaluation()
-        scores = {dimension.id: 5 for dimension in ALL_SCORED} | {"service_quality": 4}
-        trial.add_evaluation(
-            self.session,
-            actor=self.cast.assessor,
-            case_id=self.case.id,  # type: ignore[arg-type]
-            data={"scores": scores, "conclusion": "测试目标达成，风险控制措施有效，建议准予出盒。"},
-        )
-        self.fire(self.cast.regulator2, "approve_exit", "经复核，同意出盒。")
-
-    def _to_exemption(self) -> None:
-        self._to_testing()
-        report = trial.file_report(
-            self.session,
-            actor=self.applicant,
-            case_id=self.case.id,  # type: ignore[arg-type]
-            data={
-                "kind": "incident",
-                "title": "无人机偏航事件",
-                "body": "强风导致一架无人机短时偏离航线，已按预案返航。",
-                "occurred_on": self.today.isoformat(),
-            },
-        )
-        self.fire(
-            self.applicant,
-            "apply_exemption",
-            "申请试错免责。",
-            incident_id=report.id,
-            legal_partner_org_id=self.cast.mediation.id,
-            good_faith_explanation="事件发生时严格执行了测试方案与应急预案，并在两小时内报告。",
-        )
-
-
 def seed_cases(session: Session, *, storage: Path, today: date, first_applicant: User) -> int:
     """Create the demo enterprises and their cases; return how many cases were created."""
     existing = set(session.exec(select(Case.title)).all())
     organisations = {org.kind: org for org in session.exec(select(Organisation)).all()}
-    regulators = [
-        accounts.find_user_by_email(session, email)
-        for email in ("regulator@demo.sandbox", "regulator2@demo.sandbox")
-    ]
-    cast = Cast(
-        regulator=regulators[0],  # type: ignore[arg-type]
-        regulator2=regulators[1],  # type: ignore[arg-type]
-        assessor=accounts.find_user_by_email(session, "assessor@demo.sandbox"),  # type: ignore[arg-type]
-        lab=organisations[OrganisationKind.TESTING_LAB],
-        mediation=organisations[OrganisationKind.MEDIATION_CENTRE],
-    )
+    staff: dict[str, User] = {}
+    for part, email in STAFF_PARTS.items():
+        user = accounts.find_user_by_email(session, email)
+        assert user is not None, f"seed the demo people first ({email})"
+        staff[part] = user
     created = 0
     for number, (sector, (enterprise, uscc_body, title, categories, objectives)) in enumerate(
         PROJECTS.items()
@@ -362,9 +145,17 @@ def seed_cases(session: Session, *, storage: Path, today: date, first_applicant:
             full_title = title if index == 0 else f"{title}（{'二期' if index == 1 else '三期'}）"
             if full_title in existing:
                 continue
-            driver = CaseDriver(session, cast, applicant, storage, today)
-            driver.create(sector, full_title, categories, objectives)
-            driver.to(state)
+            driver = ServiceDriver(
+                session,
+                {**staff, "applicant": applicant},
+                lab_id=organisations[OrganisationKind.TESTING_LAB].id,
+                centre_id=organisations[OrganisationKind.MEDIATION_CENTRE].id,
+                storage=storage,
+                today=today,
+            )
+            driver.create(title=full_title, sector=sector, data_categories=categories,
+                          plan=demo_plan(default_sector_packs()[sector], objectives))  # fmt: skip
+            driver.drive(state)
             created += 1
     session.flush()
     return created

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from sandbox.demo.driver import PDF
 from sandbox.models.accounts import Role, User
 from sandbox.models.cases import Case
 from sandbox.models.disputes import Dispute, ExemptionRequest, ExemptionStage
@@ -23,7 +24,6 @@ from sandbox.services.legal.evidence import Upload
 from workflows.disputes import DisputeStage
 from workflows.states import CaseState
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 OPINION = (
     "经审查，事件系突发强风所致，企业在事发后两小时内报告并按应急预案处置，未超出批准的测试边界，"
     "亦已确认收到并落实监管指导意见。建议对该事件予以免责。"

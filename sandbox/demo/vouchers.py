@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from sandbox.demo.driver import PDF
 from sandbox.models.accounts import Organisation, User
 from sandbox.models.vouchers import ApprovedProvider, Redemption, Voucher, VoucherStatus
 from sandbox.services.accounts import accounts
@@ -22,7 +23,7 @@ from sandbox.validators import uscc_check_character
 PROVIDER = "亦庄数据标注服务有限公司"
 PROVIDER_USCC_BODY = "91110302MA09BX5K3"
 CATEGORIES = ["data_annotation", "model_training", "compliance_assessment", "testing"]
-INVOICE = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+INVOICE = PDF
 HOLDER, OFFICE, FIRM = "applicant@demo.sandbox", "regulator@demo.sandbox", "provider@demo.sandbox"
 # (contract serial, fee and amount in fen, category, signed days ago, steps after the request)
 REDEMPTIONS: tuple[tuple[str, int, int, str, int, tuple[tuple[str, str, str], ...]], ...] = (

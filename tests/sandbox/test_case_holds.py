@@ -90,18 +90,12 @@ def test_upheld_rejection_returns_to_rejected(flow: CaseFlow) -> None:
 
 def test_exemption_needs_the_legal_opinion_and_returns_to_testing(flow: CaseFlow) -> None:
     flow.to("testing")
-    report = flow.call(
-        "applicant",
-        "POST",
-        f"/api/v1/cases/{flow.case_id}/reports",
-        json={
-            "kind": "incident",
-            "title": "数据泄露事件",
-            "body": "测试期间发生一次越权访问。",
-            "occurred_on": date.today().isoformat(),
-        },
-    )
-    assert report.status_code == 201, report.get_json()
+    incident = {
+        "title": "数据泄露事件",
+        "body": "测试期间发生一次越权访问。",
+        "occurred_on": date.today().isoformat(),
+    }
+    report_id = flow.file_report("applicant", kind="incident", **incident)
     periodic = flow.call(
         "applicant",
         "POST",
@@ -114,7 +108,7 @@ def test_exemption_needs_the_legal_opinion_and_returns_to_testing(flow: CaseFlow
     }
     body = flow.fire("applicant", "apply_exemption", expect=422, incident_id=periodic["id"], **exemption)
     assert body["errors"][0]["field"] == "incident_id"
-    body = flow.fire("applicant", "apply_exemption", incident_id=report.get_json()["id"], **exemption)
+    body = flow.fire("applicant", "apply_exemption", incident_id=report_id, **exemption)
     assert body["case"]["state"] == "liability_exemption"
     assert body["case"]["hold_return_state"] == "testing"
     request_id = body["event"]["payload"]["exemptionRequestId"]

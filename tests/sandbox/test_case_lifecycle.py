@@ -6,7 +6,9 @@ import re
 
 import pytest
 
+from sandbox.demo.driver import ROUTES
 from tests.case_flow import CaseFlow
+from workflows.states import CaseState
 
 
 @pytest.fixture
@@ -47,3 +49,10 @@ def test_evaluator_cannot_approve_their_own_evaluation(flow: CaseFlow) -> None:
     assert body["code"] == "two_person_rule" and "评估人" in body["detail"]
     flow.fire("regulator2", "approve_exit")
     assert flow.case()["state"] == "exited"
+
+
+@pytest.mark.parametrize("state", list(ROUTES))
+def test_the_case_driver_reaches_every_state_through_the_api(flow: CaseFlow, state: CaseState) -> None:
+    assert set(ROUTES) == set(CaseState)
+    flow.to(state)
+    assert flow.case("applicant")["state"] == state  # a draft is the applicant's alone

@@ -303,19 +303,12 @@ def incident_case(client: FlaskClient, session: Session) -> tuple[CaseFlow, int]
     """A case in testing with one incident report filed through the API; (flow, incident id)."""
     flow = CaseFlow(client, session)
     flow.to("testing")
-    response = flow.call(
-        "applicant",
-        "POST",
-        f"/api/v1/cases/{flow.case_id}/reports",
-        json={
-            "kind": "incident",
-            "title": "越权访问事件",
-            "body": "一次越权访问，已处置。",
-            "occurred_on": date.today().isoformat(),
-        },
-    )
-    assert response.status_code == 201, response.get_json()
-    return flow, response.get_json()["id"]
+    incident = {
+        "title": "越权访问事件",
+        "body": "一次越权访问，已处置。",
+        "occurred_on": date.today().isoformat(),
+    }
+    return flow, flow.file_report("applicant", kind="incident", **incident)
 
 
 def test_exemption_application_opinion_and_decision(app, client, session) -> None:

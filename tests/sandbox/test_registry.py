@@ -203,7 +203,7 @@ def test_registry_list_filters_and_pages(client, two_filed) -> None:
     assert client.get(f"/api/v1/registry?year={year - 1}").get_json()["total"] == 0
     assert client.get("/api/v1/registry?sector=healthcare").get_json()["total"] == 0
     shown.call("regulator", "PATCH", f"/api/v1/cases/{shown.case_id}", json={"assessor_org_id": shown.lab_id})
-    shown._assess()
+    shown.complete_risk_assessment()
     by_state = client.get("/api/v1/registry?state=technical_verification").get_json()
     assert [item["filing_number"] for item in by_state["items"]] == [shown_number]
     first = client.get("/api/v1/registry?per_page=1").get_json()
