@@ -22,7 +22,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from certificates.checkpoint import sign_checkpoint
 from certificates.credentials import (
     ExitCertificateSubject,
     TestedBoundary,
@@ -31,12 +30,13 @@ from certificates.credentials import (
 )
 from certificates.jcs import canonicalize, digest_hex
 from certificates.keys import KeySet, SigningKey
-from certificates.logstore import benchmark_file_log, entry_leaf, format_utc, make_entry
-from certificates.merkle import MemoryNodeStore, MerkleLog
-from certificates.pdf import render_certificate_pdf
-from certificates.pdfscan import PrintedQr
-from certificates.pdfsign import PdfSigningKeys, render_signed_pdf
-from certificates.pdfverify import verify_pdf
+from certificates.log.checkpoint import sign_checkpoint
+from certificates.log.merkle import MemoryNodeStore, MerkleLog
+from certificates.log.store import benchmark_file_log, entry_leaf, format_utc, make_entry
+from certificates.pdf.render import render_certificate_pdf
+from certificates.pdf.scan import PrintedQr
+from certificates.pdf.sign import PdfSigningKeys, render_signed_pdf
+from certificates.pdf.verify import verify_pdf
 from certificates.status import StatusList, issue_status_list_credential
 from certificates.verifier import Evidence, verify_bundle
 
@@ -128,7 +128,7 @@ def _median_ms(function: Any, runs: int) -> float:
 
 
 def bench_pdf(bundle: dict[str, Any]) -> None:
-    import certificates.pdf as pdf_module
+    import certificates.pdf.render as pdf_module
 
     fast = _median_ms(lambda: render_certificate_pdf(bundle, verify_base_url=BASE, cert_id="bench"), 21)
     # The benchmark swaps two of the module's imported helpers, which it does not re-export.

@@ -37,10 +37,10 @@ from sqlmodel import col, select
 
 from benchmarks.common import Gunicorn, databases, instance_environment, machine_note, print_table
 from benchmarks.loadgen import Target, run_python
-from certificates.checkpoint import sign_checkpoint
 from certificates.keys import KeyUse
-from certificates.merkle import MemoryNodeStore, MerkleLog, hash_leaf, verify_inclusion
-from certificates.tiles import WIDTH, Tile
+from certificates.log.checkpoint import sign_checkpoint
+from certificates.log.merkle import MemoryNodeStore, MerkleLog, hash_leaf, verify_inclusion
+from certificates.log.tiles import WIDTH, Tile
 from sandbox import create_app
 from sandbox.db import open_session, upgrade
 from sandbox.models.certificates import LogCheckpoint, LogHead, LogNode

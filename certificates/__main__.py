@@ -1,7 +1,7 @@
 """Offline verifier: ``python -m certificates verify FILE --trust-bundle B [--root-fingerprint FP] …``.
 
 FILE is a certificate PDF (its embedded ``credential.json``, its PDF signature, its page's text and,
-when poppler is installed, its printed QR code are all checked — `certificates.pdfverify`), a bundle
+when poppler is installed, its printed QR code are all checked — `certificates.pdf.verify`), a bundle
 JSON file, or a scanned QR string/URL together with ``--bundle``. A liability exemption decision
 (试错免责决定书) is verified the same way. Everything is checked against the signed trust bundle;
 nothing is fetched from the network. The trust bundle is trusted only through a pinned root key
@@ -31,9 +31,9 @@ from certificates.errors import CertificateError
 from certificates.keys import KeySet, KeyUse
 from certificates.offline import verify_with_trust_bundle
 from certificates.package import PackageReport, verify_evidence_package, verify_package_with_trust_bundle
-from certificates.pdflayouts import EXIT_CERTIFICATE, LAYOUTS, pick_value, value_lines
-from certificates.pdfverify import verify_pdf_with_trust_bundle
-from certificates.qr import parse_verification_url
+from certificates.pdf.layouts import EXIT_CERTIFICATE, LAYOUTS, pick_value, value_lines
+from certificates.pdf.qr import parse_verification_url
+from certificates.pdf.verify import verify_pdf_with_trust_bundle
 from certificates.verifier import EXIT_CODES, LONG_AGO, Check, Report
 
 PIN_VARIABLE = "SANDBOX_ROOT_FINGERPRINT"

@@ -17,7 +17,7 @@ Public API:
 
 The checks, in order: trust_bundle (offline only, `certificates.offline`: signed by its root key,
 current, and that root pinned — an unpinned root is indeterminate, never valid), attachment (PDFs:
-`certificates.pdfverify`), digest (the credential is the one logged and, when a QR code or URL was
+`certificates.pdf.verify`), digest (the credential is the one logged and, when a QR code or URL was
 scanned, the one printed), signature,
 key_state (the key was valid when it signed and, if revoked since, revoked only after the entry was
 logged), status (revocation and suspension lists), inclusion (the log entry is in the signed tree),
@@ -50,7 +50,10 @@ from certificates._internal.report import (
 from certificates._internal.statuscheck import check_status_entry
 from certificates._internal.timefmt import LONG_AGO, parse_utc
 from certificates.bundle import CertificateBundle
-from certificates.checkpoint import (
+from certificates.errors import CertificateError, CertificateVerificationError, IndeterminateError
+from certificates.jcs import sha256_digest
+from certificates.keys import KeySet, KeyStatus, KeyUse
+from certificates.log.checkpoint import (
     Checkpoint,
     check_not_backdated,
     find_checkpoints_around,
@@ -58,11 +61,8 @@ from certificates.checkpoint import (
     parse_checkpoint,
     verify_checkpoint,
 )
-from certificates.errors import CertificateError, CertificateVerificationError, IndeterminateError
-from certificates.jcs import sha256_digest
-from certificates.keys import KeySet, KeyStatus, KeyUse
-from certificates.logstore import entry_leaf
-from certificates.merkle import hash_leaf, verify_consistency, verify_inclusion
+from certificates.log.merkle import hash_leaf, verify_consistency, verify_inclusion
+from certificates.log.store import entry_leaf
 from certificates.proofs import verify_proof
 from certificates.status import decode_bitstring, read_status_bit
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from certificates.fonts import find_cjk_font
+from certificates.pdf.fonts import find_cjk_font
 from sandbox.instance_secrets import read_or_create
 from sandbox.services.common.settings import ServiceSettings
 

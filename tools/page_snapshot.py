@@ -23,7 +23,7 @@ What a capture holds:
     OUT_DIR/capture-date.txt           the Beijing date of the capture (not compared; see below)
 
 <lang> is zh (the default language) and en (chosen through POST /language, as a user would).
-<role> is each demo login, as in tests/sandbox/test_crawl.py. Each crawl logs in through the login
+<role> is each demo login, as in tests/sandbox/app/test_crawl.py. Each crawl logs in through the login
 form, then follows same-origin links breadth-first from the start pages, in sorted order, skipping
 /static/, /logout and /language; only 200 HTML pages are searched for further links.
 
@@ -77,7 +77,7 @@ DEMO_LOGINS = {
 }
 LANGUAGES = ("zh", "en")
 START = ("/", "/dashboard", "/cases", "/notifications")
-# Links that act rather than show, or that would sign the crawler out (as in tests/sandbox/test_crawl.py).
+# Links that act rather than show, or that would sign the crawler out (as in tests/sandbox/app/test_crawl.py).
 SKIP = re.compile(r"^/(static/|logout|language)")
 MAX_PAGES = 2000
 OPENAPI = "/api/v1/openapi.json"

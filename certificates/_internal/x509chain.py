@@ -1,4 +1,4 @@
-"""X.509 certificates for the Ed25519 keys that sign PDFs (private; used by `certificates.pdfsign`).
+"""X.509 certificates for the Ed25519 keys that sign PDFs (private; used by `certificates.pdf.sign`).
 
 PDF signatures (CMS) name their signer by an X.509 certificate, so the issuer's assertion key gets one,
 issued by the root key — the key whose fingerprint verifiers pin — which gets a self-signed CA

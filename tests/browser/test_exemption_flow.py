@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from certificates.offline import verify_with_trust_bundle
-from certificates.pdfread import extract_bundle
-from certificates.pdfverify import verify_pdf_with_trust_bundle
+from certificates.pdf.read import extract_bundle
+from certificates.pdf.verify import verify_pdf_with_trust_bundle
 from sandbox.models.disputes import ExemptionRequest
 from tests.browser.helpers import case_url, db_case, expect_state, prepared_case, shot, submit_form
 

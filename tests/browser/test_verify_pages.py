@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from certificates.qr import credential_digest_b64url
+from certificates.pdf.qr import credential_digest_b64url
 from sandbox.db import open_session
 from sandbox.models.certificates import Certificate
 from tests.case_flow import CaseFlow

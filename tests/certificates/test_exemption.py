@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-import certificates.pdf as pdf_module
+import certificates.pdf.render as pdf_module
 from certificates.bundle import (
     CertificateBundle,
     Transparency,
@@ -20,7 +20,6 @@ from certificates.bundle import (
     root_fingerprint,
     sign_trust_bundle,
 )
-from certificates.checkpoint import sign_checkpoint
 from certificates.credentials import ExitCertificateSubject, build_exit_certificate, sign_credential
 from certificates.errors import CertificateError
 from certificates.exemption import (
@@ -31,19 +30,20 @@ from certificates.exemption import (
 )
 from certificates.jcs import digest_hex
 from certificates.keys import KeySet, KeyUse
-from certificates.logstore import entry_leaf, format_utc, make_entry
-from certificates.merkle import MemoryNodeStore, MerkleLog
-from certificates.pdf import render_certificate_pdf
-from certificates.pdflayouts import EXIT_CERTIFICATE, LIABILITY_EXEMPTION, layout_for
-from certificates.pdfread import extract_bundle
-from certificates.pdfsign import PdfSigningKeys, render_signed_pdf
+from certificates.log.checkpoint import sign_checkpoint
+from certificates.log.merkle import MemoryNodeStore, MerkleLog
+from certificates.log.store import entry_leaf, format_utc, make_entry
+from certificates.pdf.layouts import EXIT_CERTIFICATE, LIABILITY_EXEMPTION, layout_for
+from certificates.pdf.qr import credential_digest_b64url, verification_url
+from certificates.pdf.read import extract_bundle
+from certificates.pdf.render import render_certificate_pdf
+from certificates.pdf.sign import PdfSigningKeys, render_signed_pdf
 from certificates.proofs import verify_proof
-from certificates.qr import credential_digest_b64url, verification_url
 from certificates.status import StatusList, issue_status_list_credential, status_list_entry
 from certificates.verifier import Evidence, Report, verify_bundle
+from tests.certificates.pdf.test_pdf import BASE, EMBEDDED, POPPLER, run, scan
 from tests.certificates.test_bundle import ASSERTION, ISSUER, LIST_URL, ROOT, STATUS, T0, key_set, seeded_key
 from tests.certificates.test_package import run_cli
-from tests.certificates.test_pdf import BASE, EMBEDDED, POPPLER, run, scan
 
 LOG = seeded_key(KeyUse.LOG, 4)
 ORIGIN = "sandbox.yizhuang.gov.cn/log"

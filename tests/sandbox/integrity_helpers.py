@@ -12,8 +12,8 @@ import re
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from certificates.logstore import entry_leaf
-from certificates.merkle import hash_leaf, root
+from certificates.log.merkle import hash_leaf, root
+from certificates.log.store import entry_leaf
 from sandbox.models.cases import Case
 from sandbox.models.certificates import (
     Certificate,

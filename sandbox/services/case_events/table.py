@@ -10,7 +10,7 @@ The pure part stays in `workflows`: the transition (`workflows.cases.TRANSITIONS
 - `fields`, `confirm`, `primary`: its form on the case page, as plain data; labels are msgids (`N_`)
   the view translates, so nothing here imports Flask.
 Adding an event: a member of `workflows.states.Event`, its transition (and guard) in `workflows`, one
-entry here. tests/sandbox/test_event_table.py fails while they disagree.
+entry here. tests/sandbox/services/case_events/test_event_table.py fails while they disagree.
 """
 
 from __future__ import annotations

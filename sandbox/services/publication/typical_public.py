@@ -18,9 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from certificates.collection import Collection, CollectionEntry, render_collection_pdf
-from certificates.fonts import find_cjk_font
-from certificates.qr import credential_digest_b64url, verification_url
+from certificates.pdf.collection import Collection, CollectionEntry, render_collection_pdf
+from certificates.pdf.fonts import find_cjk_font
+from certificates.pdf.qr import credential_digest_b64url, verification_url
 from sandbox.errors import N_, NotFound, ValidationFailed
 from sandbox.models.accounts import Enterprise
 from sandbox.models.cases import Case

@@ -13,7 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from certificates.fonts import find_cjk_font
+from certificates.pdf.fonts import find_cjk_font
 from sandbox.models.accounts import User
 from sandbox.models.cases import Case, CaseEvent, Evaluation
 from sandbox.models.publication import TypicalCase

@@ -21,7 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from certificates.fonts import CJKFont
+from certificates.pdf.fonts import CJKFont
 from sandbox.services.statistics.model import AnnualReport, Chart
 from sandbox.services.vouchers.vouchers import yuan
 from workflows.sectors import default_sector_packs

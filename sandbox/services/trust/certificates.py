@@ -7,7 +7,7 @@
 status-list indexes, proof, log entry, checkpoint, inclusion proof and PDF. Any failure raises and the
 caller's rollback leaves no certificate, no log entry and the case where it was (the PDF file, stored
 content-addressed before the commit, is then merely unreferenced). The PDF is signed itself (PAdES, by
-the credential's key under the root key, `certificates.pdfsign`), so a changed page is detected. It
+the credential's key under the root key, `certificates.pdf.sign`), so a changed page is detected. It
 issues no voucher: the exit (`services.case_events.records`) issues the certificate, then the voucher.
 Status changes (revoke, suspend, reinstate) live in `sandbox.services.trust.status`.
 """
@@ -30,10 +30,10 @@ from certificates.credentials import (
     build_exit_certificate,
     sign_credential,
 )
-from certificates.fonts import find_cjk_font
 from certificates.jcs import digest_hex
 from certificates.keys import KeyUse
-from certificates.pdfsign import render_signed_pdf
+from certificates.pdf.fonts import find_cjk_font
+from certificates.pdf.sign import render_signed_pdf
 from certificates.status import StatusPurpose, status_list_entry
 from sandbox.errors import N_, Conflict, NotFound, PermissionDenied
 from sandbox.labels.wording import boundary_texts

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from certificates.checkpoint import parse_checkpoint
-from certificates.merkle import hash_leaf
-from certificates.tiles import Tile, all_tiles, decode_bundle, tile_bytes
+from certificates.log.checkpoint import parse_checkpoint
+from certificates.log.merkle import hash_leaf
+from certificates.log.tiles import Tile, all_tiles, decode_bundle, tile_bytes
 from sandbox.services.trust import log_tiles
 
 

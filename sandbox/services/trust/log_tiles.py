@@ -1,6 +1,6 @@
 """The transparency log as C2SP tlog-tiles, read from the database: checkpoint, hash tiles, entry bundles.
 
-Witnesses, monitors and standard tlog clients read the log this way (`certificates.tiles` has the format).
+Witnesses, monitors and standard tlog clients read the log this way (`certificates.log.tiles` has the format).
 A hash tile is one range read of `log_node`, which already keeps every perfect subtree of every level, so
 no tree is recomputed per request; an entry bundle is a range of `log_entry`, each entry re-encoded as its
 RFC 8785 leaf bytes and checked against its stored leaf hash, so a bundle never disagrees with the tiles.
@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
-from certificates.logstore import entry_leaf
-from certificates.merkle import hash_leaf
-from certificates.tiles import (
+from certificates.log.merkle import hash_leaf
+from certificates.log.store import entry_leaf
+from certificates.log.tiles import (
     ReadHashes,
     Tile,
     TileNotInTree,
@@ -111,7 +111,7 @@ _ENTRIES = LogEntry.__table__.c  # type: ignore[attr-defined]
 
 
 def node_reader(session: Session) -> ReadHashes:
-    """`certificates.tiles.ReadHashes` over the `log_node` table: one range query per call."""
+    """`certificates.log.tiles.ReadHashes` over the `log_node` table: one range query per call."""
 
     def read(level: int, start: int, count: int) -> list[bytes]:
         statement = (

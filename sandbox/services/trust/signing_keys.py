@@ -29,7 +29,7 @@ from certificates.keys import (
     load_private_key,
     save_private_key,
 )
-from certificates.pdfsign import PdfSigningKeys
+from certificates.pdf.sign import PdfSigningKeys
 from sandbox.errors import N_, NotFound, PermissionDenied, ValidationFailed
 from sandbox.models.accounts import Role, User
 from sandbox.models.base import utcnow

@@ -18,9 +18,9 @@ from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from certificates.checkpoint import sign_checkpoint
-from certificates.logstore import entry_leaf, format_utc, make_entry
-from certificates.merkle import MerkleLog, hash_leaf
+from certificates.log.checkpoint import sign_checkpoint
+from certificates.log.merkle import MerkleLog, hash_leaf
+from certificates.log.store import entry_leaf, format_utc, make_entry
 from sandbox.errors import N_, ValidationFailed
 from sandbox.models.base import utcnow
 from sandbox.models.certificates import LogCheckpoint, LogEntry, LogHead, LogNode
@@ -30,7 +30,7 @@ LOCKED = "sandbox.log_locked"
 
 
 class DbNodeStore:
-    """`certificates.merkle.NodeStore` over the `log_node` table (reads cached per instance)."""
+    """`certificates.log.merkle.NodeStore` over the `log_node` table (reads cached per instance)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session

@@ -18,8 +18,8 @@ from certificates._internal.timefmt import parse_utc
 from certificates.bundle import TrustBundle, sign_trust_bundle
 from certificates.errors import CertificateError
 from certificates.keys import KeyUse
-from certificates.pdfverify import verify_pdf
-from certificates.qr import parse_verification_url
+from certificates.pdf.qr import parse_verification_url
+from certificates.pdf.verify import verify_pdf
 from certificates.verifier import FAIL, PASS, Evidence, Report, verify_bundle
 from sandbox.errors import N_, ValidationFailed
 from sandbox.services.common.settings import settings_of
@@ -71,7 +71,7 @@ def verify_number(session: Session, number: str) -> Report:
 def verify_upload(session: Session, data: bytes) -> tuple[Report, bool | None]:
     """Verify an uploaded PDF or bundle JSON; the flag says whether the printed QR code was compared.
 
-    A PDF gets every check of the paper too (`certificates.pdfverify`): its one credential.json, its
+    A PDF gets every check of the paper too (`certificates.pdf.verify`): its one credential.json, its
     PDF signature, its page's text and its printed QR code.
     """
     if not data:

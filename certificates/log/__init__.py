@@ -1,0 +1,1 @@
+"""The transparency log: Merkle trees, entries, signed checkpoints and tlog-tiles."""
