@@ -33,6 +33,7 @@ PAGE_TWINS: dict[str, tuple[str, ...]] = {
         "api.two_person_policy_versions",
     ),
     "cases.case_list": ("api.list_cases", "api.case_queues"),
+    "cases.export_xlsx": ("api.export_cases",),
     "cases.case_detail": (
         "api.get_case",
         "api.list_events",
@@ -85,6 +86,7 @@ PAGE_TWINS: dict[str, tuple[str, ...]] = {
     "vouchers.withdraw": ("api.withdraw_redemption",),
     "vouchers.budget": ("api.voucher_budget",),
     "vouchers.export_csv": ("api.export_redemptions",),
+    "vouchers.export_xlsx": ("api.export_voucher_books",),
     "vouchers.provider_pool": ("api.list_providers", "api.get_directory"),
     "vouchers.save_provider": ("api.save_provider",),
     "vouchers.related_parties": ("api.list_related_parties",),
