@@ -36,11 +36,11 @@ LEDGER_COLUMNS = (
     ("类型", "Kind", 18, False),
     ("金额（元）", "Amount (yuan)", 14, True),
     ("变动后余额（元）", "Balance after (yuan)", 18, True),
-    ("兑付申请编号", "Redemption", 12, False),
+    ("核销编号", "Redemption", 12, False),
     ("时间", "Time", 18, False),
 )
 REDEMPTION_COLUMNS = (
-    ("兑付申请编号", "Redemption", 12, False),
+    ("核销编号", "Redemption", 12, False),
     ("状态", "Status", 20, False),
     ("券号", "Voucher code", 18, False),
     ("企业", "Enterprise", 32, False),
@@ -49,13 +49,13 @@ REDEMPTION_COLUMNS = (
     ("合同编号", "Contract number", 18, False),
     ("合同签订日期", "Contract signed on", 14, False),
     ("合同金额（元）", "Contract fee (yuan)", 16, True),
-    ("兑付金额（元）", "Amount (yuan)", 14, True),
+    ("核销金额（元）", "Amount (yuan)", 14, True),
     ("申请时间", "Requested at", 18, False),
     ("审核时间", "Decided at", 18, False),
     ("结算时间", "Settled at", 18, False),
     ("理由", "Reason", 30, False),
 )
-SHEET_TITLES = (("创新券", "Vouchers"), ("创新券台账", "Voucher ledger"), ("兑付申请", "Redemptions"))
+SHEET_TITLES = (("服务券", "Vouchers"), ("服务券台账", "Voucher ledger"), ("核销记录", "Redemptions"))
 
 
 def _columns(spec: tuple[tuple[str, str, int, bool], ...], pick: int) -> list[Column]:

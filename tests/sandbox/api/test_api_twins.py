@@ -58,6 +58,7 @@ PAGE_TWINS: dict[str, tuple[str, ...]] = {
     "cases.publication_consent": ("api.get_publication_consent", "api.put_publication_consent"),
     "notifications.notification_list": ("api.list_notifications",),
     "notifications.mark_read": ("api.read_notification",),
+    "notifications.mark_all_read": ("api.read_all_notifications",),
     "verify.verify_page": ("api.verify_certificate",),
     "verify.landing": ("api.get_certificate", "api.verify_certificate"),
     "verify.log_browser": ("api.log_checkpoint", "api.log_entries"),

@@ -98,6 +98,7 @@ MATRIX = [
     ("cases.edit_case", "POST", "/cases/{draft}/edit", row(302, 422, 403, 403, 403, 403, 403)),
     ("notifications.notification_list", "GET", "/notifications", SIGNED_IN),
     ("notifications.mark_read", "POST", "/notifications/999999/read", row(302, 404, 404, 404, 404, 404, 404)),
+    ("notifications.mark_all_read", "POST", "/notifications/read-all", row(302, *[302] * 6)),
     ("admin.calendar_years", "GET", "/admin/calendar", ADMIN_ONLY),
     ("admin.calendar_years", "POST", "/admin/calendar", row(302, 403, 403, 403, 403, 403, 422)),
     ("api.create_case", "POST", "/api/v1/cases", row(401, 422, 403, 403, 403, 403, 403)),
@@ -129,6 +130,12 @@ MATRIX = [
         row(401, 404, 403, 404, 404, 404, 404),
     ),
     ("api.list_notifications", "GET", "/api/v1/notifications", row(401, 200, 200, 200, 200, 200, 200)),
+    (
+        "api.read_all_notifications",
+        "POST",
+        "/api/v1/notifications/read-all",
+        row(401, 200, 200, 200, 200, 200, 200),
+    ),
     (
         "api.read_notification",
         "POST",
