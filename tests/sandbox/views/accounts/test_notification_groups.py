@@ -72,3 +72,12 @@ def test_read_all_needs_a_signed_in_user_and_the_api_twin_answers_counts(client,
     assert client.post("/api/v1/notifications/read-all").status_code == 401
     read = session.exec(select(Notification).where(Notification.user_id == user.id)).all()
     assert all(row.read_at is not None for row in read)
+
+
+def test_the_bell_names_the_unread_count_in_english(client, session, login_as) -> None:
+    user = login_as("applicant")
+    arrange(session, user, "JKQ-2026-0010")
+    assert client.post("/language", data={"locale": "en", "next": "/notifications"}).status_code == 302
+    page = client.get("/notifications").get_data(as_text=True)
+    assert 'aria-label="Notifications (4 unread)"' in page and ">Other</h2>" in page
+    assert ">Mark all as read</button>" in page
