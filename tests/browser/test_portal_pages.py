@@ -16,7 +16,9 @@ from tests.conftest import make_test_app
 pytestmark = pytest.mark.browser
 
 
-def test_public_portal_pages_fit_a_phone(browser, live_server: str, database_url: str, tmp_path: Path) -> None:
+def test_public_portal_pages_fit_a_phone(
+    browser, live_server: str, database_url: str, tmp_path: Path
+) -> None:
     app = make_test_app(database_url, tmp_path / "instance")
     with open_session(app) as session:
         flow = CaseFlow(app.test_client(), session)

@@ -19,11 +19,18 @@ from sandbox.services.statistics import public
 from sandbox.services.statistics.model import Filters
 
 
+class FigurePublic(BaseModel):
+    key: str
+    label: str
+    value: int | float | None  # null: hidden (too few cases, or it would give a hidden cell away)
+
+
 class OpenData(BaseModel):
     filters: StatisticsFilters
     years: list[int]
     as_of: date
     min_cases: int  # counts below this (and above 0) are null, as are durations from fewer cases
+    figures: list[FigurePublic]
     charts: list[ChartPublic]
 
 
@@ -34,13 +41,15 @@ class OpenData(BaseModel):
 def get_open_data():
     filters = Filters.parse(request.args.get("year"), request.args.get("sector"))
     today = beijing_today()
-    data = public.collect_public(get_session(), filters=filters, today=today)
+    found = public.collect_public(get_session(), filters=filters, today=today)
+    data = found.statistics
     return respond(
         OpenData(
             filters=StatisticsFilters(year=filters.year, sector=filters.sector),
             years=data.years,
             as_of=today,
             min_cases=public.MIN_CASES,
+            figures=[FigurePublic(key=f.key, label=f.label, value=f.value) for f in found.figures],
             charts=[chart_document(chart) for chart in data.charts],
         )
     )

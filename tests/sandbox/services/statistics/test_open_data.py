@@ -12,17 +12,21 @@ from sqlmodel import select
 from sandbox.models.accounts import Enterprise
 from sandbox.models.cases import Case
 from sandbox.services.cases.calendar import BEIJING, office_calendar
-from sandbox.services.statistics.model import Filters
-from sandbox.services.statistics.public import MIN_CASES, PUBLIC_CHART_KEYS, exit_durations, hide_small
+from sandbox.services.statistics.model import Chart, Filters, Series
+from sandbox.services.statistics.public import MIN_CASES, PUBLIC_CHART_KEYS, exit_durations, hide_small, total
 from tests.sandbox.services.statistics.test_statistics import demo, sql  # noqa: F401 -- the fixture
 
 OUTCOME_EVENTS = {"exits": "'approve_exit'", "withdrawals": "'withdraw'", "rejections": "'reject'"}
 
 
-def open_data(client, query: str = "") -> dict[str, dict]:
+def open_data_document(client, query: str = "") -> dict:
     response = client.get(f"/api/v1/open-data{query}")
     assert response.status_code == 200, response.get_data(as_text=True)
-    return {chart["key"]: chart for chart in response.get_json()["charts"]}
+    return response.get_json()
+
+
+def open_data(client, query: str = "") -> dict[str, dict]:
+    return {chart["key"]: chart for chart in open_data_document(client, query)["charts"]}
 
 
 def values(chart: dict, key: str) -> dict[str, object]:
@@ -71,6 +75,13 @@ def test_open_data_equals_sql_with_small_cells_hidden(demo, session) -> None:  #
     assert sum(exits.values()) == 5
     durations = data["exit_durations"]
     assert set(durations["categories"]) == set(exits)
+    figures = {f["key"]: f["value"] for f in open_data_document(demo.test_client())["figures"]}
+    # 20 filings over the months and 5 exits: large enough to publish unless one month or sector alone
+    # is hidden (then the total would give it away).
+    lone_month = sum(1 for n in per_month.values() if 0 < n < MIN_CASES) == 1
+    assert figures["filed"] == (None if lone_month else 20)
+    lone_sector = sum(1 for n in exits.values() if 0 < n < MIN_CASES) == 1
+    assert figures["exits"] == (None if lone_sector else 5)
     for sector, n in exits.items():
         shown_sector = (values(durations, "exits")[sector], values(durations, "median_days")[sector])
         assert (
@@ -126,3 +137,16 @@ def test_public_page_is_anonymous_filtered_and_names_no_one(demo, session) -> No
     healthcare = open_data(client, "?sector=healthcare")
     assert healthcare["outcomes"]["categories"] in ([], ["healthcare"])
     assert client.get("/statistics").status_code in (302, 401, 403)  # the staff dashboard stays closed
+
+
+def test_a_total_never_gives_one_hidden_cell_away() -> None:
+    def chart(*values: int) -> Chart:
+        categories = [f"c{i}" for i in range(len(values))]
+        return Chart(
+            "k", "t", "bar", "sector", "measure", "cases", categories, [Series("n", "", list(values))]
+        )
+
+    assert total(chart(5, 1, 0), "n") is None  # 6 - 5 would show the hidden 1
+    assert total(chart(5, 1, 2), "n") == 8  # two hidden cells: only their sum shows
+    assert total(chart(2), "n") is None and total(chart(0, 0), "n") == 0
+    assert total(chart(3, 4), "n") == 7

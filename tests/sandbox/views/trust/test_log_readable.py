@@ -16,6 +16,6 @@ def test_log_shows_numbers_of_public_certificates_only(client, session) -> None:
         assert hidden.id not in log and "wrap-anywhere" in log
     client.post("/language", data={"locale": "zh"})
     page = client.get(f"/transparency/{shown.log_index}").get_data(as_text=True)
-    assert f"出盒证明 {shown.number}" in page
+    assert f'出盒证明 <span class="cert-no">{shown.number}</span>' in page
     withheld_page = client.get(f"/transparency/{hidden.log_index}").get_data(as_text=True)
     assert hidden.number not in withheld_page and "证书（未公开）" in withheld_page
