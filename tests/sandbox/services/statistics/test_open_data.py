@@ -14,6 +14,7 @@ from sandbox.models.cases import Case
 from sandbox.services.cases.calendar import BEIJING, office_calendar
 from sandbox.services.statistics.model import Chart, Filters, Series
 from sandbox.services.statistics.public import MIN_CASES, PUBLIC_CHART_KEYS, exit_durations, hide_small, total
+from sandbox.views.statistics import svg
 from tests.sandbox.services.statistics.test_statistics import demo, sql  # noqa: F401 -- the fixture
 
 OUTCOME_EVENTS = {"exits": "'approve_exit'", "withdrawals": "'withdraw'", "rejections": "'reject'"}
@@ -150,3 +151,12 @@ def test_a_total_never_gives_one_hidden_cell_away() -> None:
     assert total(chart(5, 1, 2), "n") == 8  # two hidden cells: only their sum shows
     assert total(chart(2), "n") is None and total(chart(0, 0), "n") == 0
     assert total(chart(3, 4), "n") == 7
+
+
+def test_a_stack_with_a_hidden_part_is_labelled_with_a_dash() -> None:
+    spec = svg.ChartSpec(
+        dom_id="c", title="t", description="", categories=["a", "b"],
+        series=[svg.Series("x", [None, 4]), svg.Series("y", [0, 3])], value_axis="n", fmt=svg.number,
+    )  # fmt: skip
+    drawn = svg.bar_chart(spec, stacked=True)
+    assert drawn.count('font-weight="bold">—</text>') == 1 and 'font-weight="bold">7</text>' in drawn
