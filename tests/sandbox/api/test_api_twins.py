@@ -122,6 +122,9 @@ PAGE_TWINS: dict[str, tuple[str, ...]] = {
     "statistics.dashboard": ("api.get_statistics",),
     "statistics.chart_csv": ("api.get_statistics",),
     "statistics.annual_report": ("api.get_statistics",),  # the same figures, printed
+    "guide.service_guide": ("api.get_guide",),
+    "open_data.open_data": ("api.get_open_data",),
+    "open_data.chart_csv": ("api.get_open_data",),
     "typical.propose": ("api.propose_typical_case",),
     "typical.public_list": ("api.list_typical_cases",),
     "typical.public_detail": ("api.get_typical_case",),

@@ -579,6 +579,14 @@ MATRIX = [
     # The registry is public; {case} is in filing review, so it is not in the registry and its consent
     # can still change (by the enterprise's applicants only; regulators read it).
     ("registry.registry_list", "GET", "/registry", EVERYONE_200),
+    # --- the service guide and open data (issue 17): public, no login ---
+    ("guide.service_guide", "GET", "/guide", EVERYONE_200),
+    ("api.get_guide", "GET", "/api/v1/guide", EVERYONE_200),
+    ("open_data.open_data", "GET", "/open-data", EVERYONE_200),
+    ("open_data.chart_csv", "GET", "/open-data/filings_per_month.csv", EVERYONE_200),
+    ("open_data.chart_csv", "GET", "/open-data/voucher_budget.csv", row(404, 404, 404, 404, 404, 404, 404)),
+    ("api.get_open_data", "GET", "/api/v1/open-data", EVERYONE_200),
+    ("api.get_open_data", "GET", "/api/v1/open-data?sector=x", row(422, 422, 422, 422, 422, 422, 422)),
     ("registry.registry_detail", "GET", "/registry/YZSB-2099-9999", row(404, 404, 404, 404, 404, 404, 404)),
     ("api.list_registry", "GET", "/api/v1/registry", EVERYONE_200),
     ("api.list_registry", "GET", "/api/v1/registry?sector=x", row(422, 422, 422, 422, 422, 422, 422)),
