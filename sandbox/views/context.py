@@ -9,6 +9,7 @@ from flask_babel import get_locale, lazy_gettext
 from flask_login import current_user
 
 from sandbox.i18n import bilingual, lang
+from sandbox.labels.cases import risk_text
 from sandbox.models.accounts import OrganisationKind, Role
 from sandbox.views.accounts.notifications import unread_badge
 from workflows.sectors import default_sector_packs
@@ -119,5 +120,6 @@ def init_app(app: Flask) -> None:
         organisation_kind_label=lambda kind: str(ORGANISATION_KIND_LABELS[OrganisationKind(kind)]),
         unread_notifications=unread_badge,
         sector_name=sector_name,
+        risk_text=risk_text,
         state_name=lambda state: state_label(state, lang()),
     )

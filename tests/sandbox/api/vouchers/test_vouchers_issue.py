@@ -121,7 +121,11 @@ def test_budget_refusal_is_shown_to_the_regulator(client, session, login_as) -> 
     client.post("/language", data={"locale": "en"})
     page = client.get(f"/vouchers/{refused.id}").get_data(as_text=True)
     assert "budget of 250,000.00 yuan would be exceeded" in page
-    assert "budget" in client.get("/vouchers?status=refused").get_data(as_text=True)
+    listing = client.get("/vouchers?status=refused").get_data(as_text=True)
+    assert "budget" in listing
+    # The sector and risk level are words in the reader's language, never their codes.
+    assert "<dd>General data · low</dd>" in page
+    assert "<td>General data</td>" in listing and "<td>general_data</td>" not in listing
 
 
 def test_policy_is_validated_and_versioned(client, session) -> None:
