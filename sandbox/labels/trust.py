@@ -25,6 +25,35 @@ CHECK_LABELS = {
     ),
     "printed_qr": lazy_gettext("The printed QR code matches the embedded credential"),
 }
+# Why a check did not pass, by the `code` the certificates package gives it. The package's own detail
+# is English prose for the CLI and the English pages; the Chinese page says the reason in these words.
+REASON_LABELS = {
+    "attachment": lazy_gettext("the PDF does not carry exactly one readable, unambiguous credential"),
+    "backdating": lazy_gettext("the signing time does not fit the log's checkpoints"),
+    "bundle": lazy_gettext("the file is not a certificate bundle"),
+    "checkpoint": lazy_gettext("the log's checkpoint is missing, unsigned or inconsistent"),
+    "digest": lazy_gettext("the credential differs from the one recorded in the log"),
+    "inclusion": lazy_gettext("the log does not prove that it recorded this credential"),
+    "invalid": lazy_gettext("not checked, because the PDF already failed another check"),
+    "key": lazy_gettext("the signing key is unknown or unusable"),
+    "key_state": lazy_gettext("the signing key was not valid when it signed"),
+    "manifest": lazy_gettext("the package's manifest does not match its files"),
+    "pdf": lazy_gettext("the file is not a readable PDF"),
+    "pdf_signature": lazy_gettext("the PDF was changed after the issuer signed it"),
+    "printed_qr": lazy_gettext("the printed QR code does not match the credential"),
+    "printed_text": lazy_gettext("the printed page does not state what the credential says"),
+    "proof": lazy_gettext("the credential's signature proof is malformed"),
+    "revoked": lazy_gettext("the sandbox office has revoked the certificate"),
+    "signature": lazy_gettext("the issuer's signature does not verify"),
+    "stale": lazy_gettext("the status list is out of date; fetch a current one"),
+    "status": lazy_gettext("the certificate's status cannot be confirmed"),
+    "status_unavailable": lazy_gettext("the status list could not be obtained"),
+    "suspended": lazy_gettext("the sandbox office has suspended the certificate"),
+    "timeline": lazy_gettext("the dates of the credential and the log do not agree"),
+    "trust_bundle": lazy_gettext("the trust bundle is not signed by the root key or is out of date"),
+    "unpinned": lazy_gettext("the root key is not pinned: compare its fingerprint with the published one"),
+    "unsigned_pdf": lazy_gettext("the PDF carries no issuer signature"),
+}
 OUTCOME_LABELS = {
     "pass": lazy_gettext("passed"),
     "fail": lazy_gettext("failed"),

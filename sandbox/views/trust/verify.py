@@ -20,6 +20,7 @@ from sandbox.labels.trust import (
     LOG_EVENT_LABELS,
     LOG_KIND_LABELS,
     OUTCOME_LABELS,
+    REASON_LABELS,
     STATUS_LABELS,
     VERDICT_LABELS,
 )
@@ -33,6 +34,7 @@ LABELS = {
     "outcomes": OUTCOME_LABELS,
     "verdicts": VERDICT_LABELS,
     "statuses": STATUS_LABELS,
+    "reasons": REASON_LABELS,
 }
 LOG_LABELS = {"kinds": LOG_KIND_LABELS, "events": LOG_EVENT_LABELS, "certificates": CERTIFICATE_KIND_LABELS}
 
