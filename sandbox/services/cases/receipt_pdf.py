@@ -14,7 +14,7 @@ from datetime import date
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from certificates.pdf.fonts import CJKFont
@@ -33,6 +33,17 @@ class ReceiptFacts:
     stage_days: tuple[tuple[CaseState, int], ...]
     progress_url: str
     query_code: str | None  # printed only on the copy issued with the code
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Break `text` into lines no wider than `width`, between any two characters (Chinese has no spaces)."""
+    lines, current = [], ""
+    for char in text:
+        if current and stringWidth(current + char, font, size) > width:
+            lines.append(current)
+            current = ""
+        current += char
+    return [*lines, current]
 
 
 def _cn_date(day: date) -> str:
@@ -73,10 +84,12 @@ def render_receipt(facts: ReceiptFacts, *, font: CJKFont) -> bytes:
     )
     for zh, en, value in rows:
         # Long project or enterprise names wrap under their label.
-        first, *rest = simpleSplit(f"{zh}：{value}", font.name, 12, width - 2 * left)
-        line(first, size=12, gap=5.5)
+        indent = stringWidth(f"{zh}：", font.name, 12)
+        first, *rest = _wrap(value, font.name, 12, width - 2 * left - indent)
+        line(f"{zh}：{first}", size=12, gap=5.5)
         for more in rest:
-            line(f"　　　　　{more}", size=12, gap=5.5)
+            canvas.drawString(left + indent, y, more)
+            y -= 5.5 * mm
         line(en, size=9, gap=7.5, muted=True)
     y -= 3 * mm
     line("各阶段办理时限（工作日，遇法定节假日顺延）", size=13, gap=5.5)

@@ -46,15 +46,18 @@ def test_missing_fields_are_named(client) -> None:
 
 
 def test_lookups_are_limited_per_address(database_url: str, tmp_path: Path) -> None:
-    app = make_test_app(database_url, tmp_path, PROGRESS_RATE_LIMIT="2 per minute")
-    client = app.test_client()
-    body = {"filing_number": "YZSB-2026-0001", "query_code": "AAAA-AAAA"}
-    statuses = [client.post("/api/v1/progress", json=body).status_code for _ in range(3)]
-    assert statuses == [404, 404, 429]
-    limited = client.post("/api/v1/progress", json=body)
-    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
-    other = client.post("/api/v1/progress", json=body, environ_base={"REMOTE_ADDR": "10.0.0.9"})
-    assert other.status_code == 404
+    app = make_test_app(database_url, tmp_path / "limited", PROGRESS_RATE_LIMIT="2 per minute")
+    try:
+        client = app.test_client()
+        body = {"filing_number": "YZSB-2026-0001", "query_code": "AAAA-AAAA"}
+        statuses = [client.post("/api/v1/progress", json=body).status_code for _ in range(3)]
+        assert statuses == [404, 404, 429]
+        limited = client.post("/api/v1/progress", json=body)
+        assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
+        other = client.post("/api/v1/progress", json=body, environ_base={"REMOTE_ADDR": "10.0.0.9"})
+        assert other.status_code == 404
+    finally:
+        app.extensions["sandbox.engine"].dispose()
 
 
 def test_the_receipt_is_for_the_enterprise_and_the_office_only(app, client, session) -> None:

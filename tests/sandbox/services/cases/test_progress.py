@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from sqlmodel import select
 
+from certificates.pdf.fonts import find_cjk_font
 from sandbox.errors import NotFound, PermissionDenied
 from sandbox.models.cases import Case, CaseEvent
 from sandbox.services.cases import progress
 from sandbox.services.cases.calendar import beijing_today
+from sandbox.services.cases.receipt_pdf import ReceiptFacts, render_receipt
 from tests.sandbox.progress_helpers import accepted, code_in, pdf_text, qr_text
 from workflows.states import CaseState
 
@@ -118,3 +124,23 @@ def test_a_copy_without_the_stored_receipt_leaves_the_code_out(app, client, sess
     _, copy = progress.receipt_pdf(session, actor=flow.users["regulator"], case_id=flow.case_id)
     assert case["filing_number"] in pdf_text(copy)
     assert code_in(copy) is None and code_in(pdf) not in pdf_text(copy)
+
+
+def test_a_long_title_wraps_inside_the_page() -> None:
+    title = "面向自动驾驶高精地图众源更新的多方安全计算与隐私保护数据融合验证平台" * 3
+    facts = ReceiptFacts(
+        filing_number="YZSB-2026-0013",
+        title=title,
+        enterprise="北京亦庄智能驾驶科技有限公司",
+        accepted_on=date(2026, 12, 7),
+        stage_days=((CaseState.RISK_ASSESSMENT, 15),),
+        progress_url="http://x/progress?number=YZSB-2026-0013",
+        query_code=None,
+    )
+    font = find_cjk_font()
+    text = pdf_text(render_receipt(facts, font=font))
+    assert title in "".join(text.split())
+    lines = [line.removeprefix("项目名称：").strip() for line in text.splitlines()]
+    pieces = [line for line in lines if line and line[:4] in title]
+    assert len(pieces) >= 3  # the title took several lines…
+    assert all(stringWidth(piece, font.name, 12) < A4[0] - 40 * mm for piece in pieces)  # …each on the page

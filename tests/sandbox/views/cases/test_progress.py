@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 from sandbox.db import open_session
@@ -39,7 +40,8 @@ def test_number_and_code_show_the_stage_dates_and_deadline_only(app, client, ses
     page = response.get_data(as_text=True)
     assert response.status_code == 200, page
     assert case["title"] in page and "风险评估" in page and "Risk assessment" in page and "备案审查" in page
-    assert case["stage_due"] in page
+    due = date.fromisoformat(case["stage_due"])
+    assert f"{due.year}年{due.month}月{due.day}日" in page
     enterprise = session.get(Enterprise, flow.users["applicant"].enterprise_id)
     for private in (
         enterprise.name,
@@ -64,14 +66,17 @@ def test_any_mismatch_gets_one_message_in_the_users_language(app, client, sessio
 
 
 def test_the_page_is_limited_per_address(database_url: str, tmp_path: Path) -> None:
-    app = make_test_app(database_url, tmp_path, PROGRESS_RATE_LIMIT="1 per minute")
-    client = in_english(app.test_client())
-    data = {"number": "YZSB-2026-0001", "code": "AAAA-AAAA"}
-    assert client.post("/progress", data=data).status_code == 404
-    limited = client.post("/progress", data=data)
-    assert limited.status_code == 429 and "Retry-After" in limited.headers
-    assert "Too many progress lookups" in limited.get_data(as_text=True)
-    assert client.get("/progress").status_code == 200  # the form itself is never limited
+    app = make_test_app(database_url, tmp_path / "limited", PROGRESS_RATE_LIMIT="1 per minute")
+    try:
+        client = in_english(app.test_client())
+        data = {"number": "YZSB-2026-0001", "code": "AAAA-AAAA"}
+        assert client.post("/progress", data=data).status_code == 404
+        limited = client.post("/progress", data=data)
+        assert limited.status_code == 429 and "Retry-After" in limited.headers
+        assert "Too many progress lookups" in limited.get_data(as_text=True)
+        assert client.get("/progress").status_code == 200  # the form itself is never limited
+    finally:
+        app.extensions["sandbox.engine"].dispose()
 
 
 def test_the_case_page_offers_the_receipt_and_strangers_get_404(app, client, session) -> None:
