@@ -70,7 +70,7 @@ def assign_filing_number(done: Accepted) -> dict[str, Any]:
     The clear code is printed on that receipt only; neither the case nor its history keeps it.
     """
     done.case.filing_number = next_filing_number(done.session, year=done.today.year)
-    issue_progress_code(done.session, case=done.case)
+    issue_progress_code(done.session, case=done.case, today=done.today)
     return {"filingNumber": done.case.filing_number}
 
 

@@ -67,15 +67,18 @@ def progress_url(base_url: str, filing_number: str) -> str:
     return f"{base_url.rstrip('/')}/progress?number={quote(filing_number)}"
 
 
-def issue_progress_code(session: Session, *, case: Case) -> str:
-    """Give the accepted case a new query code and the receipt that prints it; return the clear code."""
+def issue_progress_code(session: Session, *, case: Case, today: date | None = None) -> str:
+    """Give the accepted case a new query code and the receipt that prints it; return the clear code.
+
+    `today` is the acceptance's Beijing date when the code comes with it; a new code later keeps the
+    acceptance date from the history.
+    """
     code = new_code()
     case.progress_code_hash = _digest(normalise_code(code))
     case.progress_code_issued_at = utcnow()
     settings = settings_of(session)
-    pdf = render_receipt(
-        receipt_facts(session, case, query_code=code), font=find_cjk_font(settings.font_path)
-    )
+    facts = receipt_facts(session, case, query_code=code, accepted_on=today)
+    pdf = render_receipt(facts, font=find_cjk_font(settings.font_path))
     case.receipt_sha256 = store_blob(settings.trust.pdf_storage, pdf)
     session.add(case)
     session.flush()
@@ -92,10 +95,12 @@ def reissue_progress_code(session: Session, *, actor: User, case_id: int) -> str
     return issue_progress_code(session, case=case)
 
 
-def receipt_facts(session: Session, case: Case, *, query_code: str | None) -> ReceiptFacts:
+def receipt_facts(
+    session: Session, case: Case, *, query_code: str | None, accepted_on: date | None = None
+) -> ReceiptFacts:
     settings = settings_of(session)
     enterprise = session.get(Enterprise, case.enterprise_id)
-    accepted = _accepted_on(session, case)
+    accepted = accepted_on or _accepted_on(session, case)
     return ReceiptFacts(
         filing_number=case.filing_number or "",
         title=case.title,
