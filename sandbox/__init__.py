@@ -96,7 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from sandbox.views.cases import progress as progress_views
     from sandbox.views.decisions import proposals
     from sandbox.views.legal import disputes, exemptions
-    from sandbox.views.publication import registry, typical_cases
+    from sandbox.views.publication import guide, open_data, registry, typical_cases
     from sandbox.views.statistics import statistics
     from sandbox.views.trust import certificates as certificate_views
     from sandbox.views.trust import verify
@@ -130,3 +130,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(registry.bp)
     app.register_blueprint(typical_cases.bp)  # typical_work adds the workspace routes to it
     app.register_blueprint(statistics.bp)
+    app.register_blueprint(guide.bp)
+    app.register_blueprint(open_data.bp)

@@ -44,6 +44,8 @@ ENVIRONMENT_KEYS = (
     "CERTIFICATE_REVIEW_DAYS",
     "VERIFY_RATE_LIMIT",
     "PROGRESS_RATE_LIMIT",
+    "CONSULTATION_PHONE",
+    "CONSULTATION_EMAIL",
 )
 
 
@@ -105,6 +107,10 @@ class Defaults:
     # Calendar days after a revocation in which the enterprise may ask the office for a review (复核).
     CERTIFICATE_REVIEW_DAYS = REVIEW_DAYS
     PAGE_SIZE = 20
+    # Where the public service guide (/guide) sends questions: the sandbox office's consultation line.
+    # Placeholders; every deployment sets its own.
+    CONSULTATION_PHONE = "010-00000000"
+    CONSULTATION_EMAIL = "sandbox@localhost"
 
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 

@@ -26,6 +26,8 @@ from sandbox.api.publication import registry  # noqa: F401
 from sandbox.api.accounts import settings  # noqa: F401
 from sandbox.api.statistics import statistics  # noqa: F401
 from sandbox.api.publication import typical_cases  # noqa: F401
+from sandbox.api.publication import guide  # noqa: F401
+from sandbox.api.statistics import open_data  # noqa: F401
 from sandbox.api.vouchers import providers  # noqa: F401
 from sandbox.api.vouchers import vouchers  # noqa: F401
 # isort: on

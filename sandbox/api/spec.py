@@ -173,6 +173,12 @@ def _operation_object(op: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
             if status in op.response_examples:
                 for content in entry["content"].values():
                     content["examples"] = _examples({"example": op.response_examples[status]})
+        elif status < 300 and op.media_types != ("application/json",):
+            # A file (an Excel workbook, …): documented by its media type, not a JSON schema.
+            entry["content"] = {
+                media_type: {"schema": {"type": "string", "format": "binary"}}
+                for media_type in op.media_types
+            }
         responses[str(status)] = entry
     for status in op.errors:
         responses[str(status)] = {

@@ -51,3 +51,22 @@ def report_json(report: Report, **extra: Any) -> dict[str, Any]:
         check["detail"] = check["detail"] or ""
     data.update(extra)
     return data
+
+
+# The transparency log browser: what each entry records, in words.
+LOG_KIND_LABELS = {
+    "issue": lazy_gettext("Issuance"),
+    "status": lazy_gettext("Status change"),
+    "key": lazy_gettext("Key event"),
+}
+LOG_EVENT_LABELS = {
+    "revoke": lazy_gettext("Revoked"),
+    "suspend": lazy_gettext("Suspended"),
+    "reinstate": lazy_gettext("Reinstated"),
+    "activate": lazy_gettext("Key put into use"),
+    "retire": lazy_gettext("Key retired"),
+}
+CERTIFICATE_KIND_LABELS = {
+    "exit": lazy_gettext("Exit certificate"),
+    "exemption": lazy_gettext("Liability exemption decision"),
+}

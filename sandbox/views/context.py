@@ -74,6 +74,7 @@ NAVIGATION = (
     ("vouchers.redeem", lazy_gettext("Redeem a voucher"), frozenset({Role.SERVICE_PROVIDER})),
     ("vouchers.policy", lazy_gettext("Voucher policy"), frozenset({Role.ADMIN})),
     ("statistics.dashboard", lazy_gettext("Statistics"), frozenset({Role.REGULATOR})),
+    ("guide.service_guide", lazy_gettext("Service guide"), frozenset({None})),
     ("registry.registry_list", lazy_gettext("Public registry"), EVERYONE),
     ("typical.public_list", lazy_gettext("Typical cases"), EVERYONE),
     (

@@ -19,9 +19,12 @@ from sandbox.services.accounts import accounts, enterprises
 from sandbox.services.case_events.table import allowed_events
 from sandbox.services.cases import cases
 from sandbox.services.cases.cases import CaseFilter
+from sandbox.services.trust import certificates
+from sandbox.services.vouchers.vouchers import vouchers_by_certificate
 from sandbox.views.cases.cases import CASE_ROLES
 from sandbox.views.forms import Pagination, page_number, safe_next
 from sandbox.views.legal.work import legal_work
+from sandbox.views.vouchers.vouchers import STATUS_LABELS as VOUCHER_STATUS_LABELS
 from workflows.states import CaseState, event_label
 
 bp = Blueprint("main", __name__)
@@ -40,9 +43,12 @@ def dashboard():
     if user.role is Role.APPLICANT and user.enterprise_id is not None:
         enterprise = enterprises.get_enterprise(db, actor=user, enterprise_id=user.enterprise_id)
     work = waiting_work(db, user) if user.role in CASE_ROLES else []
+    exits = certificates.recent_exits(db, actor=user)
+    vouchers = vouchers_by_certificate(db, actor=user, certificate_ids=[cert.id for cert in exits])
     return render_template(
-        "main/dashboard.html", enterprise=enterprise, work=work, legal_tasks=legal_work(db, user)
-    )
+        "main/dashboard.html", enterprise=enterprise, work=work, legal_tasks=legal_work(db, user),
+        exits=exits, vouchers=vouchers, summary=certificates.summary, voucher_statuses=VOUCHER_STATUS_LABELS,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,20 @@ def read_notification(notification_id: int):
     return respond(notification_public(row))
 
 
+class ReadAll(SQLModel):
+    marked: int = Field(description="How many notifications were unread and are now read.")
+    unread: int
+
+
+@route("/notifications/read-all", "POST", summary="Mark all your notifications read",
+       tags=("notifications",), responses={200: ReadAll})  # fmt: skip
+def read_all_notifications():
+    session, user = get_session(), actor()
+    marked = notifications.mark_all_read(session, user=user)
+    session.commit()
+    return respond(ReadAll(marked=marked, unread=notifications.unread_count(session, user=user)))
+
+
 class ArrangementImport(SQLModel):
     toml: str = Field(description='TOML text: year = 2027, holidays = ["2027-01-01", …], workdays = […]')
     source: str = ""

@@ -62,7 +62,7 @@ def _series(chart: statistics.Chart, series: statistics.Series) -> SeriesPublic:
     )
 
 
-def _chart(chart: statistics.Chart) -> ChartPublic:
+def chart_document(chart: statistics.Chart) -> ChartPublic:
     return ChartPublic(
         key=chart.key,
         title=chart.title,
@@ -121,6 +121,6 @@ def get_statistics():
             as_of=today,
             budget_fen=data.budget_fen,
             issued_fen=data.issued_fen,
-            charts=[_chart(chart) for chart in data.charts],
+            charts=[chart_document(chart) for chart in data.charts],
         )
     )

@@ -16,12 +16,16 @@ from sandbox.api.params import paging, whole_number
 from sandbox.api.routing import actor, json_body, respond, route
 from sandbox.api.vouchers import schemas
 from sandbox.db import get_session
+from sandbox.downloads import xlsx_response
 from sandbox.errors import N_, Message, ValidationFailed
-from sandbox.i18n import translate
+from sandbox.i18n import lang, translate
+from sandbox.labels.vouchers import voucher_text
 from sandbox.models.accounts import Role
 from sandbox.models.vouchers import IdempotencyRecord, Voucher
 from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.common import idempotency
+from sandbox.services.common.spreadsheets import MEDIA_TYPE
+from sandbox.services.vouchers import export as voucher_export
 from sandbox.services.vouchers import ledger as voucher_ledger
 from sandbox.services.vouchers import redemptions
 from sandbox.services.vouchers import reports as voucher_reports
@@ -206,6 +210,23 @@ def export_redemptions():
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=voucher-redemptions.csv"},
     )
+
+
+@route(
+    "/vouchers/export.xlsx",
+    "GET",
+    roles=(Role.REGULATOR,),
+    summary="Vouchers, their ledger entries and redemptions as one Excel workbook (a sheet per kind)",
+    description="Amounts in yuan as numbers, dates as Excel dates; labels follow Accept-Language.",
+    tags=("vouchers",),
+    responses={200: None},
+    media_types=(MEDIA_TYPE,),
+)
+def export_voucher_books():
+    data = voucher_export.voucher_books_workbook(
+        get_session(), actor=actor(), language=lang(), text=voucher_text
+    )
+    return xlsx_response(data, "voucher-books.xlsx")
 
 
 @route(

@@ -237,10 +237,8 @@ class CaseFilter:
     query: str = ""
 
 
-def list_cases(
-    session: Session, *, actor: User, filters: CaseFilter, before_id: int | None = None, limit: int = 20
-) -> tuple[list[Case], int | None]:
-    """Return one page of visible cases, newest first, and the cursor of the next page (keyset)."""
+def visible_cases(actor: User, filters: CaseFilter) -> Any:
+    """Return the query of the cases `actor` may list that match `filters` (the list and its export)."""
     statement = select(Case)
     if actor.role is Role.APPLICANT:
         statement = statement.where(Case.enterprise_id == actor.enterprise_id)
@@ -276,6 +274,14 @@ def list_cases(
                 col(Case.enterprise_id).in_(matching),
             )
         )
+    return statement
+
+
+def list_cases(
+    session: Session, *, actor: User, filters: CaseFilter, before_id: int | None = None, limit: int = 20
+) -> tuple[list[Case], int | None]:
+    """Return one page of visible cases, newest first, and the cursor of the next page (keyset)."""
+    statement = visible_cases(actor, filters)
     if before_id is not None:
         statement = statement.where(col(Case.id) < before_id)
     rows = list(session.exec(statement.order_by(col(Case.id).desc()).limit(limit + 1)).all())

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
 from sandbox.errors import NotFound
@@ -119,3 +119,23 @@ def mark_read(
         session.add(notification)
         session.flush()
     return notification
+
+
+def mark_all_read(session: Session, *, user: User, now: datetime | None = None) -> int:
+    """Mark every unread notification of `user` read; return how many were unread."""
+    result = session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, col(Notification.read_at).is_(None))  # type: ignore[arg-type]
+        .values(read_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount  # type: ignore[attr-defined]
+
+
+def case_headings(session: Session, rows: Iterable[Notification]) -> dict[int, tuple[str, str | None]]:
+    """Case id → (title, filing number) of the cases these notifications are about, in one query."""
+    ids = {row.case_id for row in rows if row.case_id is not None}
+    if not ids:
+        return {}
+    statement = select(Case.id, Case.title, Case.filing_number).where(col(Case.id).in_(ids))
+    return {case_id: (title, number) for case_id, title, number in session.exec(statement).all()}  # type: ignore[misc]

@@ -268,6 +268,17 @@ def list_for(session: Session, *, actor: User, page: int, per_page: int) -> Page
     raise PermissionDenied()
 
 
+def recent_exits(session: Session, *, actor: User, limit: int = 5) -> list[Certificate]:
+    """The newest exit certificates of the applicant's enterprise (none for anyone else)."""
+    if actor.role is not Role.APPLICANT or actor.enterprise_id is None:
+        return []
+    page = list_certificates(
+        session, page=1, per_page=limit, enterprise_id=actor.enterprise_id,
+        where=col(Certificate.kind) == CertificateKind.EXIT,
+    )  # fmt: skip
+    return list(page.rows)
+
+
 def status_history(session: Session, cert: Certificate) -> list[CertificateStatusChange]:
     statement = (
         select(CertificateStatusChange)

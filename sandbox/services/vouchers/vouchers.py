@@ -275,6 +275,16 @@ def voucher_for_certificate(session: Session, *, actor: User, certificate_id: st
     return voucher
 
 
+def vouchers_by_certificate(
+    session: Session, *, actor: User, certificate_ids: list[str]
+) -> dict[str, Voucher]:
+    """The vouchers of these certificates that `actor` may see, by certificate id."""
+    if not certificate_ids:
+        return {}
+    statement = select(Voucher).where(col(Voucher.certificate_id).in_(certificate_ids))
+    return {row.certificate_id: row for row in session.exec(statement).all() if can_view(actor, row)}
+
+
 def list_vouchers(
     session: Session, *, actor: User, page: int, per_page: int, status: str | None = None
 ) -> tuple[list[Voucher], int]:

@@ -9,11 +9,13 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from sandbox.db import get_session
+from sandbox.downloads import xlsx_response
 from sandbox.i18n import lang
 from sandbox.labels.cases import PLAN_FIELD_LABELS, risk_text
 from sandbox.models.accounts import Role
 from sandbox.security import roles_required, signed_in_user
 from sandbox.services.cases import cases
+from sandbox.services.cases import export as case_export
 from sandbox.services.cases.cases import CaseFilter
 from sandbox.validators import whole_number_or_none
 from sandbox.views.cases.page import render_case_page
@@ -31,12 +33,9 @@ def _choice(enum_class, raw: str):
     return enum_class(raw) if raw in {member.value for member in enum_class} else None
 
 
-@bp.get("")
-@roles_required(*CASE_ROLES)
-def case_list():
-    user, session = signed_in_user(), get_session()
-    args = request.args
-    filters = CaseFilter(
+def _filters(user, args) -> CaseFilter:
+    """Read the list's filters from the query string (the list and its export read the same ones)."""
+    return CaseFilter(
         state=_choice(CaseState, args.get("state", "")),
         sector=args.get("sector") or None,
         overdue=True if args.get("overdue") == "1" else None,
@@ -44,6 +43,14 @@ def case_list():
         risk_level=_choice(RiskLevel, args.get("risk", "")),
         query=args.get("q", ""),
     )
+
+
+@bp.get("")
+@roles_required(*CASE_ROLES)
+def case_list():
+    user, session = signed_in_user(), get_session()
+    args = request.args
+    filters = _filters(user, args)
     cursor = args.get("cursor", "")
     rows, next_cursor = cases.list_cases(
         session,
@@ -70,7 +77,18 @@ def case_list():
         sectors=default_sector_packs(),
         state_label=lambda s: state_label(s, lang()),
         risk_text=risk_text,
+        export_args={key: value for key, value in plain_args.items() if value},
     )
+
+
+@bp.get("/export.xlsx")
+@roles_required(*CASE_ROLES)
+def export_xlsx():
+    user = signed_in_user()
+    data = case_export.case_list_workbook(
+        get_session(), actor=user, filters=_filters(user, request.args), language=lang()
+    )
+    return xlsx_response(data, "sandbox-projects.xlsx")
 
 
 @bp.get("/<int:case_id>")

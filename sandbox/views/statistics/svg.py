@@ -251,8 +251,11 @@ def _stack(
                 )
             )
         x += w
+    # A stack with an unknown (hidden) part has no known total: a dash, not a wrong number.
+    unknown = any(series.values[i] is None for series in spec.series)
     total = sum(values[j][i] for j in range(len(spec.series)))
-    out.append(_text(x + 4, y + bar - 3, spec.fmt(total), font_size=FONT, fill=INK, font_weight="bold"))
+    label = "—" if unknown else spec.fmt(total)
+    out.append(_text(x + 4, y + bar - 3, label, font_size=FONT, fill=INK, font_weight="bold"))
     return out
 
 

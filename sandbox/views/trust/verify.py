@@ -14,9 +14,17 @@ from flask_babel import gettext
 from sandbox.db import get_session
 from sandbox.errors import N_, NotFound, ValidationFailed
 from sandbox.extensions import limiter, verify_limited, verify_rate_limit
-from sandbox.labels.trust import CHECK_LABELS, OUTCOME_LABELS, STATUS_LABELS, VERDICT_LABELS
+from sandbox.labels.trust import (
+    CERTIFICATE_KIND_LABELS,
+    CHECK_LABELS,
+    LOG_EVENT_LABELS,
+    LOG_KIND_LABELS,
+    OUTCOME_LABELS,
+    STATUS_LABELS,
+    VERDICT_LABELS,
+)
 from sandbox.services.common.settings import settings_of
-from sandbox.services.trust import certificates, signing_keys, transparency, verification
+from sandbox.services.trust import certificates, log_lines, signing_keys, transparency, verification
 from sandbox.views.forms import Pagination, field_errors, page_number
 
 bp = Blueprint("verify", __name__)
@@ -26,6 +34,7 @@ LABELS = {
     "verdicts": VERDICT_LABELS,
     "statuses": STATUS_LABELS,
 }
+LOG_LABELS = {"kinds": LOG_KIND_LABELS, "events": LOG_EVENT_LABELS, "certificates": CERTIFICATE_KIND_LABELS}
 
 
 @bp.route("/verify", methods=["GET", "POST"])
@@ -81,7 +90,8 @@ def log_browser():
     return render_template(
         "verify/log.html",
         latest=latest,
-        rows=rows,
+        rows=log_lines.readable(session, rows),
+        labels=LOG_LABELS,
         pagination=Pagination(page, per_page, size),
         origin=settings_of(session).trust.log_origin,
         fingerprint=signing_keys.root_key_fingerprint(session),
@@ -96,4 +106,7 @@ def log_entry(index: int):
     if entry is None or latest is None:
         raise NotFound()
     proof = transparency.b64(transparency.inclusion_proof(session, index, latest.size))
-    return render_template("verify/entry.html", entry=entry, latest=latest, proof=proof)
+    line = log_lines.readable(session, [entry])[0]
+    return render_template(
+        "verify/entry.html", entry=entry, line=line, labels=LOG_LABELS, latest=latest, proof=proof
+    )

@@ -1,4 +1,5 @@
-"""Voucher office pages: budget use by sector and year and the finance CSV (regulators), the approved
+"""Voucher office pages: budget use by sector and year, the finance CSV and
+the voucher books as an Excel workbook (regulators), the approved
 provider pool (regulators), related parties (applicants) and the policy versions (admins)."""
 
 from __future__ import annotations
@@ -7,9 +8,13 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from sandbox.db import get_session
+from sandbox.downloads import xlsx_response
 from sandbox.errors import ValidationFailed
+from sandbox.i18n import lang
+from sandbox.labels.vouchers import voucher_text
 from sandbox.models.accounts import Role
 from sandbox.security import roles_required, signed_in_user
+from sandbox.services.vouchers import export as voucher_export
 from sandbox.services.vouchers import policy as voucher_policy
 from sandbox.services.vouchers import providers
 from sandbox.services.vouchers import reports as voucher_reports
@@ -33,6 +38,15 @@ def export_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=voucher-redemptions.csv"},
     )
+
+
+@bp.get("/vouchers/export.xlsx")
+@roles_required(Role.REGULATOR)
+def export_xlsx():
+    data = voucher_export.voucher_books_workbook(
+        get_session(), actor=signed_in_user(), language=lang(), text=voucher_text
+    )
+    return xlsx_response(data, "voucher-books.xlsx")
 
 
 def _providers_page(values: dict, errors: dict, status: int = 200):

@@ -7,11 +7,12 @@ steps are in `redemption_page`; office pages (budget, CSV, provider pool, relate
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext
 
 from sandbox.db import get_session
 from sandbox.errors import N_, Message, ValidationFailed
 from sandbox.i18n import bilingual, translate
+from sandbox.labels.vouchers import STATUS_LABELS
 from sandbox.models.accounts import Role
 from sandbox.security import roles_required, signed_in_user
 from sandbox.services.cases.calendar import beijing_today
@@ -24,20 +25,6 @@ from sandbox.uploads import invoices_folder
 from sandbox.views.forms import Pagination, field_errors, page_number
 
 bp = Blueprint("vouchers", __name__)
-STATUS_LABELS = {
-    "active": lazy_gettext("Active"),
-    "frozen": lazy_gettext("Frozen"),
-    "expired": lazy_gettext("Expired"),
-    "refused": lazy_gettext("Refused"),
-    "awaiting_holder": lazy_gettext("Awaiting the holder's confirmation"),
-    "requested": lazy_gettext("Awaiting approval"),
-    "approved": lazy_gettext("Approved"),
-    "settled": lazy_gettext("Settled"),
-    "declined": lazy_gettext("Declined by the holder"),
-    "withdrawn": lazy_gettext("Withdrawn by the provider"),
-    "rejected": lazy_gettext("Rejected"),
-    "lapsed": lazy_gettext("Lapsed (the voucher expired)"),
-}
 # The list a role opens first: what waits for it.
 FIRST_FILTER = {Role.REGULATOR: "requested", Role.APPLICANT: "awaiting_holder"}
 

@@ -33,6 +33,7 @@ PAGE_TWINS: dict[str, tuple[str, ...]] = {
         "api.two_person_policy_versions",
     ),
     "cases.case_list": ("api.list_cases", "api.case_queues"),
+    "cases.export_xlsx": ("api.export_cases",),
     "cases.case_detail": (
         "api.get_case",
         "api.list_events",
@@ -60,6 +61,7 @@ PAGE_TWINS: dict[str, tuple[str, ...]] = {
     "cases.publication_consent": ("api.get_publication_consent", "api.put_publication_consent"),
     "notifications.notification_list": ("api.list_notifications",),
     "notifications.mark_read": ("api.read_notification",),
+    "notifications.mark_all_read": ("api.read_all_notifications",),
     "verify.verify_page": ("api.verify_certificate",),
     "verify.landing": ("api.get_certificate", "api.verify_certificate"),
     "verify.log_browser": ("api.log_checkpoint", "api.log_entries"),
@@ -88,6 +90,7 @@ PAGE_TWINS: dict[str, tuple[str, ...]] = {
     "vouchers.withdraw": ("api.withdraw_redemption",),
     "vouchers.budget": ("api.voucher_budget",),
     "vouchers.export_csv": ("api.export_redemptions",),
+    "vouchers.export_xlsx": ("api.export_voucher_books",),
     "vouchers.provider_pool": ("api.list_providers", "api.get_directory"),
     "vouchers.save_provider": ("api.save_provider",),
     "vouchers.related_parties": ("api.list_related_parties",),
@@ -122,6 +125,9 @@ PAGE_TWINS: dict[str, tuple[str, ...]] = {
     "statistics.dashboard": ("api.get_statistics",),
     "statistics.chart_csv": ("api.get_statistics",),
     "statistics.annual_report": ("api.get_statistics",),  # the same figures, printed
+    "guide.service_guide": ("api.get_guide",),
+    "open_data.open_data": ("api.get_open_data",),
+    "open_data.chart_csv": ("api.get_open_data",),
     "typical.propose": ("api.propose_typical_case",),
     "typical.public_list": ("api.list_typical_cases",),
     "typical.public_detail": ("api.get_typical_case",),

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from sandbox.errors import ValidationFailed
-from sandbox.models.accounts import EligibilityDeclaration, Enterprise
+from sandbox.models.accounts import EligibilityDeclaration, Enterprise, Role, User
 from sandbox.models.certificates import Certificate
 from sandbox.models.notifications import Notification
 from sandbox.models.vouchers import RefusalCode, Voucher, VoucherStatus
@@ -108,9 +108,7 @@ def test_refusal_reasons(session) -> None:
 
 
 def test_budget_refusal_is_shown_to_the_regulator(client, session, login_as) -> None:
-    admin = factories.User(
-        email="a@x", password_hash="", display_name="a", role=factories.Role.ADMIN, active=True
-    )
+    admin = User(email="a@x", password_hash="", display_name="a", role=Role.ADMIN, active=True)
     document = default_policy().as_json()
     document["annual_budget_fen"] = {str(y): 25_000_000 for y in range(2025, 2028)}
     voucher_policy.save_version(session, actor=admin, data=document, note="测试预算")

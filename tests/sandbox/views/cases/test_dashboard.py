@@ -31,3 +31,19 @@ def test_each_role_sees_its_next_step(app, client, session) -> None:
     applicant_page = sign_in(app, flow.users["applicant"]).get("/dashboard").get_data(as_text=True)
     assert "撤回" in applicant_page  # the applicant may withdraw while the office reviews
     assert applicant_page.index(verification["title"]) > 0 and submitted["title"] in applicant_page
+
+
+def test_after_exit_the_applicant_finds_the_certificate_and_the_voucher_at_home(app, client, session) -> None:
+    flow = CaseFlow(client, session)
+    exited = flow.to("exited")
+    certificate = flow.call("applicant", "GET", f"/api/v1/cases/{flow.case_id}/certificate").get_json()
+    page = sign_in(app, flow.users["applicant"]).get("/dashboard").get_data(as_text=True)
+    exits = page[page.index('id="exited"') :]
+    assert "已出盒项目" in exits and exited["title"] in exits
+    assert f"/certificates/{certificate['id']}/pdf" in exits and "下载出盒证明" in exits
+    assert "使用创新服务券" in exits and "/vouchers/" in exits
+
+    # Nobody else's home shows it: another applicant, and the regulator (whose work is the office's).
+    other = factories.make_user(session, "applicant")
+    assert 'id="exited"' not in sign_in(app, other).get("/dashboard").get_data(as_text=True)
+    assert 'id="exited"' not in sign_in(app, flow.users["regulator"]).get("/dashboard").get_data(as_text=True)
