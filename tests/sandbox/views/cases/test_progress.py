@@ -26,6 +26,10 @@ def sign_in(client, user) -> None:
     assert response.status_code == 302
 
 
+def test_every_page_links_to_the_progress_page(client) -> None:
+    assert 'href="/progress"' in client.get("/").get_data(as_text=True)
+
+
 def test_the_qr_link_fills_in_the_number(client) -> None:
     page = client.get("/progress?number=YZSB-2026-0013").get_data(as_text=True)
     assert 'value="YZSB-2026-0013"' in page and 'name="code"' in page and 'name="csrf_token"' in page
