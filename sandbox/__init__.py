@@ -93,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     from sandbox.views.accounts import auth, notifications
     from sandbox.views.admin import admin
     from sandbox.views.cases import cases
+    from sandbox.views.cases import progress as progress_views
     from sandbox.views.decisions import proposals
     from sandbox.views.legal import disputes, exemptions
     from sandbox.views.publication import guide, open_data, registry, typical_cases
@@ -120,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(linked_data_bp)
     app.register_blueprint(tlog_bp)
     app.register_blueprint(verify.bp)
+    app.register_blueprint(progress_views.bp)  # and the receipt routes on the cases blueprint
     app.register_blueprint(certificate_views.bp)
     app.register_blueprint(vouchers.bp)
     app.register_blueprint(disputes.bp)

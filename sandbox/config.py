@@ -43,6 +43,7 @@ ENVIRONMENT_KEYS = (
     "REQUEST_LOG_LEVEL",
     "CERTIFICATE_REVIEW_DAYS",
     "VERIFY_RATE_LIMIT",
+    "PROGRESS_RATE_LIMIT",
     "CONSULTATION_PHONE",
     "CONSULTATION_EMAIL",
 )
@@ -86,6 +87,7 @@ class Defaults:
     REGISTER_RATE_LIMIT = "30 per hour"
     # Public verification (the /verify form and POST /api/v1/verify) reads and renders uploaded PDFs.
     VERIFY_RATE_LIMIT = "30 per minute"
+    PROGRESS_RATE_LIMIT = "10 per minute"
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT_MINUTES = 15
 

@@ -2,7 +2,8 @@
 
 Also the rate limits that more than one blueprint applies: the public verification endpoints (the page
 and the API, which read uploaded PDFs and render them) are limited per client address by
-`VERIFY_RATE_LIMIT`, in the store `RATELIMIT_STORAGE_URI` names (shared between workers with Redis).
+`VERIFY_RATE_LIMIT`, the progress lookups (page and API) by `PROGRESS_RATE_LIMIT`, in the store
+`RATELIMIT_STORAGE_URI` names (shared between workers with Redis).
 """
 
 from __future__ import annotations
@@ -28,3 +29,13 @@ def verify_limited() -> str:
 
 def verify_rate_limit() -> str:
     return current_app.config["VERIFY_RATE_LIMIT"]
+
+
+def progress_limited() -> str:
+    """What a client over the progress lookup limit is told, in its language."""
+    return gettext("Too many progress lookups from your address. Please wait a minute and try again.")
+
+
+def progress_rate_limit() -> str:
+    """Progress lookups per client address (`PROGRESS_RATE_LIMIT`): guessing codes must not pay."""
+    return current_app.config["PROGRESS_RATE_LIMIT"]

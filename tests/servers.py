@@ -103,6 +103,7 @@ SERVED_SETTINGS: dict[str, Any] = {
     "LOGIN_RATE_LIMIT": "100000 per minute",
     "REGISTER_RATE_LIMIT": "100000 per minute",
     "VERIFY_RATE_LIMIT": "100000 per minute",
+    "PROGRESS_RATE_LIMIT": "100000 per minute",
     "REQUEST_LOG_LEVEL": "WARNING",
 }
 

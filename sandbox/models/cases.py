@@ -44,6 +44,11 @@ class Case(SQLModel, table=True):
     version: int = 1
 
     filing_number: str | None = Field(default=None, max_length=20, sa_column_kwargs={"unique": True})
+    # The 办件查询码 for the public progress page: only its SHA-256 is kept; the receipt issued with it
+    # (the one copy that prints the code) is stored content-addressed under `receipt_sha256`.
+    progress_code_hash: str | None = Field(default=None, max_length=64)
+    progress_code_issued_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    receipt_sha256: str | None = Field(default=None, max_length=64)
     case_officer_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     assessor_org_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     legal_org_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)

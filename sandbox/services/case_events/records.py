@@ -18,6 +18,7 @@ from sqlmodel import Session
 from sandbox.models.accounts import User
 from sandbox.models.cases import Case
 from sandbox.services.cases.cases import freeze_plan
+from sandbox.services.cases.progress import issue_progress_code
 from sandbox.services.common.filing import next_filing_number
 from sandbox.services.legal import dispute_records, exemption_records
 from sandbox.services.trust.certificates import issue_certificate
@@ -64,8 +65,12 @@ def name_fields_to_amend(done: Accepted) -> dict[str, Any]:
 
 
 def assign_filing_number(done: Accepted) -> dict[str, Any]:
-    """accept_filing: give the case the next filing number of the year."""
+    """accept_filing: the next filing number of the year, the query code and the receipt that prints it.
+
+    The clear code is printed on that receipt only; neither the case nor its history keeps it.
+    """
     done.case.filing_number = next_filing_number(done.session, year=done.today.year)
+    issue_progress_code(done.session, case=done.case, today=done.today)
     return {"filingNumber": done.case.filing_number}
 
 

@@ -46,6 +46,9 @@ PAGE_TWINS: dict[str, tuple[str, ...]] = {
     ),  # fmt: skip
     "cases.plan_versions": ("api.plan_versions",),
     "cases.download": ("api.download_document",),
+    "cases.receipt": ("api.case_receipt",),
+    "cases.reissue_query_code": ("api.reissue_query_code",),
+    "progress.progress_page": ("api.check_progress",),
     "cases.fire": ("api.fire_event",),
     "cases.upload": ("api.upload_document",),
     "cases.file_report": ("api.file_report",),

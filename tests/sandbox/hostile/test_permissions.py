@@ -76,6 +76,16 @@ MATRIX = [
         row(302, 404, 404, 404, 404, 403, 403),
     ),
     ("cases.fire", "POST", "/cases/{case}/events/submit", row(302, 409, 403, 404, 404, 403, 403)),
+    # The receipt and the query code exist once the filing is accepted; {case} is only submitted.
+    ("cases.receipt", "GET", "/cases/{case}/receipt.pdf", row(302, 404, 404, 404, 404, 403, 403)),
+    ("cases.receipt", "GET", "/cases/{other_case}/receipt.pdf", row(302, 404, 404, 404, 404, 403, 403)),
+    ("cases.reissue_query_code", "POST", "/cases/{case}/query-code", row(302, 404, 403, 403, 403, 403, 403)),
+    ("progress.progress_page", "GET", "/progress", EVERYONE_200),
+    ("progress.progress_page", "POST", "/progress", row(422, 422, 422, 422, 422, 422, 422)),
+    ("api.check_progress", "POST", "/api/v1/progress", row(422, 422, 422, 422, 422, 422, 422)),
+    ("api.case_receipt", "GET", "/api/v1/cases/{case}/receipt", CASE_HIDDEN),
+    ("api.reissue_query_code", "POST", "/api/v1/cases/{case}/query-code",
+     row(401, 404, 403, 404, 404, 404, 404)),
     # Drafts are the enterprise's own until submitted: regulators do not see them.
     ("cases.case_detail", "GET", "/cases/{draft}", row(302, 200, 404, 404, 404, 403, 403)),
     ("api.get_case", "GET", "/api/v1/cases/{draft}", row(401, 200, 404, 404, 404, 404, 404)),

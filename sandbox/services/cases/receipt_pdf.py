@@ -1,0 +1,136 @@
+"""The acceptance receipt (受理回执 / 备案通知书) as a one-page A4 PDF, Chinese first, English beneath.
+
+Draws with reportlab on a canvas, the CJK font embedded (`certificates.pdf.fonts`) and the QR code
+drawn as vector runs (`certificates.pdf.qr`). The QR code leads to the public progress page with the
+filing number filled in, never the query code: a photographed QR code must not open the case.
+Knows nothing of the database; `services.cases.progress` gathers the facts.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from certificates.pdf.fonts import CJKFont
+from certificates.pdf.qr import draw_qr, qr_matrix
+from workflows.states import CaseState, state_label
+
+MUTED = (0.35, 0.38, 0.42)
+
+
+@dataclass(frozen=True)
+class ReceiptFacts:
+    filing_number: str
+    title: str
+    enterprise: str
+    accepted_on: date
+    stage_days: tuple[tuple[CaseState, int], ...]
+    progress_url: str
+    query_code: str | None  # printed only on the copy issued with the code
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Break `text` into lines no wider than `width`, between any two characters (Chinese has no spaces)."""
+    lines, current = [], ""
+    for char in text:
+        if current and stringWidth(current + char, font, size) > width:
+            lines.append(current)
+            current = ""
+        current += char
+    return [*lines, current]
+
+
+def _cn_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def render_receipt(facts: ReceiptFacts, *, font: CJKFont) -> bytes:
+    """Return the receipt as PDF bytes."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, invariant=1, lang="zh-CN")
+    canvas.setTitle(f"受理回执 Acceptance receipt {facts.filing_number}")
+    canvas.setAuthor("北京经开区数据监管沙盒")
+    canvas.setCreator("Sandbox")
+    width, height = A4
+    left, y = 22 * mm, height - 28 * mm
+
+    def line(text: str, size: float = 11, gap: float = 6.5, muted: bool = False) -> None:
+        nonlocal y
+        canvas.setFont(font.name, size)
+        canvas.setFillColorRGB(*(MUTED if muted else (0, 0, 0)))
+        canvas.drawString(left, y, text)
+        y -= gap * mm
+
+    canvas.setFont(font.name, 20)
+    canvas.drawCentredString(width / 2, y, "数据监管沙盒项目备案受理回执")
+    y -= 8 * mm
+    canvas.setFont(font.name, 11)
+    canvas.setFillColorRGB(*MUTED)
+    canvas.drawCentredString(
+        width / 2, y, "Beijing E-Town Data Regulatory Sandbox — Filing acceptance receipt"
+    )
+    y -= 14 * mm
+    rows = (
+        ("备案编号", "Filing number", facts.filing_number),
+        ("项目名称", "Project", facts.title),
+        ("申请单位", "Enterprise", facts.enterprise),
+        ("受理日期", "Accepted on", f"{_cn_date(facts.accepted_on)}  ({facts.accepted_on.isoformat()})"),
+    )
+    for zh, en, value in rows:
+        # Long project or enterprise names wrap under their label.
+        indent = stringWidth(f"{zh}：", font.name, 12)
+        first, *rest = _wrap(value, font.name, 12, width - 2 * left - indent)
+        line(f"{zh}：{first}", size=12, gap=5.5)
+        for more in rest:
+            canvas.drawString(left + indent, y, more)
+            y -= 5.5 * mm
+        line(en, size=9, gap=7.5, muted=True)
+    y -= 3 * mm
+    line("各阶段办理时限（工作日，遇法定节假日顺延）", size=13, gap=5.5)
+    line("Time limits per stage (working days, Chinese public holidays excluded)", size=9, muted=True)
+    for state, days in facts.stage_days:
+        line(f"  {state_label(state)}：{days} 个工作日", gap=5)
+        line(f"  {state_label(state, 'en')}: {days} working days", size=9, gap=6.5, muted=True)
+    y -= 3 * mm
+    if facts.query_code:
+        line(f"办件查询码：{facts.query_code}", size=16, gap=6.5)
+        line(f"Progress query code: {facts.query_code}", size=10, gap=5, muted=True)
+        line(
+            "请妥善保管。查询码只在本回执中出现一次；遗失后可在案件页面重新生成，原查询码随即失效。",
+            size=9,
+            gap=4.5,
+        )
+        line(
+            "Keep it safe: it is printed only here. If lost, issue a new one on the case page;",
+            size=8,
+            gap=4,
+            muted=True,
+        )
+        line("the old code then stops working.", size=8, gap=7, muted=True)
+    else:
+        line("办件查询码已随首份回执发放，本副本不载明查询码。", size=10, gap=5)
+        line("The query code was given on the receipt issued with it; this copy does not show it.", size=8,
+             gap=7, muted=True)  # fmt: skip
+    size = 38 * mm
+    draw_qr(canvas, qr_matrix(facts.progress_url), width - 22 * mm - size, 26 * mm, size)
+    canvas.setFont(font.name, 10)
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.drawString(left, 52 * mm, "扫码或访问以下地址，输入备案编号和办件查询码，即可查询办理进度：")
+    canvas.setFont(font.name, 8)
+    canvas.setFillColorRGB(*MUTED)
+    canvas.drawString(
+        left, 47 * mm, "Scan the code or open this address and enter the filing number and query code:"
+    )
+    canvas.setFont(font.name, 9)
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.drawString(left, 41 * mm, facts.progress_url)
+    canvas.drawString(left, 30 * mm, "北京经济技术开发区数据监管沙盒办公室")
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
