@@ -80,10 +80,15 @@ def test_conflicting_events_from_two_processes(shared, tmp_path: Path) -> None:
     url, app, session = shared
     flow = CaseFlow(app.test_client(), session)
     cases = [flow.to("submitted") for _ in range(4)]
+    # Both regulators saw the same version: whichever order the requests reach the database in, one
+    # wins and the other is told the case changed (409) — reject stays possible after acceptance, so
+    # without the version a late reject would rightly succeed.
+    reject = {"event": "reject", "note": "材料不实"}
     plans = [
-        (flow.headers["regulator"], [(c["id"], {"event": "reject", "note": "材料不实"}) for c in cases]),
-        (flow.headers["regulator2"], [(c["id"], {"event": "accept_filing"}) for c in cases]),
-    ]
+        (flow.headers["regulator"], [(c["id"], reject | {"expected_version": c["version"]}) for c in cases]),
+        (flow.headers["regulator2"],
+         [(c["id"], {"event": "accept_filing", "expected_version": c["version"]}) for c in cases]),
+    ]  # fmt: skip
     results = run_workers(url, tmp_path, plans)
     for case in cases:
         statuses = sorted(status for case_id, status, _ in results if case_id == case["id"])

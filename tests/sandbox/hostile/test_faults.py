@@ -148,10 +148,11 @@ def test_a_worker_killed_mid_issuance_leaves_no_half_certificate(tmp_path: Path)
                 assert cert.case_id == flow.case_id
                 verified = client.post("/api/v1/verify", json={"number": cert.number}).get_json()
                 assert verified["verdict"] == "valid"
-                # Stored PDFs are content-addressed; the kill came before rendering, so none is unreferenced.
-                # (A kill after storing the PDF would leave an unreferenced file: harmless, nothing reads it.)
+                # Stored PDFs are content-addressed; the kill came before rendering, so none is unreferenced:
+                # the certificate's and the case's acceptance receipt. (A kill after storing the PDF would
+                # leave an unreferenced file: harmless, nothing reads it.)
                 stored = {p.name for p in (instance / "certificates").rglob("*") if p.is_file()}
-                assert stored == {cert.pdf_sha256}
+                assert stored == {cert.pdf_sha256, session.get(Case, flow.case_id).receipt_sha256}
                 client.close()
         finally:
             locker.dispose()
