@@ -12,6 +12,7 @@ its `info`, which is how services get their configuration (`sandbox.services.com
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -21,11 +22,14 @@ from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from sandbox import private_files
 from sandbox.services.common.settings import INFO_KEY, ServiceSettings
+
+logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -109,9 +113,17 @@ def get_session() -> Session:
 
 
 def _close_session(_exc: BaseException | None) -> None:
+    """End the request's session. A connection the database dropped meanwhile (a restart, a failover)
+    has nothing left to roll back: the response already made stands, and the pool discards it."""
     session: Session | None = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
         session.rollback()
+    except SQLAlchemyError as error:
+        logger.warning("the database connection was lost before the request's session ended: %s", error)
+        session.invalidate()
+    finally:
         session.close()
 
 

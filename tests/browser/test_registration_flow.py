@@ -69,9 +69,12 @@ def test_register_sign_in_switch_language_sign_out(page, live_server: str) -> No
     page.get_by_label("电子邮箱").fill(data["email"])
     page.get_by_label("密码").fill(factories.PASSWORD)
     page.get_by_role("button", name="登录").click()
+    # Checking the password (argon2) takes a moment under load: wait for the workspace, then look.
+    page.get_by_role("heading", name="我的工作台").wait_for(state="visible")
     assert page.get_by_role("heading", name="我的工作台").is_visible()
 
     page.get_by_role("button", name="English").click()
+    page.get_by_role("heading", name="My workspace").wait_for(state="visible")
     assert page.get_by_role("heading", name="My workspace").is_visible()
     assert page.locator("html").get_attribute("lang") == "en"
     page.screenshot(path=str(SCREENSHOTS / "dashboard-en.png"), full_page=True)
