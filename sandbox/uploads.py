@@ -23,18 +23,25 @@ def invoices_folder() -> Path:
     return uploads_folder() / "invoices"
 
 
+def request_file(session: Session) -> tuple[str | None, bytes]:
+    """The request's `file`: its name (None when no file came) and its bytes, read one byte past the
+    upload limit so that an oversized file is refused without reading all of it."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return None, b""
+    return upload.filename, upload.read(settings_of(session).upload_max_bytes + 1)
+
+
 def upload_from_request(session: Session, *, actor: User, case_id: int) -> Document:
     """Store the request's `file` as a document of kind `kind` (the service checks everything)."""
-    upload = request.files.get("file")
-    limit = settings_of(session).upload_max_bytes
+    filename, data = request_file(session)
     return documents.upload_document(
         session,
         actor=actor,
         case_id=case_id,
         kind=request.form.get("kind", ""),
-        filename=(upload.filename if upload else None) or "document",
-        # Read one byte past the limit, so an oversized file is refused without reading all of it.
-        data=upload.read(limit + 1) if upload else b"",
+        filename=filename or "document",
+        data=data,
         storage=uploads_folder(),
     )
 

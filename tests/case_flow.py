@@ -65,6 +65,8 @@ class CaseFlow(CaseDriver):
         return self.call(who, "GET", f"/api/v1/cases/{self.case_id}").get_json()
 
     def fire(self, who: str, event: str, note: str = "", expect: int = 200, **data: Any) -> dict[str, Any]:
+        if event == "accept_filing":  # the testing lab is chosen when the filing is accepted
+            data.setdefault("assessor_org_id", self.lab_id)
         response = self.call(
             who,
             "POST",

@@ -39,6 +39,15 @@ def guard_note(*, note: str | None = None) -> list[Reason]:
     return need_text("note", note)
 
 
+def guard_accept_filing(*, testing_lab_id: Any = None) -> list[Reason]:
+    """Require the testing lab that will verify the project, chosen when the filing is accepted.
+
+    ctx: `testing_lab_id` — the testing laboratory's organisation id (the one chosen now, or already
+    assigned).
+    """
+    return [] if testing_lab_id not in (None, "") else [reason("required", "testing_lab_id")]
+
+
 def guard_suspend(*, note: str | None = None, mitigation_order: str | None = None) -> list[Reason]:
     """Require a reason and a mitigation order. ctx: `note`, `mitigation_order` — non-empty text."""
     return need_text("note", note) + need_text("mitigation_order", mitigation_order)
@@ -102,6 +111,7 @@ def exemption_decision_reasons(*, legal_opinion_on_file: bool | None, decision: 
 GUARDS: dict[Event, Callable[..., list[Reason]]] = {
     Event.SUBMIT: guard_submit,
     Event.REQUEST_AMENDMENT: guard_note,
+    Event.ACCEPT_FILING: guard_accept_filing,
     Event.REJECT: guard_note,
     Event.COMPLETE_RISK_ASSESSMENT: guard_complete_risk_assessment,
     Event.PASS_VERIFICATION: guard_pass_verification,

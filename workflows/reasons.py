@@ -33,6 +33,8 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "risk_level_reason": ("调高风险等级的理由", "reason for raising the risk level"),
     "conditions": ("测试附加条件", "trial conditions"),
     "verification_report_on_file": ("技术验证报告", "technical verification report"),
+    "verification_result": ("技术验证结论", "verification conclusion"),
+    "testing_lab_id": ("检测机构", "testing laboratory"),
     "self_assessment_on_file": ("自评估报告", "self-assessment report"),
     "actor_role": ("操作角色", "acting role"),
     "scores": ("出盒评估评分", "exit evaluation scores"),
@@ -58,6 +60,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "empty": ("{label_zh}至少应包含一项", "{label_en} must list at least one item"),
     "wrong_type": ("{label_zh}格式不正确，应为{expected_zh}", "{label_en} must be {expected_en}"),
     "not_on_file": ("{label_zh}尚未提交", "{label_en} is not on file"),
+    "verification_failed": (
+        "检测机构的技术验证结论为“未通过”，不能通过技术验证",
+        "the testing laboratory concluded that the verification failed",
+    ),
     "commitment_not_accepted": ("承诺声明书尚未签署确认", "the commitment statement has not been accepted"),
     "invalid_choice": (
         "{label_zh}的取值“{value}”无效，可选值：{choices}",

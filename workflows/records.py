@@ -18,6 +18,8 @@ from .states import CaseState, RecordEvent
 RECORDED_IN: dict[RecordEvent, frozenset[CaseState]] = {
     RecordEvent.REQUEST_CERTIFICATE_REVIEW: frozenset({CaseState.EXITED}),
     RecordEvent.RESOLVE_CERTIFICATE_REVIEW: frozenset({CaseState.EXITED}),
+    RecordEvent.SUBMIT_VERIFICATION_CONCLUSION: frozenset({CaseState.TECHNICAL_VERIFICATION}),
+    RecordEvent.SUBMIT_EXIT_REVIEW: frozenset({CaseState.EXIT_EVALUATION}),
 }
 
 

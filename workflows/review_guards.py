@@ -140,17 +140,23 @@ def guard_complete_risk_assessment(
 def guard_pass_verification(
     *,
     verification_report_on_file: bool | None = None,
+    verification_result: str | None = None,
     trial_start: date | None = None,
     trial_end: date | None = None,
     today: date | None = None,
     pack: SectorPack | None = None,
 ) -> list[Reason]:
-    """Require the technical verification report and a trial period that starts today or later.
+    """Require the technical verification report, a conclusion that is not "failed", and a trial period
+    that starts today or later.
 
-    ctx: `verification_report_on_file` — True when the report is uploaded; `trial_start`, `trial_end`,
+    ctx: `verification_report_on_file` — True when the report is uploaded; `verification_result` — the
+    testing lab's latest conclusion ("passed", "passed_with_conditions", "failed"; None when the report
+    came without one); `trial_start`, `trial_end`,
     `today` — dates (start < end, start ≥ today, end ≤ start + the pack's maximum months); `pack`.
     """
     reasons = on_file("verification_report_on_file", verification_report_on_file)
+    if verification_result == "failed":
+        reasons.append(reason("verification_failed", "verification_result"))
     date_reasons = need_dates(trial_start=trial_start, trial_end=trial_end, today=today) + need_pack(pack)
     if date_reasons or pack is None:
         return reasons + date_reasons

@@ -73,6 +73,9 @@ class RecordEvent(StrEnum):
     # (`workflows.records` says in which states they may be recorded).
     REQUEST_CERTIFICATE_REVIEW = "request_certificate_review"
     RESOLVE_CERTIFICATE_REVIEW = "resolve_certificate_review"
+    # The testing lab's verification conclusion, and the exit decision sent to a second regulator.
+    SUBMIT_VERIFICATION_CONCLUSION = "submit_verification_conclusion"
+    SUBMIT_EXIT_REVIEW = "submit_exit_review"
 
 
 # A case in a final state is closed. Only an appeal (raise_dispute) may reopen a rejection or a
@@ -150,6 +153,8 @@ RECORD_EVENT_LABELS: dict[RecordEvent, tuple[str, str]] = {
     RecordEvent.WITHDRAW_EXEMPTION_DECISION: ("撤回免责决定提议", "Exemption decision proposal withdrawn"),
     RecordEvent.REQUEST_CERTIFICATE_REVIEW: ("申请复核（证明撤销）", "Review of the revocation requested"),
     RecordEvent.RESOLVE_CERTIFICATE_REVIEW: ("复核办结", "Review of the revocation concluded"),
+    RecordEvent.SUBMIT_VERIFICATION_CONCLUSION: ("提交技术验证结论", "Verification conclusion submitted"),
+    RecordEvent.SUBMIT_EXIT_REVIEW: ("提交出盒复核", "Exit decision sent for review"),
 }
 
 

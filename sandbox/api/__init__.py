@@ -19,6 +19,7 @@ from sandbox.api.legal import disputes  # noqa: F401
 from sandbox.api.legal import exemptions  # noqa: F401
 from sandbox.api.cases import lookups  # noqa: F401
 from sandbox.api.cases import progress  # noqa: F401
+from sandbox.api.cases import handoffs  # noqa: F401
 from sandbox.api.accounts import notifications  # noqa: F401
 from sandbox.api.decisions import proposals  # noqa: F401
 from sandbox.api.vouchers import redemptions  # noqa: F401

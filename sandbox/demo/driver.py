@@ -86,8 +86,8 @@ class CaseDriver:
     """Fires the events of `ROUTES[state]`, each prepared as the workflow asks; subclasses make the calls."""
 
     words = Words()
-    # The office assigns the case officer (and the testing lab) when it accepts the filing; the officer
-    # may not approve the exit, so a second regulator does.
+    # The office assigns the case officer and chooses the testing lab when it accepts the filing; the
+    # officer may not approve the exit, so a second regulator does.
     assign_officer = True
     approver = "regulator2"
     users: dict[str, User]
@@ -146,8 +146,9 @@ class CaseDriver:
 
     def accept_filing(self) -> None:
         if self.assign_officer:
-            self.assign(case_officer_id=self.users["regulator"].id, assessor_org_id=self.lab_id)
-        self._fire("regulator", E.ACCEPT_FILING)
+            self.assign(case_officer_id=self.users["regulator"].id)
+        # The testing lab is chosen when the filing is accepted.
+        self._fire("regulator", E.ACCEPT_FILING, assessor_org_id=self.lab_id)
 
     def reject(self) -> None:
         self._fire("regulator", E.REJECT)
@@ -156,8 +157,6 @@ class CaseDriver:
         self._fire("applicant", E.WITHDRAW)
 
     def complete_risk_assessment(self) -> None:
-        if not self.assign_officer:  # else the lab came with the officer; it uploads the report next
-            self.assign(assessor_org_id=self.lab_id)
         pack = self.sector_pack()
         answers = self.risk_answers(pack)
         self._fire(

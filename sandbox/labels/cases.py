@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from sandbox.i18n import in_language
 from sandbox.labels.wording import boundary_texts, risk_texts
-from sandbox.models.cases import ReportKind
+from sandbox.models.cases import ReportKind, VerificationResult
 from sandbox.models.documents import DocumentKind
 from workflows.assessment import RiskLevel
 from workflows.sectors import BoundaryParam
@@ -22,6 +22,11 @@ PLAN_FIELD_LABELS = {
     "risk_controls": _l("Risk controls"),
     "exit_plan": _l("Exit plan"),
     "consumer_protection": _l("Consumer protection"),
+}
+VERIFICATION_RESULT_LABELS = {
+    VerificationResult.PASSED: _l("Passed"),
+    VerificationResult.PASSED_WITH_CONDITIONS: _l("Passed with conditions"),
+    VerificationResult.FAILED: _l("Failed"),
 }
 DOCUMENT_KIND_LABELS = {
     DocumentKind.PLAN: _l("Sandbox plan"),

@@ -52,6 +52,9 @@ class Case(SQLModel, table=True):
     case_officer_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     assessor_org_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     legal_org_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    # The second regulator the exit decision was sent to for review (提交复核), who is told and finds it
+    # first on the workbench; set by `services.cases.exit_review`.
+    exit_reviewer_id: int | None = Field(default=None, foreign_key="user.id", index=True)
 
     risk_answers: dict[str, str] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
     risk_level: RiskLevel | None = Field(default=None, sa_column=enum_column(RiskLevel, nullable=True))
@@ -123,6 +126,30 @@ class Evaluation(SQLModel, table=True):
     scores: dict[str, int] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
     conclusion: str = Field(max_length=5000)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class VerificationResult(enum.StrEnum):
+    PASSED = "passed"
+    PASSED_WITH_CONDITIONS = "passed_with_conditions"
+    FAILED = "failed"
+
+
+class VerificationConclusion(SQLModel, table=True):
+    """The testing lab's technical verification conclusion: result, findings and the signed report file.
+
+    Append-only: a later conclusion supersedes an earlier one; the newest decides `pass_verification`.
+    """
+
+    __tablename__ = "verification_conclusion"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    result: VerificationResult = Field(sa_column=enum_column(VerificationResult, nullable=False))
+    findings: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    summary: str = Field(default="", max_length=5000)
+    document_id: int = Field(foreign_key="document.id")
+    submitted_by_id: int = Field(foreign_key="user.id")
+    submitted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class ReportKind(enum.StrEnum):

@@ -6,26 +6,24 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import Session
 
 from sandbox.db import get_session
-from sandbox.i18n import lang
 from sandbox.models.accounts import Role, User
 from sandbox.models.cases import Case
 from sandbox.security import login_required, roles_required, signed_in_user
 from sandbox.services.accounts import accounts, enterprises
-from sandbox.services.case_events.table import allowed_events
 from sandbox.services.cases import cases
 from sandbox.services.cases.cases import CaseFilter
 from sandbox.services.trust import certificates
 from sandbox.services.vouchers.vouchers import vouchers_by_certificate
 from sandbox.views.cases.cases import CASE_ROLES
+from sandbox.views.cases.tasks import case_events_for, case_tasks
 from sandbox.views.forms import Pagination, page_number, safe_next
 from sandbox.views.legal.work import legal_work
 from sandbox.views.vouchers.vouchers import STATUS_LABELS as VOUCHER_STATUS_LABELS
-from workflows.states import CaseState, event_label
+from workflows.states import CaseState
 
 bp = Blueprint("main", __name__)
 
@@ -55,25 +53,22 @@ def dashboard():
 class WorkItem:
     case: Case
     next_steps: list[str]
-
-
-# Work that is not a workflow event: what the role does in that stage before someone fires the next event.
-STAGE_TASKS = {
-    (Role.ASSESSOR, CaseState.TECHNICAL_VERIFICATION): _l("Upload the technical verification report"),
-    (Role.ASSESSOR, CaseState.EXIT_EVALUATION): _l("Score the exit evaluation"),
-    (Role.LEGAL_PARTNER, CaseState.LIABILITY_EXEMPTION): _l("Give the legal opinion"),
-}
+    review: bool  # the exit decision was sent to this user for review (提交复核)
 
 
 def waiting_work(db: Session, user: User, limit: int = 50) -> list[WorkItem]:
-    """Return the user's open cases, those waiting for this user first, nearest deadline first."""
+    """Return the user's open cases: exit reviews sent to this user first, then those waiting for this
+    user, nearest deadline first."""
     rows, _ = cases.list_cases(db, actor=user, filters=CaseFilter(open_only=True), limit=limit)
     items = []
     for case in rows:
-        steps = [event_label(event, lang()) for event in allowed_events(user, case)]
-        task = STAGE_TASKS.get((user.role, case.state))
-        items.append(WorkItem(case, [str(task), *steps] if task else steps))
-    return sorted(items, key=lambda item: (not item.next_steps, item.case.stage_due or date.max))
+        events, send_for_review = case_events_for(db, user, case)
+        steps = [task.label for task in case_tasks(user, case, events, send_for_review)]
+        review = case.exit_reviewer_id == user.id and case.state is CaseState.EXIT_EVALUATION
+        items.append(WorkItem(case, steps, review))
+    return sorted(
+        items, key=lambda item: (not item.review, not item.next_steps, item.case.stage_due or date.max)
+    )
 
 
 @bp.post("/language")

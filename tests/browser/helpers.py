@@ -54,10 +54,14 @@ def press_action(page: Page, event: str) -> None:
 
 
 def fire(page: Page, event: str, **fields: str) -> None:
-    """Open `event`'s form, fill its text fields (by name) and press its button."""
+    """Open `event`'s form, fill its fields (by name; a select by option value) and press its button."""
     details = open_action(page, event)
     for name, value in fields.items():
-        details.locator(f"[name='{name}']").fill(value)
+        field = details.locator(f"[name='{name}']")
+        if field.evaluate("element => element.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
     press_action(page, event)
 
 

@@ -117,7 +117,8 @@ def test_whole_lifecycle_through_the_ui(live_app, live_db: Session, sign_in, tmp
     expect(reg_a.locator("nav.queues")).to_be_visible()
     shot(reg_a, "regulator-case-list")
     reg_a.goto(case_url(base, case_id))
-    fire(reg_a, "accept_filing", note="材料齐全，予以备案。")
+    # The testing lab is chosen in the acceptance form itself (required there), and is told at once.
+    fire(reg_a, "accept_filing", assessor_org_id=str(lab.id), note="材料齐全，予以备案。")
     expect_state(reg_a, "risk_assessment")
     filing_number = db_case(live_db, case_id).filing_number
     assert filing_number and filing_number.startswith("YZSB-")
@@ -125,7 +126,6 @@ def test_whole_lifecycle_through_the_ui(live_app, live_db: Session, sign_in, tmp
 
     reg_a.locator("#assign > summary").click()
     reg_a.locator("select[name=case_officer_id]").select_option(str(regulator_a.id))
-    reg_a.locator("select[name=assessor_org_id]").select_option(str(lab.id))
     submit_form(reg_a, reg_a.locator("#assign form"))
     case = db_case(live_db, case_id)
     assert (case.case_officer_id, case.assessor_org_id) == (regulator_a.id, lab.id)
@@ -141,14 +141,26 @@ def test_whole_lifecycle_through_the_ui(live_app, live_db: Session, sign_in, tmp
     assert case.trial_boundaries["data_subjects_cap"] == 30000
     expect(facts).to_contain_text("30000")  # the approved boundary, beside the 50000 the plan asked for
 
-    # The lab's assessor uploads the technical verification report.
+    # The lab's assessor was told at acceptance; the case page starts with what to do now: the
+    # structured verification conclusion (result, findings, report), and the case officer is told.
     assessor = sign_in(assessor_user)
+    assessor.goto(f"{base}/notifications")
+    expect(assessor.locator("main")).to_contain_text(case.title)
     assessor.goto(case_url(base, case_id))
-    upload(assessor, "technical_verification_report", write_pdf(tmp_path, "技术验证报告.pdf"))
+    expect(assessor.locator("#actions .tasks li").first).to_contain_text("提交技术验证结论")
+    form = assessor.locator("#verification form")
+    form.locator("input[name=result][value=passed_with_conditions]").check()
+    form.locator("#findings").fill("日志留存周期需延长至六个月")
+    form.locator("#verification-file").set_input_files(str(write_pdf(tmp_path, "技术验证报告.pdf")))
+    submit_form(assessor, form)
+    expect(assessor.locator("#verification .conclusion")).to_contain_text("有条件通过")
+    shot(assessor, "assessor-verification-conclusion")
+    reg_a.goto(f"{base}/notifications")
+    expect(reg_a.locator("main")).to_contain_text("有条件通过")
 
     # Regulator A passes verification with trial dates.
     start = beijing_today()
-    reg_a.reload()
+    reg_a.goto(case_url(base, case_id))
     fire(reg_a, "pass_verification", trial_start=start.isoformat(),
          trial_end=(start + timedelta(days=90)).isoformat())  # fmt: skip
     expect_state(reg_a, "testing")
@@ -174,19 +186,26 @@ def test_whole_lifecycle_through_the_ui(live_app, live_db: Session, sign_in, tmp
     score_evaluation(assessor)
     expect(assessor.locator("#evaluation .evaluation")).to_have_count(1)
 
-    # Regulator A handled the case: four eyes refuse him the approval.
+    # Regulator A handled the case: instead of an approval the two-person rule would refuse, he is
+    # offered 提交复核 and sends the decision to regulator B, who is told and finds it first.
     reg_a.reload()
-    open_action(reg_a, "approve_exit")
-    with reg_a.expect_navigation() as refused:
-        reg_a.locator("#action-approve_exit form button[type=submit]").click()
-    assert refused.value is not None and refused.value.status == 403
-    expect(reg_a.locator("#action-approve_exit [role=alert]")).to_contain_text("双人复核")
-    expect_state(reg_a, "exit_evaluation")
-    assert db_case(live_db, case_id).state is CaseState.EXIT_EVALUATION
+    expect(reg_a.locator("#action-approve_exit")).to_have_count(0)
+    review = reg_a.locator("#exit-review")
+    expect(review).to_contain_text("双人复核")
+    review.locator("select[name=reviewer_id]").select_option(str(regulator_b.id))
+    submit_form(reg_a, review.locator("form"))
+    expect(reg_a.locator("#exit-reviewer")).to_contain_text(regulator_b.display_name)
+    assert db_case(live_db, case_id).exit_reviewer_id == regulator_b.id
+    shot(reg_a, "regulator-sent-for-review")
 
-    # Regulator B approves.
+    # Regulator B: the notification, the case at the top of the workbench, then the approval.
     reg_b = sign_in(regulator_b)
+    reg_b.goto(f"{base}/notifications")
+    expect(reg_b.locator("main")).to_contain_text("双人复核")
+    reg_b.goto(f"{base}/dashboard")
+    expect(reg_b.locator("table.table tbody tr").first).to_contain_text(case.title)
     reg_b.goto(case_url(base, case_id))
+    expect(reg_b.locator("#exit-reviewer")).to_contain_text("提交您复核")
     fire(reg_b, "approve_exit", note="评估通过，准予出盒。")
     expect_state(reg_b, "exited")
     assert_history_intact(reg_b, live_db, case_id)

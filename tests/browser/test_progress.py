@@ -21,7 +21,7 @@ def test_accept_then_check_progress_on_a_phone(live_app, live_db: Session, sign_
 
     regulator = sign_in(flow.users["regulator"])
     regulator.goto(case_url(base, case_id))
-    fire(regulator, "accept_filing")
+    fire(regulator, "accept_filing", assessor_org_id=str(flow.lab_id))
     expect_state(regulator, "risk_assessment")
 
     applicant = sign_in(flow.users["applicant"])

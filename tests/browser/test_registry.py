@@ -70,7 +70,8 @@ def test_applicant_gives_consent_on_the_case_page(live_app, live_db: Session, si
     # Once the filing is accepted the card is read-only, with who decided and when.
     factories.submit_case(live_db, applicant, case)
     regulator = factories.make_user(live_db, "regulator")
-    apply_event(live_db, actor=regulator, case_id=case.id, event="accept_filing")
+    lab = {"assessor_org_id": factories.make_organisation(live_db).id}
+    apply_event(live_db, actor=regulator, case_id=case.id, event="accept_filing", data=lab)
     live_db.commit()
     page.reload()
     expect(card.locator("input[type=checkbox]")).to_have_count(0)

@@ -9,10 +9,11 @@ from flask import Flask
 from sqlmodel import Session
 
 from sandbox.demo.driver import ServiceDriver, Words
-from sandbox.models.accounts import User
+from sandbox.models.accounts import OrganisationKind, User
 from sandbox.models.cases import Case
 from sandbox.models.documents import Document
 from sandbox.services.cases import cases, documents
+from tests.factories.accounts import make_organisation
 from workflows.states import Event
 
 # A complete plan of a general-data case, and how the tests' cases are driven (`sandbox.demo.driver`).
@@ -83,8 +84,10 @@ def submit_case(session: Session, applicant: User, case: Case) -> Case:
 
 
 def driver(session: Session, case: Case, **users: User) -> ServiceDriver:
-    """The shared case driver for `case`, through the services, with the tests' words."""
-    return ServiceDriver(session, users, words=TEST_WORDS, case=case)
+    """The shared case driver for `case`, through the services, with the tests' words (and a testing
+    lab of its own, chosen when the filing is accepted)."""
+    lab = make_organisation(session, OrganisationKind.TESTING_LAB)
+    return ServiceDriver(session, users, lab_id=lab.id, words=TEST_WORDS, case=case)
 
 
 def make_document(session: Session, app: Flask, applicant: User, case: Case) -> Document:

@@ -74,6 +74,7 @@ def valid_ctx(event: Event | str, **overrides: Any) -> dict[str, Any]:
     by_event: dict[Event, dict[str, Any]] = {
         Event.SUBMIT: {"plan": valid_plan(), "pack": PACK},
         Event.REQUEST_AMENDMENT: note,
+        Event.ACCEPT_FILING: {"testing_lab_id": 7},
         Event.REJECT: note,
         Event.RETURN_TO_TESTING: note,
         Event.FAIL_EXIT: note,

@@ -52,7 +52,8 @@ def test_a_refused_event_changes_nothing() -> None:
 def test_keys_a_guard_does_not_read_are_ignored() -> None:
     assert check_guard(Event.REJECT, {"note": "材料不全", "actor": "regulator-1"}) == []
     assert guard_keys(Event.REJECT) == ("note",)
-    assert guard_keys(Event.ACCEPT_FILING) == ()
+    assert guard_keys(Event.ACCEPT_FILING) == ("testing_lab_id",)
+    assert guard_keys(Event.WITHDRAW) == ()
 
 
 @pytest.mark.parametrize(

@@ -215,6 +215,6 @@ def test_an_overturn_without_a_recorded_stage_cannot_reopen() -> None:
 
 def test_the_shared_machine_holds_no_models() -> None:
     case = make_case(S.SUBMITTED)
-    fire(case, Event.ACCEPT_FILING)
+    fire(case, Event.ACCEPT_FILING, testing_lab_id=1)
     assert MACHINE.models == []
     assert MACHINE.auto_transitions is False and MACHINE.send_event is True and MACHINE.has_queue is False

@@ -19,7 +19,7 @@ A, R, S, L = Role.APPLICANT, Role.REGULATOR, Role.ASSESSOR, Role.LEGAL_PARTNER
 NEXT_ACTORS: dict[CaseState, tuple[Role, ...]] = {
     CaseState.SUBMITTED: (R,),
     CaseState.AMENDMENT_REQUESTED: (A,),
-    CaseState.RISK_ASSESSMENT: (R, A),
+    CaseState.RISK_ASSESSMENT: (R, A, S),  # the testing lab is chosen at acceptance: told at once
     CaseState.TECHNICAL_VERIFICATION: (R, S, A),
     CaseState.TESTING: (A, R),
     CaseState.SUSPENDED: (A, R),

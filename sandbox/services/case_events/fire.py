@@ -37,6 +37,9 @@ from workflows.errors import GuardFailed
 from workflows.states import Event
 from workflows.two_person import TWO_PERSON_CODES
 
+# The assignments an event may make (the rest are made by the assignment form or PATCH).
+ASSIGNED_BY_EVENTS = ("assessor_org_id", "legal_org_id")
+
 
 @dataclass(frozen=True)
 class EventResult:
@@ -74,7 +77,8 @@ def apply_event(
     now = now or utcnow()
     today = today or calendar_service.beijing_today(now)
     ctx = guard_context(EventInput(session, case, actor, data, note, today), chosen)
-    from_state, legal_org_before = case.state, case.legal_org_id
+    from_state = case.state
+    assigned_before = {field: getattr(case, field) for field in ASSIGNED_BY_EVENTS}
     try:
         fired = fire(case, chosen, **ctx)  # raises InvalidTransition / GuardFailed before changing anything
     except GuardFailed as refused:
@@ -97,8 +101,10 @@ def apply_event(
         created_at=now,
     )
     append_event(session, case, record)
-    # Raising a dispute or applying for an exemption assigns the legal organisation: that is recorded too.
-    assignments.record_assignment(session, case, actor=actor, field="legal_org_id", before=legal_org_before)
+    # Accepting the filing assigns the testing lab; raising a dispute or applying for an exemption assigns
+    # the legal organisation: those assignments are recorded too.
+    for field, before in assigned_before.items():
+        assignments.record_assignment(session, case, actor=actor, field=field, before=before)
     calendar_service.restart_clock(
         case, from_state=from_state, calendar=calendar, today=today, stage_days=settings.stage_days
     )

@@ -15,12 +15,13 @@ from typing import Any
 from sqlmodel import Session
 
 from sandbox.errors import N_, ValidationFailed
-from sandbox.models.accounts import LEGAL_KINDS, Organisation, User
+from sandbox.models.accounts import LAB_KINDS, LEGAL_KINDS, Organisation, User
 from sandbox.models.cases import Case, ReportKind, TrialReport
 from sandbox.models.documents import DocumentKind
 from sandbox.services.cases import assignments
 from sandbox.services.cases.documents import has_document
 from sandbox.services.cases.trial import latest_evaluation
+from sandbox.services.cases.verification import latest_conclusion
 from sandbox.services.decisions import policy as two_person_policy
 from sandbox.services.legal import dispute_records, exemption_records
 from workflows.cases import available_events
@@ -80,6 +81,18 @@ def plan_inputs(asked: EventInput) -> dict[str, Any]:
     }
 
 
+def acceptance_inputs(asked: EventInput) -> dict[str, Any]:
+    """accept_filing: the testing lab chosen now (or already assigned); refuses an organisation that is
+    no testing lab or expert panel."""
+    chosen = asked.data.get("assessor_org_id")
+    if chosen in (None, ""):
+        return {"testing_lab_id": asked.case.assessor_org_id}
+    organisation = asked.session.get(Organisation, int(chosen)) if str(chosen).isdigit() else None
+    if organisation is None or organisation.kind not in LAB_KINDS:
+        raise ValidationFailed.single("assessor_org_id", N_("Choose a testing laboratory or expert panel."))
+    return {"testing_lab_id": organisation.id}
+
+
 def risk_assessment_inputs(asked: EventInput) -> dict[str, Any]:
     """complete_risk_assessment: the checklist answers (saved ones, overridden), level, conditions."""
     data = asked.data
@@ -93,8 +106,11 @@ def risk_assessment_inputs(asked: EventInput) -> dict[str, Any]:
 
 
 def verification_inputs(asked: EventInput) -> dict[str, Any]:
-    """pass_verification: whether a verification report is on file, and the trial dates asked for."""
+    """pass_verification: whether a verification report is on file, the lab's latest conclusion, and the
+    trial dates asked for."""
+    conclusion = latest_conclusion(asked.session, asked.case.id)  # type: ignore[arg-type]
     return {
+        "verification_result": conclusion.result.value if conclusion else None,
         "verification_report_on_file": has_document(
             asked.session,
             case_id=asked.case.id,  # type: ignore[arg-type]
@@ -140,12 +156,16 @@ def exit_request_inputs(asked: EventInput) -> dict[str, Any]:
 
 def exit_approval_inputs(asked: EventInput) -> dict[str, Any]:
     """approve_exit: the latest evaluation and everyone who held the case (four eyes)."""
-    session, case = asked.session, asked.case
+    return {**exit_approval_records(asked.session, asked.case), "approver_id": asked.actor.id}
+
+
+def exit_approval_records(session: Session, case: Case) -> dict[str, Any]:
+    """What approve_exit's guard reads besides the approver: the latest evaluation, who held the case,
+    the office's two-person policy and the trial start (also used to find who may approve)."""
     evaluation = latest_evaluation(session, case_id=case.id)  # type: ignore[arg-type]
     return {
         "scores": evaluation.scores if evaluation else None,
         "evaluator_id": evaluation.evaluator_id if evaluation else None,
-        "approver_id": asked.actor.id,
         "case_officer_id": case.case_officer_id,
         "officer_ids": assignments.officer_ids(session, case),
         "evaluator_ids": assignments.evaluator_ids(session, case.id),  # type: ignore[arg-type]

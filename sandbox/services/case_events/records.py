@@ -65,10 +65,13 @@ def name_fields_to_amend(done: Accepted) -> dict[str, Any]:
 
 
 def assign_filing_number(done: Accepted) -> dict[str, Any]:
-    """accept_filing: the next filing number of the year, the query code and the receipt that prints it.
+    """accept_filing: the testing lab chosen, the next filing number of the year, the query code and the
+    receipt that prints it.
 
-    The clear code is printed on that receipt only; neither the case nor its history keeps it.
+    The clear code is printed on that receipt only; neither the case nor its history keeps it. The lab's
+    assignment is recorded in the history after the event (`fire.apply_event`).
     """
+    done.case.assessor_org_id = done.ctx["testing_lab_id"]
     done.case.filing_number = next_filing_number(done.session, year=done.today.year)
     issue_progress_code(done.session, case=done.case, today=done.today)
     return {"filingNumber": done.case.filing_number}

@@ -102,7 +102,17 @@ EVENTS: dict[Event, EventEntry] = _table(
         fields=(NOTE_REQUIRED, FieldSpec("fields", "fields", N_("Fields to amend"), options="plan_fields")),
     ),
     EventEntry(Event.RESUBMIT, APPLICANT, carry_out=records.freeze_plan_version, primary=True),
-    EventEntry(Event.ACCEPT_FILING, REGULATOR, carry_out=records.assign_filing_number, primary=True),
+    EventEntry(
+        Event.ACCEPT_FILING,
+        REGULATOR,
+        inputs=inputs.acceptance_inputs,
+        carry_out=records.assign_filing_number,
+        fields=(
+            FieldSpec("assessor_org_id", "select", N_("Testing laboratory"), required=True, options="labs"),
+            NOTE,
+        ),
+        primary=True,
+    ),
     EventEntry(Event.REJECT, REGULATOR, fields=(NOTE_REQUIRED,), confirm=True),
     EventEntry(
         Event.COMPLETE_RISK_ASSESSMENT,

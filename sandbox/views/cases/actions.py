@@ -6,6 +6,7 @@ refusal re-renders the page with the form open, its errors beside the fields and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import flash, redirect, request, url_for
@@ -56,7 +57,7 @@ def _refused(case_id: int, form_name: str, error: Exception) -> tuple[str, int]:
     )
 
 
-def _version() -> int | None:
+def form_version() -> int | None:
     raw = request.form.get("expected_version", "")
     return whole_number_or_none(raw)
 
@@ -82,7 +83,7 @@ def fire(case_id: int, event: str):
             event=chosen,
             note=note,
             data=data,
-            expected_version=_version(),
+            expected_version=form_version(),
         )
     except (ValidationFailed, GuardFailed, InvalidTransition, Conflict, TwoPersonRule) as error:
         return _refused(case_id, event, error)
@@ -116,14 +117,18 @@ def download(case_id: int, document_id: int):
     return send_document(document)
 
 
-def _simple(case_id: int, form_name: str, action: Any, message: str, anchor: str) -> Any:
+def run_form(
+    case_id: int, form_name: str, action: Any, message: str | Callable[[Any], str], anchor: str
+) -> Any:
+    """Run one service call for a case page form; commit and go back to the page with `message` (or
+    `message(result)`), or show the page again with the form open and its errors."""
     session = get_session()
     try:
-        action(session)
+        result = action(session)
     except (ValidationFailed, Conflict) as error:
         return _refused(case_id, form_name, error)
     session.commit()
-    flash(message, "success")
+    flash(message(result) if callable(message) else message, "success")
     return _back(case_id, anchor)
 
 
@@ -131,7 +136,7 @@ def _simple(case_id: int, form_name: str, action: Any, message: str, anchor: str
 @roles_required(*CASE_ROLES)
 def file_report(case_id: int):
     data = nested(request.form)
-    return _simple(
+    return run_form(
         case_id,
         "report",
         lambda s: trial.file_report(s, actor=signed_in_user(), case_id=case_id, data=data),
@@ -144,7 +149,7 @@ def file_report(case_id: int):
 @roles_required(*CASE_ROLES)
 def issue_guidance(case_id: int):
     data = nested(request.form)
-    return _simple(
+    return run_form(
         case_id,
         "guidance",
         lambda s: trial.issue_guidance(s, actor=signed_in_user(), case_id=case_id, data=data),
@@ -156,7 +161,7 @@ def issue_guidance(case_id: int):
 @bp.post("/<int:case_id>/guidance/<int:guidance_id>/acknowledge")
 @roles_required(*CASE_ROLES)
 def acknowledge(case_id: int, guidance_id: int):
-    return _simple(
+    return run_form(
         case_id,
         "guidance",
         lambda s: trial.acknowledge_guidance(
@@ -176,7 +181,7 @@ def score(case_id: int):
         if key.startswith("scores.") and whole_number_or_none(value) is not None
     }
     data = {"scores": scores, "conclusion": request.form.get("conclusion", "").strip()}
-    return _simple(
+    return run_form(
         case_id,
         "evaluation",
         lambda s: trial.add_evaluation(s, actor=signed_in_user(), case_id=case_id, data=data),
@@ -193,11 +198,11 @@ def assign(case_id: int):
         if key in request.form:
             value = request.form[key]
             data[key] = whole_number_or_none(value)
-    return _simple(
+    return run_form(
         case_id,
         "assign",
         lambda s: cases.update_case(
-            s, actor=signed_in_user(), case_id=case_id, data=data, expected_version=_version()
+            s, actor=signed_in_user(), case_id=case_id, data=data, expected_version=form_version()
         ),
         gettext("Assignment saved."),
         "assign",

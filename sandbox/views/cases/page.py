@@ -12,14 +12,19 @@ from flask import render_template
 from sqlmodel import Session, col, select
 
 from sandbox.i18n import bilingual, lang
-from sandbox.labels.cases import DOCUMENT_KIND_LABELS, PLAN_FIELD_LABELS, boundary_text, risk_text
+from sandbox.labels.cases import (
+    DOCUMENT_KIND_LABELS,
+    PLAN_FIELD_LABELS,
+    VERIFICATION_RESULT_LABELS,
+    boundary_text,
+    risk_text,
+)
 from sandbox.labels.legal import DECISION_LABELS, OUTCOME_LABELS
 from sandbox.models.accounts import LAB_KINDS, LEGAL_KINDS, Organisation, Role, User
-from sandbox.models.cases import CaseEvent, ReportKind, TrialReport
+from sandbox.models.cases import Case, CaseEvent, ReportKind, TrialReport
 from sandbox.policies import can_evaluate
 from sandbox.services.case_events import history
-from sandbox.services.case_events.table import allowed_events
-from sandbox.services.cases import cases, documents, trial
+from sandbox.services.cases import cases, documents, exit_review, trial, verification
 from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.cases.documents import UPLOAD_ROLES
 from sandbox.services.common.settings import settings_of
@@ -27,6 +32,7 @@ from sandbox.views.cases.diagram import path_from_history, workflow_svg
 from sandbox.views.cases.event_forms import CONFIRM_EVENTS, PRIMARY_EVENTS, event_fields
 from sandbox.views.cases.history import pending_proposals, record_texts
 from sandbox.views.cases.legal_panel import case_legal_context
+from sandbox.views.cases.tasks import case_events_for, case_tasks
 from workflows.assessment import derive_risk_level
 from workflows.evaluation import ALL_SCORED, evaluation_passes
 from workflows.guards import DISPUTE_OUTCOMES, EXEMPTION_DECISIONS
@@ -42,9 +48,11 @@ def latest_amendment(events: list[CaseEvent]) -> CaseEvent | None:
 def choice_lists(session: Session, reports: list[TrialReport]) -> dict[str, list[tuple[str, str]]]:
     """Return the options of the select fields the event forms use."""
     organisations = session.exec(select(Organisation).where(col(Organisation.kind).in_(LEGAL_KINDS))).all()
+    labs = session.exec(select(Organisation).where(col(Organisation.kind).in_(LAB_KINDS))).all()
     incidents = [report for report in reports if report.kind is ReportKind.INCIDENT]
     return {
         "legal_orgs": [(str(org.id), org.name) for org in organisations],
+        "labs": [(str(org.id), org.name) for org in labs],
         "outcomes": [(key, str(label)) for key, label in OUTCOME_LABELS.items() if key in DISPUTE_OUTCOMES],
         "decisions": [
             (key, str(label)) for key, label in DECISION_LABELS.items() if key in EXEMPTION_DECISIONS
@@ -68,7 +76,7 @@ def render_case_page(
     case = cases.get_case(session, actor=user, case_id=case_id)
     pack = default_sector_packs()[case.sector]
     events = history.case_history(session, case_id)
-    actions = allowed_events(user, case)
+    actions, send_for_review = case_events_for(session, user, case)
     evaluations = trial.list_evaluations(session, actor=user, case_id=case_id)
     reports = trial.list_reports(session, actor=user, case_id=case_id)
     deadlines = {case.state: (case.stage_due, case.stage_due_provisional)} if case.stage_due else {}
@@ -82,6 +90,9 @@ def render_case_page(
         "guidance": trial.list_guidance(session, actor=user, case_id=case_id),
         "evaluations": [(row, evaluation_passes(row.scores)) for row in evaluations],
         "actions": actions,
+        "tasks": case_tasks(user, case, actions, send_for_review),
+        **_verification(session, user, case),
+        **_exit_review(session, user, case, send_for_review),
         "event_fields": event_fields(actions),
         "confirm_events": CONFIRM_EVENTS,
         "primary_events": PRIMARY_EVENTS,
@@ -126,6 +137,35 @@ def render_case_page(
         **pending_proposals(session, user, case),
     }
     return render_template("cases/detail.html", **context), status
+
+
+def _verification(session: Session, user: User, case: Case) -> dict[str, Any]:
+    """The testing lab's conclusions, and whether this user may submit one now."""
+    can_conclude = (
+        user.role is Role.ASSESSOR
+        and user.organisation_id == case.assessor_org_id
+        and case.state is CaseState.TECHNICAL_VERIFICATION
+    )
+    return {
+        "conclusions": verification.list_conclusions(session, actor=user, case_id=case.id),  # type: ignore[arg-type]
+        "can_conclude": can_conclude,
+        "verification_results": VERIFICATION_RESULT_LABELS,
+    }
+
+
+def _exit_review(session: Session, user: User, case: Case, send_for_review: bool) -> dict[str, Any]:
+    """Who the exit decision was sent to for review, and, for a user who may send it, whom to."""
+    reviewer = session.get(User, case.exit_reviewer_id) if case.exit_reviewer_id else None
+    candidates: list[User] = []
+    if send_for_review:
+        candidates = [u for u in exit_review.independent_regulators(session, case) if u.id != user.id]
+    pick = exit_review.office_pick(session, candidates) if candidates else None
+    return {
+        "exit_reviewer": reviewer if case.state is CaseState.EXIT_EVALUATION else None,
+        "send_for_review": send_for_review,
+        "review_candidates": candidates,
+        "office_pick": pick,
+    }
 
 
 def _actors(session: Session, events: list[CaseEvent]) -> dict[int, User]:

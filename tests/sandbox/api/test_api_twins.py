@@ -43,10 +43,13 @@ PAGE_TWINS: dict[str, tuple[str, ...]] = {
         "api.list_guidance",
         "api.list_evaluations",
         "api.get_risk_assessment",
+        "api.list_conclusions",
     ),  # fmt: skip
     "cases.plan_versions": ("api.plan_versions",),
     "cases.download": ("api.download_document",),
     "cases.receipt": ("api.case_receipt",),
+    "cases.submit_conclusion": ("api.submit_conclusion",),
+    "cases.send_for_review": ("api.send_for_review",),
     "cases.reissue_query_code": ("api.reissue_query_code",),
     "progress.progress_page": ("api.check_progress",),
     "cases.fire": ("api.fire_event",),

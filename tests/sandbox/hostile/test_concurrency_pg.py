@@ -87,7 +87,8 @@ def test_conflicting_events_from_two_processes(shared, tmp_path: Path) -> None:
     plans = [
         (flow.headers["regulator"], [(c["id"], reject | {"expected_version": c["version"]}) for c in cases]),
         (flow.headers["regulator2"],
-         [(c["id"], {"event": "accept_filing", "expected_version": c["version"]}) for c in cases]),
+         [(c["id"], {"event": "accept_filing", "data": {"assessor_org_id": flow.lab_id},
+                     "expected_version": c["version"]}) for c in cases]),
     ]  # fmt: skip
     results = run_workers(url, tmp_path, plans)
     for case in cases:
@@ -117,8 +118,10 @@ def test_twenty_concurrent_accepts_get_consecutive_filing_numbers(shared, tmp_pa
     flow = CaseFlow(app.test_client(), session)
     cases = [flow.to("submitted")["id"] for _ in range(20)]
     regulators = [flow.headers["regulator"], flow.headers["regulator2"]] * 2
+    lab = {"assessor_org_id": flow.lab_id}
     plans = [
-        (regulators[n], [(case_id, {"event": "accept_filing"}) for case_id in cases[n::4]]) for n in range(4)
+        (regulators[n], [(case_id, {"event": "accept_filing", "data": lab}) for case_id in cases[n::4]])
+        for n in range(4)
     ]
     results = run_workers(url, tmp_path, plans)
     assert sorted(status for _, status, _ in results) == [200] * 20, results

@@ -80,6 +80,16 @@ MATRIX = [
     ("cases.receipt", "GET", "/cases/{case}/receipt.pdf", row(302, 404, 404, 404, 404, 403, 403)),
     ("cases.receipt", "GET", "/cases/{other_case}/receipt.pdf", row(302, 404, 404, 404, 404, 403, 403)),
     ("cases.reissue_query_code", "POST", "/cases/{case}/query-code", row(302, 404, 403, 403, 403, 403, 403)),
+    # Hand-offs: the lab's conclusion (only the assigned lab's assessors; {case} has none) and 提交复核
+    # (only during the exit evaluation: 409 for the submitted {case}).
+    ("cases.submit_conclusion", "POST", "/cases/{case}/verification-conclusions",
+     row(302, 403, 403, 404, 403, 403, 403)),
+    ("cases.send_for_review", "POST", "/cases/{case}/exit-review", row(302, 403, 409, 403, 403, 403, 403)),
+    ("api.submit_conclusion", "POST", "/api/v1/cases/{case}/verification-conclusions",
+     row(401, 403, 403, 404, 403, 403, 403)),
+    ("api.list_conclusions", "GET", "/api/v1/cases/{case}/verification-conclusions", CASE_READ),
+    ("api.send_for_review", "POST", "/api/v1/cases/{case}/exit-review",
+     row(401, 403, 409, 403, 403, 403, 403)),
     ("progress.progress_page", "GET", "/progress", EVERYONE_200),
     ("progress.progress_page", "POST", "/progress", row(422, 422, 422, 422, 422, 422, 422)),
     ("api.check_progress", "POST", "/api/v1/progress", row(422, 422, 422, 422, 422, 422, 422)),

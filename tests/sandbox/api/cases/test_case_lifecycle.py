@@ -32,7 +32,7 @@ def test_full_lifecycle_through_the_api(app, flow: CaseFlow) -> None:
         "request_exit",
         "approve_exit",
     ]
-    # The testing lab was assigned before the risk assessment: recorded in the same chain.
+    # The testing lab was chosen when the filing was accepted: recorded in the same chain.
     assert [event["event"] for event in history["events"] if event["record_only"]] == ["assign_testing_lab"]
     assert history["events"][0]["prev_hash"] == "0" * 64
     assert all(

@@ -105,12 +105,14 @@ def test_guard_with_missing_note_is_422(flow: CaseFlow) -> None:
 def test_stale_expected_version_changes_nothing(flow: CaseFlow) -> None:
     case = flow.to("submitted")
     rows = event_rows(flow.session, flow.case_id)
-    response = post_event(flow, "regulator", "accept_filing", expected_version=case["version"] - 1)
+    lab = {"assessor_org_id": flow.lab_id}
+    response = post_event(flow, "regulator", "accept_filing", data=lab, expected_version=case["version"] - 1)
     assert response.status_code == 409 and response.mimetype == PROBLEM
     after = flow.case()
     assert (after["state"], after["version"], after["filing_number"]) == ("submitted", case["version"], None)
     assert event_rows(flow.session, flow.case_id) == rows
-    assert post_event(flow, "regulator", "accept_filing", expected_version=case["version"]).status_code == 200
+    accepted = post_event(flow, "regulator", "accept_filing", data=lab, expected_version=case["version"])
+    assert accepted.status_code == 200
 
 
 def test_stale_if_match_changes_nothing(flow: CaseFlow) -> None:

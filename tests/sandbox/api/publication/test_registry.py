@@ -279,7 +279,8 @@ def test_consent_forms_on_the_filing_form_and_the_case_page(client, session, log
 
     factories.submit_case(session, applicant, case)
     regulator = factories.make_user(session, "regulator")
-    apply_event(session, actor=regulator, case_id=case.id, event="accept_filing")
+    lab = {"assessor_org_id": factories.make_organisation(session).id}
+    apply_event(session, actor=regulator, case_id=case.id, event="accept_filing", data=lab)
     session.commit()
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert 'name="publication_fields"' not in page and 'id="consented-fields"' in page

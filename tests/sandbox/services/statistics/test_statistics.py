@@ -321,9 +321,14 @@ def test_median_working_days_on_a_hand_built_history(app, session) -> None:
         session.commit()
         return case.id
 
+    lab = factories.make_organisation(session)
+
     def fire(who, case_id: int, event: str, day: int, note: str = "理由充分，记录在案。") -> None:
+        data = {"assessor_org_id": lab.id} if event == "accept_filing" else {}
         _on(
-            apply_event(session, actor=who, case_id=case_id, event=event, note=note, today=march[day]),
+            apply_event(
+                session, actor=who, case_id=case_id, event=event, note=note, data=data, today=march[day]
+            ),
             march[day],
         )
         session.commit()

@@ -21,7 +21,7 @@ def test_each_role_sees_its_next_step(app, client, session) -> None:
 
     assessor_page = sign_in(app, flow.users["assessor"]).get("/dashboard").get_data(as_text=True)
     assert verification["title"] in assessor_page
-    assert "上传技术验证报告" in assessor_page
+    assert "提交技术验证结论" in assessor_page
 
     regulator_page = sign_in(app, flow.users["regulator"]).get("/dashboard").get_data(as_text=True)
     # The filing waiting for review comes with its actions; the regulator's own case list is complete.

@@ -1,0 +1,65 @@
+"""当前可办理事项: what this person can do on a case now, for the top of the case page and the workbench.
+
+The workflow events the user may fire (`allowed_events`), less the exit approval when the two-person rules
+bar this user (they send the decision for review instead), plus the work of a stage that is not an event:
+the testing lab's verification conclusion, scoring the exit evaluation, the legal opinion. Each task
+names where on the case page it is done, and whether it is what the stage waits for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session
+
+from sandbox.i18n import lang
+from sandbox.models.accounts import Role, User
+from sandbox.models.cases import Case
+from sandbox.services.case_events.table import EVENTS, allowed_events
+from sandbox.services.cases import exit_review
+from workflows.states import CaseState, Event, event_label
+
+
+@dataclass(frozen=True)
+class Task:
+    label: str
+    anchor: str  # the element of the case page where it is done
+    primary: bool  # what the stage waits for
+
+
+# Work that is not a workflow event: what the role does in that stage before someone fires the next event.
+STAGE_TASKS = {
+    (Role.ASSESSOR, CaseState.TECHNICAL_VERIFICATION): (
+        _l("Submit the verification conclusion"),
+        "verification",
+    ),
+    (Role.ASSESSOR, CaseState.EXIT_EVALUATION): (_l("Score the exit evaluation"), "evaluation"),
+    (Role.LEGAL_PARTNER, CaseState.LIABILITY_EXEMPTION): (_l("Give the legal opinion"), "disputes"),
+}
+SEND_FOR_REVIEW = _l("Send for review (提交复核)")
+
+
+def case_events_for(session: Session, user: User, case: Case) -> tuple[list[Event], bool]:
+    """The events to offer `user` on the case page, and whether to offer sending the exit for review
+    instead of approving it (the user prepared the decision, so the two-person rules bar them)."""
+    events = allowed_events(user, case)
+    if Event.APPROVE_EXIT in events and not exit_review.may_approve(session, user, case):
+        return [event for event in events if event is not Event.APPROVE_EXIT], True
+    return events, False
+
+
+def case_tasks(user: User, case: Case, events: list[Event], send_for_review: bool) -> list[Task]:
+    """The tasks, what the stage waits for first."""
+    tasks = []
+    stage_task = STAGE_TASKS.get((user.role, case.state))
+    if stage_task is not None:
+        tasks.append(Task(str(stage_task[0]), stage_task[1], True))
+    if send_for_review:
+        tasks.append(Task(str(SEND_FOR_REVIEW), "exit-review", case.exit_reviewer_id is None))
+    for event in events:
+        primary = EVENTS[event].primary and not (
+            event is Event.APPROVE_EXIT and case.exit_reviewer_id not in (None, user.id)
+        )
+        tasks.append(Task(event_label(event, lang()), f"action-{event.value}", primary))
+    return sorted(tasks, key=lambda task: not task.primary)
