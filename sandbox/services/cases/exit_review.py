@@ -52,6 +52,13 @@ def may_approve(session: Session, user: User, case: Case) -> bool:
     return user.role is Role.REGULATOR and not _barred(exit_approval_records(session, case), user.id)
 
 
+def ready_for_review(session: Session, case: Case) -> bool:
+    """Whether the case's latest exit evaluation passes, so that its exit can be sent for review."""
+    return case.state is CaseState.EXIT_EVALUATION and evaluation_passes(
+        exit_approval_records(session, case)["scores"]
+    )
+
+
 def independent_regulators(session: Session, case: Case) -> list[User]:
     """The active regulators the two-person rules let approve the case's exit, oldest account first."""
     records = exit_approval_records(session, case)

@@ -32,7 +32,7 @@ from sandbox.views.cases.diagram import path_from_history, workflow_svg
 from sandbox.views.cases.event_forms import CONFIRM_EVENTS, PRIMARY_EVENTS, event_fields
 from sandbox.views.cases.history import pending_proposals, record_texts
 from sandbox.views.cases.legal_panel import case_legal_context
-from sandbox.views.cases.tasks import case_events_for, case_tasks
+from sandbox.views.cases.tasks import case_events_for, case_tasks, waiting_for
 from workflows.assessment import derive_risk_level
 from workflows.evaluation import ALL_SCORED, evaluation_passes
 from workflows.guards import DISPUTE_OUTCOMES, EXEMPTION_DECISIONS
@@ -77,6 +77,7 @@ def render_case_page(
     pack = default_sector_packs()[case.sector]
     events = history.case_history(session, case_id)
     actions, send_for_review = case_events_for(session, user, case)
+    actions.sort(key=lambda event: event not in PRIMARY_EVENTS)  # what the stage waits for first
     evaluations = trial.list_evaluations(session, actor=user, case_id=case_id)
     reports = trial.list_reports(session, actor=user, case_id=case_id)
     deadlines = {case.state: (case.stage_due, case.stage_due_provisional)} if case.stage_due else {}
@@ -91,6 +92,7 @@ def render_case_page(
         "evaluations": [(row, evaluation_passes(row.scores)) for row in evaluations],
         "actions": actions,
         "tasks": case_tasks(user, case, actions, send_for_review),
+        "waiting_for": waiting_for(case),
         **_verification(session, user, case),
         **_exit_review(session, user, case, send_for_review),
         "event_fields": event_fields(actions),

@@ -38,14 +38,34 @@ STAGE_TASKS = {
     (Role.LEGAL_PARTNER, CaseState.LIABILITY_EXEMPTION): (_l("Give the legal opinion"), "disputes"),
 }
 SEND_FOR_REVIEW = _l("Send for review (提交复核)")
+# Whom an open case waits for, said to those it is not waiting for.
+WAITING_FOR = {
+    CaseState.SUBMITTED: _l("the sandbox office's review of the filing"),
+    CaseState.AMENDMENT_REQUESTED: _l("the enterprise's amended filing"),
+    CaseState.RISK_ASSESSMENT: _l("the sandbox office's risk assessment"),
+    CaseState.TECHNICAL_VERIFICATION: _l("the testing laboratory's verification conclusion"),
+    CaseState.TESTING: _l("the trial to run its course (the enterprise reports as it goes)"),
+    CaseState.SUSPENDED: _l("the sandbox office to resume or end the trial"),
+    CaseState.EXIT_EVALUATION: _l("the exit evaluation, then the approval by a second regulator"),
+    CaseState.DISPUTE: _l("the legal partner's handling of the dispute"),
+    CaseState.LIABILITY_EXEMPTION: _l("the legal opinion, then the sandbox office's decision"),
+}
+
+
+def waiting_for(case: Case) -> str | None:
+    """What an open case is waiting for (None: closed)."""
+    text = WAITING_FOR.get(case.state)
+    return str(text) if text is not None else None
 
 
 def case_events_for(session: Session, user: User, case: Case) -> tuple[list[Event], bool]:
     """The events to offer `user` on the case page, and whether to offer sending the exit for review
-    instead of approving it (the user prepared the decision, so the two-person rules bar them)."""
+    instead of approving it: the user prepared the decision, so the two-person rules bar them, and the
+    exit evaluation has passed (before that there is nothing to review)."""
     events = allowed_events(user, case)
     if Event.APPROVE_EXIT in events and not exit_review.may_approve(session, user, case):
-        return [event for event in events if event is not Event.APPROVE_EXIT], True
+        others = [event for event in events if event is not Event.APPROVE_EXIT]
+        return others, exit_review.ready_for_review(session, case)
     return events, False
 
 
