@@ -52,7 +52,8 @@ def test_withdrawal_needs_the_confirmation_box(live_app, live_db: Session, sign_
     details.locator("input[name=confirm]").check()
     press_action(applicant, "withdraw")
     expect_state(applicant, "withdrawn")
-    expect(applicant.locator("#actions")).to_have_count(0)  # nothing left to do on a final state
+    expect(applicant.locator("#actions details")).to_have_count(0)  # nothing left to do on a final state
+    expect(applicant.locator("#nothing-to-do")).to_be_visible()
     case = db_case(live_db, case_id)
     assert case.state is CaseState.WITHDRAWN
     last = db_events(live_db, case_id)[-1]

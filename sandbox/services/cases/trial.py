@@ -21,7 +21,7 @@ from sandbox.services.common.notifications import case_people, notify
 from sandbox.services.common.validation import validate
 from workflows.assessment import checklist_reasons
 from workflows.errors import Reason
-from workflows.evaluation import completeness_reasons
+from workflows.evaluation import completeness_reasons, evaluation_passes
 from workflows.sectors import sector_pack
 from workflows.states import CaseState
 
@@ -84,7 +84,21 @@ def add_evaluation(session: Session, *, actor: User, case_id: int, data: dict[st
     )
     session.add(evaluation)
     session.flush()
+    # The case officer acts next: sends a passed evaluation for review (提交复核), or decides otherwise.
+    passes = evaluation_passes(evaluation.scores)
+    notify(
+        session,
+        recipients=[user for user in case_people(session, case, Role.REGULATOR) if user.id != actor.id],
+        kind="evaluation",
+        msgid=EVALUATION_PASSES if passes else EVALUATION_FAILS,
+        params={"title": case.title},
+        case=case,
+    )
     return evaluation
+
+
+EVALUATION_PASSES = N_("The exit evaluation of “%(title)s” passes; send it for review (提交复核).")
+EVALUATION_FAILS = N_("The exit evaluation of “%(title)s” does not pass.")
 
 
 def latest_evaluation(session: Session, *, case_id: int) -> Evaluation | None:

@@ -78,6 +78,7 @@ def render_case_page(
     events = history.case_history(session, case_id)
     actions, send_for_review = case_events_for(session, user, case)
     actions.sort(key=lambda event: event not in PRIMARY_EVENTS)  # what the stage waits for first
+    tasks = case_tasks(user, case, actions, send_for_review)
     evaluations = trial.list_evaluations(session, actor=user, case_id=case_id)
     reports = trial.list_reports(session, actor=user, case_id=case_id)
     deadlines = {case.state: (case.stage_due, case.stage_due_provisional)} if case.stage_due else {}
@@ -91,7 +92,9 @@ def render_case_page(
         "guidance": trial.list_guidance(session, actor=user, case_id=case_id),
         "evaluations": [(row, evaluation_passes(row.scores)) for row in evaluations],
         "actions": actions,
-        "tasks": case_tasks(user, case, actions, send_for_review),
+        "tasks": tasks,
+        # The form of the step the stage waits for is shown open.
+        "open_task": next((task.anchor for task in tasks if task.primary), None),
         "waiting_for": waiting_for(case),
         **_verification(session, user, case),
         **_exit_review(session, user, case, send_for_review),

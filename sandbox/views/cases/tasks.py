@@ -79,7 +79,10 @@ def case_tasks(user: User, case: Case, events: list[Event], send_for_review: boo
         tasks.append(Task(str(SEND_FOR_REVIEW), "exit-review", case.exit_reviewer_id is None))
     for event in events:
         primary = EVENTS[event].primary and not (
-            event is Event.APPROVE_EXIT and case.exit_reviewer_id not in (None, user.id)
+            # An exit sent to someone else for review waits for them; an enterprise resolves a dispute
+            # only by withdrawing it, which is no step the dispute waits for.
+            (event is Event.APPROVE_EXIT and case.exit_reviewer_id not in (None, user.id))
+            or (event is Event.RESOLVE_DISPUTE and user.role is Role.APPLICANT)
         )
         tasks.append(Task(event_label(event, lang()), f"action-{event.value}", primary))
     return sorted(tasks, key=lambda task: not task.primary)
