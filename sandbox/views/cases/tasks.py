@@ -64,7 +64,7 @@ def case_events_for(session: Session, user: User, case: Case) -> tuple[list[Even
     exit evaluation has passed (before that there is nothing to review)."""
     events = allowed_events(user, case)
     if Event.APPROVE_EXIT in events and not exit_review.may_approve(session, user, case):
-        others = [event for event in events if event is not Event.APPROVE_EXIT]
+        others: list[Event] = [event for event in events if event != Event.APPROVE_EXIT]
         return others, exit_review.ready_for_review(session, case)
     return events, False
 

@@ -86,8 +86,9 @@ def test_the_lab_submits_a_structured_conclusion_and_the_officer_is_told(flow: C
 
     # A failed conclusion stops pass_verification, with the reason at its field.
     start = beijing_today()
-    dates = {"trial_start": start.isoformat(), "trial_end": (start + timedelta(days=90)).isoformat()}
-    refused = flow.fire("regulator", "pass_verification", expect=422, **dates)
+    end = start + timedelta(days=90)
+    dates = {"trial_start": start.isoformat(), "trial_end": end.isoformat()}
+    refused = flow.fire("regulator", "pass_verification", "", 422, **dates)
     assert [error["field"] for error in refused["errors"]] == ["verification_result"]
 
     passed = conclude(flow, result="passed_with_conditions", findings="日志留存需延长至六个月")
@@ -96,7 +97,7 @@ def test_the_lab_submits_a_structured_conclusion_and_the_officer_is_told(flow: C
     documents = flow.call("regulator", "GET", f"/api/v1/cases/{flow.case_id}/documents").get_json()
     reports = {d["id"] for d in documents if d["kind"] == "technical_verification_report"}
     assert passed["document_id"] in reports
-    assert flow.fire("regulator", "pass_verification", **dates)["case"]["state"] == "testing"
+    assert flow.fire("regulator", "pass_verification", "", 200, **dates)["case"]["state"] == "testing"
 
 
 def test_an_unassigned_lab_cannot_conclude(flow: CaseFlow, session, client) -> None:
