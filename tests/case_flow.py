@@ -87,6 +87,17 @@ class CaseFlow(CaseDriver):
         assert response.status_code == 201, response.get_json()
         return response.get_json()
 
+    def conclude(self, result: str = "passed", findings: str = "") -> dict[str, Any]:
+        response = self.call(
+            "assessor",
+            "POST",
+            f"/api/v1/cases/{self.case_id}/verification-conclusions",
+            data={"result": result, "findings": findings, "file": (io.BytesIO(PDF), "技术验证报告.pdf")},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
     # --- the builder: the shared driver's steps, through the API --------------------------------------
     def create(self, **overrides: Any) -> dict[str, Any]:
         body = {

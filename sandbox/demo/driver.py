@@ -1,7 +1,7 @@
 """Bring a case to any state by firing the real events in order: the one case driver of demo and tests.
 
 `ROUTES` says which events lead a new case to each state; `CaseDriver` has one method per event, which
-does first what the workflow asks for (the testing lab assigned, the verification report uploaded, the
+does first what the workflow asks for (the case officer assigned, the lab's verification conclusion, the
 exit evaluation scored, the incident reported) and then fires it with the words of its `Words`. How a call
 reaches the application is the subclass's: `ServiceDriver` calls the services (the demo's seeded cases,
 the last real steps of the generated ones, the tests' builders), the tests' `CaseFlow` calls the JSON API.
@@ -21,7 +21,7 @@ from sqlmodel import Session
 from sandbox.models.accounts import User
 from sandbox.models.cases import Case
 from sandbox.services.case_events.fire import apply_event
-from sandbox.services.cases import cases, documents, trial
+from sandbox.services.cases import cases, documents, trial, verification
 from sandbox.services.cases.calendar import beijing_today
 from workflows.assessment import derive_risk_level
 from workflows.evaluation import ALL_SCORED
@@ -71,6 +71,7 @@ class Words:
     )
     conditions: tuple[str, ...] = ("每月报送一次数据使用情况报告", "发生安全事件两小时内报告沙盒办公室")
     trial_days: int = 150
+    verification: str = "各项技术指标符合测试方案要求，安全措施有效。"
     mitigation_order: str = "立即停止越界作业，三日内提交整改报告。"
     wind_down_order: str = "十日内停止数据处理并完成用户告知。"
     claim: str = "驳回理由所称材料缺失与事实不符，相关材料已于提交时上传。"
@@ -99,6 +100,10 @@ class CaseDriver:
         raise NotImplementedError
 
     def upload(self, who: str, kind: str, name: str) -> Any:
+        raise NotImplementedError
+
+    def conclude(self) -> Any:
+        """Submit the testing lab's verification conclusion ("passed") with its report, as the assessor."""
         raise NotImplementedError
 
     def assign(self, **fields: Any) -> Any:
@@ -173,7 +178,7 @@ class CaseDriver:
         return {item.id: ("yes" if index % 3 == 0 else "no") for index, item in enumerate(pack.risk_items)}
 
     def pass_verification(self) -> None:
-        self.upload("assessor", "technical_verification_report", "技术验证报告.pdf")
+        self.conclude()
         start = self.today()
         end = start + timedelta(days=self.words.trial_days)
         self._fire("regulator", E.PASS_VERIFICATION, trial_start=start.isoformat(), trial_end=end.isoformat())
@@ -284,6 +289,18 @@ class ServiceDriver(CaseDriver):
             kind=kind,
             filename=name,
             data=PDF,
+            storage=self.storage,
+        )
+
+    def conclude(self) -> Any:
+        assert self.storage is not None, "the report needs the storage folder"
+        return verification.submit_conclusion(
+            self.session,
+            actor=self.users["assessor"],
+            case_id=self.case_id,
+            data={"result": "passed", "summary": self.words.verification},
+            filename="技术验证报告.pdf",
+            content=PDF,
             storage=self.storage,
         )
 

@@ -14,7 +14,7 @@ from sandbox.models.accounts import Role, User
 from sandbox.models.cases import Case
 from sandbox.security import login_required, roles_required, signed_in_user
 from sandbox.services.accounts import accounts, enterprises
-from sandbox.services.cases import cases
+from sandbox.services.cases import cases, exit_review
 from sandbox.services.cases.cases import CaseFilter
 from sandbox.services.trust import certificates
 from sandbox.services.vouchers.vouchers import vouchers_by_certificate
@@ -60,9 +60,10 @@ def waiting_work(db: Session, user: User, limit: int = 50) -> list[WorkItem]:
     """Return the user's open cases: exit reviews sent to this user first, then those waiting for this
     user, nearest deadline first."""
     rows, _ = cases.list_cases(db, actor=user, filters=CaseFilter(open_only=True), limit=limit)
+    records = exit_review.records_of(db, rows) if user.role is Role.REGULATOR else {}
     items = []
     for case in rows:
-        events, send_for_review = case_events_for(db, user, case)
+        events, send_for_review = case_events_for(db, user, case, records.get(case.id or 0))
         steps = [task.label for task in case_tasks(user, case, events, send_for_review)]
         review = case.exit_reviewer_id == user.id and case.state is CaseState.EXIT_EVALUATION
         items.append(WorkItem(case, steps, review))

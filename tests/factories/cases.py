@@ -85,9 +85,13 @@ def submit_case(session: Session, applicant: User, case: Case) -> Case:
 
 def driver(session: Session, case: Case, **users: User) -> ServiceDriver:
     """The shared case driver for `case`, through the services, with the tests' words (and a testing
-    lab of its own, chosen when the filing is accepted)."""
-    lab = make_organisation(session, OrganisationKind.TESTING_LAB)
-    return ServiceDriver(session, users, lab_id=lab.id, words=TEST_WORDS, case=case)
+    lab, chosen when the filing is accepted: the assessor's, or one of its own)."""
+    assessor = users.get("assessor")
+    if assessor is not None:
+        lab_id = assessor.organisation_id
+    else:
+        lab_id = make_organisation(session, OrganisationKind.TESTING_LAB).id
+    return ServiceDriver(session, users, lab_id=lab_id, words=TEST_WORDS, case=case)
 
 
 def make_document(session: Session, app: Flask, applicant: User, case: Case) -> Document:

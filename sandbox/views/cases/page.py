@@ -39,6 +39,8 @@ from workflows.guards import DISPUTE_OUTCOMES, EXEMPTION_DECISIONS
 from workflows.sectors import default_sector_packs
 from workflows.states import CaseState, Event, history_label, is_record_only, state_label
 
+EVENT_VALUES = frozenset(event.value for event in Event)
+
 
 def latest_amendment(events: list[CaseEvent]) -> CaseEvent | None:
     """Return the newest request_amendment event, if the case is waiting for that amendment."""
@@ -95,6 +97,9 @@ def render_case_page(
         "tasks": tasks,
         # The form of the step the stage waits for is shown open.
         "open_task": next((task.anchor for task in tasks if task.primary), None),
+        # Refusals of an event this user is not offered (a stale page, a hand-made request) are shown at
+        # the top, not lost with a form that is not there.
+        "stray_errors": errors if open_form in EVENT_VALUES and Event(open_form) not in actions else None,
         "waiting_for": waiting_for(case),
         **_verification(session, user, case),
         **_exit_review(session, user, case, send_for_review),

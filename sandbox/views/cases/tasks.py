@@ -9,6 +9,7 @@ names where on the case page it is done, and whether it is what the stage waits 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
@@ -58,14 +59,17 @@ def waiting_for(case: Case) -> str | None:
     return str(text) if text is not None else None
 
 
-def case_events_for(session: Session, user: User, case: Case) -> tuple[list[Event], bool]:
+def case_events_for(
+    session: Session, user: User, case: Case, records: dict[str, Any] | None = None
+) -> tuple[list[Event], bool]:
     """The events to offer `user` on the case page, and whether to offer sending the exit for review
     instead of approving it: the user prepared the decision, so the two-person rules bar them, and the
-    exit evaluation has passed (before that there is nothing to review)."""
+    exit evaluation has passed (before that there is nothing to review). `records`: the case's
+    `exit_review.records_of` when read for many cases at once."""
     events = allowed_events(user, case)
-    if Event.APPROVE_EXIT in events and not exit_review.may_approve(session, user, case):
+    if Event.APPROVE_EXIT in events and not exit_review.may_approve(session, user, case, records):
         others: list[Event] = [event for event in events if event != Event.APPROVE_EXIT]
-        return others, exit_review.ready_for_review(session, case)
+        return others, exit_review.ready_for_review(session, case, records)
     return events, False
 
 

@@ -114,6 +114,8 @@ def test_a_barred_approver_sees_why_on_the_case_page(app, client, session) -> No
     refused = web.post(f"/cases/{flow.case_id}/events/approve_exit", data={"confirm": "yes"})
     assert refused.status_code == 403
     page = refused.get_data(as_text=True)
-    assert "曾担任本项目承办人的监管人员不得审批出盒" in page and 'id="action-approve_exit"' in page
+    assert "曾担任本项目承办人的监管人员不得审批出盒" in page and 'role="alert"' in page
+    # The page no longer offers the approval it refused, but 提交复核 to an independent regulator.
+    assert 'id="action-approve_exit"' not in page and 'id="exit-review"' in page
     assert f"承办人：{officer.display_name} → —" in page
     assert flow.case()["state"] == "exit_evaluation"
