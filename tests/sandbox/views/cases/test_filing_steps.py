@@ -36,7 +36,9 @@ def test_a_speed_over_the_sector_limit_is_refused_when_the_plan_step_is_saved(cl
     applicant = login_as("applicant")
     case = factories.make_case(session, applicant, sector="autonomous_driving", title="无人配送车测试")
     version = case.version
-    response = client.post(f"/cases/{case.id}/edit?step=plan", data={**DRIVING_PLAN, "expected_version": version})
+    response = client.post(
+        f"/cases/{case.id}/edit?step=plan", data={**DRIVING_PLAN, "expected_version": version}
+    )
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     speed = control(body, "boundaries-max_speed_kmh")
@@ -47,7 +49,7 @@ def test_a_speed_over_the_sector_limit_is_refused_when_the_plan_step_is_saved(cl
     assert message and "80" in message.group(1)
     # Everything typed is shown again; the other fields are not marked.
     assert DRIVING_PLAN["objectives"] in body
-    assert 'aria-invalid' not in control(body, "boundaries-vehicle_count")
+    assert "aria-invalid" not in control(body, "boundaries-vehicle_count")
     session.expire_all()
     stored = session.get(Case, case.id)
     assert stored is not None and stored.version == version and stored.plan.get("objectives") == ""
@@ -79,9 +81,7 @@ def test_a_refused_submit_keeps_the_ticks_and_opens_the_step_at_fault(client, se
     applicant = login_as("applicant")
     case = factories.make_case(session, applicant)
     plan = {key: value for key, value in GENERAL_PLAN.items() if key != "exit_plan"}
-    cases.update_case(
-        session, actor=applicant, case_id=case.id, data={"plan": plan}, expected_version=None
-    )
+    cases.update_case(session, actor=applicant, case_id=case.id, data={"plan": plan}, expected_version=None)
     session.commit()
     form = {
         "accept_commitment": "yes",
@@ -103,7 +103,9 @@ def test_a_refused_submit_keeps_the_ticks_and_opens_the_step_at_fault(client, se
     assert stored.commitment_accepted_at is not None  # the tick was saved with the step
     commitment = client.get(f"/cases/{case.id}/edit?step=commitment").get_data(as_text=True)
     assert "checked" in control(commitment, "accept_commitment")
-    ticked = re.findall(r'<input type="checkbox" name="publication_fields" value="(\w+)" checked>', commitment)
+    ticked = re.findall(
+        r'<input type="checkbox" name="publication_fields" value="(\w+)" checked>', commitment
+    )
     assert sorted(ticked) == ["objectives", "title"]
 
 
