@@ -27,7 +27,7 @@ from sandbox.views.cases.diagram import path_from_history, workflow_svg
 from sandbox.views.cases.event_forms import CONFIRM_EVENTS, PRIMARY_EVENTS, event_fields
 from sandbox.views.cases.history import pending_proposals, record_texts
 from sandbox.views.cases.legal_panel import case_legal_context
-from workflows.assessment import derive_risk_level
+from workflows.assessment import derive_risk_level, risk_rule
 from workflows.evaluation import ALL_SCORED, evaluation_passes
 from workflows.guards import DISPUTE_OUTCOMES, EXEMPTION_DECISIONS
 from workflows.sectors import default_sector_packs
@@ -93,7 +93,8 @@ def render_case_page(
         ],
         "can_score": can_evaluate(user, case) and case.state is CaseState.EXIT_EVALUATION,
         "dimensions": ALL_SCORED,
-        "derived_level": derive_risk_level(pack, case.risk_answers).value,
+        "derived_level": derive_risk_level(pack, _answers(case.risk_answers, values)).value,
+        "risk_rule": risk_rule(pack),
         "amendment": latest_amendment(events) if case.state is CaseState.AMENDMENT_REQUESTED else None,
         "officer": session.get(User, case.case_officer_id) if case.case_officer_id else None,
         "actors": _actors(session, events),
@@ -126,6 +127,16 @@ def render_case_page(
         **pending_proposals(session, user, case),
     }
     return render_template("cases/detail.html", **context), status
+
+
+def _answers(saved: dict[str, str], values: dict[str, Any] | None) -> dict[str, str]:
+    """The checklist answers as the form shows them: the saved ones, overridden by those just sent."""
+    sent = {
+        key.removeprefix("answers."): value
+        for key, value in (values or {}).items()
+        if key.startswith("answers.") and isinstance(value, str)
+    }
+    return {**saved, **sent}
 
 
 def _actors(session: Session, events: list[CaseEvent]) -> dict[int, User]:
