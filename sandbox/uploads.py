@@ -23,8 +23,11 @@ def invoices_folder() -> Path:
     return uploads_folder() / "invoices"
 
 
-def upload_from_request(session: Session, *, actor: User, case_id: int) -> Document:
-    """Store the request's `file` as a document of kind `kind` (the service checks everything)."""
+def upload_from_request(
+    session: Session, *, actor: User, case_id: int, material: str | None = None
+) -> Document:
+    """Store the request's `file` as a document of kind `kind`, for the filing material `material`
+    (from the form when not given); the service checks everything."""
     upload = request.files.get("file")
     limit = settings_of(session).upload_max_bytes
     return documents.upload_document(
@@ -36,6 +39,7 @@ def upload_from_request(session: Session, *, actor: User, case_id: int) -> Docum
         # Read one byte past the limit, so an oversized file is refused without reading all of it.
         data=upload.read(limit + 1) if upload else b"",
         storage=uploads_folder(),
+        material=material or request.form.get("material") or None,
     )
 
 

@@ -23,6 +23,7 @@ from sandbox.security import roles_required, signed_in_user
 from sandbox.services.case_events import history
 from sandbox.services.case_events.fire import apply_event
 from sandbox.services.cases import cases, filing_steps
+from sandbox.services.cases.materials import material_checklist
 from sandbox.validators import whole_number_or_none
 from sandbox.views.cases.cases import bp
 from sandbox.views.cases.event_forms import read_boundaries
@@ -62,6 +63,8 @@ def _plan(form: Any, sector: str) -> dict[str, Any]:
 def field_id(field: str) -> str:
     """The id of the form control that holds `field` (a form name or a guard's field path)."""
     name = field.removeprefix("plan.")
+    if name.startswith("materials."):
+        return "material-file-" + name.removeprefix("materials.")
     if name == "commitment_accepted_by":
         return "accept_commitment"
     return name.replace(".", "-")
@@ -85,7 +88,7 @@ def _first_error(step: str, errors: dict[str, list[str]]) -> str | None:
     return field_id(here[0]) if here else None
 
 
-def _page(
+def render_step(
     case: Any,
     step: str,
     *,
@@ -109,6 +112,7 @@ def _page(
             first_error=_first_error(step, errors), submit_refused=submit_refused,
             sectors=default_sector_packs(), pack=default_sector_packs()[case.sector] if case else None,
             amendment=amendment, amend_fields=amend_fields,
+            materials=material_checklist(session, actor=signed_in_user(), case_id=case.id) if case else None,
             plan_field_labels=PLAN_FIELD_LABELS, bilingual=bilingual, lang=lang(), ParamType=ParamType,
         ),
         status,
@@ -119,12 +123,12 @@ def _page(
 @roles_required(Role.APPLICANT)
 def new_case():
     if request.method == "GET":
-        return _page(None, "basics")
+        return render_step(None, "basics")
     session = get_session()
     try:
         case = cases.create_case(session, actor=signed_in_user(), data=_basics(request.form))
     except ValidationFailed as error:
-        return _page(None, "basics", errors=field_errors(error), status=422)
+        return render_step(None, "basics", errors=field_errors(error), status=422)
     session.commit()
     flash(gettext("Draft saved. Now describe the sandbox plan."), "success")
     return redirect(url_for("cases.edit_case", case_id=case.id, step="plan"))
@@ -144,7 +148,7 @@ def edit_case(case_id: int):
         )
         return redirect(url_for("cases.case_detail", case_id=case_id))
     if request.method == "GET":
-        return _page(case, step)
+        return render_step(case, step)
     if step == "basics":
         data = _basics(request.form)
     elif step == "plan":
@@ -188,17 +192,17 @@ def _refused(case_id: int, step: str, error: Exception) -> Any:
     if isinstance(error, GuardFailed):
         error = ValidationFailed.from_reasons(error.reasons)
     if isinstance(error, ValidationFailed):
-        return _page(case, step, errors=field_errors(error), status=422)
+        return render_step(case, step, errors=field_errors(error), status=422)
     message = (
         translate(error.message)
         if isinstance(error, Conflict)
         else gettext("This action is not possible in the case's current stage.")
     )
-    return _page(case, step, errors={"__root__": [message]}, status=409)
+    return render_step(case, step, errors={"__root__": [message]}, status=409)
 
 
 def _submit_refused(case: Any, reasons: list[Reason]) -> Any:
     """Open the first step at fault with every reason at its field (the saved values shown)."""
     step = filing_steps.first_faulty_step(reasons) or "commitment"
     errors = field_errors(ValidationFailed.from_reasons(reasons))
-    return _page(case, step, errors=errors, status=422, form=MultiDict(), submit_refused=True)
+    return render_step(case, step, errors=errors, status=422, form=MultiDict(), submit_refused=True)

@@ -16,12 +16,14 @@ from sandbox.labels.cases import DOCUMENT_KIND_LABELS, PLAN_FIELD_LABELS, bounda
 from sandbox.labels.legal import DECISION_LABELS, OUTCOME_LABELS
 from sandbox.models.accounts import LAB_KINDS, LEGAL_KINDS, Organisation, Role, User
 from sandbox.models.cases import CaseEvent, ReportKind, TrialReport
+from sandbox.models.documents import DocumentKind
 from sandbox.policies import can_evaluate
 from sandbox.services.case_events import history
 from sandbox.services.case_events.table import allowed_events
 from sandbox.services.cases import cases, documents, trial
 from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.cases.documents import UPLOAD_ROLES
+from sandbox.services.cases.materials import material_checklist
 from sandbox.services.common.settings import settings_of
 from sandbox.views.cases.diagram import path_from_history, workflow_svg
 from sandbox.views.cases.event_forms import CONFIRM_EVENTS, PRIMARY_EVENTS, event_fields
@@ -78,6 +80,7 @@ def render_case_page(
         "events": events,
         "broken": history.verify_chain(case, events),
         "documents": documents.list_documents(session, actor=user, case_id=case_id),
+        "materials": material_checklist(session, actor=user, case_id=case_id),
         "reports": reports,
         "guidance": trial.list_guidance(session, actor=user, case_id=case_id),
         "evaluations": [(row, evaluation_passes(row.scores)) for row in evaluations],
@@ -89,7 +92,7 @@ def render_case_page(
         "upload_kinds": [
             (kind.value, str(DOCUMENT_KIND_LABELS[kind]))
             for kind, roles in UPLOAD_ROLES.items()
-            if user.role in roles
+            if user.role in roles and kind is not DocumentKind.FILING_MATERIAL  # uploaded from the checklist
         ],
         "can_score": can_evaluate(user, case) and case.state is CaseState.EXIT_EVALUATION,
         "dimensions": ALL_SCORED,
