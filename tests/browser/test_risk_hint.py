@@ -81,7 +81,7 @@ def test_the_chosen_level_is_raised_to_the_derived_one_but_never_lowered(live_ap
     for item, answer in highest.items():
         form.locator(f"input[name='answers.{item}'][value='{answer}']").check()
     expect(level).to_have_value("high")
-    for item in pack.risk_items:
-        form.locator(f"input[name='answers.{item.id}'][value='no']").check()
+    for risk_item in pack.risk_items:
+        form.locator(f"input[name='answers.{risk_item.id}'][value='no']").check()
     expect(form.locator("[data-risk-hint]")).to_have_attribute("data-level", "low")
     expect(level).to_have_value("high")  # the regulator may keep a raised level

@@ -8,10 +8,10 @@ from sandbox.api.cases.cases import case_public, expected_version, with_etag
 from sandbox.api.cases.schemas import (
     DocumentPublic,
     EvaluationPublic,
-    MaterialChecklistPublic,
-    MaterialPublic,
     FieldChangePublic,
     GuidancePublic,
+    MaterialChecklistPublic,
+    MaterialPublic,
     PlanVersionPublic,
     PlanVersions,
     ReportPublic,

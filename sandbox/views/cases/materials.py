@@ -30,8 +30,8 @@ from sandbox.views.forms import field_errors
 @roles_required(Role.APPLICANT)
 def upload_material(case_id: int, material_id: str):
     session, user = get_session(), signed_in_user()
-    step = request.form.get("step", "")
-    step = step if step in STEPS else None
+    asked = request.form.get("step", "")
+    step = asked if asked in STEPS else None
     try:
         upload_from_request(session, actor=user, case_id=case_id, material=material_id)
     except (ValidationFailed, Conflict) as error:
@@ -43,7 +43,7 @@ def upload_material(case_id: int, material_id: str):
     return redirect(url_for("cases.case_detail", case_id=case_id) + "#materials")
 
 
-def _refused(case_id: int, material_id: str, step: str | None, error: Exception) -> Any:
+def _refused(case_id: int, material_id: str, step: str | None, error: ValidationFailed | Conflict) -> Any:
     """Show the page the upload came from with the message at the material's upload control."""
     session, user = get_session(), signed_in_user()
     session.rollback()

@@ -18,7 +18,8 @@ def flow(client, session) -> CaseFlow:
 
 def test_patch_refuses_a_boundary_over_the_sector_limit_naming_the_field(flow: CaseFlow) -> None:
     case = flow.create()
-    boundaries = {**GENERAL_PLAN["boundaries"], "data_subjects_cap": 10**9, "processing_environment": "moon"}
+    stored: dict[str, object] = dict(GENERAL_PLAN["boundaries"])  # type: ignore[call-overload]
+    boundaries = {**stored, "data_subjects_cap": 10**9, "processing_environment": "moon"}
     response = flow.call(
         "applicant", "PATCH", f"/api/v1/cases/{flow.case_id}", json={"plan": {"boundaries": boundaries}}
     )

@@ -12,7 +12,14 @@ PACK = sector_pack("general_data")
 
 
 def draft(**plan: object) -> Case:
-    return Case(title="测试项目", sector="general_data", data_categories=["企业数据"], plan=dict(plan))
+    return Case(
+        enterprise_id=1,
+        created_by_id=1,
+        title="测试项目",
+        sector="general_data",
+        data_categories=["企业数据"],
+        plan=dict(plan),
+    )
 
 
 def test_each_field_belongs_to_one_step() -> None:

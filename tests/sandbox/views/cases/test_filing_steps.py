@@ -57,7 +57,8 @@ def test_a_speed_over_the_sector_limit_is_refused_when_the_plan_step_is_saved(cl
     fixed = {**DRIVING_PLAN, "boundaries.max_speed_kmh": "60", "expected_version": version}
     assert client.post(f"/cases/{case.id}/edit?step=plan", data=fixed).status_code == 302
     session.expire_all()
-    assert session.get(Case, case.id).plan["boundaries"]["max_speed_kmh"] == 60  # type: ignore[union-attr]
+    saved = session.get(Case, case.id)
+    assert saved is not None and saved.plan["boundaries"]["max_speed_kmh"] == 60
 
 
 def test_a_duration_over_the_sector_maximum_is_refused_at_its_field(client, session, login_as):
