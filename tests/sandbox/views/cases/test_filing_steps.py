@@ -110,12 +110,15 @@ def test_a_refused_submit_keeps_the_ticks_and_opens_the_step_at_fault(client, se
     assert sorted(ticked) == ["objectives", "title"]
 
 
-def test_an_unticked_commitment_is_named_at_its_checkbox(client, session, login_as):
+def test_an_unticked_commitment_is_named_at_its_checkbox_and_other_ticks_stay(client, session, login_as):
     applicant = login_as("applicant")
     case = factories.make_case(session, applicant, plan=GENERAL_PLAN)
-    response = client.post(f"/cases/{case.id}/edit?step=commitment", data={"action": "submit"})
+    form = {"publication_consent": "1", "publication_fields": ["title"], "action": "submit"}
+    response = client.post(f"/cases/{case.id}/edit?step=commitment", data=form)
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     box = control(body, "accept_commitment")
     assert 'aria-invalid="true"' in box and "plan-commitment_accepted_by-error" in box
-    assert "checked" not in box
+    assert "checked" not in box and "autofocus" in box
+    assert '<input type="checkbox" name="publication_fields" value="title" checked>' in body
+    assert '<input type="checkbox" name="publication_fields" value="objectives" >' in body
