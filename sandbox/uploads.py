@@ -32,8 +32,11 @@ def request_file(session: Session) -> tuple[str | None, bytes]:
     return upload.filename, upload.read(settings_of(session).upload_max_bytes + 1)
 
 
-def upload_from_request(session: Session, *, actor: User, case_id: int) -> Document:
-    """Store the request's `file` as a document of kind `kind` (the service checks everything)."""
+def upload_from_request(
+    session: Session, *, actor: User, case_id: int, material: str | None = None
+) -> Document:
+    """Store the request's `file` as a document of kind `kind`, for the filing material `material`
+    (from the form when not given); the service checks everything."""
     filename, data = request_file(session)
     return documents.upload_document(
         session,
@@ -43,6 +46,7 @@ def upload_from_request(session: Session, *, actor: User, case_id: int) -> Docum
         filename=filename or "document",
         data=data,
         storage=uploads_folder(),
+        material=material or request.form.get("material") or None,
     )
 
 

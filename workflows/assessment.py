@@ -1,6 +1,6 @@
 """What a sector pack decides about a case: risk level from the checklist, and boundary checks.
 
-Owns `RiskLevel`, `derive_risk_level`, `checklist_reasons` and `validate_boundaries`, all pure
+Owns `RiskLevel`, `risk_rule`, `derive_risk_level`, `checklist_reasons` and `validate_boundaries`, all pure
 functions over a `SectorPack` and plain values, each refusal a bilingual `Reason`. Imports the stdlib only.
 """
 
@@ -49,14 +49,30 @@ def risk_score(pack: SectorPack, answers: Mapping[str, str]) -> int:
     return sum(item.weight for item in pack.risk_items if answers.get(item.id) == ANSWER_YES)
 
 
+def risk_rule(pack: SectorPack) -> dict[str, Any]:
+    """Return the data `derive_risk_level` decides by, as plain JSON-ready values.
+
+    Pages embed it so that a small script can recompute the derived level as answers change, from
+    this rule rather than from a second copy of the thresholds: the answer that counts, each item's
+    weight, and the levels from the highest down with the score from which each applies.
+    """
+    return {
+        "counted_answer": ANSWER_YES,
+        "weights": {item.id: item.weight for item in pack.risk_items},
+        "levels": [[RiskLevel.HIGH.value, pack.high_from], [RiskLevel.MEDIUM.value, pack.medium_from]],
+        "otherwise": RiskLevel.LOW.value,
+    }
+
+
 def derive_risk_level(pack: SectorPack, answers: Mapping[str, str]) -> RiskLevel:
     """Derive the risk level from weighted "yes" answers against the pack's thresholds."""
-    score = risk_score(pack, answers)
-    if score >= pack.high_from:
-        return RiskLevel.HIGH
-    if score >= pack.medium_from:
-        return RiskLevel.MEDIUM
-    return RiskLevel.LOW
+    rule = risk_rule(pack)
+    weights: dict[str, int] = rule["weights"]
+    score = sum(weight for item, weight in weights.items() if answers.get(item) == rule["counted_answer"])
+    for level, threshold in rule["levels"]:
+        if score >= threshold:
+            return RiskLevel(level)
+    return RiskLevel(rule["otherwise"])
 
 
 def checklist_reasons(pack: SectorPack, answers: Mapping[str, str] | None) -> list[Reason]:

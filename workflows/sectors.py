@@ -103,6 +103,10 @@ class SectorPack:
         """Return the boundary parameter `param_id`, or None."""
         return next((param for param in self.boundaries if param.id == param_id), None)
 
+    def document(self, document_id: str) -> RequiredDocument | None:
+        """Return the required document (filing material) `document_id`, or None."""
+        return next((document for document in self.documents if document.id == document_id), None)
+
 
 def parse_sector_pack(text: str, source: str = "<string>") -> SectorPack:
     """Parse and validate one pack's TOML text; raise RulePackError naming `source` and the field."""

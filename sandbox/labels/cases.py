@@ -37,6 +37,7 @@ DOCUMENT_KIND_LABELS = {
     DocumentKind.INCIDENT_REPORT: _l("Incident report"),
     DocumentKind.LEGAL_OPINION: _l("Legal opinion"),
     DocumentKind.EVIDENCE: _l("Evidence"),
+    DocumentKind.FILING_MATERIAL: _l("Filing material"),
     DocumentKind.OTHER: _l("Other"),
 }
 # The trial reports an exemption record lists, named as the documents of the same kind.

@@ -20,6 +20,8 @@ class DocumentKind(enum.StrEnum):
     INCIDENT_REPORT = "incident_report"
     LEGAL_OPINION = "legal_opinion"
     EVIDENCE = "evidence"
+    # One of the materials the case's sector pack requires (its id in `Document.material_id`).
+    FILING_MATERIAL = "filing_material"
     OTHER = "other"
 
 
@@ -36,5 +38,7 @@ class Document(SQLModel, table=True):
     content_type: str = Field(max_length=100)
     size: int
     sha256: str = Field(max_length=64, index=True)
+    # For a filing material: the id of the sector pack's required document it provides.
+    material_id: str | None = Field(default=None, max_length=60)
     uploaded_by_id: int = Field(foreign_key="user.id")
     uploaded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -21,6 +21,7 @@ from tests.factories.cases import (
     make_case,
     make_document,
     submit_case,
+    upload_material,
 )
 from tests.factories.legal import make_dispute
 from tests.factories.vouchers import make_provider, make_redemption, make_voucher
@@ -29,5 +30,5 @@ __all__ = [
     "GENERAL_PLAN", "MAIN_PATH", "NOTES", "PASSWORD", "RISK_ANSWERS", "ROLE_ORGANISATION", "TEST_WORDS",
     "account_data", "driver", "enterprise_data", "make_case", "make_dispute", "make_document",
     "make_organisation", "make_provider", "make_redemption", "make_user", "make_uscc", "make_voucher",
-    "next_serial", "submit_case",
+    "next_serial", "submit_case", "upload_material",
 ]  # fmt: skip

@@ -107,3 +107,19 @@ def make_document(session: Session, app: Flask, applicant: User, case: Case) -> 
     )
     session.commit()
     return document
+
+
+def upload_material(session: Session, app: Flask, applicant: User, case: Case, material: str) -> Document:
+    """Store a small PDF as the case's filing material `material` and commit."""
+    document = documents.upload_document(
+        session,
+        actor=applicant,
+        case_id=case.id,
+        kind="filing_material",
+        filename=f"{material}.pdf",
+        data=b"%PDF-1.4\n%%EOF\n",
+        storage=Path(app.instance_path) / "uploads",
+        material=material,
+    )
+    session.commit()
+    return document

@@ -10,6 +10,8 @@ from sandbox.api.cases.schemas import (
     EvaluationPublic,
     FieldChangePublic,
     GuidancePublic,
+    MaterialChecklistPublic,
+    MaterialPublic,
     PlanVersionPublic,
     PlanVersions,
     ReportPublic,
@@ -18,7 +20,7 @@ from sandbox.api.cases.schemas import (
 )
 from sandbox.api.routing import actor, json_body, respond, route
 from sandbox.db import get_session
-from sandbox.services.cases import cases, documents, trial
+from sandbox.services.cases import cases, documents, materials, trial
 from sandbox.services.cases.cases import CasePublic
 from sandbox.services.cases.trial import EvaluationCreate, GuidanceCreate, ReportCreate, RiskAnswers
 from sandbox.uploads import send_document, upload_from_request
@@ -29,13 +31,41 @@ from workflows.sectors import sector_pack
 ERRORS = (404, 409, 422)
 
 
-@route("/cases/<int:case_id>/documents", "POST", summary="Upload a document (multipart: file, kind)",
+@route("/cases/<int:case_id>/documents", "POST",
+       summary="Upload a document (multipart: file, kind; material for a filing material)",
+       description="A filing material names the sector pack's material it provides in `material` (the "
+                   "ids of `GET /cases/{id}/materials`); its kind is `filing_material`, also when `kind` "
+                   "is left out.",
        tags=("documents",), responses={201: DocumentPublic}, errors=(404, 413, 422, 503))  # fmt: skip
 def upload_document(case_id: int):
     session = get_session()
     document = upload_from_request(session, actor=actor(), case_id=case_id)
     session.commit()
     return respond(DocumentPublic.model_validate(document, from_attributes=True), 201)
+
+
+@route("/cases/<int:case_id>/materials", "GET",
+       summary="The materials the case's sector requires, each with its latest upload (一次性告知)",
+       tags=("documents",), responses={200: MaterialChecklistPublic}, errors=(404,))  # fmt: skip
+def list_materials(case_id: int):
+    checklist = materials.material_checklist(get_session(), actor=actor(), case_id=case_id)
+    items = [
+        MaterialPublic(
+            id=item.material.id,
+            zh=item.material.zh,
+            en=item.material.en,
+            status="uploaded" if item.uploaded else "missing",
+            document=DocumentPublic.model_validate(item.document, from_attributes=True)
+            if item.document
+            else None,
+        )
+        for item in checklist.items
+    ]
+    return respond(
+        MaterialChecklistPublic(
+            sector=checklist.sector, submitted=checklist.submitted, total=checklist.total, items=items
+        )
+    )
 
 
 @route("/cases/<int:case_id>/documents", "GET", summary="The case's documents, every version",

@@ -89,6 +89,26 @@ class DocumentPublic(SQLModel):
     sha256: str
     uploaded_by_id: int
     uploaded_at: datetime
+    material_id: str | None = Field(
+        default=None, description="For a filing material: the sector pack's material it provides."
+    )
+
+
+class MaterialPublic(SQLModel):
+    """One material the sector requires, and the latest document uploaded for it (null: none yet)."""
+
+    id: str
+    zh: str
+    en: str
+    status: str = Field(description='"uploaded" or "missing"')
+    document: DocumentPublic | None
+
+
+class MaterialChecklistPublic(SQLModel):
+    sector: str
+    submitted: int = Field(description="How many of the materials are uploaded.")
+    total: int
+    items: list[MaterialPublic]
 
 
 class PlanVersionPublic(SQLModel):

@@ -20,6 +20,7 @@ from sandbox.models.cases import Case, ReportKind, TrialReport
 from sandbox.models.documents import DocumentKind
 from sandbox.services.cases import assignments
 from sandbox.services.cases.documents import has_document
+from sandbox.services.cases.filing_steps import submitted_plan
 from sandbox.services.cases.trial import latest_evaluation
 from sandbox.services.cases.verification import latest_conclusion
 from sandbox.services.decisions import policy as two_person_policy
@@ -70,15 +71,7 @@ def no_inputs(asked: EventInput) -> dict[str, Any]:
 
 def plan_inputs(asked: EventInput) -> dict[str, Any]:
     """submit: the plan as it stands, with the title, data categories and the commitment."""
-    case = asked.case
-    return {
-        "plan": {
-            **case.plan,
-            "title": case.title,
-            "data_categories": case.data_categories,
-            "commitment_accepted_by": case.commitment_accepted_by_id,
-        }
-    }
+    return {"plan": submitted_plan(asked.case)}
 
 
 def acceptance_inputs(asked: EventInput) -> dict[str, Any]:

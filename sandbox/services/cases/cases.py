@@ -21,9 +21,10 @@ from sandbox.models.base import utcnow
 from sandbox.models.cases import Case, PlanVersion, RiskLevel
 from sandbox.policies import Permission, can_edit_plan, can_view_case, has_permission
 from sandbox.services.cases.assignments import record_assignment
+from sandbox.services.cases.filing_steps import check_values
 from sandbox.services.common.text_search import text_matches
 from sandbox.services.common.validation import validate
-from workflows.sectors import default_sector_packs
+from workflows.sectors import default_sector_packs, sector_pack
 from workflows.states import FINAL_STATES, CaseState
 
 EDITABLE_STATES = frozenset({CaseState.DRAFT, CaseState.AMENDMENT_REQUESTED})
@@ -120,6 +121,8 @@ def create_case(session: Session, *, actor: User, data: dict[str, Any]) -> Case:
         data_categories=[item.strip() for item in new.data_categories if item.strip()],
         plan=new.plan.model_dump(),
     )
+    # The values given are checked now as the submit would check them; gaps wait for the submit.
+    check_values(case, sector_pack(new.sector), new.plan.model_dump(exclude_unset=True))
     session.add(case)
     session.flush()
     return case
@@ -172,6 +175,9 @@ def update_case(
             )
         if "sector" in fields and case.state is not CaseState.DRAFT:
             raise ValidationFailed.single("sector", N_("The sector cannot change after submission."))
+        if change.sector is not None:
+            _check_sector(change.sector)
+        check_values(case, sector_pack(change.sector or case.sector), _plan_changes(change))
     if assign_fields:
         if actor.role is not Role.REGULATOR:
             raise PermissionDenied()
@@ -201,6 +207,16 @@ def update_case(
     session.add(case)
     session.flush()
     return case
+
+
+def _plan_changes(change: CaseUpdate) -> dict[str, Any]:
+    """The plan values an edit sets, keyed as the submit guard reads them."""
+    changes: dict[str, Any] = change.plan.model_dump(exclude_unset=True) if change.plan else {}
+    if change.title is not None:
+        changes["title"] = change.title.strip()
+    if change.data_categories is not None:
+        changes["data_categories"] = [item.strip() for item in change.data_categories if item.strip()]
+    return changes
 
 
 def _regulator_id(session: Session, user_id: int | None) -> int | None:

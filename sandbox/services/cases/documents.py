@@ -24,6 +24,7 @@ from sandbox.private_files import make_private_dirs
 from sandbox.services.cases.cases import get_case
 from sandbox.services.common.archives import OFFICE_ZIP_TYPES, ZIP_MAGIC, UnsafeArchive, zip_media_type
 from sandbox.services.common.settings import settings_of
+from workflows.sectors import sector_pack
 from workflows.states import FINAL_STATES
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -54,6 +55,7 @@ UPLOAD_ROLES: dict[DocumentKind, frozenset[Role]] = {
     DocumentKind.TECHNICAL_VERIFICATION_REPORT: frozenset({Role.ASSESSOR, Role.REGULATOR}),
     DocumentKind.LEGAL_OPINION: frozenset({Role.LEGAL_PARTNER}),
     DocumentKind.EVIDENCE: frozenset({Role.APPLICANT, Role.REGULATOR, Role.ASSESSOR, Role.LEGAL_PARTNER}),
+    DocumentKind.FILING_MATERIAL: frozenset({Role.APPLICANT}),
     DocumentKind.OTHER: frozenset({Role.APPLICANT, Role.REGULATOR, Role.ASSESSOR, Role.LEGAL_PARTNER}),
 }
 
@@ -161,15 +163,23 @@ def upload_document(
     filename: str,
     data: bytes,
     storage: Path,
+    material: str | None = None,
 ) -> Document:
-    """Check and store an upload; a second upload under the same name becomes its next version."""
+    """Check and store an upload; a second upload under the same name becomes its next version.
+
+    `material` names the sector pack's required document the upload provides (kind filing_material,
+    which is also the kind when none is given).
+    """
     case = get_case(session, actor=actor, case_id=case_id)
+    if material and not kind:
+        kind = DocumentKind.FILING_MATERIAL.value
     try:
         document_kind = DocumentKind(kind)
     except ValueError:
         raise ValidationFailed.single("kind", N_("Choose one of the listed options.")) from None
     if actor.role not in UPLOAD_ROLES[document_kind]:
         raise PermissionDenied()
+    material_id = _material_of(case.sector, document_kind, material)
     if case.state in FINAL_STATES and document_kind is not DocumentKind.EVIDENCE:
         raise ValidationFailed.single("file", N_("This case is closed; only evidence can still be added."))
     content_type = checked_content_type(
@@ -195,10 +205,22 @@ def upload_document(
         size=len(data),
         sha256=digest,
         uploaded_by_id=actor.id,  # type: ignore[arg-type]
+        material_id=material_id,
     )
     session.add(document)
     session.flush()
     return document
+
+
+def _material_of(sector: str, kind: DocumentKind, material: str | None) -> str | None:
+    """Return the material id an upload is tagged with: required for filing materials, else refused."""
+    if kind is not DocumentKind.FILING_MATERIAL:
+        if material:
+            raise ValidationFailed.single("material", N_("Only a filing material names a material item."))
+        return None
+    if not material or sector_pack(sector).document(material) is None:
+        raise ValidationFailed.single("material", N_("Choose one of the materials this sector requires."))
+    return material
 
 
 def list_documents(session: Session, *, actor: User, case_id: int) -> list[Document]:

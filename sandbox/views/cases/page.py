@@ -22,18 +22,20 @@ from sandbox.labels.cases import (
 from sandbox.labels.legal import DECISION_LABELS, OUTCOME_LABELS
 from sandbox.models.accounts import LAB_KINDS, LEGAL_KINDS, Organisation, Role, User
 from sandbox.models.cases import Case, CaseEvent, ReportKind, TrialReport
+from sandbox.models.documents import DocumentKind
 from sandbox.policies import can_evaluate
 from sandbox.services.case_events import history
 from sandbox.services.cases import cases, documents, exit_review, trial, verification
 from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.cases.documents import UPLOAD_ROLES
+from sandbox.services.cases.materials import material_checklist
 from sandbox.services.common.settings import settings_of
 from sandbox.views.cases.diagram import path_from_history, workflow_svg
 from sandbox.views.cases.event_forms import CONFIRM_EVENTS, PRIMARY_EVENTS, event_fields
 from sandbox.views.cases.history import pending_proposals, record_texts
 from sandbox.views.cases.legal_panel import case_legal_context
 from sandbox.views.cases.tasks import case_events_for, case_tasks, waiting_for
-from workflows.assessment import derive_risk_level
+from workflows.assessment import derive_risk_level, risk_rule
 from workflows.evaluation import ALL_SCORED, evaluation_passes
 from workflows.guards import DISPUTE_OUTCOMES, EXEMPTION_DECISIONS
 from workflows.sectors import default_sector_packs
@@ -90,6 +92,7 @@ def render_case_page(
         "events": events,
         "broken": history.verify_chain(case, events),
         "documents": documents.list_documents(session, actor=user, case_id=case_id),
+        "materials": material_checklist(session, actor=user, case_id=case_id),
         "reports": reports,
         "guidance": trial.list_guidance(session, actor=user, case_id=case_id),
         "evaluations": [(row, evaluation_passes(row.scores)) for row in evaluations],
@@ -110,11 +113,12 @@ def render_case_page(
         "upload_kinds": [
             (kind.value, str(DOCUMENT_KIND_LABELS[kind]))
             for kind, roles in UPLOAD_ROLES.items()
-            if user.role in roles
+            if user.role in roles and kind is not DocumentKind.FILING_MATERIAL  # uploaded from the checklist
         ],
         "can_score": can_evaluate(user, case) and case.state is CaseState.EXIT_EVALUATION,
         "dimensions": ALL_SCORED,
-        "derived_level": derive_risk_level(pack, case.risk_answers).value,
+        "derived_level": derive_risk_level(pack, _answers(case.risk_answers, values)).value,
+        "risk_rule": risk_rule(pack),
         "amendment": latest_amendment(events) if case.state is CaseState.AMENDMENT_REQUESTED else None,
         "officer": session.get(User, case.case_officer_id) if case.case_officer_id else None,
         "actors": _actors(session, events),
@@ -176,6 +180,16 @@ def _exit_review(session: Session, user: User, case: Case, send_for_review: bool
         "review_candidates": candidates,
         "office_pick": pick,
     }
+
+
+def _answers(saved: dict[str, str], values: dict[str, Any] | None) -> dict[str, str]:
+    """The checklist answers as the form shows them: the saved ones, overridden by those just sent."""
+    sent = {
+        key.removeprefix("answers."): value
+        for key, value in (values or {}).items()
+        if key.startswith("answers.") and isinstance(value, str)
+    }
+    return {**saved, **sent}
 
 
 def _actors(session: Session, events: list[CaseEvent]) -> dict[int, User]:

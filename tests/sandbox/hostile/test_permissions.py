@@ -100,6 +100,19 @@ MATRIX = [
     ("cases.case_detail", "GET", "/cases/{draft}", row(302, 200, 404, 404, 404, 403, 403)),
     ("api.get_case", "GET", "/api/v1/cases/{draft}", row(401, 200, 404, 404, 404, 404, 404)),
     ("cases.upload", "POST", "/cases/{case}/documents", row(302, 422, 422, 404, 404, 403, 403)),
+    # Filing materials are the applicant's: without a file the upload is refused (422).
+    (
+        "cases.upload_material",
+        "POST",
+        "/cases/{case}/materials/data_source_legality",
+        row(302, 422, 403, 403, 403, 403, 403),
+    ),
+    (
+        "cases.upload_material",
+        "POST",
+        "/cases/{other_case}/materials/data_source_legality",
+        row(302, 404, 403, 403, 403, 403, 403),
+    ),
     ("cases.file_report", "POST", "/cases/{case}/reports", row(302, 422, 403, 404, 404, 403, 403)),
     ("cases.issue_guidance", "POST", "/cases/{case}/guidance", row(302, 403, 422, 404, 404, 403, 403)),
     (
@@ -132,6 +145,13 @@ MATRIX = [
     ("api.case_available_events", "GET", "/api/v1/cases/{case}/available-events", CASE_READ),
     ("api.upload_document", "POST", "/api/v1/cases/{case}/documents", row(401, 422, 422, 404, 404, 404, 404)),
     ("api.list_documents", "GET", "/api/v1/cases/{case}/documents", CASE_READ),
+    ("api.list_materials", "GET", "/api/v1/cases/{case}/materials", CASE_READ),
+    (
+        "api.list_materials",
+        "GET",
+        "/api/v1/cases/{other_case}/materials",
+        row(401, 404, 200, 404, 404, 404, 404),
+    ),
     ("api.download_document", "GET", "/api/v1/cases/{case}/documents/{document}", CASE_READ),
     ("api.download_document", "GET", "/api/v1/cases/{other_case}/documents/{document}", CASE_HIDDEN),
     ("api.plan_versions", "GET", "/api/v1/cases/{case}/plan-versions", CASE_READ),
