@@ -43,7 +43,7 @@ def test_keyset_pages_have_no_duplicates_and_no_gaps(flow: CaseFlow) -> None:
 
 def test_filters_state_sector_overdue_and_assignee(flow: CaseFlow, session) -> None:
     draft = flow.create()["id"]
-    healthcare = flow.create(sector="healthcare", title="医疗影像数据标注")["id"]
+    healthcare = flow.create(sector="healthcare", title="医疗影像数据标注", plan={})["id"]
     submitted = flow.to("submitted")["id"]
     assert ids(flow, "regulator", "?state=submitted") == [submitted]
     # Drafts stay with the enterprise until submitted.
