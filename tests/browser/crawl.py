@@ -108,7 +108,10 @@ def crawl(
 
 def axe_problems(page: Page, where: str) -> list[str]:
     """Run axe-core on the open page; one line per critical or serious violation, naming its nodes."""
-    violations = AXE.run(page).response["violations"]
+    if page.evaluate("() => typeof window.axe === 'undefined'"):
+        violations = AXE.run(page).response["violations"]
+    else:  # checked before at another width: axe is loaded already, run it without injecting it again
+        violations = page.evaluate("() => axe.run({resultTypes: ['violations']})")["violations"]
     lines = []
     for violation in violations:
         if violation["impact"] not in SERIOUS:
