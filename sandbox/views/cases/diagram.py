@@ -276,7 +276,10 @@ def workflow_svg(
     width = max(box.right for box in boxes.values()) + 16
     root = {"viewBox": f"0 0 {width:g} {HEIGHT}", "aria_labelledby": f"{dom_id}-title {dom_id}-desc"}
     out = [
-        f'<div class="workflow-diagram"><svg xmlns="http://www.w3.org/2000/svg" class="wd-svg" role="img"'
+        # On a phone the picture keeps a legible size and scrolls inside its box, which therefore takes
+        # keyboard focus and is named after the picture.
+        f'<div class="workflow-diagram" role="region" tabindex="0" aria-labelledby="{escape(dom_id)}-title">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="wd-svg" role="img"'
         f'{_attrs(root)} font-family="WenQuanYi Zen Hei, Noto Sans CJK SC, sans-serif">',
         f'<title id="{escape(dom_id)}-title">{escape(word["title"])}</title>',
         f'<desc id="{escape(dom_id)}-desc">{escape(summary)}</desc>',
