@@ -44,16 +44,21 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_verification_conclusion_case_id"), "verification_conclusion", ["case_id"], unique=False
     )
-    with op.batch_alter_table("case", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("exit_reviewer_id", sa.Integer(), nullable=True))
-        batch_op.create_index(batch_op.f("ix_case_exit_reviewer_id"), ["exit_reviewer_id"], unique=False)
-        batch_op.create_foreign_key("fk_case_exit_reviewer_id_user", "user", ["exit_reviewer_id"], ["id"])
+    # Added in place. On SQLite with its reference inline, which ALTER TABLE … ADD COLUMN allows (Alembic
+    # would copy the table instead, which other tables' references to cases stop once it holds rows).
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute('ALTER TABLE "case" ADD COLUMN exit_reviewer_id INTEGER REFERENCES user (id)')
+    else:
+        op.add_column("case", sa.Column("exit_reviewer_id", sa.Integer(), nullable=True))
+        op.create_foreign_key("fk_case_exit_reviewer_id_user", "case", "user", ["exit_reviewer_id"], ["id"])
+    op.create_index(op.f("ix_case_exit_reviewer_id"), "case", ["exit_reviewer_id"], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("case", schema=None) as batch_op:
-        batch_op.drop_constraint("fk_case_exit_reviewer_id_user", type_="foreignkey")
-        batch_op.drop_index(batch_op.f("ix_case_exit_reviewer_id"))
+    op.drop_index(op.f("ix_case_exit_reviewer_id"), table_name="case")
+    # Other tables refer to cases, so SQLite (3.35+) drops the column in place; PostgreSQL drops the
+    # column's constraint with it.
+    with op.batch_alter_table("case", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("exit_reviewer_id")
     op.drop_index(op.f("ix_verification_conclusion_case_id"), table_name="verification_conclusion")
     op.drop_table("verification_conclusion")
