@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from sandbox.i18n import in_language
 from sandbox.models.disputes import DisputeKind, ExemptionStage
+from workflows.certificate_review import LAWSUIT_MONTHS, RECONSIDERATION_DAYS
 from workflows.disputes import STAGE_LABELS, DisputeStage
 from workflows.guards import dispute_outcomes
 
@@ -35,6 +36,9 @@ def outcome_choices(kind: DisputeKind | str | None, *, withdrawn: bool = True) -
     """The (value, label) outcomes that fit a dispute of `kind`, in the current language."""
     fitting = dispute_outcomes(DisputeKind(kind).value if kind else None)
     return [(key, str(FINAL_OUTCOME_LABELS[key])) for key in fitting if withdrawn or key != "withdrawn"]
+# The statutory remedies against an administrative decision of the office (行政复议 within 60 days,
+# 行政诉讼 within six months), as every decision page states them (`templates/_remedies.html`).
+REMEDIES = {"days": RECONSIDERATION_DAYS, "months": LAWSUIT_MONTHS}
 EXEMPTION_STAGE_LABELS = {
     ExemptionStage.AWAITING_OPINION: _l("Awaiting the legal opinion"),
     ExemptionStage.AWAITING_DECISION: _l("Awaiting the decision"),

@@ -23,14 +23,11 @@ from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.legal import agreements, disputes, evidence
 from sandbox.validators import whole_number_or_none
 from sandbox.views.forms import field_errors
-from workflows.certificate_review import LAWSUIT_MONTHS, RECONSIDERATION_DAYS
 from workflows.disputes import ACTION_LABELS, FINISHED_STAGES, DisputeAction, DisputeStage
 from workflows.errors import GuardFailed
 from workflows.states import CaseState, state_label
 
 DISPUTE_ROLES = (Role.APPLICANT, Role.REGULATOR, Role.LEGAL_PARTNER)
-# The statutory remedies against a revocation, as the review pages state them.
-REMEDIES = {"days": RECONSIDERATION_DAYS, "months": LAWSUIT_MONTHS}
 TABS = {"open": _l("In progress"), "finished": _l("Finished"), "all": _l("All")}
 S = DisputeStage
 
