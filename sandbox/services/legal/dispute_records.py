@@ -70,12 +70,6 @@ def check_input(actor: User, state: CaseState, data: dict[str, Any]) -> DisputeI
     return given
 
 
-def counterparties(session: Session) -> list[Organisation]:
-    """The organisations a contract dispute can be with: the service providers, by name."""
-    statement = select(Organisation).where(Organisation.kind == OrganisationKind.SERVICE_PROVIDER)
-    return list(session.exec(statement.order_by(col(Organisation.name))).all())
-
-
 def check_counterparty(session: Session, given: DisputeInput) -> None:
     """Refuse a contract dispute's counter-party that is no service provider organisation (422)."""
     if given.kind is not DisputeKind.CONTRACT:

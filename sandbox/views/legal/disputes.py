@@ -20,11 +20,12 @@ from sandbox.models.accounts import Role
 from sandbox.models.cases import Case
 from sandbox.models.disputes import DisputeKind
 from sandbox.security import roles_required, signed_in_user
+from sandbox.services.accounts import directory
 from sandbox.services.case_events.inputs import can_raise_from
 from sandbox.services.cases import cases
 from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.legal import disputes
-from sandbox.services.legal.dispute_records import DECIDED_STATES, KINDS_BY_ROLE, counterparties, default_kind
+from sandbox.services.legal.dispute_records import DECIDED_STATES, KINDS_BY_ROLE, default_kind
 from sandbox.validators import whole_number_or_none
 from sandbox.views.forms import Pagination, page_number
 from sandbox.views.legal.dispute_page import (
@@ -190,7 +191,9 @@ def _new_page(case: Case, values: dict[str, str], errors: dict[str, list[str]], 
         default_kind=default_kind(user, case.state).value,
         kind_labels=DISPUTE_KIND_LABELS,
         organisations=legal_organisations(get_session()),
-        counterparties=counterparties(get_session()) if DisputeKind.CONTRACT in kinds else [],
+        counterparties=directory.contract_counterparties(get_session(), actor=user)
+        if DisputeKind.CONTRACT in kinds
+        else [],
         values=values,
         errors=errors,
         is_regulator=user.role is Role.REGULATOR,
