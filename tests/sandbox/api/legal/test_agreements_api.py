@@ -120,3 +120,15 @@ def test_only_the_parties_and_the_mediator_see_the_agreement(flow: CaseFlow) -> 
     # The mediator records; a party cannot.
     assert flow.call("provider", "PUT", path, json={"items": ["x"]}).status_code == 403
     assert flow.call("mediator", "POST", f"{path}/confirmations").status_code == 403
+
+
+def test_a_stale_version_of_the_terms_is_refused_with_409(flow: CaseFlow) -> None:
+    dispute = contract_dispute(flow)
+    settle(flow, dispute["id"])
+    first = record(flow, dispute["id"])
+    second = record(flow, dispute["id"], items=["更正后的条款"], expected_version=first["version"])
+    assert second["version"] == first["version"] + 1 and second["items"] == ["更正后的条款"]
+    stale = record(flow, dispute["id"], expect=409, items=["迟到的改动"], expected_version=first["version"])
+    assert stale["status"] == 409
+    current = flow.call("applicant", "GET", f"/api/v1/disputes/{dispute['id']}/agreement").get_json()
+    assert current["items"] == ["更正后的条款"] and current["your_side"] == "enterprise"

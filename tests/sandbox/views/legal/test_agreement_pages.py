@@ -12,6 +12,7 @@ from sandbox.models.disputes import Dispute, MediationAgreement
 from sandbox.services.case_events.fire import apply_event
 from sandbox.services.legal import agreements, disputes
 from tests import factories
+from tests.sandbox.certificate_helpers import exit_case
 
 
 def signed_in(app: Flask, user) -> FlaskClient:
@@ -140,3 +141,16 @@ def test_a_rejection_states_its_remedies(app: Flask, session: Session) -> None:
     assert 'id="case-remedies"' in page and "材料不全，驳回" in page
     assert "60日内依法申请行政复议" in page and "6个月内依法提起行政诉讼" in page
     assert "《中华人民共和国行政诉讼法》第四十六条" in page and "申请对该决定进行复核" in page
+
+
+def test_a_revoked_certificate_states_the_review_and_the_statutory_remedies(client, session: Session) -> None:
+    flow, cert = exit_case(client, session)
+    web = signed_in(client.application, flow.users["applicant"])
+    active = web.get(f"/certificates/{cert.id}").get_data(as_text=True)
+    assert 'id="certificate-remedies"' not in active  # a valid certificate decides nothing against anyone
+    flow.change_status(cert.id, "revoke", "提供虚假检测报告")
+    page = web.get(f"/certificates/{cert.id}").get_data(as_text=True)
+    assert 'id="certificate-remedies"' in page and "30日内" in page and "申请复核" in page
+    assert "60日内依法申请行政复议" in page and "《中华人民共和国行政复议法》第二十条" in page
+    case_page = web.get(f"/cases/{flow.case_id}").get_data(as_text=True)
+    assert case_page.count('class="remedies help"') == 1  # one shared snippet, stated once
