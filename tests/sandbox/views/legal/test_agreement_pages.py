@@ -4,6 +4,8 @@ ready mark), and the remedies stated on decisions."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
@@ -12,6 +14,7 @@ from sandbox.models.disputes import Dispute, MediationAgreement
 from sandbox.services.case_events.fire import apply_event
 from sandbox.services.legal import agreements, disputes
 from tests import factories
+from tests.case_flow import CaseFlow
 from tests.sandbox.certificate_helpers import exit_case
 
 
@@ -154,3 +157,34 @@ def test_a_revoked_certificate_states_the_review_and_the_statutory_remedies(clie
     assert "60日内依法申请行政复议" in page and "《中华人民共和国行政复议法》第二十条" in page
     case_page = web.get(f"/cases/{flow.case_id}").get_data(as_text=True)
     assert case_page.count('class="remedies help"') == 1  # one shared snippet, stated once
+
+
+def test_a_denied_exemption_states_the_remedies_and_a_granted_one_does_not(client, session: Session) -> None:
+    flow = CaseFlow(client, session)
+    flow.to("testing")
+    decided = {}
+    for decision in ("granted", "denied"):
+        incident = flow.file_report("applicant", kind="incident", title=f"事件{decision}", body="已处置。",
+                                    occurred_on=date.today().isoformat())  # fmt: skip
+        applied = flow.call("applicant", "POST", f"/api/v1/cases/{flow.case_id}/exemptions", json={
+            "incident_id": incident, "legal_partner_org_id": flow.centre_id,
+            "good_faith_explanation": "严格按照测试方案执行，并在事发当日报告。",
+        }).get_json()  # fmt: skip
+        opinion = {"opinion": "企业已按方案及监管指导执行，事件系善意试错。", "recommendation": "support"}
+        assert (
+            flow.call(
+                "mediator", "POST", f"/api/v1/exemptions/{applied['id']}/opinion", json=opinion
+            ).status_code
+            == 200
+        )
+        flow.decide_exemption(
+            applied["id"], {"decision": decision, "reasons": "依据事实作出决定", "scope": "本事件"}
+        )
+        decided[decision] = applied["id"]
+    web = signed_in(client.application, flow.users["applicant"])
+    denied = web.get(f"/exemptions/{decided['denied']}").get_data(as_text=True)
+    info = flow.call("applicant", "GET", f"/api/v1/exemptions/{decided['denied']}").get_json()
+    assert info["decision"] == "denied", info
+    assert 'id="exemption-remedies"' in denied and "60日内依法申请行政复议" in denied
+    granted = web.get(f"/exemptions/{decided['granted']}").get_data(as_text=True)
+    assert 'id="outcome"' in granted and 'id="exemption-remedies"' not in granted
