@@ -105,7 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     # These add their routes to the blueprints above (cases, disputes, typical_cases, certificates, vouchers).
     # isort: off
     from sandbox.views.cases import actions, edit, handoffs, materials  # noqa: F401
-    from sandbox.views.legal import dispute_evidence  # noqa: F401
+    from sandbox.views.legal import agreement_page, dispute_evidence  # noqa: F401
     from sandbox.views.publication import consent, typical_work  # noqa: F401
     from sandbox.views.trust import review  # noqa: F401
     from sandbox.views.vouchers import office, redemption_page  # noqa: F401

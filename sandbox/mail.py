@@ -36,7 +36,10 @@ def notification_text(notification: Notification, locale: str | None = None) -> 
 
 
 def notification_path(notification: Notification) -> str | None:
-    """The page a notification is about: its case, or the redemption it concerns (None: no page)."""
+    """The page a notification is about: a mediation agreement, its case, or the redemption it concerns
+    (None: no page). The agreement's counter-party cannot open the case, so it is led to the agreement."""
+    if notification.kind == "mediation_agreement" and isinstance(notification.params.get("dispute"), int):
+        return f"/disputes/{notification.params['dispute']}/agreement"
     if notification.case_id:
         return f"/cases/{notification.case_id}"
     if isinstance(notification.params.get("redemption_id"), int):

@@ -29,8 +29,14 @@ from .review_guards import (
 from .states import Event
 from .two_person import second_person_reasons
 
-# "withdrawn": the party that raised the dispute withdrew it; like "upheld", the case goes back.
-DISPUTE_OUTCOMES = ("upheld", "overturned", "withdrawn")
+# A dispute about an office decision is decided: the decision is upheld or overturned. A contract dispute
+# (the firm and its counter-party) is mediated: settled, partially settled or not settled; it overturns
+# nothing. "withdrawn": the party that raised either kind withdrew it; like "upheld", the case goes back.
+DECISION_OUTCOMES = ("upheld", "overturned")
+CONTRACT_OUTCOMES = ("settled", "partially_settled", "not_settled")
+WITHDRAWN = "withdrawn"
+DISPUTE_OUTCOMES = (*DECISION_OUTCOMES, *CONTRACT_OUTCOMES, WITHDRAWN)
+CONTRACT_KIND = "contract"
 EXEMPTION_DECISIONS = ("granted", "partly_granted", "denied")
 
 
@@ -64,14 +70,27 @@ def guard_raise_dispute(*, legal_partner_org_id: Any = None, claim: str | None =
     return missing + need_text("claim", claim)
 
 
-def guard_resolve_dispute(*, outcome: str | None = None, actor_role: str | None = None) -> list[Reason]:
-    """Require the outcome; an applicant may only withdraw.
+def dispute_outcomes(kind: str | None) -> tuple[str, ...]:
+    """The outcomes that fit a dispute of `kind` (a contract dispute is mediated, others decided)."""
+    return (*(CONTRACT_OUTCOMES if kind == CONTRACT_KIND else DECISION_OUTCOMES), WITHDRAWN)
 
-    ctx: `outcome` — "upheld" (decision stands), "overturned" or "withdrawn"; `actor_role`.
+
+def guard_resolve_dispute(
+    *, outcome: str | None = None, actor_role: str | None = None, dispute_kind: str | None = None
+) -> list[Reason]:
+    """Require an outcome that fits the dispute's kind; an applicant may only withdraw.
+
+    ctx: `outcome` — for a decision dispute "upheld" (decision stands) or "overturned", for a contract
+    dispute "settled", "partially_settled" or "not_settled"; "withdrawn" for either; `actor_role`;
+    `dispute_kind` — the pending dispute's kind (None: no dispute record, decision outcomes apply).
     """
-    if actor_role == "applicant" and outcome not in (None, "", "withdrawn"):
+    if actor_role == "applicant" and outcome not in (None, "", WITHDRAWN):
         return [reason("applicant_withdraws_only", "outcome")]
-    return one_of("outcome", outcome, DISPUTE_OUTCOMES)
+    fitting = dispute_outcomes(dispute_kind)
+    if outcome in DISPUTE_OUTCOMES and outcome not in fitting:
+        code = "contract_outcome_only" if dispute_kind == CONTRACT_KIND else "decision_outcome_only"
+        return [reason(code, "outcome", value=outcome, choices=fitting)]
+    return one_of("outcome", outcome, fitting)
 
 
 def guard_apply_exemption(

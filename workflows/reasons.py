@@ -149,6 +149,16 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "申请人只能撤回纠纷，处理结果由法律合作机构记录",
         "an applicant can only withdraw a dispute; the legal partner records its outcome",
     ),
+    "contract_outcome_only": (
+        "合同纠纷经调解处理，结果只能为调解成功、部分达成、未达成或撤回，不适用“{value}”（可选值：{choices}）",
+        "a contract dispute is mediated: its outcome is settled, partially settled, not settled or "
+        "withdrawn, not “{value}” (one of: {choices})",
+    ),
+    "decision_outcome_only": (
+        "针对监管决定的纠纷，结果只能为维持、撤销原决定或撤回，不适用“{value}”（可选值：{choices}）",
+        "a dispute about a decision ends with the decision upheld, overturned or withdrawn, not "
+        "“{value}” (one of: {choices})",
+    ),
     "exit_before_start": (
         "测试期开始（{start}）前不得申请或批准出盒",
         "exit cannot be requested or approved before the trial starts ({start})",

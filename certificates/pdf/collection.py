@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -34,6 +33,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from certificates.pdf.fonts import CJKFont, find_cjk_font
+from certificates.pdf.prose import markup
 from certificates.pdf.qr import draw_qr, qr_matrix
 
 QR_SIZE = 32 * mm
@@ -152,10 +152,7 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
     }
 
 
-def _text(value: str) -> str:
-    """Escape text for a reportlab Paragraph (which parses markup)."""
-    return escape(value).replace("\n", "<br/>")
-
+_text = markup
 
 def _paragraphs(value: str, style: ParagraphStyle) -> list[Paragraph]:
     blocks = [block.strip() for block in value.replace("\r\n", "\n").split("\n") if block.strip()]

@@ -65,6 +65,7 @@ class Layout:
     notice: tuple[str, str]
     attachment_description: str
     statement: tuple[str, str] | None = None  # printed prominently below the fields, when there is one
+    remedies: str | None = None  # the remedies against a decision, printed above the notice
     # Geometry, in points: where the title sits, the gap from it to the first field, a field's least height.
     # A decision has more fields and a statement to fit on the same page, so its layout is tighter.
     title_top: float = 38 * mm
@@ -140,6 +141,13 @@ LIABILITY_EXEMPTION = Layout(
     ),
     attachment_description="Signed liability exemption decision bundle (W3C Verifiable Credential)",
     statement=(LIABILITY_ZH, LIABILITY_EN),
+    # The statutory periods (行政复议法 第二十条, 行政诉讼法 第四十六条); the application states the same.
+    remedies=(
+        "救济途径：如不服本决定，可以自知道该决定之日起六十日内依法申请行政复议，或者六个月内依法提起"
+        "行政诉讼（《中华人民共和国行政复议法》第二十条、《中华人民共和国行政诉讼法》第四十六条）。"
+        "Remedies: administrative reconsideration within 60 days, or an administrative lawsuit within six "
+        "months, of learning of it."
+    ),
     title_top=34 * mm,
     fields_gap=26 * mm,
     row_min=6.5 * mm,

@@ -262,7 +262,7 @@ def render_certificate_pdf(
     y -= 2 * mm
     canvas.setFont(f, 8)
     canvas.setFillColorRGB(0.25, 0.25, 0.25)
-    for paragraph in (*layout.notice, url):
+    for paragraph in (*((layout.remedies,) if layout.remedies else ()), *layout.notice, url):
         for row in _wrap(paragraph, f, 8, text_w):
             canvas.drawString(label_x, y, row)
             y -= 4 * mm

@@ -17,6 +17,7 @@ from sandbox.api.trust import reviews  # noqa: F401
 from sandbox.api.trust import certificates  # noqa: F401
 from sandbox.api.legal import disputes  # noqa: F401
 from sandbox.api.legal import exemptions  # noqa: F401
+from sandbox.api.legal import agreements  # noqa: F401
 from sandbox.api.cases import lookups  # noqa: F401
 from sandbox.api.cases import progress  # noqa: F401
 from sandbox.api.cases import handoffs  # noqa: F401

@@ -1,6 +1,8 @@
 """Demo disputes and exemptions: the appeal in mediation with a message and evidence, the exemption request
 with the legal opinion on file (waiting for the regulator), and one granted exemption — proposed by one
-regulator, confirmed by the other — whose signed decision a verifier can check. The cases come from
+regulator, confirmed by the other — whose signed decision a verifier can check, and a contract dispute
+with the data-labelling provider settled in mediation, its agreement confirmed by the enterprise and
+waiting for the provider's confirmation. The cases come from
 `sandbox.demo.cases`; this only acts on them. Idempotent: a dispute already acknowledged, an opinion
 already on file or a case already holding a decision is left.
 """
@@ -15,11 +17,11 @@ from sqlmodel import Session, col, select
 from sandbox.demo.driver import PDF
 from sandbox.models.accounts import Role, User
 from sandbox.models.cases import Case
-from sandbox.models.disputes import Dispute, ExemptionRequest, ExemptionStage
+from sandbox.models.disputes import Dispute, DisputeKind, ExemptionRequest, ExemptionStage
 from sandbox.services.accounts import accounts
 from sandbox.services.cases import trial
 from sandbox.services.decisions import proposals
-from sandbox.services.legal import disputes, evidence, exemptions
+from sandbox.services.legal import agreements, disputes, evidence, exemptions
 from sandbox.services.legal.evidence import Upload
 from workflows.disputes import DisputeStage
 from workflows.states import CaseState
@@ -65,6 +67,7 @@ def seed_disputes(session: Session, *, storage: Path, today: date) -> None:
             exemptions.give_opinion(session, actor=mediator, request_id=request.id,  # type: ignore[arg-type]
                                     data={"opinion": OPINION, "recommendation": "support"})  # fmt: skip
     _granted_exemption(session, today=today, mediator=mediator, regulators=(regulator, second))
+    _contract_agreement(session, today=today, mediator=mediator)
 
 
 def _applicant_of(session: Session, case: Case | None) -> User | None:
@@ -104,3 +107,36 @@ def _granted_exemption(
         data={"decision": "granted", "reasons": reasons},
     )  # fmt: skip
     proposals.confirm(session, actor=regulators[1], proposal_id=proposal.id, today=today)  # type: ignore[arg-type]
+
+
+AGREEMENT_ITEMS = [
+    "乙方于协议生效之日起十五日内重新交付符合合同约定质量标准的设备数据标注成果",
+    "乙方退还甲方服务费人民币二万元",
+    "甲方在乙方履行完毕后撤回对乙方的投诉",
+]
+
+
+def _contract_agreement(session: Session, *, today: date, mediator: User) -> None:
+    case = session.exec(
+        select(Case).where(Case.title == GRANTED_PROJECT, Case.state == CaseState.TESTING)
+    ).first()
+    provider = accounts.find_user_by_email(session, "provider@demo.sandbox")
+    applicant = _applicant_of(session, case)
+    if case is None or provider is None or applicant is None:
+        return
+    existing = select(Dispute.id).where(Dispute.case_id == case.id, Dispute.kind == DisputeKind.CONTRACT)
+    if session.exec(existing).first():
+        return
+    dispute = disputes.raise_dispute(session, actor=applicant, case_id=case.id, today=today, data={  # type: ignore[arg-type]
+        "legal_partner_org_id": mediator.organisation_id, "kind": "contract",
+        "counterparty_org_id": provider.organisation_id,
+        "claim": "服务商交付的设备数据标注成果错误率超过合同约定的百分之二，经催告仍未返工。",
+        "remedy": "重新交付标注成果并退还部分服务费。",
+    })  # fmt: skip
+    assert dispute.id is not None
+    disputes.act(session, actor=mediator, dispute_id=dispute.id, action="acknowledge", today=today)
+    settled = {"outcome": "settled", "resolution": "经调解，双方就返工和退费达成一致。"}
+    disputes.act(session, actor=mediator, dispute_id=dispute.id, action="settle", today=today, data=settled)
+    terms = {"items": AGREEMENT_ITEMS, "terms": "双方就本纠纷再无其他争议。"}
+    agreements.record_terms(session, actor=mediator, dispute_id=dispute.id, data=terms)
+    agreements.confirm(session, actor=applicant, dispute_id=dispute.id)

@@ -32,7 +32,13 @@ from sandbox.models.certificates import (
     SigningKeyRecord,
     StatusListRecord,
 )
-from sandbox.models.disputes import Dispute, DisputeMessage, EvidenceItem, ExemptionRequest
+from sandbox.models.disputes import (
+    Dispute,
+    DisputeMessage,
+    EvidenceItem,
+    ExemptionRequest,
+    MediationAgreement,
+)
 from sandbox.models.documents import Document
 from sandbox.models.notifications import HolidayArrangement, Notification
 from sandbox.models.publication import PublicationConsent, TypicalCase
@@ -66,6 +72,7 @@ __all__ = [
     "Enterprise",
     "Evaluation",
     "EvidenceItem",
+    "MediationAgreement",
     "ExemptionRequest",
     "ExemptionSequence",
     "FilingSequence",

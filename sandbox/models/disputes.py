@@ -45,6 +45,9 @@ class Dispute(SQLModel, table=True):
     raised_by_role: str = Field(max_length=32)
     complainant_name: str | None = Field(default=None, max_length=200)
     complainant_contact: str | None = Field(default=None, max_length=200)
+    # A contract dispute's other party: a service provider of the approved pool, whose users see the
+    # mediation agreement and confirm it for their side (the case's enterprise is the first party).
+    counterparty_org_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     claim: str = Field(max_length=10000)
     remedy: str = Field(default="", max_length=5000)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
@@ -54,7 +57,8 @@ class Dispute(SQLModel, table=True):
     acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     court_name: str | None = Field(default=None, max_length=200)
     court_case_number: str | None = Field(default=None, max_length=100)
-    # upheld (the decision stands), overturned, or withdrawn; set when the case leaves the dispute.
+    # upheld (the decision stands) or overturned for a decision dispute; settled, partially_settled or
+    # not_settled for a contract dispute; or withdrawn. Set when the case leaves the dispute.
     outcome: str | None = Field(default=None, max_length=20)
     resolution: str = Field(default="", max_length=10000)
     version: int = 1
@@ -73,6 +77,25 @@ class DisputeMessage(SQLModel, table=True):
     author_role: str = Field(max_length=32)
     body: str = Field(max_length=10000)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class MediationAgreement(SQLModel, table=True):
+    """调解协议书: the terms the mediator recorded for a (partly) settled contract dispute, and each
+    party's confirmation of exactly those terms. Terms are fixed once a party has confirmed them."""
+
+    __tablename__ = "mediation_agreement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    dispute_id: int = Field(foreign_key="dispute.id", unique=True)
+    items: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    terms: str = Field(default="", max_length=10000)
+    mediator_id: int = Field(foreign_key="user.id")
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    enterprise_confirmed_by_id: int | None = Field(default=None, foreign_key="user.id")
+    enterprise_confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    counterparty_confirmed_by_id: int | None = Field(default=None, foreign_key="user.id")
+    counterparty_confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    version: int = 1
 
 
 class EvidenceKind(enum.StrEnum):

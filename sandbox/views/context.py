@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from sandbox.i18n import bilingual, lang
 from sandbox.labels.cases import risk_text
+from sandbox.labels.legal import REMEDIES
 from sandbox.models.accounts import OrganisationKind, Role
 from sandbox.views.accounts.notifications import unread_badge
 from workflows.sectors import default_sector_packs
@@ -122,4 +123,5 @@ def init_app(app: Flask) -> None:
         sector_name=sector_name,
         risk_text=risk_text,
         state_name=lambda state: state_label(state, lang()),
+        remedies=REMEDIES,
     )

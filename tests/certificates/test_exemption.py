@@ -377,6 +377,9 @@ def test_the_page_says_what_the_decision_is_and_what_it_does_not_cover(pdf: byte
     assert squeezed(LIABILITY_ZH) in squeezed(text)  # printed, not only embedded
     assert " ".join(LIABILITY_EN.split()) in " ".join(text.split())
     assert squeezed(SUBJECT.reasons) in squeezed(text)
+    # The remedies against the decision, with their statutory periods, above the verification notice.
+    assert "六十日内依法申请行政复议" in squeezed(text) and "六个月内依法提起行政诉讼" in squeezed(text)
+    assert squeezed(text).index("救济途径") < squeezed(text).index("本决定书是以")
     partly = render_certificate_pdf(logged(signed(decision(decision="partly_granted"))), verify_base_url=BASE)
     assert "部分免责 Partly granted" in run("pdftotext", "-enc", "UTF-8", "-", "-", data=partly).decode()
 

@@ -23,12 +23,13 @@ from tests.factories.cases import (
     submit_case,
     upload_material,
 )
-from tests.factories.legal import make_dispute
+from tests.factories.legal import make_contract_dispute, make_dispute
 from tests.factories.vouchers import make_provider, make_redemption, make_voucher
 
 __all__ = [
     "GENERAL_PLAN", "MAIN_PATH", "NOTES", "PASSWORD", "RISK_ANSWERS", "ROLE_ORGANISATION", "TEST_WORDS",
-    "account_data", "driver", "enterprise_data", "make_case", "make_dispute", "make_document",
+    "account_data", "driver", "enterprise_data", "make_case", "make_contract_dispute", "make_dispute",
+    "make_document",
     "make_organisation", "make_provider", "make_redemption", "make_user", "make_uscc", "make_voucher",
     "next_serial", "submit_case", "upload_material",
 ]  # fmt: skip

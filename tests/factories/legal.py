@@ -24,3 +24,29 @@ def make_dispute(session: Session, applicant: User, *, organisation_id: int, reg
     )
     session.commit()
     return dispute
+
+
+def make_contract_dispute(
+    session: Session, applicant: User, *, organisation_id: int, counterparty_org_id: int, mediator: User
+):
+    """A rejected case of the applicant's enterprise with a contract dispute against `counterparty_org_id`,
+    mediated by `mediator` (of `organisation_id`), settled, and the agreement's terms recorded; commit."""
+    from sandbox.services.legal import agreements, disputes
+
+    case = submit_case(session, applicant, make_case(session, applicant, title="合同纠纷项目"))
+    driver(session, case, regulator=make_user(session, "regulator")).reject()
+    dispute = disputes.raise_dispute(
+        session,
+        actor=applicant,
+        case_id=case.id,
+        data={"legal_partner_org_id": organisation_id, "kind": "contract", "claim": "服务商未按合同交付",
+              "counterparty_org_id": counterparty_org_id},
+    )  # fmt: skip
+    disputes.act(session, actor=mediator, dispute_id=dispute.id, action="acknowledge")
+    disputes.act(session, actor=mediator, dispute_id=dispute.id, action="settle",
+                 data={"outcome": "settled", "resolution": "双方达成调解协议"})  # fmt: skip
+    agreements.record_terms(
+        session, actor=mediator, dispute_id=dispute.id, data={"items": ["退还服务费五万元"]}
+    )
+    session.commit()
+    return dispute

@@ -112,6 +112,10 @@ class Directory(BaseModel):
     provider_organisations: list[OrganisationEntry] = Field(
         description="For the approved provider pool's `organisation_id` (regulators)."
     )
+    contract_counterparties: list[OrganisationEntry] = Field(
+        default_factory=list,
+        description="For a contract dispute's `counterparty_org_id` (applicants and regulators).",
+    )
 
 
 class CaseQueues(BaseModel):

@@ -36,11 +36,17 @@ def _entries(rows: list) -> list[schemas.OrganisationEntry]:
 def get_directory():
     session, user = get_session(), actor()
     legal = _entries(directory.legal_organisations(session, actor=user))
+    counterparties = (
+        _entries(directory.contract_counterparties(session, actor=user))
+        if user.role in directory.DISPUTE_RAISERS
+        else []
+    )
     if user.role is not Role.REGULATOR:
         return respond(
             schemas.Directory(
-                legal_organisations=legal, testing_labs=[], case_officers=[], provider_organisations=[]
-            )
+                legal_organisations=legal, testing_labs=[], case_officers=[], provider_organisations=[],
+                contract_counterparties=counterparties,
+            )  # fmt: skip
         )
     return respond(
         schemas.Directory(
@@ -48,6 +54,7 @@ def get_directory():
             testing_labs=_entries(directory.testing_labs(session, actor=user)),
             case_officers=[_person(officer) for officer in directory.case_officers(session, actor=user)],
             provider_organisations=_entries(directory.provider_organisations(session, actor=user)),
+            contract_counterparties=counterparties,
         )
     )
 

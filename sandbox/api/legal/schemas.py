@@ -46,7 +46,11 @@ class DisputeActionRequest(ActionInput):
     outcome: str = Field(
         default="",
         max_length=20,
-        description="`upheld` or `overturned`; required to settle or record a judgment.",
+        description=(
+            "Required to settle or record a judgment. A dispute about a decision: `upheld` or `overturned`; "
+            "a contract dispute: `settled`, `partially_settled` or `not_settled`. An outcome that does not "
+            "fit the dispute's kind is refused with 422."
+        ),
     )
     expected_version: int | None = VERSION
 
@@ -139,6 +143,9 @@ class DisputePublic(BaseModel):
     claim: str
     remedy: str
     complainant: Complainant | None
+    counterparty_org_id: int | None = Field(
+        default=None, description="A contract dispute's other party (a service-provider organisation)."
+    )
     organisation: OrganisationSummary
     assignee: PersonSummary | None
     deadlines: DisputeDeadlines

@@ -1,4 +1,5 @@
-"""Who and what can be chosen in a form: case officers, testing labs, legal-partner organisations.
+"""Who and what can be chosen in a form: case officers, testing labs, legal-partner organisations, the
+counter-parties of contract disputes.
 
 The pages fill their select boxes from these lists; the API serves the same lists, so a client can fill
 `case_officer_id`, `assessor_org_id` or `legal_partner_org_id` without guessing ids. Imports no flask.
@@ -14,6 +15,7 @@ from sandbox.services.legal import disputes
 
 # Everyone who files, decides or handles cases needs the legal partners (disputes, exemptions).
 DIRECTORY_ROLES = frozenset({Role.APPLICANT, Role.REGULATOR, Role.ASSESSOR, Role.LEGAL_PARTNER})
+DISPUTE_RAISERS = frozenset({Role.APPLICANT, Role.REGULATOR})
 
 
 def _organisations(session: Session, kinds: tuple[OrganisationKind, ...]) -> list[Organisation]:
@@ -38,6 +40,13 @@ def testing_labs(session: Session, *, actor: User) -> list[Organisation]:
 def provider_organisations(session: Session, *, actor: User) -> list[Organisation]:
     """Service-provider organisations that can be put in the approved pool (regulators)."""
     if actor.role is not Role.REGULATOR:
+        raise PermissionDenied()
+    return _organisations(session, (OrganisationKind.SERVICE_PROVIDER,))
+
+
+def contract_counterparties(session: Session, *, actor: User) -> list[Organisation]:
+    """The organisations a contract dispute can be with: service providers (those who raise disputes)."""
+    if actor.role not in DISPUTE_RAISERS:
         raise PermissionDenied()
     return _organisations(session, (OrganisationKind.SERVICE_PROVIDER,))
 

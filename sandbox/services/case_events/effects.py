@@ -11,6 +11,7 @@ from sandbox.models.accounts import Role, User
 from sandbox.models.cases import Case
 from sandbox.services.common.notifications import case_people, notify
 from workflows.calendar import CLOCK_PAUSED_STATES
+from workflows.certificate_review import LAWSUIT_MONTHS, RECONSIDERATION_DAYS
 from workflows.states import CaseState, Event
 
 A, R, S, L = Role.APPLICANT, Role.REGULATOR, Role.ASSESSOR, Role.LEGAL_PARTNER
@@ -33,19 +34,26 @@ NEXT_ACTORS: dict[CaseState, tuple[Role, ...]] = {
 }
 
 
+DECIDED_AGAINST = frozenset({CaseState.REJECTED, CaseState.TERMINATED})
+DECISION_NOTICE = N_(
+    "“%(title)s” is now in the stage: %(state)s. You may ask for a review by raising an appeal on the "
+    "case page, apply for administrative reconsideration within %(days)s days, or bring an administrative "
+    "lawsuit within %(months)s months of learning of the decision."
+)
+
+
 def after_event(session: Session, *, case: Case, event: Event, actor: User) -> None:
     """Notify everyone concerned with the case's new state, except the person who acted."""
     recipients = [
         user for user in case_people(session, case, *NEXT_ACTORS.get(case.state, ())) if user.id != actor.id
     ]
-    notify(
-        session,
-        recipients=recipients,
-        kind=f"event:{event.value}",
-        msgid=N_("“%(title)s” is now in the stage: %(state)s."),
-        params={"title": case.title, "state": case.state.value, "event": event.value},
-        case=case,
-    )
+    params: dict[str, object] = {"title": case.title, "state": case.state.value, "event": event.value}
+    msgid = N_("“%(title)s” is now in the stage: %(state)s.")
+    if case.state in DECIDED_AGAINST:
+        # A refusal or a termination is an administrative decision: its notice states the remedies.
+        msgid = DECISION_NOTICE
+        params |= {"days": RECONSIDERATION_DAYS, "months": LAWSUIT_MONTHS}
+    notify(session, recipients=recipients, kind=f"event:{event.value}", msgid=msgid, params=params, case=case)
 
 
 def sweep_overdue(session: Session, *, today: date) -> list[Case]:

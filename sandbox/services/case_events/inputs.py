@@ -174,13 +174,15 @@ def dispute_inputs(asked: EventInput) -> dict[str, Any]:
     ctx = {"legal_partner_org_id": data.get("legal_partner_org_id"), "claim": data.get("claim")}
     check_legal_organisation(asked.session, data.get("legal_partner_org_id"), required=False)
     if can_raise_from(asked.case.state):
-        dispute_records.check_input(asked.actor, asked.case.state, data)
+        given = dispute_records.check_input(asked.actor, asked.case.state, data)
+        dispute_records.check_counterparty(asked.session, given)
     return ctx
 
 
 def dispute_outcome_inputs(asked: EventInput) -> dict[str, Any]:
-    """resolve_dispute: the outcome."""
-    return {"outcome": asked.data.get("outcome")}
+    """resolve_dispute: the outcome, and the kind of the dispute it ends (the outcomes that fit vary)."""
+    pending = dispute_records.pending_dispute(asked.session, asked.case.id)  # type: ignore[arg-type]
+    return {"outcome": asked.data.get("outcome"), "dispute_kind": pending.kind.value if pending else None}
 
 
 def exemption_request_inputs(asked: EventInput) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from certificates.pdf.fonts import CJKFont
+from certificates.pdf.prose import cn_date
 from certificates.pdf.qr import draw_qr, qr_matrix
 from workflows.states import CaseState, state_label
 
@@ -44,10 +45,6 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
             current = ""
         current += char
     return [*lines, current]
-
-
-def _cn_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def render_receipt(facts: ReceiptFacts, *, font: CJKFont) -> bytes:
@@ -80,7 +77,7 @@ def render_receipt(facts: ReceiptFacts, *, font: CJKFont) -> bytes:
         ("备案编号", "Filing number", facts.filing_number),
         ("项目名称", "Project", facts.title),
         ("申请单位", "Enterprise", facts.enterprise),
-        ("受理日期", "Accepted on", f"{_cn_date(facts.accepted_on)}  ({facts.accepted_on.isoformat()})"),
+        ("受理日期", "Accepted on", f"{cn_date(facts.accepted_on)}  ({facts.accepted_on.isoformat()})"),
     )
     for zh, en, value in rows:
         # Long project or enterprise names wrap under their label.

@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from sandbox.errors import N_, ValidationFailed
-from sandbox.models.accounts import Role, User
+from sandbox.models.accounts import Organisation, OrganisationKind, Role, User
 from sandbox.models.base import utcnow
 from sandbox.models.cases import Case
 from sandbox.models.disputes import Dispute, DisputeKind
@@ -37,6 +37,9 @@ class DisputeInput(SQLModel):
     remedy: str = Field(default="", max_length=5000)
     complainant_name: str = Field(default="", max_length=200)
     complainant_contact: str = Field(default="", max_length=200)
+    counterparty_org_id: int | None = Field(
+        default=None, description="A contract dispute's other party: a service provider organisation."
+    )
 
 
 def default_kind(actor: User, state: CaseState) -> DisputeKind:
@@ -61,8 +64,19 @@ def check_input(actor: User, state: CaseState, data: dict[str, Any]) -> DisputeI
         )
     if kind is DisputeKind.THIRD_PARTY_COMPLAINT and not given.complainant_name.strip():
         raise ValidationFailed.single("complainant_name", N_("Name the complainant."))
+    if kind is DisputeKind.CONTRACT and given.counterparty_org_id is None:
+        raise ValidationFailed.single("counterparty_org_id", N_("Choose the other party to the contract."))
     given.kind = kind
     return given
+
+
+def check_counterparty(session: Session, given: DisputeInput) -> None:
+    """Refuse a contract dispute's counter-party that is no service provider organisation (422)."""
+    if given.kind is not DisputeKind.CONTRACT:
+        return
+    organisation = session.get(Organisation, given.counterparty_org_id) if given.counterparty_org_id else None
+    if organisation is None or organisation.kind is not OrganisationKind.SERVICE_PROVIDER:
+        raise ValidationFailed.single("counterparty_org_id", N_("Choose the other party to the contract."))
 
 
 def open_record(
@@ -89,6 +103,7 @@ def open_record(
         raised_by_role=actor.role.value,
         complainant_name=given.complainant_name.strip() or None,
         complainant_contact=given.complainant_contact.strip() or None,
+        counterparty_org_id=given.counterparty_org_id if given.kind is DisputeKind.CONTRACT else None,
         claim=data["claim"].strip(),
         remedy=given.remedy.strip(),
         organisation_id=organisation_id,

@@ -21,7 +21,7 @@ from sandbox.errors import N_, Conflict, PermissionDenied, ValidationFailed
 from sandbox.models.accounts import Role, User
 from sandbox.models.base import utcnow
 from sandbox.models.cases import Case
-from sandbox.models.disputes import Dispute, DisputeMessage
+from sandbox.models.disputes import Dispute, DisputeKind, DisputeMessage
 from sandbox.services.case_events.fire import apply_event
 from sandbox.services.cases import calendar as calendar_service
 from sandbox.services.cases.cases import nfc
@@ -40,9 +40,9 @@ from workflows.disputes import (
     next_stage,
 )
 from workflows.errors import InvalidTransition
+from workflows.guards import WITHDRAWN, dispute_outcomes
 
 HANDLERS = frozenset({Role.LEGAL_PARTNER})
-OUTCOMES = ("upheld", "overturned")
 DEFAULT_COURT = "北京互联网法院"
 
 
@@ -142,7 +142,7 @@ def act(
     except InvalidTransition:
         raise Conflict(N_("This action is not possible in the dispute's current stage.")) from None
     given = validate(ActionInput, nfc(dict(data or {})))
-    outcome = _outcome(chosen, given)
+    outcome = _outcome(chosen, given, dispute.kind)
     _claim(session, dispute, expected_version)
     today = today or calendar_service.beijing_today()
     if chosen is DisputeAction.ACKNOWLEDGE:
@@ -183,12 +183,25 @@ def _withdrawer(actor: User, dispute: Dispute, case: Case) -> None:
     raise PermissionDenied()
 
 
-def _outcome(action: DisputeAction, given: ActionInput) -> str | None:
+def outcomes_for(kind: DisputeKind) -> tuple[str, ...]:
+    """The outcomes a legal partner may record for a dispute of `kind` (withdrawing is the raiser's)."""
+    return tuple(outcome for outcome in dispute_outcomes(kind.value) if outcome != WITHDRAWN)
+
+
+def _outcome(action: DisputeAction, given: ActionInput, kind: DisputeKind) -> str | None:
     if action is DisputeAction.WITHDRAW:
-        return "withdrawn"
+        return WITHDRAWN
     if action not in RESOLVING:
         return None
-    if given.outcome not in OUTCOMES:
+    if given.outcome not in outcomes_for(kind):
+        if kind is DisputeKind.CONTRACT and given.outcome in dispute_outcomes(None):
+            message = N_("A contract dispute is mediated, not decided: choose settled, partially settled or "
+                         "not settled.")  # fmt: skip
+            raise ValidationFailed.single("outcome", message)
+        if kind is not DisputeKind.CONTRACT and given.outcome in dispute_outcomes(DisputeKind.CONTRACT.value):
+            message = N_("This dispute is about a decision: choose whether the decision is upheld or "
+                         "overturned.")  # fmt: skip
+            raise ValidationFailed.single("outcome", message)
         raise ValidationFailed.single("outcome", N_("Choose one of the listed options."))
     if not given.resolution.strip():
         raise ValidationFailed.single("resolution", N_("This field is required."))

@@ -30,6 +30,7 @@ from sandbox.services.cases.documents import checked_content_type, clean_filenam
 from sandbox.services.common.settings import settings_of
 from sandbox.services.common.validation import validate
 from sandbox.services.legal.disputes import get_dispute, messages, tell
+from sandbox.services.legal.exhibit_list import exhibit_list_file
 from sandbox.services.trust import signing_keys
 from workflows.disputes import FINISHED_STAGES
 
@@ -213,6 +214,9 @@ def evidence_package(session: Session, *, actor: User, dispute_id: int, storage:
     files += [_document_file(session, doc, storage) for doc in _case_documents(session, case)]
     files.append(_messages_file(session, dispute))
     created = signing_keys.now_seconds()
+    # The readable exhibit list goes first, under files/ like every other file, so the manifest and its
+    # signature cover it and any verifier of the package format checks it unchanged.
+    files.insert(0, exhibit_list_file(session, dispute, case, list_evidence(session, dispute), created))
     # Each entry is the event as its hash covers it, plus the chain links: hash = SHA-256(prev_hash ‖
     # JCS(entry without prev_hash and hash)), so anyone can recompute the chain from this file alone.
     history = case_history(session, case.id)  # type: ignore[arg-type]

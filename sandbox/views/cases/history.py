@@ -11,12 +11,13 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
 from sandbox.labels.decisions import ACTION_LABELS
+from sandbox.labels.legal import FINAL_OUTCOME_LABELS
 from sandbox.models.accounts import Organisation, Role, User
 from sandbox.models.cases import Case, CaseEvent
 from sandbox.models.two_person import DecisionProposal
 from sandbox.services.decisions import proposals
 from sandbox.views.decisions.page import people_of
-from workflows.states import RecordEvent
+from workflows.states import Event, RecordEvent
 
 ASSIGNED = {
     "case_officer_id": _l("Case officer"),
@@ -47,6 +48,9 @@ def record_texts(session: Session, events: list[CaseEvent]) -> dict[int, str]:
                 before=names.get((kind, payload.get("from")), "—"),
                 after=names.get((kind, payload.get("to")), "—"),
             )
+        elif event.event == Event.RESOLVE_DISPUTE and payload.get("outcome") in FINAL_OUTCOME_LABELS:
+            outcome = FINAL_OUTCOME_LABELS[payload["outcome"]]
+            texts[event.id] = gettext("Outcome: %(outcome)s", outcome=outcome)
         elif "proposalId" in payload and payload.get("action") in ACTION_LABELS:
             texts[event.id] = str(ACTION_LABELS[payload["action"]])
     return texts

@@ -22,7 +22,7 @@ from sandbox.models.cases import Case, CaseEvent
 from sandbox.services.legal import disputes, exemptions
 from sandbox.services.trust import reviews as certificate_reviews
 from sandbox.services.trust.reviews import ReviewState
-from sandbox.views.legal.dispute_page import DISPUTE_ROLES, REMEDIES
+from sandbox.views.legal.dispute_page import DISPUTE_ROLES
 from workflows.states import CaseState, Event, RecordEvent
 
 DISPUTE_EVENTS = frozenset({Event.RAISE_DISPUTE.value, Event.RESOLVE_DISPUTE.value})
@@ -99,7 +99,6 @@ def case_legal_context(session: Session, user: User, case: Case, events: list[Ca
         ),
         "dispute_kind_labels": DISPUTE_KIND_LABELS,
         "dispute_stage_text": stage_text,
-        "remedies": REMEDIES,
         "exemption_stage_labels": EXEMPTION_STAGE_LABELS,
     }
 

@@ -19,7 +19,7 @@ from sandbox.labels.cases import (
     boundary_text,
     risk_text,
 )
-from sandbox.labels.legal import DECISION_LABELS, OUTCOME_LABELS
+from sandbox.labels.legal import DECISION_LABELS, outcome_choices
 from sandbox.models.accounts import LAB_KINDS, LEGAL_KINDS, Organisation, Role, User
 from sandbox.models.cases import Case, CaseEvent, ReportKind, TrialReport
 from sandbox.models.documents import DocumentKind
@@ -30,6 +30,7 @@ from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.cases.documents import UPLOAD_ROLES
 from sandbox.services.cases.materials import material_checklist
 from sandbox.services.common.settings import settings_of
+from sandbox.services.legal import dispute_records
 from sandbox.views.cases.diagram import path_from_history, workflow_svg
 from sandbox.views.cases.event_forms import CONFIRM_EVENTS, PRIMARY_EVENTS, event_fields
 from sandbox.views.cases.history import pending_proposals, record_texts
@@ -37,7 +38,7 @@ from sandbox.views.cases.legal_panel import case_legal_context
 from sandbox.views.cases.tasks import case_events_for, case_tasks, waiting_for
 from workflows.assessment import derive_risk_level, risk_rule
 from workflows.evaluation import ALL_SCORED, evaluation_passes
-from workflows.guards import DISPUTE_OUTCOMES, EXEMPTION_DECISIONS
+from workflows.guards import EXEMPTION_DECISIONS
 from workflows.sectors import default_sector_packs
 from workflows.states import CaseState, Event, history_label, is_record_only, state_label
 
@@ -49,15 +50,19 @@ def latest_amendment(events: list[CaseEvent]) -> CaseEvent | None:
     return next((event for event in reversed(events) if event.event == Event.REQUEST_AMENDMENT), None)
 
 
-def choice_lists(session: Session, reports: list[TrialReport]) -> dict[str, list[tuple[str, str]]]:
+def choice_lists(
+    session: Session, case: Case, reports: list[TrialReport]
+) -> dict[str, list[tuple[str, str]]]:
     """Return the options of the select fields the event forms use."""
+    holding = dispute_records.pending_dispute(session, case.id)  # type: ignore[arg-type]
     organisations = session.exec(select(Organisation).where(col(Organisation.kind).in_(LEGAL_KINDS))).all()
     labs = session.exec(select(Organisation).where(col(Organisation.kind).in_(LAB_KINDS))).all()
     incidents = [report for report in reports if report.kind is ReportKind.INCIDENT]
     return {
         "legal_orgs": [(str(org.id), org.name) for org in organisations],
         "labs": [(str(org.id), org.name) for org in labs],
-        "outcomes": [(key, str(label)) for key, label in OUTCOME_LABELS.items() if key in DISPUTE_OUTCOMES],
+        # The outcomes that fit the dispute holding the case: a contract dispute is mediated, not decided.
+        "outcomes": outcome_choices(holding.kind if holding else None),
         "decisions": [
             (key, str(label)) for key, label in DECISION_LABELS.items() if key in EXEMPTION_DECISIONS
         ],
@@ -109,7 +114,7 @@ def render_case_page(
         "event_fields": event_fields(actions),
         "confirm_events": CONFIRM_EVENTS,
         "primary_events": PRIMARY_EVENTS,
-        "choices": choice_lists(session, reports),
+        "choices": choice_lists(session, case, reports),
         "upload_kinds": [
             (kind.value, str(DOCUMENT_KIND_LABELS[kind]))
             for kind, roles in UPLOAD_ROLES.items()

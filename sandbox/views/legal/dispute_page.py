@@ -20,17 +20,14 @@ from sandbox.models.cases import Case
 from sandbox.models.disputes import Dispute, DisputeKind, EvidenceItem
 from sandbox.policies import can_view_case
 from sandbox.services.cases.calendar import beijing_today
-from sandbox.services.legal import disputes, evidence
+from sandbox.services.legal import agreements, disputes, evidence
 from sandbox.validators import whole_number_or_none
 from sandbox.views.forms import field_errors
-from workflows.certificate_review import LAWSUIT_MONTHS, RECONSIDERATION_DAYS
 from workflows.disputes import ACTION_LABELS, FINISHED_STAGES, DisputeAction, DisputeStage
 from workflows.errors import GuardFailed
 from workflows.states import CaseState, state_label
 
 DISPUTE_ROLES = (Role.APPLICANT, Role.REGULATOR, Role.LEGAL_PARTNER)
-# The statutory remedies against a revocation, as the review pages state them.
-REMEDIES = {"days": RECONSIDERATION_DAYS, "months": LAWSUIT_MONTHS}
 TABS = {"open": _l("In progress"), "finished": _l("Finished"), "all": _l("All")}
 S = DisputeStage
 
@@ -145,6 +142,12 @@ def outcome_effects(case: Case, dispute: Dispute) -> dict[str, str]:
         }
     back = CaseState(case.hold_return_state or dispute.case_state_at_opening)
     where = state_label(back, lang())
+    if dispute.kind is DisputeKind.CONTRACT:
+        back_only = gettext(
+            "The case returns to “%(state)s”; a contract dispute changes no decision of the office.",
+            state=where,
+        )
+        return dict.fromkeys(disputes.outcomes_for(dispute.kind), back_only)
     if back in (CaseState.REJECTED, CaseState.TERMINATED) and case.decision_state is not None:
         reopened = state_label(CaseState(case.decision_state), lang())
         return {
@@ -206,6 +209,8 @@ def render_dispute_page(
     steps, court_possible = progress(dispute)
     due = due_date(dispute)
     handler = user.role is Role.LEGAL_PARTNER and user.organisation_id == dispute.organisation_id
+    agreed = dispute.kind is DisputeKind.CONTRACT and dispute.outcome in agreements.AGREED_OUTCOMES
+    agreement = agreements.find_agreement(session, dispute.id) if agreed else None  # type: ignore[arg-type]
     context = {
         "dispute": dispute,
         "case": case,
@@ -231,6 +236,11 @@ def render_dispute_page(
         "default_court": disputes.DEFAULT_COURT,
         "kind_labels": DISPUTE_KIND_LABELS,
         "outcome_labels": FINAL_OUTCOME_LABELS,
+        "outcome_options": disputes.outcomes_for(dispute.kind),
+        # A (partly) settled contract dispute's agreement: the parties and the mediator open it.
+        "agreement_shown": agreed and agreements.side_of(user, dispute, case) is not None,
+        "agreement": agreement,
+        "agreement_ready": agreements.is_ready(agreement),
         "stage_text": stage_text,
         "action_text": action_text,
         "errors": errors or {},

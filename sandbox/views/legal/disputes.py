@@ -18,7 +18,9 @@ from sandbox.errors import N_, Conflict, ValidationFailed
 from sandbox.labels.legal import DISPUTE_KIND_LABELS, stage_text
 from sandbox.models.accounts import Role
 from sandbox.models.cases import Case
+from sandbox.models.disputes import DisputeKind
 from sandbox.security import roles_required, signed_in_user
+from sandbox.services.accounts import directory
 from sandbox.services.case_events.inputs import can_raise_from
 from sandbox.services.cases import cases
 from sandbox.services.cases.calendar import beijing_today
@@ -41,7 +43,10 @@ from workflows.disputes import DisputeAction
 from workflows.errors import WorkflowError
 
 bp = Blueprint("disputes", __name__)
-RAISE_FIELDS = ("legal_partner_org_id", "kind", "claim", "remedy", "complainant_name", "complainant_contact")
+RAISE_FIELDS = (
+    "legal_partner_org_id", "kind", "claim", "remedy", "complainant_name", "complainant_contact",
+    "counterparty_org_id",
+)  # fmt: skip
 
 
 def _version() -> int | None:
@@ -186,6 +191,9 @@ def _new_page(case: Case, values: dict[str, str], errors: dict[str, list[str]], 
         default_kind=default_kind(user, case.state).value,
         kind_labels=DISPUTE_KIND_LABELS,
         organisations=legal_organisations(get_session()),
+        counterparties=directory.contract_counterparties(get_session(), actor=user)
+        if DisputeKind.CONTRACT in kinds
+        else [],
         values=values,
         errors=errors,
         is_regulator=user.role is Role.REGULATOR,

@@ -18,6 +18,7 @@ from sandbox.labels.trust import STATUS_LABELS
 from sandbox.models.accounts import Role
 from sandbox.models.certificates import CertificateKind
 from sandbox.security import roles_required, signed_in_user
+from sandbox.services.common.settings import settings_of
 from sandbox.services.decisions import proposals
 from sandbox.services.trust import certificates, signing_keys
 from sandbox.services.trust import status as certificate_status
@@ -62,7 +63,7 @@ def certificate_detail(cert_id: str):
         history=certificates.status_history(session, cert),
         proposals=steps, proposal_actions=PROPOSAL_ACTIONS, proposal_states=STATE_LABELS,
         confirmed=confirmed_by(steps),
-        can_manage=certificates.can_manage(user), errors={},
+        can_manage=certificates.can_manage(user), errors={}, review_days=settings_of(session).review_days,
     )  # fmt: skip
 
 

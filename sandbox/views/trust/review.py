@@ -22,7 +22,7 @@ from sandbox.services.cases import cases
 from sandbox.services.trust import reviews as certificate_reviews
 from sandbox.services.trust.reviews import ReviewState
 from sandbox.validators import whole_number_or_none
-from sandbox.views.legal.dispute_page import REMEDIES, legal_organisations, refusal, typed
+from sandbox.views.legal.dispute_page import legal_organisations, refusal, typed
 from sandbox.views.legal.disputes import bp
 from workflows.errors import WorkflowError
 
@@ -44,7 +44,6 @@ def _page(case_id: int, values: dict[str, Any], errors: dict[str, list[str]], st
         case=cases.get_case(get_session(), actor=signed_in_user(), case_id=case_id),
         review=state,
         organisations=legal_organisations(get_session()),
-        remedies=REMEDIES,
         values=values,
         errors=errors,
     )

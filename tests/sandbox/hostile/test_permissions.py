@@ -94,8 +94,12 @@ MATRIX = [
     ("progress.progress_page", "POST", "/progress", row(422, 422, 422, 422, 422, 422, 422)),
     ("api.check_progress", "POST", "/api/v1/progress", row(422, 422, 422, 422, 422, 422, 422)),
     ("api.case_receipt", "GET", "/api/v1/cases/{case}/receipt", CASE_HIDDEN),
-    ("api.reissue_query_code", "POST", "/api/v1/cases/{case}/query-code",
-     row(401, 404, 403, 404, 404, 404, 404)),
+    (
+        "api.reissue_query_code",
+        "POST",
+        "/api/v1/cases/{case}/query-code",
+        row(401, 404, 403, 404, 404, 404, 404),
+    ),
     # Drafts are the enterprise's own until submitted: regulators do not see them.
     ("cases.case_detail", "GET", "/cases/{draft}", row(302, 200, 404, 404, 404, 403, 403)),
     ("api.get_case", "GET", "/api/v1/cases/{draft}", row(401, 200, 404, 404, 404, 404, 404)),
@@ -490,6 +494,67 @@ MATRIX = [
         "POST",
         "/api/v1/exemptions/999999/decision",
         row(401, 403, 404, 403, 403, 403, 403),
+    ),
+    # --- the mediation agreement of a contract dispute: the two parties and the mediator; a regulator 403 ---
+    (
+        "api.get_agreement",
+        "GET",
+        "/api/v1/disputes/{contract}/agreement",
+        row(401, 200, 403, 404, 200, 200, 404),
+    ),
+    (
+        "api.get_agreement",
+        "GET",
+        "/api/v1/disputes/{dispute}/agreement",
+        row(401, 404, 404, 404, 404, 404, 404),
+    ),
+    (
+        "api.record_agreement",
+        "PUT",
+        "/api/v1/disputes/{contract}/agreement",
+        row(401, 403, 403, 404, 422, 403, 404),
+    ),
+    (
+        "api.agreement_pdf",
+        "GET",
+        "/api/v1/disputes/{contract}/agreement/pdf",
+        row(401, 200, 403, 404, 200, 200, 404),
+    ),
+    (
+        "api.confirm_agreement",
+        "POST",
+        "/api/v1/disputes/{contract}/agreement/confirmations",
+        row(401, 200, 403, 404, 403, 200, 404),
+    ),
+    (
+        "disputes.agreement_detail",
+        "GET",
+        "/disputes/{contract}/agreement",
+        row(302, 200, 403, 403, 200, 200, 403),
+    ),
+    (
+        "disputes.agreement_detail",
+        "GET",
+        "/disputes/{dispute}/agreement",
+        row(302, 404, 404, 403, 404, 404, 403),
+    ),
+    (
+        "disputes.record_agreement",
+        "POST",
+        "/disputes/{contract}/agreement",
+        row(302, 403, 403, 403, 422, 403, 403),
+    ),
+    (
+        "disputes.agreement_pdf",
+        "GET",
+        "/disputes/{contract}/agreement.pdf",
+        row(302, 200, 403, 403, 200, 200, 403),
+    ),
+    (
+        "disputes.confirm_agreement",
+        "POST",
+        "/disputes/{contract}/agreement/confirm",
+        row(302, 302, 403, 403, 403, 302, 403),
     ),
     # --- disputes and exemptions pages (issue 7) ---
     # {dispute} is the applicant's appeal (case rejected, dispute opened) at the legal partner's centre.
@@ -948,6 +1013,12 @@ def world(app, session):
     )
     centre = factories.make_organisation(session, OrganisationKind.MEDIATION_CENTRE)
     other_dispute = factories.make_dispute(session, other, organisation_id=centre.id)
+    # {contract}: the applicant's contract dispute against the service provider's organisation, settled by
+    # the legal partner, its agreement's terms recorded.
+    contract = factories.make_contract_dispute(
+        session, users["applicant"], organisation_id=users["legal_partner"].organisation_id,
+        counterparty_org_id=users["service_provider"].organisation_id, mediator=users["legal_partner"],
+    )  # fmt: skip
     redemption, other_redemption = (
         factories.make_redemption(session, app, factories.make_voucher(session, holder))
         for holder in (users["applicant"], other)
@@ -962,6 +1033,7 @@ def world(app, session):
         "draft": draft.id,
         "dispute": dispute.id,
         "other_dispute": other_dispute.id,
+        "contract": contract.id,
         "redemption": redemption.id,
         "other_redemption": other_redemption.id,
     }

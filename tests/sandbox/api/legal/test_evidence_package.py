@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from certificates.jcs import canonicalize
 from tests.case_flow import PDF, CaseFlow
@@ -105,6 +106,7 @@ def exported(client, session, tmp_path: Path) -> dict[str, Any]:
         "flow": flow,
         "data": package.data,
         "items": flow.call("regulator", "GET", evidence).get_json(),
+        "dispute_id": dispute_id,
         "document": document,
         "zip": tmp_path / "package.zip",
         "trust": tmp_path / "trust.json",
@@ -146,6 +148,7 @@ def test_the_manifest_lists_every_file_with_its_provenance(client, exported: dic
         "case_document",
         "messages",
         "timeline",
+        "exhibit_list",
     }
     assert by_digest[exported["document"]["sha256"]]["kind"] == "case_document"
     assert manifest["case"]["caseId"] == exported["flow"].case_id
@@ -196,3 +199,23 @@ def test_a_changed_manifest_breaks_the_signature(exported: dict[str, Any], tmp_p
     assert result.returncode == 1, result.stdout
     assert "[FAIL] Ed25519 signature over manifest.json" in result.stdout
     assert "Verdict: INVALID" in result.stdout
+
+
+def test_the_signed_package_holds_a_readable_exhibit_list(exported: dict[str, Any]) -> None:
+    contents = members(exported["data"])
+    manifest = json.loads(contents["manifest.json"])
+    (entry,) = [entry for entry in manifest["entries"] if entry["kind"] == "exhibit_list"]
+    assert entry == manifest["entries"][0]  # the first file a clerk opens
+    pdf = contents[entry["path"]]
+    assert entry["sha256"] == hashlib.sha256(pdf).hexdigest()  # covered by the signed manifest
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).replace("\n", "")
+    assert "证据目录" in text and f"纠纷编号：{exported['dispute_id']}" in text
+    flow = exported["flow"]
+    filing = flow.case()["filing_number"]
+    assert filing and f"备案编号：{filing}" in text
+    assert "生成时间：" in text and "北京时间" in text
+    for item in exported["items"]:
+        assert item["title"] in text and item["sha256"][:16] in text, item["title"]
+    assert "已撤回" in text and "版本错误" in text  # the withdrawn piece, with its reason
+    for number in range(1, len(exported["items"]) + 1):
+        assert str(number) in text
