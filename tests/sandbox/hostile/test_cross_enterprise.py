@@ -66,6 +66,7 @@ NOT_RECORDS: dict[str, Any] = {
     "filename": "app.css",
     "step": "withdraw",
     "path": "0/000.p/1",  # a public log tile: the same for everyone
+    "material_id": "data_source_legality",  # a material the sector pack asks for, not a record
 }
 
 
