@@ -129,6 +129,8 @@ def exemption_decision_reasons(*, legal_opinion_on_file: bool | None, decision: 
 
 GUARDS: dict[Event, Callable[..., list[Reason]]] = {
     Event.SUBMIT: guard_submit,
+    # An amended filing is checked like the first one: the amendment may have emptied a required field.
+    Event.RESUBMIT: guard_submit,
     Event.REQUEST_AMENDMENT: guard_note,
     Event.ACCEPT_FILING: guard_accept_filing,
     Event.REJECT: guard_note,

@@ -73,6 +73,7 @@ def valid_ctx(event: Event | str, **overrides: Any) -> dict[str, Any]:
     note = {"note": "依据审查意见处理"}
     by_event: dict[Event, dict[str, Any]] = {
         Event.SUBMIT: {"plan": valid_plan(), "pack": PACK},
+        Event.RESUBMIT: {"plan": valid_plan(), "pack": PACK},
         Event.REQUEST_AMENDMENT: note,
         Event.ACCEPT_FILING: {"testing_lab_id": 7},
         Event.REJECT: note,

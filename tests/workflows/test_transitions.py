@@ -127,7 +127,7 @@ def test_amendment_returns_to_the_stage_it_came_from(stage: CaseState) -> None:
     case = make_case(stage)
     fire(case, Event.REQUEST_AMENDMENT, note="请补充数据分类分级清单")
     assert (case.state, case.hold_return_state) == (S.AMENDMENT_REQUESTED, stage)
-    fired = fire(case, Event.RESUBMIT)
+    fired = fire(case, Event.RESUBMIT, **valid_ctx(Event.RESUBMIT))
     assert fired.to_state is stage and case.state is stage and case.hold_return_state is None
 
 
@@ -202,7 +202,7 @@ def test_withdraw_from_a_hold_clears_the_memory(hold: CaseState) -> None:
 def test_a_hold_without_memory_cannot_return() -> None:
     case = make_case(S.AMENDMENT_REQUESTED, hold_return_state=None)
     with pytest.raises(InvalidTransition, match="remember"):
-        fire(case, Event.RESUBMIT)
+        fire(case, Event.RESUBMIT, **valid_ctx(Event.RESUBMIT))
     assert case.state is S.AMENDMENT_REQUESTED
 
 

@@ -101,7 +101,13 @@ EVENTS: dict[Event, EventEntry] = _table(
         carry_out=records.name_fields_to_amend,
         fields=(NOTE_REQUIRED, FieldSpec("fields", "fields", N_("Fields to amend"), options="plan_fields")),
     ),
-    EventEntry(Event.RESUBMIT, APPLICANT, carry_out=records.freeze_plan_version, primary=True),
+    EventEntry(
+        Event.RESUBMIT,
+        APPLICANT,
+        inputs=inputs.plan_inputs,
+        carry_out=records.freeze_plan_version,
+        primary=True,
+    ),
     EventEntry(
         Event.ACCEPT_FILING,
         REGULATOR,
