@@ -54,6 +54,7 @@ __all__ = [
     "KeyResolver",
     "ProofResult",
     "add_proof",
+    "proof_options",
     "private_key_from_multikey",
     "public_key_from_multikey",
     "public_key_to_multikey",
@@ -135,6 +136,21 @@ def _refuse_non_nfc(value: Any) -> None:
             _refuse_non_nfc(item)
 
 
+def proof_options(
+    cryptosuite: str, created: datetime, verification_method: str, proof_purpose: str, contexts: list[str]
+) -> dict[str, Any]:
+    """The proof configuration a DataIntegrityProof of `cryptosuite` signs (everything but proofValue)."""
+    # Member order mirrors the W3C vector so our output reads like the spec's; JCS ignores it.
+    return {
+        "type": PROOF_TYPE,
+        "cryptosuite": cryptosuite,
+        "created": format_utc(created),
+        "verificationMethod": verification_method,
+        "proofPurpose": proof_purpose,
+        "@context": contexts,
+    }
+
+
 def add_proof(
     document: Mapping[str, Any],
     private_key: Ed25519PrivateKey,
@@ -158,15 +174,7 @@ def add_proof(
     unsecured = copy.deepcopy(dict(document))
     contexts = _check_contexts(unsecured, allowed_contexts)
     _refuse_non_nfc(unsecured)
-    # Member order mirrors the W3C vector so our output reads like the spec's; JCS ignores it.
-    proof_config: dict[str, Any] = {
-        "type": PROOF_TYPE,
-        "cryptosuite": CRYPTOSUITE,
-        "created": format_utc(created),
-        "verificationMethod": verification_method,
-        "proofPurpose": proof_purpose,
-        "@context": contexts,
-    }
+    proof_config = proof_options(CRYPTOSUITE, created, verification_method, proof_purpose, contexts)
     signature = private_key.sign(_hash_data(proof_config, unsecured))
     unsecured["proof"] = {**proof_config, "proofValue": multibase_encode(signature, "z")}
     return unsecured

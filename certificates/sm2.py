@@ -39,10 +39,10 @@ from tongsuopy.crypto.asymciphers import ec
 from tongsuopy.crypto.exceptions import InvalidSignature
 
 from certificates._internal.encoding import b64url_decode, b64url_encode, multibase_decode, multibase_encode
-from certificates._internal.timefmt import format_utc, parse_utc
+from certificates._internal.timefmt import parse_utc
 from certificates.errors import CertificateError, CertificateKeyError, CertificateVerificationError
 from certificates.jcs import canonicalize
-from certificates.proofs import PROOF_TYPE, ProofResult
+from certificates.proofs import PROOF_TYPE, ProofResult, proof_options
 
 __all__ = [
     "CRYPTOSUITE",
@@ -186,14 +186,7 @@ def make_proof(
     contexts = unsecured.get("@context")
     if not isinstance(contexts, list) or not contexts:
         raise CertificateError("@context must be a non-empty list of URLs")
-    proof_config: dict[str, Any] = {
-        "type": PROOF_TYPE,
-        "cryptosuite": CRYPTOSUITE,
-        "created": format_utc(created),
-        "verificationMethod": verification_method,
-        "proofPurpose": proof_purpose,
-        "@context": list(contexts),
-    }
+    proof_config = proof_options(CRYPTOSUITE, created, verification_method, proof_purpose, list(contexts))
     signature = sign(key, signing_message(proof_config, unsecured))
     return {**proof_config, "proofValue": multibase_encode(signature, "z")}
 

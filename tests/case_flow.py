@@ -144,6 +144,12 @@ class CaseFlow(CaseDriver):
         assert response.status_code == 200, response.get_json()
         return response.get_json()
 
+    def issue_guidance(self, text: str) -> Any:
+        url = f"/api/v1/cases/{self.case_id}/guidance"
+        response = self.call("regulator", "POST", url, json={"text": text})
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
     def file_report(self, who: str, **data: Any) -> int:
         response = self.call(who, "POST", f"/api/v1/cases/{self.case_id}/reports", json=data)
         assert response.status_code == 201, response.get_json()

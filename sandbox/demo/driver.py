@@ -11,6 +11,7 @@ testing lab and the mediation centre by `lab_id` and `centre_id`. No Flask.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -83,7 +84,7 @@ class Words:
     evaluation: str = "测试目标达成，风险控制措施有效，建议准予出盒。"
 
 
-class CaseDriver:
+class CaseDriver(ABC):
     """Fires the events of `ROUTES[state]`, each prepared as the workflow asks; subclasses make the calls."""
 
     words = Words()
@@ -96,36 +97,45 @@ class CaseDriver:
     centre_id: int | None
 
     # --- the calls, made by the subclass -------------------------------------------------------------
+    @abstractmethod
     def fire(self, who: str, event: str, note: str = "", **data: Any) -> Any:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def upload(self, who: str, kind: str, name: str) -> Any:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def conclude(self) -> Any:
         """Submit the testing lab's verification conclusion ("passed") with its report, as the assessor."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def assign(self, **fields: Any) -> Any:
         """Set the case's officer or testing lab, as the regulator."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def file_report(self, who: str, **data: Any) -> int:
         """File a trial report; return its id."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def issue_guidance(self, text: str) -> Any:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def evaluate(self) -> Any:
         """Score the exit evaluation, as the assessor."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def sector_pack(self) -> SectorPack:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def plan_boundaries(self) -> dict[str, Any]:
-        raise NotImplementedError
+        ...
 
     def today(self) -> date:
         return beijing_today()
