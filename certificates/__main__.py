@@ -42,7 +42,8 @@ LABELS = {
     "attachment": "The PDF carries exactly one readable credential.json",
     "digest": "Credential digest matches the log entry (and a scanned QR code)",
     "signature": "Ed25519 signature (eddsa-jcs-2022) is valid",
-    "key_state": "Signing key was valid when it signed",
+    "sm2_signature": "SM2/SM3 signature (sm2-jcs-2026, GB/T 32918) is valid",
+    "key_state": "Signing keys were valid when they signed",
     "status": "Not revoked or suspended",
     "inclusion": "Entry is included in the transparency log",
     "checkpoint": "Log checkpoint is signed by the log key",
@@ -105,9 +106,10 @@ def _print_report(report: Report, pin: str | None) -> None:
         print(line)
     if report.issued_at:
         print(f"  Issued: {report.issued_at}")
-    key = report.signing_key
-    if key:
+    for key in report.signing_keys or ([report.signing_key] if report.signing_key else []):
         print(f"  Signing key: {key['kid']} ({key['status']}, {key['algorithm']})")
+    if report.sm2_root_fingerprint:
+        print(f"  SM2 root key fingerprint: {report.sm2_root_fingerprint} (signs the trust bundle beside it)")
     if report.root_fingerprint:
         how = f"NOT pinned: compare it with the published one, pin it (--root-fingerprint or {PIN_VARIABLE})"
         trusted = "pinned" if pin else how
@@ -147,7 +149,11 @@ def fingerprint_command(args: argparse.Namespace) -> int:
     except CertificateError as exc:
         print(f"Not a valid trust bundle: {exc}", file=sys.stderr)
         return EXIT_CODES["invalid"]
-    root = next(r for r in trusted.key_set().records if r.use is KeyUse.ROOT and r.status == "active")
+    try:
+        root = trusted.key_set().active(KeyUse.ROOT, args.algorithm)
+    except CertificateError:
+        print(f"The trust bundle has no active {args.algorithm} root key.", file=sys.stderr)
+        return EXIT_CODES["invalid"]
     print(root_fingerprint(root.public_key))
     return 0
 
@@ -205,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     verify.set_defaults(handler=verify_command)
     fingerprint = commands.add_parser("fingerprint", help="print the root key fingerprint of a trust bundle")
     fingerprint.add_argument("trust_bundle")
+    fingerprint.add_argument("--algorithm", choices=("Ed25519", "SM2"), default="Ed25519",
+                             help="which root key: the Ed25519 one (default) or the SM2 one beside it")
     fingerprint.set_defaults(handler=fingerprint_command)
     package = commands.add_parser("verify-package", help="verify an evidence package ZIP")
     package.add_argument("file", help="the evidence package (FILE.zip)")

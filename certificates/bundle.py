@@ -9,15 +9,18 @@ Owns two formats third-party verifiers rely on (DESIGN.md §9):
 * the **trust bundle** an offline verifier starts from: the key set (JWKS), the current status
   list credentials and the latest checkpoint, with issue and expiry times, signed by the separate
   root key over its RFC 8785 form: ``{"payload": {…}, "signature": {"kid", "alg": "EdDSA",
-  "value": base64url}}``. The root key is pinned out of band by its fingerprint.
+  "value": base64url}}``, and by the SM2 root beside it: ``"sm2Signature": {"kid", "alg": "SM2",
+  "value": base64url(DER)}`` (SM2 with SM3 and the default user identity over the same bytes). Either
+  root key is pinned out of band by its fingerprint.
 
 Public API:
     Transparency, CertificateBundle          frozen; to_dict() / to_json() / from_json(data)
     TrustBundle                              frozen payload; key_set() / to_payload() / from_payload()
-    sign_trust_bundle(bundle, root_key) -> dict
+    sign_trust_bundle(bundle, root_key, sm2_root=None) -> dict
     verify_trust_bundle(data, expected_root_fingerprint=None, *, now=None) -> TrustBundle
     root_fingerprint(public_key) -> str      SHA-256 of the raw key, hex in 4-character groups
     trusted_root_kid(data) -> str | None     the kid of the root key that signed a trust bundle
+    trusted_sm2_root_kid(data) -> str | None the kid of the SM2 root key that signed it beside it
 
 Parsing failures raise `CertificateVerificationError` ``bundle``; trust-bundle signature, root
 or fingerprint failures ``trust_bundle``; an expired trust bundle `IndeterminateError` ``stale``.
@@ -38,10 +41,12 @@ from certificates._internal.trust import (
     root_fingerprint,
     sign_trust_bundle,
     trusted_root_kid,
+    trusted_sm2_root_kid,
     verify_trust_bundle,
 )
 from certificates.errors import CertificateError, CertificateVerificationError
 from certificates.jcs import digest_b64url, digest_hex
+from certificates.proofs import eddsa_proof
 
 __all__ = [
     "CertificateBundle",
@@ -50,6 +55,7 @@ __all__ = [
     "root_fingerprint",
     "sign_trust_bundle",
     "trusted_root_kid",
+    "trusted_sm2_root_kid",
     "verify_trust_bundle",
 ]
 
@@ -141,7 +147,7 @@ class CertificateBundle:
     transparency: Transparency
 
     def __post_init__(self) -> None:
-        if not isinstance(self.credential, Mapping) or not isinstance(self.credential.get("proof"), Mapping):
+        if not isinstance(self.credential, Mapping) or eddsa_proof(self.credential) is None:
             raise _fail("credential must be a JSON object carrying a proof")
 
     def credential_sha256_hex(self) -> str:

@@ -4,8 +4,10 @@ A proof's ``verificationMethod`` is ``<issuer id>#<kid>``; a generic Data Integr
 the issuer id, finds the verification method by its fragment and checks that the issuer authorises it for
 ``assertionMethod``. This module owns that document:
 
-- every key ever used, whatever its role, is a ``Multikey`` verification method with its
-  ``publicKeyMultibase`` (multicodec ed25519-pub + base58btc), so any ``<issuer>#<kid>`` resolves;
+- every key ever used, whatever its role, is a verification method, so any ``<issuer>#<kid>`` resolves:
+  an Ed25519 key a ``Multikey`` with its ``publicKeyMultibase`` (multicodec ed25519-pub + base58btc), an
+  SM2 key a ``JsonWebKey`` with its ``publicKeyJwk`` (``{"kty": "EC", "crv": "SM2", "x", "y"}``: CID 1.0
+  defines both types, and no multicodec is registered for SM2 public keys);
 - only the keys that sign Data Integrity proofs — credentials (role ``assertion``) and status lists
   (role ``status``) — are listed under ``assertionMethod``; log, root and package keys sign other formats
   and authorise no credential;
@@ -26,8 +28,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from certificates import sm2
 from certificates._internal.timefmt import format_utc
-from certificates.keys import KeyRecord, KeySet, KeyUse
+from certificates.keys import KeyAlgorithm, KeyRecord, KeySet, KeyUse
 from certificates.proofs import SANDBOX_CONTEXT, public_key_to_multikey
 
 __all__ = ["ASSERTING_USES", "CID_CONTEXT", "controller_document", "verification_method_id"]
@@ -42,14 +45,14 @@ def verification_method_id(controller: str, kid: str) -> str:
 
 
 def _method(record: KeyRecord, controller: str) -> dict[str, Any]:
-    method: dict[str, Any] = {
-        "id": verification_method_id(controller, record.kid),
-        "type": "Multikey",
-        "controller": controller,
-        "publicKeyMultibase": public_key_to_multikey(record.public_key),
-        "keyRole": str(record.use),
-        "activated": format_utc(record.activated_at),
-    }
+    method: dict[str, Any] = {"id": verification_method_id(controller, record.kid)}
+    if record.algorithm is KeyAlgorithm.SM2:
+        method |= {"type": "JsonWebKey", "controller": controller,
+                   "publicKeyJwk": sm2.public_jwk(record.public_key)}  # fmt: skip
+    else:
+        method |= {"type": "Multikey", "controller": controller,
+                   "publicKeyMultibase": public_key_to_multikey(record.public_key)}  # fmt: skip
+    method |= {"keyRole": str(record.use), "activated": format_utc(record.activated_at)}
     if record.retired_at is not None:
         method["retired"] = format_utc(record.retired_at)
     if record.revoked_at is not None:

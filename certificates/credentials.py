@@ -14,8 +14,9 @@ Public API:
                      valid_until=None, names=None) -> dict          (unsigned)
     build_exit_certificate(subject, *, issuer, valid_from, credential_id, statuses,
                            valid_until=None) -> dict                 (unsigned)
-    sign_credential(credential, signing_key, *, created) -> dict     (adds the proof; the
-                     verificationMethod is ``<issuer id>#<kid>``)
+    sign_credential(credential, signing_key, *, created, sm2_key=None) -> dict
+                     (adds the eddsa-jcs-2022 proof and, with an SM2 key, the sm2-jcs-2026 proof
+                     beside it as a proof set; each verificationMethod is ``<issuer id>#<kid>``)
     is_valid_uscc(text) -> bool                    GB 32100-2015 check character
 """
 
@@ -32,7 +33,8 @@ from certificates._internal.statuscheck import check_status_entry
 from certificates._internal.timefmt import format_date, format_utc, parse_date, utc_seconds
 from certificates.errors import CertificateError, CertificateVerificationError
 from certificates.keys import SigningKey
-from certificates.proofs import SANDBOX_CONTEXT, VC_V2_CONTEXT, add_proof
+from certificates.proofs import SANDBOX_CONTEXT, VC_V2_CONTEXT
+from certificates.proofset import secure
 
 __all__ = [
     "SANDBOX_CONTEXT",
@@ -247,10 +249,17 @@ def build_exit_certificate(
 
 
 def sign_credential(
-    credential: Mapping[str, Any], signing_key: SigningKey, *, created: datetime
+    credential: Mapping[str, Any],
+    signing_key: SigningKey,
+    *,
+    created: datetime,
+    sm2_key: SigningKey | None = None,
 ) -> dict[str, Any]:
-    """Add the eddsa-jcs-2022 proof; the verificationMethod is ``<issuer id>#<kid>``."""
-    if signing_key.use != "assertion":
-        raise CertificateError(f"credentials are signed with an assertion key, not a {signing_key.use} key")
-    method = f"{_issuer_id(credential.get('issuer'))}#{signing_key.kid}"
-    return add_proof(credential, signing_key.private_key, verification_method=method, created=created)
+    """Add the eddsa-jcs-2022 proof and, given `sm2_key`, the sm2-jcs-2026 proof beside it (a proof
+    set over the same document); each verificationMethod is ``<issuer id>#<kid>``."""
+    signers = [signing_key, *([sm2_key] if sm2_key is not None else [])]
+    for key in signers:
+        if key.use != "assertion":
+            raise CertificateError(f"credentials are signed with an assertion key, not a {key.use} key")
+    issuer = _issuer_id(credential.get("issuer"))
+    return secure(credential, [(key, f"{issuer}#{key.kid}") for key in signers], created=created)

@@ -21,7 +21,13 @@ from typing import Any
 
 from certificates._internal.report import INDETERMINATE, PASS, CheckRun, Report
 from certificates._internal.timefmt import LONG_AGO
-from certificates.bundle import CertificateBundle, root_fingerprint, trusted_root_kid, verify_trust_bundle
+from certificates.bundle import (
+    CertificateBundle,
+    root_fingerprint,
+    trusted_root_kid,
+    trusted_sm2_root_kid,
+    verify_trust_bundle,
+)
 from certificates.errors import CertificateError, IndeterminateError
 from certificates.verifier import Evidence, verify_bundle
 
@@ -58,6 +64,8 @@ def evidence_from_trust_bundle(
     key_set = trusted.key_set()
     kid = trusted_root_kid(trust_bundle)
     report.root_fingerprint = root_fingerprint(key_set.get(kid).public_key) if kid else None
+    national = trusted_sm2_root_kid(trust_bundle)
+    report.sm2_root_fingerprint = root_fingerprint(key_set.get(national).public_key) if national else None
     if stale is not None:
         run.failed("trust_bundle", stale)
     elif expected_root_fingerprint is None:

@@ -8,6 +8,9 @@ Public API:
     verify_proof(secured_document, resolve_key, *, expected_purpose="assertionMethod",
                  allowed_contexts=DEFAULT_ALLOWED_CONTEXTS) -> ProofResult
     ProofResult                      what a valid proof asserted (method, created, purpose)
+    proof_set(secured_document) -> {cryptosuite: proof}   the proofs of a single proof or a proof set
+    eddsa_proof(secured_document) -> Mapping | None        its eddsa-jcs-2022 proof, unverified (display)
+    PROOF_SUITES                     the cryptosuites a proof set may hold (eddsa-jcs-2022, sm2-jcs-2026)
     KeyResolver                      Callable[[verification_method], Ed25519PublicKey | None]
     public_key_from_multikey(text) / public_key_to_multikey(key) / private_key_from_multikey(text)
     DEFAULT_ALLOWED_CONTEXTS         VC_V2_CONTEXT, VC_EXAMPLES_V2_CONTEXT (W3C vectors), SANDBOX_CONTEXT
@@ -15,6 +18,12 @@ Public API:
 Algorithm (exactly the spec): proofConfig = proof options + the document's ``@context``;
 hashData = SHA-256(JCS(proofConfig)) ‖ SHA-256(JCS(document without proof)); the proofValue is
 the base58btc multibase of the Ed25519 signature over hashData.
+
+A secured document carries one proof, or a **proof set** (``proof`` is an array: W3C Data Integrity
+§2.1.1) holding this suite's proof and an ``sm2-jcs-2026`` proof (`certificates.sm2`) over the same
+unsecured document — the document without its ``proof`` member, no ``previousProof``. `verify_proof`
+checks the eddsa-jcs-2022 proof of either form, so a verifier that knows only Ed25519 still verifies
+its proof of the set; `proof_set` refuses a set with any other member, or two proofs of one suite.
 
 Verification raises `CertificateVerificationError` with code ``proof`` (malformed or unsupported
 proof, context not allow-listed), ``key`` (verification method not resolvable) or ``signature``.
@@ -54,6 +63,8 @@ __all__ = [
     "KeyResolver",
     "ProofResult",
     "add_proof",
+    "eddsa_proof",
+    "proof_set",
     "proof_options",
     "private_key_from_multikey",
     "public_key_from_multikey",
@@ -71,6 +82,8 @@ DEFAULT_ALLOWED_CONTEXTS: frozenset[str] = frozenset({VC_V2_CONTEXT, VC_EXAMPLES
 
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-jcs-2022"
+SM2_CRYPTOSUITE = "sm2-jcs-2026"  # `certificates.sm2` implements it; named here so a set can be read
+PROOF_SUITES = (CRYPTOSUITE, SM2_CRYPTOSUITE)
 # Members we understand. Anything else (domain, challenge, expires, previousProof, …) would be a
 # condition we do not evaluate, so the proof is refused rather than half-checked.
 _PROOF_MEMBERS = frozenset(
@@ -184,12 +197,39 @@ def _fail(code: str, message: str) -> CertificateVerificationError:
     return CertificateVerificationError(code, message)
 
 
-def _read_proof(secured: Mapping[str, Any], expected_purpose: str) -> tuple[dict[str, Any], bytes, datetime]:
+def proof_set(secured: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """The document's proofs by cryptosuite: one proof object, or a proof set of at most one proof per
+    suite in `PROOF_SUITES`, the eddsa-jcs-2022 one among them. Raise ``proof`` on anything else (a
+    chain, an unknown suite, two proofs of one suite) rather than half-check it."""
     proof = secured.get("proof")
-    if isinstance(proof, list):
-        raise _fail("proof", "proof sets and chains are not supported")
-    if not isinstance(proof, dict):
+    entries: list[Any] = proof if isinstance(proof, list) else [proof]
+    if not entries or not all(isinstance(entry, Mapping) for entry in entries):
         raise _fail("proof", "document has no proof object")
+    found: dict[str, Mapping[str, Any]] = {}
+    for entry in entries:
+        suite = entry.get("cryptosuite")
+        if entry.get("type") != PROOF_TYPE or suite not in PROOF_SUITES:
+            raise _fail("proof", f"a proof set holds only {PROOF_TYPE} proofs of {', '.join(PROOF_SUITES)}")
+        if "previousProof" in entry:
+            raise _fail("proof", "proof chains are not supported")
+        if suite in found:
+            raise _fail("proof", f"the proof set holds two {suite} proofs")
+        found[str(suite)] = entry
+    if CRYPTOSUITE not in found:
+        raise _fail("proof", f"the document has no {CRYPTOSUITE} proof")
+    return found
+
+
+def eddsa_proof(secured: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The eddsa-jcs-2022 proof of a single proof or a proof set, unverified; None when there is none."""
+    try:
+        return proof_set(secured)[CRYPTOSUITE]
+    except CertificateVerificationError:
+        return None
+
+
+def _read_proof(secured: Mapping[str, Any], expected_purpose: str) -> tuple[dict[str, Any], bytes, datetime]:
+    proof = proof_set(secured)[CRYPTOSUITE]
     unknown = set(proof) - _PROOF_MEMBERS
     if unknown:
         raise _fail("proof", f"unsupported proof members: {', '.join(sorted(unknown))}")

@@ -17,6 +17,8 @@ signature over `message` from the public key alone. The curve arithmetic is Tong
 Public API:
     CRYPTOSUITE, USER_ID
     generate_private_key() / private_key_to_pem(key) / private_key_from_pem(data)
+    is_sm2_key(key) -> bool                      an SM2 private or public key
+    point_bytes(public_key) -> 65 bytes          the uncompressed point 04 ‖ x ‖ y
     public_jwk(key) -> {"kty": "EC", "crv": "SM2", "x", "y"} / public_key_from_jwk(jwk) / jwk_thumbprint(key)
     public_key_to_pem(key)                       SubjectPublicKeyInfo, as OpenSSL reads it
     sm3(data) -> 32 bytes
@@ -49,6 +51,8 @@ __all__ = [
     "USER_ID",
     "SM2KeyResolver",
     "generate_private_key",
+    "is_sm2_key",
+    "point_bytes",
     "jwk_thumbprint",
     "make_proof",
     "private_key_from_pem",
@@ -77,6 +81,20 @@ SM2KeyResolver = Callable[[str], Any]  # verification method → an SM2 public k
 def generate_private_key() -> Any:
     """A new SM2 private key."""
     return ec.generate_private_key(ec.SM2())
+
+
+def is_sm2_key(key: object) -> bool:
+    """Whether `key` is an SM2 private or public key."""
+    return isinstance(key, (ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey)) and isinstance(
+        key.curve, ec.SM2
+    )
+
+
+def point_bytes(public_key: Any) -> bytes:
+    """The uncompressed point ``04 ‖ x ‖ y`` (65 bytes) of an SM2 public key."""
+    return bytes(
+        public_key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
 
 
 def private_key_to_pem(key: Any) -> bytes:

@@ -38,8 +38,9 @@ from certificates._internal.encoding import multibase_decode, multibase_encode
 from certificates._internal.statuscheck import check_status_entry, check_status_list_credential
 from certificates._internal.timefmt import format_utc, parse_utc, utc_seconds
 from certificates.errors import CertificateError, CertificateVerificationError
-from certificates.keys import KeySet
-from certificates.proofs import VC_V2_CONTEXT, add_proof, verify_proof
+from certificates.keys import KeySet, KeyUse, SigningKey, jwk_thumbprint
+from certificates.proofs import VC_V2_CONTEXT, verify_proof
+from certificates.proofset import check_sm2_expected, secure, verify_sm2
 
 MIN_LIST_BITS = 131_072
 # A verifier decompresses lists handed to it; refuse anything beyond 16 MiB (a gzip bomb).
@@ -234,12 +235,19 @@ def issue_status_list_credential(
     verification_method: str,
     issued_at: datetime,
     valid_until: datetime | None = None,
+    sm2_key: SigningKey | None = None,
+    sm2_verification_method: str | None = None,
 ) -> dict[str, Any]:
-    """Build the status list credential and sign it with an eddsa-jcs-2022 proof."""
+    """Build the status list credential and sign it with an eddsa-jcs-2022 proof and, given an SM2
+    status key, an sm2-jcs-2026 proof beside it (a proof set)."""
     credential = build_status_list_credential(
         status_list, issuer=issuer, valid_from=issued_at, valid_until=valid_until
     )
-    return add_proof(credential, private_key, verification_method=verification_method, created=issued_at)
+    ed25519 = SigningKey(jwk_thumbprint(private_key.public_key()), KeyUse.STATUS, private_key)
+    signers = [(ed25519, verification_method)]
+    if sm2_key is not None:
+        signers.append((sm2_key, sm2_verification_method or f"{issuer}#{sm2_key.kid}"))
+    return secure(credential, signers, created=issued_at)
 
 
 def read_status_bit(
@@ -257,10 +265,14 @@ def read_status_bit(
     `IndeterminateError` ``stale`` when the list is past its validUntil.
     """
     index, purpose, list_url = check_status_entry(entry)
-    proof = verify_proof(status_list_credential, key_set.resolver("status", controller=controller))
-    kid = proof.verification_method.rpartition("#")[2]
+    resolve = key_set.resolver("status", controller=controller)
+    proof = verify_proof(status_list_credential, resolve)
+    sm2_result = verify_sm2(status_list_credential, resolve)
+    check_sm2_expected(key_set, KeyUse.STATUS, proof, sm2_result)
     # Status lists are not logged one by one, so a revoked status key fails closed (logged_at None).
-    key_set.check_key_at(kid, proof.created, None, use="status")
+    for result in (proof, *([sm2_result] if sm2_result else [])):
+        signer = result.verification_method.rpartition("#")[2]
+        key_set.check_key_at(signer, result.created, None, use="status")
     encoded = check_status_list_credential(status_list_credential, list_url, purpose, now)
     try:
         bits = decode_bitstring(encoded)

@@ -22,8 +22,13 @@ scanned, the one printed), signature,
 key_state (the key was valid when it signed and, if revoked since, revoked only after the entry was
 logged), status (revocation and suspension lists), inclusion (the log entry is in the signed tree),
 checkpoint (the log's signature on the tree head, and consistency with the latest known head),
-backdating, and for PDFs pdf_signature, printed_text and printed_qr. Exit certificates and liability
-exemption decisions are verified alike; the report says which one it was, and which key signed it.
+backdating, and for PDFs pdf_signature, printed_text and printed_qr. A credential with a proof set is
+checked per proof: ``signature`` is its eddsa-jcs-2022 proof, ``sm2_signature`` its sm2-jcs-2026 proof
+(GB/T 32918 with SM3) — a failing SM2 proof makes the credential invalid even when Ed25519 passes; a
+credential issued before SM2 keys existed has none, and the check says so (skipped), while one signed
+when an SM2 key was in service must carry it. ``key_state`` judges every key that signed. Exit
+certificates and liability exemption decisions are verified alike; the report says which one it was,
+and which keys signed it.
 The report types live in `certificates._internal.report`.
 """
 
@@ -52,7 +57,7 @@ from certificates._internal.timefmt import LONG_AGO, parse_utc
 from certificates.bundle import CertificateBundle
 from certificates.errors import CertificateError, CertificateVerificationError, IndeterminateError
 from certificates.jcs import sha256_digest
-from certificates.keys import KeySet, KeyStatus, KeyUse
+from certificates.keys import KeyAlgorithm, KeyRecord, KeySet, KeyStatus, KeyUse
 from certificates.log.checkpoint import (
     Checkpoint,
     check_not_backdated,
@@ -63,7 +68,8 @@ from certificates.log.checkpoint import (
 )
 from certificates.log.merkle import hash_leaf, verify_consistency, verify_inclusion
 from certificates.log.store import entry_leaf
-from certificates.proofs import verify_proof
+from certificates.proofs import proof_set, verify_proof
+from certificates.proofset import check_sm2_expected, verify_sm2
 from certificates.status import decode_bitstring, read_status_bit
 
 __all__ = [
@@ -87,6 +93,7 @@ CHECK_NAMES = (
     "attachment",
     "digest",
     "signature",
+    "sm2_signature",
     "key_state",
     "status",
     "inclusion",
@@ -97,6 +104,7 @@ CHECK_NAMES = (
     "printed_qr",
 )
 ALGORITHM = "Ed25519 (eddsa-jcs-2022)"
+ALGORITHMS = {"eddsa-jcs-2022": ALGORITHM, "sm2-jcs-2026": "SM2/SM3 (sm2-jcs-2026)"}
 
 
 @dataclass(frozen=True)
@@ -127,21 +135,32 @@ def _note(evidence: Evidence, text: str, origin: str) -> Checkpoint:
 
 
 def _verify_note(text: str, origin: str, key_set: KeySet) -> tuple[Checkpoint, str]:
-    """Verify a checkpoint with whichever log key signed it; return it and that key's kid."""
+    """Verify a checkpoint with the log keys that signed it — the Ed25519 one, and the SM2 one when the
+    log had an SM2 key at the checkpoint's time —; return it and the Ed25519 key's kid."""
     parsed = parse_checkpoint(text)
     if parsed.origin != origin:
         raise CertificateVerificationError("checkpoint", f"origin is {parsed.origin!r}, expected {origin!r}")
+    signed = {(sig.name, sig.key_id) for sig in parsed.signatures}
+    found: dict[KeyAlgorithm, KeyRecord] = {}
     for record in key_set.records:
-        if record.use is not KeyUse.LOG:
-            continue
-        wanted = key_id(origin, record.public_key)
-        if any(sig.name == origin and sig.key_id == wanted for sig in parsed.signatures):
-            checkpoint = verify_checkpoint(text, origin, record.public_key, origin=origin)
-            if checkpoint.time is None:
-                raise CertificateVerificationError("checkpoint", "the checkpoint carries no time")
-            key_set.check_key_at(record.kid, checkpoint.time, None, use=KeyUse.LOG)
-            return checkpoint, record.kid
-    raise CertificateVerificationError("checkpoint", "no published log key signed this checkpoint")
+        if record.use is KeyUse.LOG and (origin, key_id(origin, record.public_key)) in signed:
+            found.setdefault(record.algorithm, record)
+    ed25519 = found.get(KeyAlgorithm.ED25519)
+    if ed25519 is None:
+        raise CertificateVerificationError("checkpoint", "no published log key signed this checkpoint")
+    checkpoint = verify_checkpoint(text, origin, ed25519.public_key, origin=origin)
+    if checkpoint.time is None:
+        raise CertificateVerificationError("checkpoint", "the checkpoint carries no time")
+    key_set.check_key_at(ed25519.kid, checkpoint.time, None, use=KeyUse.LOG)
+    national = found.get(KeyAlgorithm.SM2)
+    if national is not None:
+        verify_checkpoint(text, origin, national.public_key, origin=origin)
+        key_set.check_key_at(national.kid, checkpoint.time, None, use=KeyUse.LOG)
+    elif key_set.active_at(KeyUse.LOG, KeyAlgorithm.SM2, checkpoint.time) is not None:
+        raise CertificateVerificationError(
+            "checkpoint", "the log had an SM2 key at this time, but the checkpoint carries no SM2 signature"
+        )
+    return checkpoint, ed25519.kid
 
 
 def verify_bundle(
@@ -179,13 +198,26 @@ def verify_bundle(
     except CertificateError as exc:
         run.failed("digest", exc)
 
-    # signature
-    proof = None
+    # signature: the eddsa-jcs-2022 proof; sm2_signature: the sm2-jcs-2026 proof beside it
+    proof = national = None
+    resolve = evidence.key_set.resolver(KeyUse.ASSERTION)
     try:
-        proof = verify_proof(credential, evidence.key_set.resolver(KeyUse.ASSERTION))
+        proof = verify_proof(credential, resolve)
         run.add("signature", PASS)
     except CertificateError as exc:
         run.failed("signature", exc)
+    try:
+        national = verify_sm2(credential, resolve)
+        if proof is not None:
+            check_sm2_expected(evidence.key_set, KeyUse.ASSERTION, proof, national)
+        if national is None:
+            run.add("sm2_signature", SKIPPED, "no_sm2_proof",
+                    "the credential carries no SM2 proof (issued before SM2 signatures)")  # fmt: skip
+        else:
+            run.add("sm2_signature", PASS)
+    except CertificateError as exc:
+        national = None
+        run.failed("sm2_signature", exc)
     _read_signing_key(report, credential, evidence.key_set)
 
     # checkpoint, then inclusion against it
@@ -241,7 +273,11 @@ def verify_bundle(
         logged_at = entry.get("at") if logged else None
         try:
             at = parse_utc(logged_at) if isinstance(logged_at, str) else None
-            evidence.key_set.check_key_at(kid, proof.created, at, use=KeyUse.ASSERTION)
+            for signed in (proof, *([national] if national else [])):
+                signer = signed.verification_method.rpartition("#")[2]
+                evidence.key_set.check_key_at(signer, signed.created, at, use=KeyUse.ASSERTION)
+            if national is not None and national.created != proof.created:
+                raise CertificateVerificationError("key_state", "the proofs of the set differ in time")
             if entry.get("kid") not in (None, kid):
                 raise CertificateVerificationError("key_state", "the log entry names another key")
             run.add("key_state", PASS)
@@ -266,17 +302,26 @@ def verify_bundle(
 
 
 def _read_signing_key(report: Report, credential: Mapping[str, Any], key_set: KeySet) -> None:
-    """Name the key the credential says signed it, with its state in the key set (for display)."""
-    proof = credential.get("proof")
-    method = proof.get("verificationMethod") if isinstance(proof, Mapping) else None
-    if not isinstance(method, str):
-        return
-    kid = method.rpartition("#")[2]
+    """Name the keys the credential says signed it, with their state in the key set (for display):
+    `signing_key` the Ed25519 one, `signing_keys` one per proof of the set."""
     try:
-        status = str(key_set.get(kid).status)
+        proofs = proof_set(credential)
     except CertificateError:
-        status = "unknown"
-    report.signing_key = {"kid": kid, "status": status, "algorithm": ALGORITHM}
+        return
+    keys: list[Mapping[str, str]] = []
+    for suite, proof in proofs.items():
+        method = proof.get("verificationMethod")
+        if not isinstance(method, str):
+            continue
+        kid = method.rpartition("#")[2]
+        try:
+            status = str(key_set.get(kid).status)
+        except CertificateError:
+            status = "unknown"
+        keys.append({"kid": kid, "status": status, "algorithm": ALGORITHMS[suite], "cryptosuite": suite})
+    report.signing_keys = keys
+    if keys and keys[0]["cryptosuite"] == "eddsa-jcs-2022":
+        report.signing_key = {name: keys[0][name] for name in ("kid", "status", "algorithm")}
 
 
 def _check_status(run: CheckRun, credential: Mapping[str, Any], evidence: Evidence, now: datetime) -> None:

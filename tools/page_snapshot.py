@@ -183,9 +183,13 @@ def _trust_bundle(body: bytes, window: Window) -> bytes:
     """The bundle with the times it and its status lists were signed at, and those signatures, masked."""
     document = json.loads(mask_crawl_times(body, window))
     document["signature"]["value"] = SIGNATURE
+    if "sm2Signature" in document:
+        document["sm2Signature"]["value"] = SIGNATURE
     for status_list in document["payload"]["statusLists"]:
-        if status_list["proof"]["created"].startswith(CRAWL_TIME.decode()):
-            status_list["proof"]["proofValue"] = SIGNATURE
+        proofs = status_list["proof"] if isinstance(status_list["proof"], list) else [status_list["proof"]]
+        for proof in proofs:
+            if proof["created"].startswith(CRAWL_TIME.decode()):
+                proof["proofValue"] = SIGNATURE
     return json.dumps(document, sort_keys=True, ensure_ascii=False).encode()
 
 

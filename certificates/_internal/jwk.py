@@ -1,8 +1,9 @@
 """Raw Ed25519 key bytes, RFC 7638 JWK thumbprints and parsing of published JWKs (private).
 
-The thumbprint is the kid of every key: SHA-256 over the canonical JSON of the required OKP
-members ``{"crv","kty","x"}`` (RFC 7638 §3, RFC 8037 §2), base64url without padding. Anyone can
-recompute it from a published JWK, so a kid cannot silently point at a different key.
+The thumbprint is the kid of every key: SHA-256 over the canonical JSON of the required members —
+``{"crv","kty","x"}`` of an OKP Ed25519 key (RFC 7638 §3, RFC 8037 §2), ``{"crv","kty","x","y"}`` of an
+EC SM2 key (`certificates.sm2`) — base64url without padding. Anyone can recompute it from a published
+JWK, so a kid cannot silently point at a different key.
 
 A published key says what it is for in two members: the JOSE ``use`` is always ``"sig"`` (RFC 7517
 §4.2 registers only ``sig`` and ``enc``; JOSE libraries refuse anything else), and the project's role
@@ -22,6 +23,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from certificates import sm2
 from certificates._internal.encoding import b64url_decode, b64url_encode
 from certificates._internal.timefmt import parse_utc
 from certificates.errors import CertificateError, CertificateKeyError
@@ -34,8 +36,10 @@ def raw_public_bytes(public_key: Ed25519PublicKey) -> bytes:
     return public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
-def jwk_thumbprint(public_key: Ed25519PublicKey) -> str:
-    """Return the RFC 7638 SHA-256 thumbprint of the key's OKP JWK (base64url, no padding)."""
+def jwk_thumbprint(public_key: Any) -> str:
+    """Return the RFC 7638 SHA-256 thumbprint of the key's JWK (base64url, no padding)."""
+    if sm2.is_sm2_key(public_key):
+        return sm2.jwk_thumbprint(public_key)
     members = {"crv": "Ed25519", "kty": "OKP", "x": b64url_encode(raw_public_bytes(public_key))}
     # RFC 7638 fixes the form: members in lexicographic order, no whitespace, UTF-8.
     text = json.dumps(members, sort_keys=True, separators=(",", ":"))
@@ -80,13 +84,18 @@ def _role(jwk: Mapping[str, Any], kid: str) -> str:
 
 
 def jwk_fields(jwk: Mapping[str, Any]) -> dict[str, Any]:
-    """Parse one published JWK into `KeyRecord` fields; refuse private and non-Ed25519 keys."""
+    """Parse one published JWK into `KeyRecord` fields; refuse private keys and keys other than
+    OKP Ed25519 and EC SM2."""
     if not isinstance(jwk, Mapping):
         raise CertificateKeyError("a JWK must be a JSON object")
     if "d" in jwk:
         raise CertificateKeyError("a published JWK must never contain the private member d")
-    if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
-        raise CertificateKeyError("only OKP Ed25519 keys are supported")
+    if (jwk.get("kty"), jwk.get("crv")) == ("OKP", "Ed25519"):
+        public_key = public_key_from_x(jwk.get("x"))
+    elif (jwk.get("kty"), jwk.get("crv")) == ("EC", "SM2"):
+        public_key = sm2.public_key_from_jwk(jwk)
+    else:
+        raise CertificateKeyError("only OKP Ed25519 and EC SM2 keys are supported")
     kid = jwk.get("kid")
     if not isinstance(kid, str) or not kid:
         raise CertificateKeyError("JWK has no kid")
@@ -102,7 +111,7 @@ def jwk_fields(jwk: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "kid": kid,
         "use": role,
-        "public_key": public_key_from_x(jwk.get("x")),
+        "public_key": public_key,
         "status": jwk["status"],
         "activated_at": activated_at,
         "retired_at": _optional_time(jwk.get("retiredAt"), "retiredAt"),

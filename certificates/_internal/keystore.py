@@ -1,17 +1,21 @@
-"""Encrypted on-disk storage of Ed25519 private keys (private; re-exported by certificates.keys).
+"""Encrypted on-disk storage of Ed25519 and SM2 private keys (private; re-exported by certificates.keys).
 
 One file per key, ``<kid>.pem``: PKCS#8 PEM encrypted with the configured passphrase
-(`BestAvailableEncryption`), mode 0600 in a 0700 folder, never overwritten.
+(`BestAvailableEncryption`: AES for Ed25519 keys through `cryptography`, SM4 for SM2 keys through
+Tongsuo), mode 0600 in a 0700 folder, never overwritten.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from tongsuopy.crypto import serialization as tongsuo_serialization
 
+from certificates import sm2
 from certificates._internal.jwk import jwk_thumbprint
 from certificates.errors import CertificateKeyError
 
@@ -31,15 +35,16 @@ def key_path(directory: Path | str, kid: str) -> Path:
     return Path(directory) / f"{kid}.pem"
 
 
-def save_private_key(directory: Path | str, private_key: Ed25519PrivateKey, passphrase: str | bytes) -> Path:
-    """Write the key as encrypted PKCS#8 PEM to ``<directory>/<kid>.pem`` (mode 0600).
+def save_private_key(directory: Path | str, private_key: Any, passphrase: str | bytes) -> Path:
+    """Write the key (Ed25519 or SM2) as encrypted PKCS#8 PEM to ``<directory>/<kid>.pem`` (mode 0600).
 
     Refuses to overwrite an existing file: a key that signed something must never be replaced.
     """
+    library = tongsuo_serialization if sm2.is_sm2_key(private_key) else serialization
     pem = private_key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.BestAvailableEncryption(_passphrase_bytes(passphrase)),
+        library.Encoding.PEM,
+        library.PrivateFormat.PKCS8,
+        library.BestAvailableEncryption(_passphrase_bytes(passphrase)),
     )
     folder = Path(directory)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -61,8 +66,17 @@ def save_private_key(directory: Path | str, private_key: Ed25519PrivateKey, pass
     return final
 
 
-def load_private_key(directory: Path | str, kid: str, passphrase: str | bytes) -> Ed25519PrivateKey:
-    """Load and decrypt the private key `kid`; check that the file really holds that key."""
+def _load_sm2(pem: bytes, secret: bytes) -> Any:
+    """An SM2 key from SM4-encrypted PKCS#8, or None when the file holds no such key."""
+    try:
+        key = tongsuo_serialization.load_pem_private_key(pem, password=secret)
+    except (TypeError, ValueError):
+        return None
+    return key if sm2.is_sm2_key(key) else None
+
+
+def load_private_key(directory: Path | str, kid: str, passphrase: str | bytes) -> Any:
+    """Load and decrypt the private key `kid` (Ed25519 or SM2); check that the file really holds that key."""
     path = key_path(directory, kid)
     try:
         pem = path.read_bytes()
@@ -74,11 +88,14 @@ def load_private_key(directory: Path | str, kid: str, passphrase: str | bytes) -
         # cryptography raises TypeError when a password is given for an unencrypted file.
         raise CertificateKeyError(f"key file {path.name} is not encrypted; refusing to use it") from exc
     except ValueError as exc:
-        raise CertificateKeyError(
-            f"cannot decrypt key file {path.name}: wrong passphrase or corrupted file"
-        ) from exc
-    if not isinstance(key, Ed25519PrivateKey):
-        raise CertificateKeyError(f"key file {path.name} does not hold an Ed25519 key")
+        # cryptography reads no SM4-encrypted PKCS#8; Tongsuo does, for the SM2 keys.
+        key = _load_sm2(pem, _passphrase_bytes(passphrase))
+        if key is None:
+            raise CertificateKeyError(
+                f"cannot decrypt key file {path.name}: wrong passphrase or corrupted file"
+            ) from exc
+    if not isinstance(key, Ed25519PrivateKey) and not sm2.is_sm2_key(key):
+        raise CertificateKeyError(f"key file {path.name} holds neither an Ed25519 nor an SM2 key")
     if jwk_thumbprint(key.public_key()) != kid:
         raise CertificateKeyError(f"key file {path.name} holds a different key than its name says")
     return key

@@ -216,6 +216,8 @@ def _package_key(kid: str, keys: KeySet | None, public_key: Ed25519PublicKey | N
         raise CertificateVerificationError("key", f"key {kid} is not in the key set") from None
     if record.use is not KeyUse.PACKAGE:
         raise CertificateVerificationError("key", f"key {kid} is a {record.use} key, not a package key")
+    if not isinstance(record.public_key, Ed25519PublicKey):
+        raise CertificateVerificationError("key", f"key {kid} is not an Ed25519 key")
     return record.public_key
 
 

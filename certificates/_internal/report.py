@@ -63,7 +63,10 @@ class Report(CheckedReport):
     credential_type: str | None = None  # the specific type, e.g. SandboxLiabilityExemption
     # The key that signed the credential, as the evidence knows it: {"kid", "status", "algorithm"}.
     signing_key: Mapping[str, str] | None = None
+    # One per proof of the set, in the credential's order: {"kid", "status", "algorithm", "cryptosuite"}.
+    signing_keys: list[Mapping[str, str]] = field(default_factory=list)
     root_fingerprint: str | None = None  # the root key the evidence was trusted through (offline only)
+    sm2_root_fingerprint: str | None = None  # the SM2 root that signed the trust bundle beside it (offline)
 
     def read_facts(self, credential: Mapping[str, Any], entry: Mapping[str, Any]) -> None:
         """Take the facts to show from a (not yet verified) credential and its log entry."""
@@ -87,7 +90,9 @@ class Report(CheckedReport):
             "credentialSha256": self.digest,
             "issuedAt": self.issued_at,
             "signingKey": dict(self.signing_key) if self.signing_key else None,
+            "signingKeys": [dict(key) for key in self.signing_keys],
             "rootFingerprint": self.root_fingerprint,
+            "sm2RootFingerprint": self.sm2_root_fingerprint,
             "checks": [
                 {"name": c.name, "outcome": c.outcome, "code": c.code, "detail": c.detail}
                 for c in self.checks

@@ -1,8 +1,14 @@
-"""Signed tree heads of the transparency log: C2SP signed notes and tlog checkpoints, Ed25519 only.
+"""Signed tree heads of the transparency log: C2SP signed notes and tlog checkpoints, Ed25519 and SM2.
 
 This module owns the checkpoint wire format third-party verifiers rely on (c2sp.org/signed-note,
 c2sp.org/tlog-checkpoint), the verifier-key string, and the backdating rule that ties a credential's
 proof time to the checkpoints around its log entry. Standard library, cryptography and this package only.
+
+A checkpoint carries the log's Ed25519 signature line and, once the log has an SM2 key, a second line
+by the same key name with the SM2 signature (GB/T 32918.2 with SM3 and the default user identity, DER)
+over the same note text. Signed-note assigns SM2 no type byte, so its key ID uses the spec's escape:
+``SHA-256(name ‖ 0x0A ‖ 0xFF ‖ "sm2-sm3" ‖ 65-byte uncompressed point)[:4]``. A verifier that knows only
+the Ed25519 key ignores the SM2 line, as the spec requires of signatures from unknown keys.
 """
 
 from __future__ import annotations
@@ -14,16 +20,18 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from certificates import sm2
 from certificates.errors import CertificateError, CertificateVerificationError
 from certificates.log.store import format_utc, parse_utc
 
 ED25519_TYPE = b"\x01"
+SM2_TYPE = b"\xffsm2-sm3"  # 0xFF, "reserved for signature types without an identifier byte", and a name
 SIGNATURE_PREFIX = "\u2014 "  # em dash, space
 MAX_SIGNATURES = 100  # the spec asks verifiers to accept at least 16
 _NAME = re.compile(r"[^\s+]+")
@@ -68,10 +76,31 @@ def _check_name(name: str) -> None:
         raise CertificateError(f"invalid note key name {name!r}: non-empty, no spaces, no '+'")
 
 
-def key_id(name: str, public_key: Ed25519PublicKey | bytes) -> bytes:
-    """Return the 4-byte key ID: SHA-256(name || 0x0A || 0x01 || public key)[:4]."""
+def key_id(name: str, public_key: Any) -> bytes:
+    """Return the 4-byte key ID: SHA-256(name || 0x0A || type || public key)[:4], the type 0x01 for an
+    Ed25519 key (or its 32 raw bytes), ``0xFF "sm2-sm3"`` for an SM2 key."""
     _check_name(name)
-    return hashlib.sha256(name.encode() + b"\n" + ED25519_TYPE + _raw_public(public_key)).digest()[:4]
+    if sm2.is_sm2_key(public_key):
+        material = SM2_TYPE + sm2.point_bytes(public_key)
+    else:
+        material = ED25519_TYPE + _raw_public(public_key)
+    return hashlib.sha256(name.encode() + b"\n" + material).digest()[:4]
+
+
+def _sign(private_key: Any, text: bytes) -> bytes:
+    if sm2.is_sm2_key(private_key):
+        return sm2.sign(private_key, text)
+    return bytes(private_key.sign(text))
+
+
+def _verifies(public_key: Any, signature: bytes, text: bytes) -> bool:
+    if sm2.is_sm2_key(public_key):
+        return sm2.verify(public_key, signature, text)
+    try:
+        public_key.verify(signature, text)
+    except InvalidSignature:
+        return False
+    return True
 
 
 def verifier_key_string(name: str, public_key: Ed25519PublicKey | bytes) -> str:
@@ -99,14 +128,17 @@ def _well_formed(text: str) -> bool:
     return text.endswith("\n") and not any(c < " " and c != "\n" for c in text)
 
 
-def sign_note(text: str, name: str, private_key: Ed25519PrivateKey) -> str:
-    """Return the signed note: text, a blank line, one Ed25519 signature line."""
+def sign_note(text: str, name: str, private_key: Ed25519PrivateKey, *also: Any) -> str:
+    """Return the signed note: text, a blank line, the Ed25519 signature line, then one line per key in
+    `also` (an SM2 key), all by `name`."""
     # Empty lines are legal in note text, but refusing them keeps every body we sign a checkpoint body.
     if not _well_formed(text) or "\n\n" in text:
         raise CertificateError("note text must end in a newline, hold no controls and no empty lines")
-    kid = key_id(name, private_key.public_key())
-    sig = base64.b64encode(kid + private_key.sign(text.encode())).decode()
-    return f"{text}\n{SIGNATURE_PREFIX}{name} {sig}\n"
+    lines = []
+    for key in (private_key, *also):
+        sig = base64.b64encode(key_id(name, key.public_key()) + _sign(key, text.encode())).decode()
+        lines.append(f"{SIGNATURE_PREFIX}{name} {sig}\n")
+    return f"{text}\n{''.join(lines)}"
 
 
 def sign_checkpoint(
@@ -118,8 +150,10 @@ def sign_checkpoint(
     extra_lines: Iterable[str] = (),
     *,
     at: datetime | None = None,
+    sm2_key: Any = None,
 ) -> str:
-    """Return a signed checkpoint; `at` adds the ``time <RFC 3339 UTC>`` extension line first."""
+    """Return a signed checkpoint; `at` adds the ``time <RFC 3339 UTC>`` extension line first; `sm2_key`
+    adds the SM2 signature line after the Ed25519 one."""
     _check_name(origin)  # the spec only recommends this form for origins; we hold ourselves to it
     if size < 0 or len(root) != 32:
         raise CertificateError("a checkpoint needs a size >= 0 and a 32-byte root hash")
@@ -130,7 +164,7 @@ def sign_checkpoint(
         if not line or "\n" in line:
             raise CertificateError("extension lines must be non-empty single lines")
         lines.append(line)
-    return sign_note("\n".join(lines) + "\n", name, private_key)
+    return sign_note("\n".join(lines) + "\n", name, private_key, *([sm2_key] if sm2_key is not None else []))
 
 
 def _fail(message: str) -> CertificateVerificationError:
@@ -164,23 +198,23 @@ def _parse_note(text: str | bytes) -> tuple[str, tuple[NoteSignature, ...]]:
     return body, tuple(signatures)
 
 
-def verify_note(text: str | bytes, name: str, public_key: Ed25519PublicKey | bytes) -> str:
-    """Verify a signed note's signature by `name`; return the note text or raise ``checkpoint``.
+def verify_note(text: str | bytes, name: str, public_key: Any) -> str:
+    """Verify a signed note's signature by `name` and `public_key` (Ed25519, or SM2); return the note
+    text or raise ``checkpoint``.
 
     As the signed-note spec requires, signatures from other keys are ignored, a failing signature from
     the known key rejects the whole note, and a note without a good signature from it is rejected.
     """
     body, signatures = _parse_note(text)
-    raw = _raw_public(public_key)
-    kid, verifier = key_id(name, raw), Ed25519PublicKey.from_public_bytes(raw)
+    if not sm2.is_sm2_key(public_key):
+        public_key = Ed25519PublicKey.from_public_bytes(_raw_public(public_key))
+    kid = key_id(name, public_key)
     ours = [s for s in signatures if s.name == name and s.key_id == kid]
     if not ours:
         raise _fail(f"no signature by {name}")
     for sig in ours:
-        try:
-            verifier.verify(sig.signature, body.encode())
-        except InvalidSignature:
-            raise _fail(f"the signature by {name} does not verify") from None
+        if not _verifies(public_key, sig.signature, body.encode()):
+            raise _fail(f"the signature by {name} does not verify")
     return body
 
 
@@ -200,7 +234,7 @@ def parse_checkpoint(text: str | bytes) -> Checkpoint:
 
 
 def verify_checkpoint(
-    text: str | bytes, name: str, public_key: Ed25519PublicKey | bytes, *, origin: str | None = None
+    text: str | bytes, name: str, public_key: Any, *, origin: str | None = None
 ) -> Checkpoint:
     """Verify the log's signature (and origin, if given); return the checkpoint or raise ``checkpoint``."""
     verify_note(text, name, public_key)

@@ -37,6 +37,7 @@ ALLOWED_FIELDS = frozenset(
         "reasonCode",
         "keyUse",
         "event",
+        "algorithm",  # a key entry's algorithm when it is not Ed25519 ("SM2")
     }
 )
 REQUIRED_FIELDS = {

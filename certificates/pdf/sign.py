@@ -40,6 +40,7 @@ from certificates.keys import KeyUse, SigningKey
 from certificates.pdf.fonts import CJKFont
 from certificates.pdf.layouts import issuer_name, layout_for, pick_value
 from certificates.pdf.render import render_certificate_pdf
+from certificates.proofs import eddsa_proof
 
 __all__ = ["SIGNATURE_FIELD", "PdfSigningKeys", "render_signed_pdf", "sign_certificate_pdf"]
 
@@ -126,9 +127,9 @@ def render_signed_pdf(
 ) -> bytes:
     """Render the bundle's page and sign it at the credential's proof time with `keys`."""
     credential = bundle["credential"]
-    proof = credential.get("proof")
-    method = proof.get("verificationMethod") if isinstance(proof, dict) else None
-    if not isinstance(method, str) or method.rpartition("#")[2] != keys.signer.kid:
+    proof = eddsa_proof(credential)  # PAdES signs with the Ed25519 key of the proof set
+    method = proof.get("verificationMethod") if proof is not None else None
+    if proof is None or not isinstance(method, str) or method.rpartition("#")[2] != keys.signer.kid:
         raise CertificateError("the PDF is signed by the key that signed its credential")
     layout = layout_for(credential)
     number = str(pick_value(credential.get("credentialSubject") or {}, layout.number_keys) or "—")

@@ -38,6 +38,7 @@ from certificates._internal.jwk import jwk_thumbprint
 from certificates._internal.timefmt import format_utc, parse_utc, utc_seconds
 from certificates.errors import CertificateError, CertificateVerificationError, IndeterminateError
 from certificates.keys import KeySet, KeyUse
+from certificates.proofs import eddsa_proof
 
 __all__ = ["PDF_SIGNATURES_SINCE", "PdfSignature", "check_pdf_signature"]
 
@@ -97,8 +98,8 @@ def check_pdf_signature(
     signature = _embedded(data)
     if signature is None:
         raise _unsigned(credential)
-    proof = credential.get("proof")
-    method = proof.get("verificationMethod") if isinstance(proof, Mapping) else None
+    proof = eddsa_proof(credential)  # the PDF is signed (PAdES) by the Ed25519 key of the proof set
+    method = proof.get("verificationMethod") if proof is not None else None
     wanted = method.rpartition("#")[2] if isinstance(method, str) else None
     try:
         signer, kid = signature.signer_cert, _kid(signature.signer_cert)

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from certificates.keys import KeyStatus, KeyUse
+from certificates.keys import KeyAlgorithm, KeyStatus, KeyUse
 from certificates.status import StatusPurpose
 from sandbox.models.base import UTCDateTime, enum_column, utcnow
 
@@ -32,13 +32,20 @@ class CertificateKind(enum.StrEnum):
 
 
 class SigningKeyRecord(SQLModel, table=True):
-    """The public half and lifecycle of one Ed25519 key; the private half is a file under instance/keys."""
+    """The public half and lifecycle of one key — Ed25519, or SM2 beside it —; the private half is a file
+    under instance/keys. An Ed25519 key's `public_x` is its raw key; an SM2 key's `public_x` and
+    `public_y` are its point's coordinates (base64url, as in its JWK)."""
 
     __tablename__ = "signing_key"
 
     kid: str = Field(primary_key=True, max_length=64)
     use: KeyUse = Field(sa_column=enum_column(KeyUse, nullable=False, index=True))
+    algorithm: KeyAlgorithm = Field(
+        default=KeyAlgorithm.ED25519,
+        sa_column=enum_column(KeyAlgorithm, nullable=False, server_default=KeyAlgorithm.ED25519.value),
+    )
     public_x: str = Field(max_length=64)
+    public_y: str | None = Field(default=None, max_length=64)
     status: KeyStatus = Field(sa_column=enum_column(KeyStatus, nullable=False))
     activated_at: datetime = Field(sa_type=UTCDateTime)
     retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

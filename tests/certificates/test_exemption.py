@@ -232,8 +232,9 @@ def test_a_logged_decision_verifies_and_reports_its_number_and_type(bundle: dict
     report = verified(bundle)
     assert report.verdict == "valid", report.to_dict()
     assert {c.name: c.outcome for c in report.checks} == {
-        name: "pass" for name in ("digest", "signature", "key_state", "status", "inclusion", "checkpoint",
-                                  "backdating")
+        **{name: "pass" for name in ("digest", "signature", "key_state", "status", "inclusion", "checkpoint",
+                                     "backdating")},
+        "sm2_signature": "skipped",  # signed with the Ed25519 key alone, as before SM2 keys existed
     }  # fmt: skip
     assert report.number == "YZMZ-2026-0001" and report.cert_id == CERT_ID
     assert report.credential_type == "SandboxLiabilityExemption"

@@ -205,11 +205,21 @@ def test_hypothesis_any_character_change_fails(data: st.DataObject) -> None:
         verify_proof(mutated, vector_key)
 
 
+def test_a_proof_set_of_one_is_the_proof_itself() -> None:
+    as_set = {**VECTOR, "proof": [VECTOR["proof"]]}
+    assert verify_proof(as_set, vector_key) == verify_proof(VECTOR, vector_key)
+
+
 @pytest.mark.parametrize(
     ("mutate", "code"),
     [
         (lambda d: d.pop("proof"), "proof"),
-        (lambda d: d.__setitem__("proof", [d["proof"]]), "proof"),
+        (lambda d: d.__setitem__("proof", [d["proof"], dict(d["proof"])]), "proof"),
+        (lambda d: d.__setitem__("proof", [d["proof"], {**d["proof"], "cryptosuite": "ecdsa-rdfc-2019"}]),
+         "proof"),
+        (lambda d: d.__setitem__("proof", [{**d["proof"], "cryptosuite": "sm2-jcs-2026"}]), "proof"),
+        (lambda d: d.__setitem__("proof", [{**d["proof"], "previousProof": "urn:x"}]), "proof"),
+        (lambda d: d.__setitem__("proof", []), "proof"),
         (lambda d: d["proof"].__setitem__("cryptosuite", "eddsa-rdfc-2022"), "proof"),
         (lambda d: d["proof"].__setitem__("type", "Ed25519Signature2020"), "proof"),
         (lambda d: d["proof"].__setitem__("proofPurpose", "authentication"), "proof"),

@@ -29,7 +29,8 @@ class CertificateBundleDocument(BaseModel):
 
 
 class VerifiableCredentialDocument(BaseModel):
-    """A W3C Verifiable Credential 2.0 secured by its Data Integrity proof, byte for byte as signed."""
+    """A W3C Verifiable Credential 2.0 secured by its Data Integrity proofs, byte for byte as signed: a proof
+    set of an eddsa-jcs-2022 proof and an sm2-jcs-2026 proof (older credentials: the Ed25519 proof alone)."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -39,14 +40,17 @@ class VerifiableCredentialDocument(BaseModel):
     issuer: str | dict[str, Any]
     validFrom: str  # noqa: N815  (the wire format's name)
     credentialSubject: dict[str, Any]  # noqa: N815
-    proof: dict[str, Any]
+    proof: list[dict[str, Any]] | dict[str, Any]
 
 
 class TrustBundleDocument(BaseModel):
-    """Keys, status lists and the latest checkpoint, signed by the root key."""
+    """Keys, status lists and the latest checkpoint, signed by the Ed25519 root key and the SM2 root key."""
 
     payload: dict[str, Any]
     signature: dict[str, Any]
+    sm2Signature: dict[str, Any] | None = Field(  # noqa: N815
+        default=None, description='{"kid", "alg": "SM2", "value"}: SM2/SM3 over the same RFC 8785 bytes'
+    )
 
 
 class KeySetDocument(BaseModel):
@@ -98,6 +102,7 @@ class SigningKeyFacts(BaseModel):
     kid: str
     status: str = Field(description="active | retired | revoked | unknown")
     algorithm: str
+    cryptosuite: str | None = Field(default=None, description="eddsa-jcs-2022 | sm2-jcs-2026")
 
 
 class VerificationResult(BaseModel):
@@ -112,10 +117,16 @@ class VerificationResult(BaseModel):
     issuedAt: str | None  # noqa: N815
     printedQrCompared: bool | None = None  # noqa: N815
     signingKey: SigningKeyFacts | None = Field(  # noqa: N815
-        default=None, description="The key that signed the credential and its state in the key set"
+        default=None, description="The Ed25519 key that signed the credential and its state in the key set"
+    )
+    signingKeys: list[SigningKeyFacts] = Field(  # noqa: N815
+        default_factory=list, description="One per proof of the set: the Ed25519 key, then the SM2 key"
     )
     rootFingerprint: str | None = Field(  # noqa: N815
         default=None, description="The root key the evidence was trusted through (offline verifier only)"
+    )
+    sm2RootFingerprint: str | None = Field(  # noqa: N815
+        default=None, description="The SM2 root key that signed the trust bundle beside it (offline only)"
     )
     checks: list[CheckResult]
 

@@ -176,9 +176,10 @@ def issue_signed(
     ]
     unsigned = build(statuses, at, f"urn:uuid:{uuid.UUID(cert_id)}")
     key = signing_keys.signing_key(session, KeyUse.ASSERTION, settings)
-    credential = sign_credential(unsigned, key, created=at)
+    national = signing_keys.sm2_signing_key(session, KeyUse.ASSERTION, settings)
+    credential = sign_credential(unsigned, key, created=at, sm2_key=national)
     digest = digest_hex(credential)
-    log_key = signing_keys.signing_key(session, KeyUse.LOG, settings)
+    log_key = signing_keys.log_signers(session, settings)
     index = transparency.append(session, "issue", at=at, log_key=log_key, origin=settings.log_origin,
                                 certId=cert_id, credentialSha256=digest, kid=key.kid)  # fmt: skip
     cert = Certificate(

@@ -14,7 +14,6 @@ import unicodedata
 
 from sqlmodel import Session, select
 
-from certificates.keys import KeyUse
 from certificates.status import StatusPurpose
 from sandbox.errors import N_, Conflict, NotFound, PermissionDenied, ValidationFailed
 from sandbox.models.accounts import Role, User
@@ -78,7 +77,7 @@ def apply_status_change(
     _, new_status, purpose, value = ACTIONS[action]
     at = signing_keys.now_seconds()
     index = cert.revocation_index if purpose is StatusPurpose.REVOCATION else cert.suspension_index
-    log_key = signing_keys.signing_key(session, KeyUse.LOG, settings)
+    log_key = signing_keys.log_signers(session, settings)
     log_index = transparency.append(
         session, "status", at=at, log_key=log_key, origin=settings.log_origin, certId=cert.id,
         credentialSha256=cert.credential_sha256, status=new_status.value, purpose=purpose.value,

@@ -14,7 +14,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from certificates.errors import CertificateError
 from certificates.keys import KeyUse
+from certificates.proofs import proof_set
 from certificates.status import (
     MIN_LIST_BITS,
     StatusChange,
@@ -64,6 +66,7 @@ def sign_list(session: Session, purpose: StatusPurpose, *, at: datetime) -> dict
     """Sign the list as it stands now and keep the credential (call under the log lock or not: idempotent)."""
     settings = settings_of(session).trust
     key = signing_keys.signing_key(session, KeyUse.STATUS, settings)
+    national = signing_keys.sm2_signing_key(session, KeyUse.STATUS, settings)
     credential = issue_status_list_credential(
         status_list(session, purpose, settings),
         key.private_key,
@@ -71,6 +74,7 @@ def sign_list(session: Session, purpose: StatusPurpose, *, at: datetime) -> dict
         verification_method=f"{settings.issuer['id']}#{key.kid}",
         issued_at=at,
         valid_until=at + settings.status_list_validity,
+        sm2_key=national,
     )
     record = session.get(StatusListRecord, purpose)
     if record is None:
@@ -87,6 +91,15 @@ def sign_list(session: Session, purpose: StatusPurpose, *, at: datetime) -> dict
     return credential
 
 
+def signed_by(credential: dict[str, Any]) -> set[str]:
+    """The kids of the keys whose proofs a stored credential carries (empty when it is unreadable)."""
+    try:
+        proofs = proof_set(credential).values()
+    except CertificateError:
+        return set()
+    return {str(proof.get("verificationMethod", "")).rpartition("#")[2] for proof in proofs}
+
+
 def current_list(session: Session, purpose: StatusPurpose) -> dict[str, Any]:
     """Return the signed list credential, re-signing it first if it is missing, ageing or stale-keyed.
 
@@ -97,9 +110,10 @@ def current_list(session: Session, purpose: StatusPurpose) -> dict[str, Any]:
     now = signing_keys.now_seconds()
     record = session.get(StatusListRecord, purpose)
     if record is not None:
-        active = signing_keys.signing_key(session, KeyUse.STATUS, settings).kid
-        kid = str(record.credential.get("proof", {}).get("verificationMethod", "")).rpartition("#")[2]
-        if kid == active and now < record.signed_at + settings.status_list_validity / 2:
+        active = {signing_keys.signing_key(session, KeyUse.STATUS, settings, algorithm).kid
+                  for algorithm in (signing_keys.ED25519, signing_keys.SM2)}  # fmt: skip
+        fresh = now < record.signed_at + settings.status_list_validity / 2
+        if signed_by(record.credential) == active and fresh:
             return record.credential
     return sign_list(session, purpose, at=now)
 

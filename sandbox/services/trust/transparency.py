@@ -97,7 +97,11 @@ def holds_lock(session: Session) -> bool:
 
 
 def append(session: Session, kind: str, *, at: datetime, log_key: Any, origin: str, **fields: Any) -> int:
-    """Append an entry (under `lock_log`), sign the new checkpoint, and return the entry's index."""
+    """Append an entry (under `lock_log`), sign the new checkpoint, and return the entry's index.
+
+    `log_key` is the Ed25519 log key, or the list `signing_keys.log_signers` gives (the Ed25519 key, then
+    the SM2 key whose signature line follows it)."""
+    signers = list(log_key) if isinstance(log_key, (list, tuple)) else [log_key]
     if not holds_lock(session):
         raise RuntimeError("append() needs lock_log() in the same transaction")
     entry = make_entry(kind, at=format_utc(at), **fields)
@@ -107,7 +111,8 @@ def append(session: Session, kind: str, *, at: datetime, log_key: Any, origin: s
     index = log.append_hash(leaf)
     session.add(LogEntry(index=index, kind=kind, entry=entry, leaf_hash=leaf.hex(), created_at=at))
     root = log.root()
-    note = sign_checkpoint(origin, index + 1, root, origin, log_key.private_key, at=at)
+    national = signers[1].private_key if len(signers) > 1 else None
+    note = sign_checkpoint(origin, index + 1, root, origin, signers[0].private_key, at=at, sm2_key=national)
     session.add(LogCheckpoint(size=index + 1, root_hash=root.hex(), note=note, created_at=at))
     session.flush()
     return index

@@ -105,4 +105,8 @@ def signed_trust_bundle(session: Session) -> dict[str, Any]:
         issued_at=now,
         expires_at=expires,
     )
-    return sign_trust_bundle(bundle, signing_keys.signing_key(session, KeyUse.ROOT, settings))
+    return sign_trust_bundle(
+        bundle,
+        signing_keys.signing_key(session, KeyUse.ROOT, settings),
+        signing_keys.sm2_signing_key(session, KeyUse.ROOT, settings),
+    )

@@ -79,7 +79,7 @@ def test_a_qr_code_that_could_not_be_read_is_indeterminate_never_valid(world: Wo
     assert printed is not None and printed.outcome == "indeterminate" and printed.code == "qr_unreadable"
     assert "renderer" in printed.detail
     # Everything else about the file is fine: only the paper's QR code is undecided.
-    assert {c.outcome for c in report.checks if c.name != "printed_qr"} == {"pass"}
+    assert {c.outcome for c in report.checks if c.name not in ("printed_qr", "sm2_signature")} == {"pass"}
 
 
 @POPPLER

@@ -12,6 +12,7 @@ from certificates.bundle import verify_trust_bundle
 from certificates.keys import KeySet
 from certificates.log.checkpoint import verify_checkpoint
 from certificates.log.merkle import verify_consistency
+from certificates.proofs import eddsa_proof
 from tests.sandbox.certificate_helpers import bundle_of, exit_case
 
 
@@ -56,11 +57,15 @@ def test_key_set_trust_bundle_and_checkpoint(client, session) -> None:
         and "d" not in k
         for k in jwks["keys"]
     )
-    assert cert.credential["proof"]["verificationMethod"].endswith("#" + cert.kid)
+    sm2_keys = [k for k in jwks["keys"] if k["crv"] == "SM2"]
+    assert {k["role"] for k in sm2_keys} == {"assertion", "status", "log", "root"}
+    assert all(k["kty"] == "EC" and {"x", "y"} <= set(k) for k in sm2_keys)
+    assert eddsa_proof(cert.credential)["verificationMethod"].endswith("#" + cert.kid)  # type: ignore[index]
+    assert [p["cryptosuite"] for p in cert.credential["proof"]] == ["eddsa-jcs-2022", "sm2-jcs-2026"]
     trust = verify_trust_bundle(client.get("/api/v1/trust-bundle").get_json())
     assert trust.jwks == jwks and len(trust.status_lists) == 2
     checkpoint = client.get("/api/v1/log/checkpoint").get_json()
-    log_key = next(r for r in KeySet.from_jwks(jwks).records if r.use == "log")
+    log_key = KeySet.from_jwks(jwks).active("log")
     parsed = verify_checkpoint(checkpoint["checkpoint"], checkpoint["origin"], log_key.public_key)
     assert (
         parsed.size == checkpoint["treeSize"]

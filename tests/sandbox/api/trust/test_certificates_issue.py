@@ -39,6 +39,7 @@ def test_approve_exit_issues_a_certificate_that_verifies(client, session) -> Non
     assert set(outcomes(report)) == {
         "digest",
         "signature",
+        "sm2_signature",
         "key_state",
         "status",
         "inclusion",

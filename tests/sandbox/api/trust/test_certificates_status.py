@@ -55,7 +55,7 @@ def test_status_list_endpoint_serves_signed_lists(client, session) -> None:
     revocation = served.get_json(force=True)
     assert revocation["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     assert revocation["credentialSubject"]["statusPurpose"] == "revocation"
-    assert revocation["proof"]["cryptosuite"] == "eddsa-jcs-2022"
+    assert [p["cryptosuite"] for p in revocation["proof"]] == ["eddsa-jcs-2022", "sm2-jcs-2026"]
     assert client.get("/api/v1/status/other").status_code == 404
     flow.change_status(cert.id, "revoke", "测试")
     assert (

@@ -7,14 +7,12 @@ import dataclasses
 import time
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import select
-
 from certificates.credentials import sign_credential
 from certificates.jcs import digest_hex
 from certificates.keys import KeySet, KeyStatus, KeyUse, SigningKey, load_private_key
+from certificates.proofs import eddsa_proof
 from certificates.verifier import Evidence, verify_bundle
 from sandbox.models.accounts import Role, User
-from sandbox.models.certificates import SigningKeyRecord
 from sandbox.services.common.settings import settings_of
 from sandbox.services.trust import certificates as certificate_service
 from sandbox.services.trust import signing_keys, status_lists, transparency, verification
@@ -26,7 +24,7 @@ ADMIN = User(email="t@localhost", password_hash="", display_name="t", role=Role.
 def test_one_changed_byte_anywhere_fails_the_digest(client, session) -> None:
     _, cert = exit_case(client, session)
     bundle = bundle_of(client, cert.id)
-    for path in (("credentialSubject", "enterprise", "name"), ("validFrom",), ("proof", "created")):
+    for path in (("credentialSubject", "enterprise", "name"), ("validFrom",), ("proof", 0, "created")):
         tampered = copy.deepcopy(bundle)
         target = tampered["credential"]
         for key in path[:-1]:
@@ -37,14 +35,17 @@ def test_one_changed_byte_anywhere_fails_the_digest(client, session) -> None:
         assert report["verdict"] == "invalid"
         assert outcomes(report)["digest"] == "fail", path
         assert outcomes(report)["signature"] == "fail", path
+        if path[0] != "proof":  # the SM2 proof covers the document too, not the Ed25519 proof
+            assert outcomes(report)["sm2_signature"] == "fail", path
 
 
 def test_a_swapped_key_id_fails(client, session) -> None:
     _, cert = exit_case(client, session)
     bundle = bundle_of(client, cert.id)
-    status_kid = session.exec(select(SigningKeyRecord).where(SigningKeyRecord.use == KeyUse.STATUS)).one().kid
-    method = bundle["credential"]["proof"]["verificationMethod"]
-    bundle["credential"]["proof"]["verificationMethod"] = method.rpartition("#")[0] + "#" + status_kid
+    status_kid = signing_keys.signing_key(session, KeyUse.STATUS).kid
+    proof = eddsa_proof(bundle["credential"])
+    method = proof["verificationMethod"]  # type: ignore[index]
+    proof["verificationMethod"] = method.rpartition("#")[0] + "#" + status_kid  # type: ignore[index]
     report = verify(client, bundle=bundle)
     assert report["verdict"] == "invalid" and outcomes(report)["signature"] == "fail"
 
@@ -53,9 +54,10 @@ def _resign_and_log(session, bundle: dict, key: SigningKey, created: datetime) -
     """What a dishonest operator would do: sign a credential dated `created` and log it now."""
     settings = settings_of(session).trust
     unsigned = {k: v for k, v in bundle["credential"].items() if k != "proof"}
-    credential = sign_credential(unsigned, key, created=created)
+    national = signing_keys.sm2_signing_key(session, KeyUse.ASSERTION, settings)
+    credential = sign_credential(unsigned, key, created=created, sm2_key=national)
     transparency.lock_log(session)
-    log_key = signing_keys.signing_key(session, KeyUse.LOG, settings)
+    log_key = signing_keys.log_signers(session, settings)
     cert_id = bundle["transparency"]["entry"]["certId"]
     index = transparency.append(
         session,
@@ -101,7 +103,7 @@ def test_key_revoked_before_logging_fails_but_after_logging_does_not(client, ses
     bundle = bundle_of(client, cert.id)
     evidence = verification.evidence_for(session, bundle)
     logged_at = datetime.fromisoformat(bundle["transparency"]["entry"]["at"])
-    kid = bundle["credential"]["proof"]["verificationMethod"].rpartition("#")[2]
+    kid = eddsa_proof(bundle["credential"])["verificationMethod"].rpartition("#")[2]  # type: ignore[index]
 
     def revoked_at(moment: datetime) -> Evidence:
         records = [

@@ -42,7 +42,7 @@ def test_checkpoint_is_the_signed_note_in_plain_text(client, session) -> None:
     log_key = KeySet.from_jwks(client.get("/.well-known/jwks.json").get_json()).active("log")
     origin = note.split("\n", 1)[0]
     checkpoint = verify_checkpoint(note, origin, log_key.public_key, origin=origin)
-    assert checkpoint.size == 5  # the five keys, logged when they were created on first use
+    assert checkpoint.size == 9  # the five Ed25519 and four SM2 keys, logged when created on first use
 
 
 def test_tiles_and_bundles_hold_the_log_exactly_and_nothing_else(client, session) -> None:
