@@ -149,14 +149,19 @@ keys_group = AppGroup("keys", help="Certificate signing keys.")
 
 @keys_group.command("rotate")
 @click.option("--use", "use", type=click.Choice(["assertion", "status", "log", "root"]), default="assertion")
-def keys_rotate_command(use: str) -> None:
+@click.option("--algorithm", type=click.Choice(["Ed25519", "SM2"]), default="Ed25519",
+              help="Which of the use's two keys: the Ed25519 one (default) or the SM2 one beside it.")
+def keys_rotate_command(use: str, algorithm: str) -> None:
     """Retire the active key of USE and activate a new one (old certificates keep verifying)."""
     from sandbox.services.trust import signing_keys
 
     session = get_session()
-    row = signing_keys.rotate_key(session, actor=_operator(), use=use)
+    try:
+        row = signing_keys.rotate_key(session, actor=_operator(), use=use, algorithm=algorithm)
+    except ValidationFailed as error:
+        raise click.ClickException(_plain(error)) from None
     session.commit()
-    click.echo(f"New {use} key {row.kid} is active; the previous one is retired.")
+    click.echo(f"New {algorithm} {use} key {row.kid} is active; the previous one is retired.")
 
 
 @keys_group.command("list")
@@ -171,19 +176,22 @@ def keys_list_command() -> None:
         retired = row.retired_at.isoformat() if row.retired_at else "-"
         revoked = f"{row.revoked_at.isoformat()} ({row.revocation_reason})" if row.revoked_at else "-"
         activated = row.activated_at.isoformat()
-        click.echo(f"{row.kid}  {row.use.value:<9} {row.status.value:<7} activated {activated}"
-                   f"  retired {retired}  revoked {revoked}")  # fmt: skip
+        click.echo(f"{row.kid}  {row.algorithm.value:<7} {row.use.value:<9} {row.status.value:<7}"
+                   f" activated {activated}  retired {retired}  revoked {revoked}")  # fmt: skip
 
 
 @keys_group.command("fingerprint")
-def keys_fingerprint_command() -> None:
+@click.option("--algorithm", type=click.Choice(["Ed25519", "SM2"]), default="Ed25519",
+              help="The Ed25519 root (default) or the SM2 root that signs the trust bundle beside it.")
+def keys_fingerprint_command(algorithm: str) -> None:
     """Print the root key fingerprint verifiers pin (creates the keys on first use)."""
+    from certificates.keys import KeyAlgorithm
     from sandbox.services.trust import signing_keys
 
     session = get_session()
     signing_keys.ensure_keys(session)
     session.commit()
-    click.echo(signing_keys.root_key_fingerprint(session))
+    click.echo(signing_keys.root_key_fingerprint(session, KeyAlgorithm(algorithm)))
 
 
 @keys_group.command("revoke")

@@ -12,6 +12,7 @@ from typing import Any
 from flask import request
 from sqlmodel import Session
 
+from certificates.keys import KeyAlgorithm
 from sandbox.api import examples
 from sandbox.api.accounts.accounts import user_public
 from sandbox.api.admin import schemas
@@ -156,6 +157,7 @@ def list_keys():
     return respond(
         schemas.KeyList(
             root_fingerprint=signing_keys.root_key_fingerprint(session),
+            sm2_root_fingerprint=signing_keys.root_key_fingerprint(session, KeyAlgorithm.SM2),
             rotatable_uses=list(signing_keys.ROTATABLE_USES),
             keys=[_key(row) for row in signing_keys.key_rows(session)],
         )
@@ -168,8 +170,10 @@ def list_keys():
        examples={"rotate_assertion_key": {"use": "assertion"}})  # fmt: skip
 def rotate_key():
     session = get_session()
-    use = json_body().get("use")
-    row = signing_keys.rotate_key(session, actor=actor(), use=use if isinstance(use, str) else "")
+    body = json_body()
+    use, algorithm = body.get("use"), body.get("algorithm", KeyAlgorithm.ED25519.value)
+    row = signing_keys.rotate_key(session, actor=actor(), use=use if isinstance(use, str) else "",
+                                  algorithm=algorithm if isinstance(algorithm, str) else "")  # fmt: skip
     session.commit()
     return respond(_key(row), 201)
 

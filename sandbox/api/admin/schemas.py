@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from certificates.keys import KeyStatus, KeyUse
+from certificates.keys import KeyAlgorithm, KeyStatus, KeyUse
 from sandbox.models.accounts import EnterprisePublic, Locale, OrganisationKind, Role, UserPublic
 from workflows.states import CaseState
 
@@ -60,6 +60,7 @@ class DeclarationPublic(BaseModel):
 class KeyPublic(BaseModel):
     kid: str
     use: KeyUse
+    algorithm: KeyAlgorithm = Field(description="Ed25519, or SM2 (GB/T 32918) beside it")
     status: KeyStatus
     activated_at: datetime
     retired_at: datetime | None
@@ -69,12 +70,16 @@ class KeyPublic(BaseModel):
 
 class KeyList(BaseModel):
     root_fingerprint: str | None = Field(description="Compare it out of band before trusting a trust bundle.")
+    sm2_root_fingerprint: str | None = Field(
+        default=None, description="The SM2 root key's, which signs the trust bundle beside the Ed25519 root."
+    )
     rotatable_uses: list[KeyUse]
     keys: list[KeyPublic]
 
 
 class RotateRequest(BaseModel):
     use: KeyUse = Field(description="Which key to replace; the old one is retired, never deleted.")
+    algorithm: KeyAlgorithm = Field(default=KeyAlgorithm.ED25519, description="Ed25519 (default) or SM2")
 
 
 class RevokeRequest(BaseModel):

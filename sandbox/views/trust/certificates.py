@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext, lazy_gettext
 
-from certificates.keys import KeyUse
+from certificates.keys import KeyAlgorithm, KeyUse
 from sandbox.db import get_session
 from sandbox.errors import Conflict, NotFound, ValidationFailed
 from sandbox.i18n import translate
@@ -126,7 +126,8 @@ def keys():
     session.commit()
     return render_template(
         "certificates/keys.html", rows=signing_keys.key_rows(session), uses=ROTATABLE_USES,
-        fingerprint=signing_keys.root_key_fingerprint(session),
+        algorithms=list(KeyAlgorithm), fingerprint=signing_keys.root_key_fingerprint(session),
+        sm2_fingerprint=signing_keys.root_key_fingerprint(session, KeyAlgorithm.SM2),
         font_warning=current_app.extensions.get("sandbox.font_warning"),
     )  # fmt: skip
 
@@ -136,11 +137,13 @@ def keys():
 def rotate_key():
     session = get_session()
     use = request.form.get("use", "")
-    if use not in {u.value for u in ROTATABLE_USES}:
+    algorithm = request.form.get("algorithm", KeyAlgorithm.ED25519.value)
+    if use not in {u.value for u in ROTATABLE_USES} or algorithm not in set(KeyAlgorithm):
         raise NotFound()
     if request.form.get("confirm") != "yes":
-        return render_template("certificates/confirm_rotate.html", use=KeyUse(use))
-    row = signing_keys.rotate_key(session, actor=signed_in_user(), use=use)
+        return render_template("certificates/confirm_rotate.html", use=KeyUse(use),
+                               algorithm=KeyAlgorithm(algorithm))  # fmt: skip
+    row = signing_keys.rotate_key(session, actor=signed_in_user(), use=use, algorithm=algorithm)
     session.commit()
     flash(gettext("A new %(use)s key %(kid)s is active; the previous one is retired.", use=use, kid=row.kid),
           "success")  # fmt: skip

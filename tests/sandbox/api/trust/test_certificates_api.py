@@ -60,7 +60,7 @@ def test_key_set_trust_bundle_and_checkpoint(client, session) -> None:
     sm2_keys = [k for k in jwks["keys"] if k["crv"] == "SM2"]
     assert {k["role"] for k in sm2_keys} == {"assertion", "status", "log", "root"}
     assert all(k["kty"] == "EC" and {"x", "y"} <= set(k) for k in sm2_keys)
-    assert eddsa_proof(cert.credential)["verificationMethod"].endswith("#" + cert.kid)  # type: ignore[index]
+    assert eddsa_proof(cert.credential)["verificationMethod"].endswith("#" + cert.kid)
     assert [p["cryptosuite"] for p in cert.credential["proof"]] == ["eddsa-jcs-2022", "sm2-jcs-2026"]
     trust = verify_trust_bundle(client.get("/api/v1/trust-bundle").get_json())
     assert trust.jwks == jwks and len(trust.status_lists) == 2

@@ -44,7 +44,7 @@ def test_a_swapped_key_id_fails(client, session) -> None:
     bundle = bundle_of(client, cert.id)
     status_kid = signing_keys.signing_key(session, KeyUse.STATUS).kid
     proof = eddsa_proof(bundle["credential"])
-    method = proof["verificationMethod"]  # type: ignore[index]
+    method = proof["verificationMethod"]
     proof["verificationMethod"] = method.rpartition("#")[0] + "#" + status_kid  # type: ignore[index]
     report = verify(client, bundle=bundle)
     assert report["verdict"] == "invalid" and outcomes(report)["signature"] == "fail"
@@ -103,7 +103,7 @@ def test_key_revoked_before_logging_fails_but_after_logging_does_not(client, ses
     bundle = bundle_of(client, cert.id)
     evidence = verification.evidence_for(session, bundle)
     logged_at = datetime.fromisoformat(bundle["transparency"]["entry"]["at"])
-    kid = eddsa_proof(bundle["credential"])["verificationMethod"].rpartition("#")[2]  # type: ignore[index]
+    kid = eddsa_proof(bundle["credential"])["verificationMethod"].rpartition("#")[2]
 
     def revoked_at(moment: datetime) -> Evidence:
         records = [

@@ -57,7 +57,7 @@ def test_every_proof_resolves_through_the_issuer_document(client: FlaskClient, s
     assert document["id"] == cert.credential["issuer"]["id"] == "http://127.0.0.1:5000/issuer"
     jwks = KeySet.from_jwks(client.get("/.well-known/jwks.json").get_json())
     for secured, role in ((cert.credential, "assertion"), (status_list, "status")):
-        url = eddsa_proof(secured)["verificationMethod"]  # type: ignore[index]
+        url = eddsa_proof(secured)["verificationMethod"]
         method = method_by_fragment(document, url)
         assert url in document["assertionMethod"]
         assert (method["type"], method["controller"], method["keyRole"]) == ("Multikey", document["id"], role)
@@ -72,7 +72,7 @@ def test_every_proof_resolves_through_the_issuer_document(client: FlaskClient, s
 def test_rotated_and_revoked_keys_stay_with_their_dates(client: FlaskClient, session: Session) -> None:
     _, cert = exit_case(client, session)
     admin = token(client, factories.make_user(session, "admin"))
-    old = eddsa_proof(cert.credential)["verificationMethod"]  # type: ignore[index]
+    old = eddsa_proof(cert.credential)["verificationMethod"]
     assert client.post("/api/v1/keys/rotate", json={"use": "assertion"}, headers=admin).status_code == 201
     retired = method_by_fragment(client.get("/issuer").get_json(force=True), old)
     assert retired["retired"] and "revoked" not in retired and "expires" not in retired

@@ -107,5 +107,14 @@ def test_admin_rotates_a_key_after_confirming(client, session, login_as) -> None
     assert client.post("/admin/keys/rotate", data={"use": "assertion", "confirm": "yes"}).status_code == 302
     session.expire_all()
     assert session.get(SigningKeyRecord, cert.kid).status.value == "retired"
-    assert len(session.exec(select(SigningKeyRecord).where(SigningKeyRecord.use == "assertion")).all()) == 2
+    assert len(session.exec(select(SigningKeyRecord).where(SigningKeyRecord.use == "assertion")).all()) == 3
+    assert 'id="sm2-root-fingerprint"' in page and "SM2" in page
+    sm2 = client.post("/admin/keys/rotate", data={"use": "root", "algorithm": "SM2"})
+    assert "SM2" in sm2.get_data(as_text=True)
+    done = client.post("/admin/keys/rotate", data={"use": "root", "algorithm": "SM2", "confirm": "yes"})
+    assert done.status_code == 302
+    roots = session.exec(select(SigningKeyRecord).where(SigningKeyRecord.use == "root")).all()
+    assert sorted((r.algorithm.value, r.status.value) for r in roots) == [
+        ("Ed25519", "active"), ("SM2", "active"), ("SM2", "retired")
+    ]  # fmt: skip
     assert 'data-verdict="valid"' in client.get(f"/c/{cert.id}").get_data(as_text=True)
