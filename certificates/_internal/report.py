@@ -67,6 +67,9 @@ class Report(CheckedReport):
     signing_keys: list[Mapping[str, str]] = field(default_factory=list)
     root_fingerprint: str | None = None  # the root key the evidence was trusted through (offline only)
     sm2_root_fingerprint: str | None = None  # the SM2 root that signed the trust bundle beside it (offline)
+    # Set by a verifier that knows the issuer's records: {"at", "by"} when this credential was re-issued
+    # (the same certificate secured again) and the one shown is the older form.
+    superseded: Mapping[str, str] | None = None
 
     def read_facts(self, credential: Mapping[str, Any], entry: Mapping[str, Any]) -> None:
         """Take the facts to show from a (not yet verified) credential and its log entry."""
@@ -93,6 +96,7 @@ class Report(CheckedReport):
             "signingKeys": [dict(key) for key in self.signing_keys],
             "rootFingerprint": self.root_fingerprint,
             "sm2RootFingerprint": self.sm2_root_fingerprint,
+            "superseded": dict(self.superseded) if self.superseded else None,
             "checks": [
                 {"name": c.name, "outcome": c.outcome, "code": c.code, "detail": c.detail}
                 for c in self.checks

@@ -38,6 +38,7 @@ ALLOWED_FIELDS = frozenset(
         "keyUse",
         "event",
         "algorithm",  # a key entry's algorithm when it is not Ed25519 ("SM2")
+        "supersedes",  # a re-issue's entry: the digest of the credential it replaces
     }
 )
 REQUIRED_FIELDS = {
@@ -87,8 +88,9 @@ def make_entry(kind: str, **fields: Any) -> dict[str, Any]:
         if isinstance(value, str) and not unicodedata.is_normalized("NFC", value):
             raise CertificateError(f"{key} is not NFC-normalised")
     parse_utc(fields["at"])
-    if "credentialSha256" in fields and not _SHA256_HEX.fullmatch(fields["credentialSha256"]):
-        raise CertificateError("credentialSha256 must be 64 lowercase hex characters")
+    for name in ("credentialSha256", "supersedes"):
+        if name in fields and not _SHA256_HEX.fullmatch(fields[name]):
+            raise CertificateError(f"{name} must be 64 lowercase hex characters")
     return {"kind": kind, **fields}
 
 

@@ -38,7 +38,9 @@ REASON_LABELS = {
     "invalid": lazy_gettext("not checked, because the PDF already failed another check"),
     "key": lazy_gettext("the signing key is unknown or unusable"),
     "key_state": lazy_gettext("the signing key was not valid when it signed"),
-    "no_sm2_proof": lazy_gettext("issued before SM2 signatures were added: it carries the Ed25519 signature only"),
+    "no_sm2_proof": lazy_gettext(
+        "issued before SM2 signatures were added: it carries the Ed25519 signature only"
+    ),
     "manifest": lazy_gettext("the package's manifest does not match its files"),
     "pdf": lazy_gettext("the file is not a readable PDF"),
     "pdf_signature": lazy_gettext("the PDF was changed after the issuer signed it"),

@@ -99,6 +99,27 @@ class CertificateStatusChange(SQLModel, table=True):
     log_index: int
 
 
+class CertificateReissue(SQLModel, table=True):
+    """A credential re-issued with both proofs (Ed25519 and SM2): the one it superseded, kept as it was.
+
+    The unsigned document is unchanged — number, facts, status entries —; only its proofs are new, and a
+    second `issue` entry in the transparency log (``event: "reissue"``, ``supersedes``: the old digest)
+    records the new credential. Append-only.
+    """
+
+    __tablename__ = "certificate_reissue"
+
+    id: int | None = Field(default=None, primary_key=True)
+    certificate_id: str = Field(foreign_key="certificate.id", index=True, max_length=32)
+    old_credential: dict[str, Any] = Field(sa_column=sa.Column(sa.JSON, nullable=False))
+    old_sha256: str = Field(max_length=64, index=True)
+    old_log_index: int
+    new_log_index: int
+    reason: str = Field(max_length=2000)
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class StatusListRecord(SQLModel, table=True):
     """The latest signed status list credential of one purpose (re-signed on change and when stale)."""
 

@@ -14,7 +14,7 @@ from flask import current_app, jsonify, request, send_file
 
 from sandbox.api import examples, media
 from sandbox.api.params import whole_number
-from sandbox.api.routing import json_body, optional_actor, respond, route
+from sandbox.api.routing import actor, json_body, optional_actor, respond, route
 from sandbox.api.trust.schemas import (
     CertificateBundleDocument,
     CertificateList,
@@ -23,6 +23,8 @@ from sandbox.api.trust.schemas import (
     ConsistencyProofDocument,
     InclusionProofDocument,
     LogEntriesDocument,
+    ReissueRequest,
+    ReissueResult,
     TrustBundleDocument,
     VerifiableCredentialDocument,
     VerificationResult,
@@ -32,8 +34,9 @@ from sandbox.db import get_session
 from sandbox.errors import N_, ValidationFailed
 from sandbox.extensions import limiter, verify_limited, verify_rate_limit
 from sandbox.labels.trust import report_json
+from sandbox.models.accounts import Role
 from sandbox.services.common.settings import settings_of
-from sandbox.services.trust import certificates, status_lists, transparency, verification
+from sandbox.services.trust import certificates, reissue, status_lists, transparency, verification
 from sandbox.services.trust import listing as certificate_listing
 
 MAX_ENTRIES = 1000
@@ -132,8 +135,27 @@ def get_certificate(cert_id: str):
        media_types=media.CREDENTIAL_TYPES)  # fmt: skip
 def certificate_credential(cert_id: str):
     cert = certificates.get_certificate(get_session(), cert_id)
-    # A credential never changes once issued; its status is in the status lists.
-    return media.negotiated_json(cert.credential, media.CREDENTIAL_TYPES, cache_control=media.IMMUTABLE)
+    # A credential with both proofs never changes; its status is in the status lists. One with the Ed25519
+    # proof alone may still be re-issued with both (`services.trust.reissue`).
+    cache = media.IMMUTABLE if reissue.carries_sm2(cert) else "public, max-age=300"
+    return media.negotiated_json(cert.credential, media.CREDENTIAL_TYPES, cache_control=cache)
+
+
+@route("/certificates/<cert_id>/reissue", "POST", roles=(Role.REGULATOR,),
+       summary="Re-issue a certificate signed before SM2 keys existed with both proofs (Ed25519 and SM2); "
+               "same number and facts, the old credential superseded in the log (regulators)",
+       tags=("certificates",), body=ReissueRequest, responses={200: ReissueResult}, errors=(404, 409, 422),
+       examples={"holder_asked": {"reason": "持证企业申请补发带国密签名的出盒证明。"}})  # fmt: skip
+def reissue_certificate(cert_id: str):
+    session = get_session()
+    reason = json_body().get("reason")
+    old = certificates.get_certificate(session, cert_id).credential_sha256
+    cert = reissue.reissue(session, actor=actor(), certificate_id=cert_id,
+                           reason=reason if isinstance(reason, str) else "")  # fmt: skip
+    session.commit()
+    suites = [proof["cryptosuite"] for proof in cert.credential["proof"]]
+    return respond(ReissueResult(id=cert.id, number=cert.number, credentialSha256=cert.credential_sha256,
+                                 supersedes=old, cryptosuites=suites))  # fmt: skip
 
 
 @route("/certificates/<cert_id>/pdf", "GET", auth=False, summary="The certificate PDF as issued",

@@ -125,6 +125,10 @@ class VerificationResult(BaseModel):
     rootFingerprint: str | None = Field(  # noqa: N815
         default=None, description="The root key the evidence was trusted through (offline verifier only)"
     )
+    superseded: dict[str, str] | None = Field(
+        default=None, description='{"at", "by"}: this credential was re-issued with both proofs at "at"; '
+        '"by" is the SHA-256 (hex) of the credential that replaced it'
+    )
     sm2RootFingerprint: str | None = Field(  # noqa: N815
         default=None, description="The SM2 root key that signed the trust bundle beside it (offline only)"
     )
@@ -134,6 +138,18 @@ class VerificationResult(BaseModel):
 class StatusChangeRequest(BaseModel):
     action: str = Field(description="revoke | suspend | reinstate")
     reason: str
+
+
+class ReissueRequest(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000, description="Why, e.g. the holder asked for it.")
+
+
+class ReissueResult(BaseModel):
+    id: str
+    number: str
+    credentialSha256: str  # noqa: N815
+    supersedes: str = Field(description="The digest (hex) of the Ed25519-only credential it replaces")
+    cryptosuites: list[str]
 
 
 class StatusChangeResult(BaseModel):

@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from certificates._internal.encoding import b64url_decode
 from certificates._internal.strictjson import loads_strict
-from certificates._internal.timefmt import parse_utc
+from certificates._internal.timefmt import format_utc, parse_utc
 from certificates.bundle import TrustBundle, sign_trust_bundle
 from certificates.errors import CertificateError
 from certificates.keys import KeyUse
@@ -22,8 +23,16 @@ from certificates.pdf.qr import parse_verification_url
 from certificates.pdf.verify import verify_pdf
 from certificates.verifier import FAIL, PASS, Evidence, Report, verify_bundle
 from sandbox.errors import N_, ValidationFailed
+from sandbox.models.certificates import Certificate
 from sandbox.services.common.settings import settings_of
-from sandbox.services.trust import certificates, evidence_cache, signing_keys, status_lists, transparency
+from sandbox.services.trust import (
+    certificates,
+    evidence_cache,
+    reissue,
+    signing_keys,
+    status_lists,
+    transparency,
+)
 
 
 def evidence_for(session: Session, bundle: Mapping[str, Any]) -> Evidence:
@@ -45,7 +54,18 @@ def verify_bundle_data(
             raise ValidationFailed.single(
                 "file", N_("This is neither a certificate PDF nor a bundle JSON.")
             ) from None
-    return verify_bundle(bundle, evidence_for(session, bundle), expected_digest=expected_digest, now=now)
+    report = verify_bundle(bundle, evidence_for(session, bundle), expected_digest=expected_digest, now=now)
+    return note_superseded(session, report)
+
+
+def note_superseded(session: Session, report: Report) -> Report:
+    """Say so when the credential shown was re-issued since (with both proofs) and which one replaced it."""
+    if report.digest:
+        replaced = reissue.superseded(session, b64url_decode(report.digest).hex())
+        if replaced is not None:
+            cert = session.get(Certificate, replaced.certificate_id)
+            report.superseded = {"at": format_utc(replaced.at), "by": cert.credential_sha256 if cert else ""}
+    return report
 
 
 def verify_certificate(session: Session, cert_id: str, *, expected_digest: str | None = None) -> Report:
@@ -78,7 +98,7 @@ def verify_upload(session: Session, data: bytes) -> tuple[Report, bool | None]:
         raise ValidationFailed.single("file", N_("The file is empty."))
     if not data.startswith(b"%PDF-"):
         return verify_bundle_data(session, data), None
-    report = verify_pdf(data, lambda bundle: evidence_for(session, bundle))
+    report = note_superseded(session, verify_pdf(data, lambda bundle: evidence_for(session, bundle)))
     printed = report.check("printed_qr")
     return report, None if printed is None else printed.outcome in (PASS, FAIL)
 

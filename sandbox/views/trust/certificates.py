@@ -20,7 +20,7 @@ from sandbox.models.certificates import CertificateKind
 from sandbox.security import roles_required, signed_in_user
 from sandbox.services.common.settings import settings_of
 from sandbox.services.decisions import proposals
-from sandbox.services.trust import certificates, signing_keys
+from sandbox.services.trust import certificates, reissue, signing_keys
 from sandbox.services.trust import status as certificate_status
 from sandbox.services.trust.signing_keys import ROTATABLE_USES
 from sandbox.views.decisions.page import confirmed_by, panel
@@ -60,7 +60,8 @@ def certificate_detail(cert_id: str):
     return render_template(
         "certificates/detail.html", cert=cert, summary=certificates.summary(cert), statuses=STATUS_LABELS,
         exemption=cert.kind is CertificateKind.EXEMPTION, decisions=DECISION_LABELS,
-        history=certificates.status_history(session, cert),
+        history=certificates.status_history(session, cert), reissues=reissue.history(session, cert),
+        carries_sm2=reissue.carries_sm2(cert),
         proposals=steps, proposal_actions=PROPOSAL_ACTIONS, proposal_states=STATE_LABELS,
         confirmed=confirmed_by(steps),
         can_manage=certificates.can_manage(user), errors={}, review_days=settings_of(session).review_days,
@@ -116,6 +117,27 @@ def change_status(cert_id: str):
                    action=str(ACTION_LABELS[action]), number=cert.number)  # fmt: skip
     flash(text, "success")
     return redirect(url_for("certificates.certificate_detail", cert_id=cert.id))
+
+
+@bp.post("/certificates/<cert_id>/reissue")
+@roles_required(Role.REGULATOR)
+def reissue_certificate(cert_id: str):
+    """Re-issue an Ed25519-only certificate with both signatures (one regulator: the facts do not change)."""
+    session = get_session()
+    cert = _visible(cert_id)
+    try:
+        reissue.reissue(session, actor=signed_in_user(), certificate_id=cert.id,
+                        reason=request.form.get("reason", ""))  # fmt: skip
+    except (ValidationFailed, Conflict) as error:
+        session.rollback()
+        message = " ".join(m for ms in field_errors(error).values() for m in ms) if isinstance(
+            error, ValidationFailed) else translate(error.message)  # fmt: skip
+        flash(message, "error")
+        return redirect(url_for("certificates.certificate_detail", cert_id=cert_id))
+    session.commit()
+    flash(gettext("%(number)s was re-issued with the Ed25519 and SM2 signatures.", number=cert.number),
+          "success")  # fmt: skip
+    return redirect(url_for("certificates.certificate_detail", cert_id=cert_id))
 
 
 @bp.get("/admin/keys")
