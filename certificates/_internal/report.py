@@ -64,6 +64,9 @@ class Report(CheckedReport):
     # The key that signed the credential, as the evidence knows it: {"kid", "status", "algorithm"}.
     signing_key: Mapping[str, str] | None = None
     root_fingerprint: str | None = None  # the root key the evidence was trusted through (offline only)
+    # A PDF's seal: the SM2 signature digest it prints ("3F2A 9C01 77B0 12DE", `certificates.pdf.seal`),
+    # set once the printed-text check found it equal to the credential's; None otherwise.
+    seal_binding: str | None = None
 
     def read_facts(self, credential: Mapping[str, Any], entry: Mapping[str, Any]) -> None:
         """Take the facts to show from a (not yet verified) credential and its log entry."""
@@ -88,6 +91,7 @@ class Report(CheckedReport):
             "issuedAt": self.issued_at,
             "signingKey": dict(self.signing_key) if self.signing_key else None,
             "rootFingerprint": self.root_fingerprint,
+            "sealBinding": self.seal_binding,
             "checks": [
                 {"name": c.name, "outcome": c.outcome, "code": c.code, "detail": c.detail}
                 for c in self.checks

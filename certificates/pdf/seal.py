@@ -21,6 +21,7 @@ Public API:
     credential_seal_binding(credential) -> str | None     from the credential's SM2 proof, if readable
     seal_caption(binding) -> str                          the line printed under the seal
     printed_seal_binding(page_text) -> str | None         the binding a page's text prints under its seal
+    printed_seal_bindings(page_text) -> [str | None]      every seal caption's binding (None: unreadable)
     draw_seal(canvas, cx, cy, seal, font_name, *, radius=20 mm, caption_width=None,
               caption_size=6.5) -> float
 """
@@ -31,7 +32,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -50,6 +51,7 @@ __all__ = [
     "credential_seal_binding",
     "draw_seal",
     "printed_seal_binding",
+    "printed_seal_bindings",
     "seal_binding",
     "seal_caption",
     "sm2_proof",
@@ -65,11 +67,11 @@ BINDING_BYTES = 8
 SEAL_RED = (0.85, 0.1, 0.1)
 INK_ALPHA = 0.9
 CAPTION_GREY = (0.45, 0.45, 0.45)
-FILL_STROKE = 2  # text rendering mode: fill, then stroke the outline (a heavier face, as carved)
+FILL_STROKE: Literal[2] = 2  # text rendering mode: fill, then stroke the outline (a heavier face, as carved)
 ARC_SPAN = 240.0  # degrees of the upper arc the office's name is spread over
 
 _LABEL_EN = "SM2 signature digest"
-_BINDING = re.compile(r"(?<![0-9A-Za-z])([0-9A-F]{4}(?:[ \t]?[0-9A-F]{4}){3})(?![0-9A-Za-z])")
+_BINDING = re.compile(r"(?<![0-9A-Za-z])([0-9A-F]{4}(?:\s?[0-9A-F]{4}){3})(?![0-9A-Za-z])")
 
 
 @dataclass(frozen=True)
@@ -112,20 +114,29 @@ def seal_caption(binding: str | None) -> str:
     return f"{BINDING_LABEL} {binding}" if binding is not None else NO_BINDING_TEXT
 
 
-def printed_seal_binding(page_text: str) -> str | None:
-    """The binding a page's extracted text prints after the seal's label; None when it prints none.
+def printed_seal_bindings(page_text: str) -> list[str | None]:
+    """Every seal caption a page's extracted text prints: its binding, or None where none follows the label.
 
-    Text extraction may break the caption after its label or run it into a neighbouring line, so the
-    binding is the first group-of-four hex code after the label, however the spaces fell.
+    Text extraction may break the caption after its label or run it into a neighbouring line, so a
+    caption's binding is the first group-of-four hex code after its label, however the spaces fell.
     """
-    label = page_text.find(_LABEL_EN)
-    if label < 0:
-        return None
-    found = _BINDING.search(page_text, label)
-    if found is None:
-        return None
-    compact = "".join(found.group(1).split())
-    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+    found: list[str | None] = []
+    start = page_text.find(_LABEL_EN)
+    while start >= 0:
+        following = page_text.find(_LABEL_EN, start + len(_LABEL_EN))
+        match = _BINDING.search(page_text, start, following if following >= 0 else len(page_text))
+        if match is None:
+            found.append(None)
+        else:
+            compact = "".join(match.group(1).split())
+            found.append(" ".join(compact[i : i + 4] for i in range(0, len(compact), 4)))
+        start = following
+    return found
+
+
+def printed_seal_binding(page_text: str) -> str | None:
+    """The binding a page's extracted text prints under its seal; None when it prints none."""
+    return next((binding for binding in printed_seal_bindings(page_text) if binding is not None), None)
 
 
 def _star(canvas: Canvas, cx: float, cy: float, outer: float) -> None:

@@ -117,6 +117,11 @@ class VerificationResult(BaseModel):
     rootFingerprint: str | None = Field(  # noqa: N815
         default=None, description="The root key the evidence was trusted through (offline verifier only)"
     )
+    sealBinding: str | None = Field(  # noqa: N815
+        default=None,
+        description="A PDF's seal: the SM2 signature digest it prints (first 8 bytes of SM3 of the "
+        "signature, hex in groups of four), once found equal to the credential's",
+    )
     checks: list[CheckResult]
 
 
