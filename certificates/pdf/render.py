@@ -199,19 +199,27 @@ def _footer(credential: Mapping[str, Any], layout: Layout, transparency: Mapping
 
 def _draw_signature(canvas: Canvas, credential: Mapping[str, Any], layout: Layout, font: str,
                     seal_number: str, right: float, left: float, footer_right: float) -> None:  # fmt: skip
-    """The signature line with the issue date in Chinese under its end, and the seal stamped over both."""
-    issuer = issuer_name(credential, layout)
-    office = issuer.split(" / ")[0]  # the seal carries the (first, Chinese) name
-    line = f"签发机构 Issuer: {issuer}"
+    """The signature with the issue date in Chinese under its end, and the seal stamped over both.
+
+    The issuer's first (Chinese) name ends the line ``签发机构 Issuer: …``, where the seal presses on it;
+    its other names, if it has any, follow in a smaller line beneath, still above the footer.
+    """
+    office, *others = issuer_name(credential, layout).split(" / ")
+    lines = [(f"签发机构 Issuer: {office}", SIGNATURE_SIZE)]
+    if others:
+        lines.append((" / ".join(others), SIGNATURE_SIZE - 2))
+    y = SIGNATURE_Y + (len(lines) - 1) * SIGNATURE_SIZE * 1.3
+    canvas.setFillColorRGB(0, 0, 0)
+    for line, wanted in lines:
+        size = wanted
+        while size > 6 and _width(line, font, size) > right - left:
+            size -= 0.5
+        canvas.setFont(font, size)
+        canvas.drawRightString(right, y, line)
+        y -= SIGNATURE_SIZE * 1.3
     issued = _issued_at(credential)
     day = cn_date(issued.astimezone(BEIJING).date()) if issued else "—"
     cx = right - SEAL_RADIUS - 2 * mm
-    size = SIGNATURE_SIZE
-    while size > 6 and _width(line, font, size) > right - left:
-        size -= 0.5
-    canvas.setFillColorRGB(0, 0, 0)
-    canvas.setFont(font, size)
-    canvas.drawRightString(right, SIGNATURE_Y, line)
     canvas.setFont(font, SIGNATURE_SIZE)
     canvas.drawCentredString(cx, SIGNATURE_DATE_Y, day)
     seal = Seal(office=office, number=seal_number, binding=credential_seal_binding(credential))

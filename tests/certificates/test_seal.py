@@ -138,6 +138,14 @@ def test_the_certificate_prints_the_seal_bound_to_its_sm2_signature(
     assert SEAL_TITLE in text and DEFAULT_SEAL_NUMBER in text
     assert "2027年1月4日" in text  # validFrom 2027-01-04T02:30Z is 10:30 on the 4th in Beijing
     assert "签发机构 Issuer: 北京经济技术开发区数据监管沙盒管理办公室" in text
+    bilingual = copy.deepcopy(sealed)
+    bilingual["credential"]["issuer"]["name"] = BILINGUAL
+    lines = pdftotext(render_certificate_pdf(bilingual, verify_base_url=BASE)).splitlines()
+    # The Chinese name ends the signature line the seal presses on; the English one is beneath.
+    chinese = "签发机构 Issuer: 北京经济技术开发区数据监管沙盒办公室"
+    [signature] = [n for n, line in enumerate(lines) if chinese in line]
+    under = lines[signature + 1 : signature + 4]  # the seal's own characters may come between
+    assert any("Beijing E-Town Data Regulatory Sandbox Office" in line for line in under)
     # The printed-text check reads the same binding back, with pypdf, and reports it.
     assert check_printed_text(read_certificate_pdf(page).page_text or "", sealed["credential"]) == binding
 
@@ -178,6 +186,12 @@ def test_a_sealed_exemption_decision_keeps_its_fields_whole() -> None:
     assert check_printed_text(text, bundle["credential"]) == credential_seal_binding(bundle["credential"])
 
 
+BILINGUAL = [
+    {"@value": "北京经济技术开发区数据监管沙盒办公室", "@language": "zh-CN"},
+    {"@value": "Beijing E-Town Data Regulatory Sandbox Office", "@language": "en"},
+]
+
+
 def red_box(pdf: bytes, tmp_path: Path, dpi: int = 100) -> tuple[float, float, float, float]:
     """(left, bottom, right, top) in points of the page's seal-red pixels."""
     (tmp_path / "p.pdf").write_bytes(pdf)
@@ -195,11 +209,13 @@ def red_box(pdf: bytes, tmp_path: Path, dpi: int = 100) -> tuple[float, float, f
 
 @POPPLER
 @EMBEDDED
-@pytest.mark.parametrize("kind", ["exit", "exemption"])
+@pytest.mark.parametrize("kind", ["exit", "exemption", "bilingual issuer"])
 def test_the_seal_overlaps_neither_the_qr_code_nor_the_text_beside_it(
     kind: str, world: World, tmp_path: Path
 ) -> None:
-    bundle = with_sm2(world.bundle if kind == "exit" else logged(signed(decision())))
+    bundle = with_sm2(logged(signed(decision())) if kind == "exemption" else world.bundle)
+    if kind == "bilingual issuer":  # as the app issues: its Chinese name, then its English one
+        bundle["credential"]["issuer"]["name"] = BILINGUAL
     left, bottom, right, top = red_box(render_certificate_pdf(bundle, verify_base_url=BASE), tmp_path)
     text_right = render.MARGIN + 4 * mm + (210 * mm - 2 * render.MARGIN - render.QR_SIZE - 10 * mm)
     assert left > text_right  # right of the footer's text
