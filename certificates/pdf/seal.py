@@ -164,15 +164,19 @@ def _arc_text(canvas: Canvas, cx: float, cy: float, text: str, font: str, size: 
     # A short name keeps its characters a little apart, rather than thrown to the ends of the arc.
     span = min(ARC_SPAN, count * math.degrees(size * squeeze * 1.5 / baseline))
     step = span / count
+    # One text object, each character placed by its own text matrix (rotation, then the squeeze).
+    line = canvas.beginText()
+    line.setFont(font, size)
+    line.setTextRenderMode(FILL_STROKE)
     for i, char in enumerate(text):
-        angle = 90 + span / 2 - (i + 0.5) * step
-        rad = math.radians(angle)
-        canvas.saveState()
-        canvas.translate(cx + baseline * math.cos(rad), cy + baseline * math.sin(rad))
-        canvas.rotate(angle - 90)
-        canvas.scale(squeeze, 1)
-        canvas.drawCentredString(0, 0, char, mode=FILL_STROKE)
-        canvas.restoreState()
+        angle = math.radians(90 + span / 2 - (i + 0.5) * step)
+        cos, sin = math.sin(angle), -math.cos(angle)  # the character's x axis: the tangent, clockwise
+        half = stringWidth(char, font, size) * squeeze / 2
+        x, y = cx + baseline * math.cos(angle), cy + baseline * math.sin(angle)
+        line.setTextTransform(cos * squeeze, sin * squeeze, -sin, cos, x - half * cos, y - half * sin)
+        line.textOut(char)
+    line.setTextRenderMode(0)
+    canvas.drawText(line)
 
 
 def _fitted(text: str, font: str, size: float, width: float) -> tuple[float, float]:
