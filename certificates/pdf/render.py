@@ -3,7 +3,9 @@
 This module owns the page (Chinese first, English second), the QR code placement, and embedding the bundle
 as the attachment ``credential.json`` (read back by `certificates.pdf.read`). The words differ by credential
 type — an exit certificate (出盒证明) or a liability exemption decision (试错免责决定书) — and come from
-`certificates.pdf.layouts`; the drawing is the same for both.
+`certificates.pdf.layouts`; the drawing is the same for both. Near the bottom, the issuer signs: the line
+``签发机构 Issuer: …`` with the issue date in Chinese (Beijing date of ``validFrom``) under its end, and the
+office's seal stamped over both, bound to the credential's SM2 signature (`certificates.pdf.seal`).
 Output is reproducible: reportlab runs with ``invariant=1``, so the same bundle gives the same bytes.
 Standard library, reportlab, rfc8785, zxing-cpp and this package only.
 """

@@ -14,6 +14,8 @@ step, so a PDF that has already failed is not rendered (``printed_qr`` skipped).
 Public API:
     Scanner                                  (pdf, page_size_mm) -> PrintedQr; default scan_printed_qr
     verify_pdf(data, evidence, *, now=None, report=None, scanner=None) -> Report
+        `Report.seal_binding` (JSON ``sealBinding``): the SM2 signature digest the page's seal prints,
+        once the printed-text check found it to be the credential's; None otherwise
         `evidence` is an Evidence or a function bundle -> Evidence (the server's evidence depends on it)
     verify_pdf_with_trust_bundle(data, trust_bundle, *, expected_root_fingerprint=None, now=None,
                                  scanner=None) -> Report
