@@ -11,6 +11,7 @@ import os
 from datetime import timedelta
 from typing import Any
 
+from certificates.pdf.seal import DEFAULT_SEAL_NUMBER
 from workflows.calendar import STAGE_DEADLINE_DAYS
 from workflows.certificate_review import REVIEW_DAYS
 from workflows.disputes import DISPUTE_DEADLINE_DAYS
@@ -46,6 +47,7 @@ ENVIRONMENT_KEYS = (
     "PROGRESS_RATE_LIMIT",
     "CONSULTATION_PHONE",
     "CONSULTATION_EMAIL",
+    "SEAL_NUMBER",
 )
 
 
@@ -130,6 +132,9 @@ class Defaults:
     ISSUER_ID: str | None = None  # default: PUBLIC_BASE_URL + "/issuer"
     STATUS_LIST_HOURS = 24
     TRUST_BUNDLE_HOURS = 24
+    # The number of the office's electronic seal (电子印章), printed on the seal of every certificate,
+    # decision and receipt; set through SANDBOX_SEAL_NUMBER.
+    SEAL_NUMBER = DEFAULT_SEAL_NUMBER
     CJK_FONT_PATH: str | None = None
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25

@@ -70,6 +70,9 @@ class Report(CheckedReport):
     # Set by a verifier that knows the issuer's records: {"at", "by"} when this credential was re-issued
     # (the same certificate secured again) and the one shown is the older form.
     superseded: Mapping[str, str] | None = None
+    # A PDF's seal: the SM2 signature digest it prints ("3F2A 9C01 77B0 12DE", `certificates.pdf.seal`),
+    # set once the printed-text check found it equal to the credential's; None otherwise.
+    seal_binding: str | None = None
 
     def read_facts(self, credential: Mapping[str, Any], entry: Mapping[str, Any]) -> None:
         """Take the facts to show from a (not yet verified) credential and its log entry."""
@@ -97,6 +100,7 @@ class Report(CheckedReport):
             "rootFingerprint": self.root_fingerprint,
             "sm2RootFingerprint": self.sm2_root_fingerprint,
             "superseded": dict(self.superseded) if self.superseded else None,
+            "sealBinding": self.seal_binding,
             "checks": [
                 {"name": c.name, "outcome": c.outcome, "code": c.code, "detail": c.detail}
                 for c in self.checks

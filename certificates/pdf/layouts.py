@@ -148,8 +148,8 @@ LIABILITY_EXEMPTION = Layout(
         "Remedies: administrative reconsideration within 60 days, or an administrative lawsuit within six "
         "months, of learning of it."
     ),
-    title_top=34 * mm,
-    fields_gap=26 * mm,
+    title_top=32 * mm,
+    fields_gap=25 * mm,
     row_min=6.5 * mm,
 )
 

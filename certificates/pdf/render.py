@@ -3,7 +3,9 @@
 This module owns the page (Chinese first, English second), the QR code placement, and embedding the bundle
 as the attachment ``credential.json`` (read back by `certificates.pdf.read`). The words differ by credential
 type — an exit certificate (出盒证明) or a liability exemption decision (试错免责决定书) — and come from
-`certificates.pdf.layouts`; the drawing is the same for both.
+`certificates.pdf.layouts`; the drawing is the same for both. Near the bottom, the issuer signs: the line
+``签发机构 Issuer: …`` with the issue date in Chinese (Beijing date of ``validFrom``) under its end, and the
+office's seal stamped over both, bound to the credential's SM2 signature (`certificates.pdf.seal`).
 Output is reproducible: reportlab runs with ``invariant=1``, so the same bundle gives the same bytes.
 Standard library, reportlab, rfc8785, zxing-cpp and this package only.
 """
@@ -30,10 +32,25 @@ from certificates._internal.xmp import DocumentInfo, xmp_packet
 from certificates.errors import CertificateError
 from certificates.pdf.fonts import CJKFont, find_cjk_font
 from certificates.pdf.layouts import ATTACHMENT_NAME, Layout, issuer_name, layout_for, pick_value, value_lines
+from certificates.pdf.prose import BEIJING, cn_date
 from certificates.pdf.qr import credential_digest_b64url, draw_qr, qr_matrix, verification_url
+from certificates.pdf.seal import DEFAULT_SEAL_NUMBER, Seal, credential_seal_binding, draw_seal
 
 QR_SIZE = 40 * mm  # with the quiet zone; the symbol itself stays above 30 mm up to version 10
 MARGIN = 20 * mm
+QR_Y = MARGIN + 1 * mm  # its caption below stays inside the frame
+QR_LABEL_GAP = 3.2 * mm
+# The signature line (落款): "签发机构 Issuer: …" right-aligned above the footer, the issue date in Chinese
+# below its end, and the office's seal stamped over both (GB/T 9704: the seal presses down on the issuer
+# and the date); the seal's SM2 caption sits between the seal and the QR code, right of the footer's text.
+SIGNATURE_Y = MARGIN + QR_SIZE + 34 * mm
+SIGNATURE_SIZE = 10.0
+FOOTER_TOP = SIGNATURE_Y - 4.6 * mm  # the first footer line's baseline
+SEAL_RADIUS = 18 * mm
+# The caption's two lines take ~6.7 mm under the seal, and stay above the QR code's quiet zone.
+SEAL_CENTRE_Y = QR_Y + QR_SIZE + 7.2 * mm + SEAL_RADIUS
+SIGNATURE_DATE_Y = SEAL_CENTRE_Y - 1.5 * mm
+FIELDS_BOTTOM = SEAL_CENTRE_Y + SEAL_RADIUS + 1 * mm  # the fields (and statement) stay above the seal
 CLIPPED = "……（全文见内嵌 credential.json / full text in credential.json）"
 
 
@@ -174,8 +191,7 @@ def _footer(credential: Mapping[str, Any], layout: Layout, transparency: Mapping
     index, size = transparency.get("leafIndex"), transparency.get("treeSize")
     # People count from one: the log's entry 0 is printed as 第 1 条.
     entry = index + 1 if isinstance(index, int) and not isinstance(index, bool) else "—"
-    return [
-        f"签发机构 Issuer: {issuer_name(credential, layout)}",
+    return [  # the issuer is the signature line, drawn with the seal (`_draw_signature`)
         f"签发时间 Issued: {zh}（北京时间）/ {en} Beijing time",
         f"凭证摘要 Credential digest (SHA-256): {digest_hex[:16]}…",
         f"透明日志 Transparency log: {transparency.get('origin', '—')} · 第 {entry} 条，共 {size or '—'} 条 "
@@ -183,13 +199,51 @@ def _footer(credential: Mapping[str, Any], layout: Layout, transparency: Mapping
     ]
 
 
+def _draw_signature(canvas: Canvas, credential: Mapping[str, Any], layout: Layout, font: str,
+                    seal_number: str, right: float, left: float, footer_right: float) -> None:  # fmt: skip
+    """The signature with the issue date in Chinese under its end, and the seal stamped over both.
+
+    The issuer's first (Chinese) name ends the line ``签发机构 Issuer: …``, where the seal presses on it;
+    its other names, if it has any, follow in a smaller line beneath, still above the footer.
+    """
+    office, *others = issuer_name(credential, layout).split(" / ")
+    lines = [(f"签发机构 Issuer: {office}", SIGNATURE_SIZE)]
+    if others:
+        lines.append((" / ".join(others), SIGNATURE_SIZE - 2))
+    y = SIGNATURE_Y + (len(lines) - 1) * SIGNATURE_SIZE * 1.3
+    canvas.setFillColorRGB(0, 0, 0)
+    for line, wanted in lines:
+        size = wanted
+        while size > 6 and _width(line, font, size) > right - left:
+            size -= 0.5
+        canvas.setFont(font, size)
+        canvas.drawRightString(right, y, line)
+        y -= SIGNATURE_SIZE * 1.3
+    issued = _issued_at(credential)
+    day = cn_date(issued.astimezone(BEIJING).date()) if issued else "—"
+    cx = right - SEAL_RADIUS - 2 * mm
+    canvas.setFont(font, SIGNATURE_SIZE)
+    canvas.drawCentredString(cx, SIGNATURE_DATE_Y, day)
+    seal = Seal(office=office, number=seal_number, binding=credential_seal_binding(credential))
+    caption_width = 2 * (min(right + 4 * mm - cx, cx - footer_right) - 0.5 * mm)
+    draw_seal(canvas, cx, SEAL_CENTRE_Y, seal, font, radius=SEAL_RADIUS, caption_width=caption_width,
+              caption_size=6)  # fmt: skip
+
+
 def render_certificate_pdf(
-    bundle: dict[str, Any], *, verify_base_url: str, font: CJKFont | None = None, cert_id: str | None = None
+    bundle: dict[str, Any],
+    *,
+    verify_base_url: str,
+    font: CJKFont | None = None,
+    cert_id: str | None = None,
+    seal_number: str | None = None,
 ) -> bytes:
     """Render the credential of a bundle ``{"credential": …, "transparency": …}``; return PDF bytes.
 
-    The page's words follow the credential's type (`certificates.pdf.layouts.layout_for`). The result is
-    the unsigned page; `certificates.pdf.sign.sign_certificate_pdf` signs it.
+    The page's words follow the credential's type (`certificates.pdf.layouts.layout_for`). The office's
+    seal, numbered `seal_number` (default `DEFAULT_SEAL_NUMBER`), is stamped over the signature block and
+    bound to the credential's SM2 proof when it has one (`certificates.pdf.seal`). The result is the
+    unsigned page; `certificates.pdf.sign.sign_certificate_pdf` signs it.
     """
     font = font or find_cjk_font()
     credential = bundle["credential"]
@@ -236,7 +290,7 @@ def render_certificate_pdf(
     y -= layout.fields_gap
     statement = _statement_rows(layout, f, width - 2 * MARGIN - 14 * mm)
     reserved = _statement_height(statement) + 3 * mm if statement else 0
-    size, fields = _layout_fields(subject, layout, f, value_w, y - (MARGIN + QR_SIZE + 40 * mm) - reserved)
+    size, fields = _layout_fields(subject, layout, f, value_w, y - FIELDS_BOTTOM - reserved)
     for zh, en, rows in fields:
         canvas.setFillColorRGB(0, 0, 0)
         canvas.setFont(f, 10.5)
@@ -253,7 +307,7 @@ def render_certificate_pdf(
         _draw_statement(canvas, statement, f, label_x - 2 * mm, y + 1 * mm, width - 2 * MARGIN - 4 * mm)
 
     text_w = width - 2 * MARGIN - QR_SIZE - 10 * mm
-    y = MARGIN + QR_SIZE + 34 * mm
+    y = FOOTER_TOP
     canvas.setFont(f, 9)
     for line in _footer(credential, layout, transparency, digest_hex):
         for row in _wrap(line, f, 9, text_w):
@@ -268,11 +322,15 @@ def render_certificate_pdf(
             y -= 4 * mm
         y -= 1.5 * mm
 
-    qr_x, qr_y = width - MARGIN - QR_SIZE, MARGIN + 6 * mm
+    right = width - MARGIN - 4 * mm
+    _draw_signature(canvas, credential, layout, f, seal_number or DEFAULT_SEAL_NUMBER, right, label_x,
+                    label_x + text_w)  # fmt: skip
+
+    qr_x, qr_y = width - MARGIN - QR_SIZE, QR_Y
     draw_qr(canvas, qr_matrix(url), qr_x, qr_y, QR_SIZE)
     canvas.setFont(f, 8)
     canvas.setFillColorRGB(0, 0, 0)
-    canvas.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 4 * mm, "扫码核验 Scan to verify")
+    canvas.drawCentredString(qr_x + QR_SIZE / 2, qr_y - QR_LABEL_GAP, "扫码核验 Scan to verify")
 
     payload = json.dumps(bundle, ensure_ascii=False, indent=2, sort_keys=True).encode()
     attach_file(canvas, ATTACHMENT_NAME, payload, layout.attachment_description, pdf_date=date)

@@ -14,7 +14,7 @@ Standard library, cryptography, asn1crypto, pyHanko and this package only.
 Public API:
     PdfSigningKeys(signer, signer_activated_at, root, root_activated_at)
     sign_certificate_pdf(page, keys, *, signed_at, organisation, reason) -> bytes
-    render_signed_pdf(bundle, keys, *, verify_base_url, font=None, cert_id=None) -> bytes
+    render_signed_pdf(bundle, keys, *, verify_base_url, font=None, cert_id=None, seal_number=None) -> bytes
 """
 
 from __future__ import annotations
@@ -124,8 +124,10 @@ def render_signed_pdf(
     verify_base_url: str,
     font: CJKFont | None = None,
     cert_id: str | None = None,
+    seal_number: str | None = None,
 ) -> bytes:
-    """Render the bundle's page and sign it at the credential's proof time with `keys`."""
+    """Render the bundle's page (with the office's seal numbered `seal_number`, default
+    `certificates.pdf.seal.DEFAULT_SEAL_NUMBER`) and sign it at the credential's proof time with `keys`."""
     credential = bundle["credential"]
     proof = eddsa_proof(credential)  # PAdES signs with the Ed25519 key of the proof set
     method = proof.get("verificationMethod") if proof is not None else None
@@ -133,7 +135,8 @@ def render_signed_pdf(
         raise CertificateError("the PDF is signed by the key that signed its credential")
     layout = layout_for(credential)
     number = str(pick_value(credential.get("credentialSubject") or {}, layout.number_keys) or "—")
-    page = render_certificate_pdf(bundle, verify_base_url=verify_base_url, font=font, cert_id=cert_id)
+    page = render_certificate_pdf(bundle, verify_base_url=verify_base_url, font=font, cert_id=cert_id,
+                                  seal_number=seal_number)  # fmt: skip
     # The organisation is the issuer's first (Chinese) name; the page prints every name.
     organisation = issuer_name(credential, layout).split(" / ")[0]
     return sign_certificate_pdf(

@@ -5,13 +5,17 @@ So the text extracted from the page (`certificates.pdf.read`) must state, each a
 the words `certificates.pdf.render` prints, the number, the enterprise, its USCC, the filing number and the
 outcome (an exemption decision: the decision) of the credential; each of those labels appears once; and
 no other USCC-shaped or number-shaped code appears on the page, so an added line or an overlay that
-prints another code is caught even where it does not replace the original text. Line breaks and spaces
-are ignored (wrapping differs between fonts). A mismatch raises `CertificateVerificationError` with code
-``printed_text``. Standard library and this package only.
+prints another code is caught even where it does not replace the original text. The seal's caption
+(`certificates.pdf.seal`) must print the binding of the credential's SM2 signature when the credential has
+one, and no binding when it has none, so a seal copied from another credential's page is caught. Line
+breaks and spaces are ignored (wrapping differs between fonts). A mismatch raises
+`CertificateVerificationError` with code ``printed_text``. Standard library and this package only.
 
 Public API:
     printed_facts(credential) -> [(name, text)]   the key facts as the page prints them
-    check_printed_text(text, credential)          raise ``printed_text`` on any mismatch
+    check_printed_text(text, credential)          raise ``printed_text`` on any mismatch; return the
+                                                  seal binding the page prints (None: no SM2 signature)
+    check_printed_seal(text, credential)          just the seal's binding, the same way
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ from typing import Any
 from certificates.credentials import is_valid_uscc
 from certificates.errors import CertificateVerificationError
 from certificates.pdf.layouts import Layout, layout_for, pick_value, value_lines
+from certificates.pdf.seal import credential_seal_binding, printed_seal_bindings
 
-__all__ = ["check_printed_text", "printed_facts"]
+__all__ = ["check_printed_seal", "check_printed_text", "printed_facts"]
 
 _PUNCTUATION = ":：,，.。;；()（）[]【】<>《》\"'“”‘’"
 
@@ -66,8 +71,37 @@ def printed_facts(credential: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [(name, f"{label} {value}") for name, label, value in _facts(credential, layout)]
 
 
-def check_printed_text(text: str, credential: Mapping[str, Any]) -> None:
-    """Raise ``printed_text`` unless the page's `text` states the credential's key facts, and no others."""
+def check_printed_seal(text: str, credential: Mapping[str, Any]) -> str | None:
+    """Raise ``printed_text`` unless the seal on the page is bound to the credential's SM2 signature (or,
+    for a credential without one, prints no binding); return the binding printed."""
+    expected = credential_seal_binding(credential)
+    printed = printed_seal_bindings(text)
+    if expected is None:
+        shown = sorted({binding or "?" for binding in printed})
+        if shown:
+            raise CertificateVerificationError(
+                "printed_text",
+                f"the seal prints the SM2 signature digest {', '.join(shown)}, "
+                "but the credential has no SM2 signature",
+            )
+        return None
+    if not printed:
+        raise CertificateVerificationError(
+            "printed_text", f"the seal is not bound to the credential's SM2 signature (digest {expected})"
+        )
+    wrong = sorted({binding or "?" for binding in printed if binding != expected})
+    if wrong:
+        raise CertificateVerificationError(
+            "printed_text",
+            f"the seal's printed SM2 signature digest {', '.join(wrong)} is not the credential's "
+            f"SM2 signature digest {expected}",
+        )
+    return expected
+
+
+def check_printed_text(text: str, credential: Mapping[str, Any]) -> str | None:
+    """Raise ``printed_text`` unless the page's `text` states the credential's key facts, and no others,
+    under a seal bound to its SM2 signature; return the seal's binding (None: no SM2 signature)."""
     layout = layout_for(credential)
     facts = _facts(credential, layout)
     page = _squeeze(text)
@@ -92,3 +126,4 @@ def check_printed_text(text: str, credential: Mapping[str, Any]) -> None:
     if foreign:
         codes = ", ".join(sorted(set(foreign)))
         raise CertificateVerificationError("printed_text", f"the page also prints {codes}")
+    return check_printed_seal(text, credential)

@@ -3,7 +3,9 @@
 The one PDF verification of the web page, the API (`sandbox.services.trust.verification`) and the offline CLI.
 After the checks of the embedded bundle (`certificates.verifier.verify_bundle`) come the checks of the
 paper: ``attachment`` (exactly one readable, unambiguous credential.json — else invalid),
-``pdf_signature`` (`certificates.pdf.signature`), ``printed_text`` (`certificates.pdf.text`) and
+``pdf_signature`` (`certificates.pdf.signature`), ``printed_text`` (`certificates.pdf.text`: the key
+facts, and the seal's printed digest of the credential's SM2 signature — a passing check puts it in
+``Report.seal_binding``) and
 ``printed_qr`` (the QR code on the rendered page names this certificate and carries its digest,
 `certificates.pdf.scan`). A QR code that could not be read or compared is *indeterminate*, never a pass:
 without it nothing shows the paper in someone's hand is this credential. Rendering is the costliest
@@ -12,6 +14,8 @@ step, so a PDF that has already failed is not rendered (``printed_qr`` skipped).
 Public API:
     Scanner                                  (pdf, page_size_mm) -> PrintedQr; default scan_printed_qr
     verify_pdf(data, evidence, *, now=None, report=None, scanner=None) -> Report
+        `Report.seal_binding` (JSON ``sealBinding``): the SM2 signature digest the page's seal prints,
+        once the printed-text check found it to be the credential's; None otherwise
         `evidence` is an Evidence or a function bundle -> Evidence (the server's evidence depends on it)
     verify_pdf_with_trust_bundle(data, trust_bundle, *, expected_root_fingerprint=None, now=None,
                                  scanner=None) -> Report
@@ -82,7 +86,7 @@ def _check_text(report: Report, document: CertificatePdf) -> None:
         _add(report, "printed_text", FAIL, "printed_text", document.text_error)
     else:
         try:
-            check_printed_text(document.page_text, document.bundle["credential"])
+            report.seal_binding = check_printed_text(document.page_text, document.bundle["credential"])
             _add(report, "printed_text", PASS)
         except CertificateVerificationError as exc:
             _add(report, "printed_text", FAIL, exc.code, exc.message)

@@ -125,6 +125,11 @@ class VerificationResult(BaseModel):
     rootFingerprint: str | None = Field(  # noqa: N815
         default=None, description="The root key the evidence was trusted through (offline verifier only)"
     )
+    sealBinding: str | None = Field(  # noqa: N815
+        default=None,
+        description="A PDF's seal: the SM2 signature digest it prints (first 8 bytes of SM3 of the "
+        "signature, hex in groups of four), once found equal to the credential's",
+    )
     superseded: dict[str, str] | None = Field(
         default=None, description='{"at", "by"}: this credential was re-issued with both proofs at "at"; '
         '"by" is the SHA-256 (hex) of the credential that replaced it'

@@ -26,6 +26,7 @@ from urllib.parse import quote
 from sqlmodel import Session, col, select
 
 from certificates.pdf.fonts import find_cjk_font
+from certificates.pdf.seal import Seal
 from sandbox.errors import N_, NotFound, PermissionDenied
 from sandbox.models.accounts import Enterprise, Role, User
 from sandbox.models.base import utcnow
@@ -33,7 +34,7 @@ from sandbox.models.cases import Case, CaseEvent
 from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.cases.cases import get_case
 from sandbox.services.cases.documents import blob_at, store_blob
-from sandbox.services.cases.receipt_pdf import ReceiptFacts, render_receipt
+from sandbox.services.cases.receipt_pdf import OFFICE, ReceiptFacts, render_receipt
 from sandbox.services.common.settings import settings_of
 from workflows.calendar import STAGE_DEADLINE_DAYS
 from workflows.states import CaseState
@@ -109,6 +110,8 @@ def receipt_facts(
         stage_days=tuple((s, settings.stage_days.get(s, STAGE_DEADLINE_DAYS[s])) for s in RECEIPT_STAGES),
         progress_url=progress_url(settings.trust.public_base_url, case.filing_number or ""),
         query_code=query_code,
+        # The receipt is not signed yet: its seal says it has no SM2 signature.
+        seal=Seal(office=OFFICE, number=settings.trust.seal_number, binding=None),
     )
 
 

@@ -1,7 +1,9 @@
 """The acceptance receipt (受理回执 / 备案通知书) as a one-page A4 PDF, Chinese first, English beneath.
 
 Draws with reportlab on a canvas, the CJK font embedded (`certificates.pdf.fonts`) and the QR code
-drawn as vector runs (`certificates.pdf.qr`). The QR code leads to the public progress page with the
+drawn as vector runs (`certificates.pdf.qr`). The office signs at the bottom right (落款: its name and the
+acceptance date in Chinese), with its seal stamped over both when the facts carry one
+(`certificates.pdf.seal`). The QR code leads to the public progress page with the
 filing number filled in, never the query code: a photographed QR code must not open the case.
 Knows nothing of the database; `services.cases.progress` gathers the facts.
 """
@@ -20,9 +22,19 @@ from reportlab.pdfgen.canvas import Canvas
 from certificates.pdf.fonts import CJKFont
 from certificates.pdf.prose import cn_date
 from certificates.pdf.qr import draw_qr, qr_matrix
+from certificates.pdf.seal import Seal, draw_seal
 from workflows.states import CaseState, state_label
 
 MUTED = (0.35, 0.38, 0.42)
+OFFICE = "北京经济技术开发区数据监管沙盒办公室"
+QR_SIZE = 38 * mm
+QR_Y = 26 * mm
+# The signature (落款) above the QR code, the seal pressing on the office's name and the date; the seal's
+# caption (its SM2 binding) fits between the seal and the QR code.
+SEAL_RADIUS = 20 * mm
+SEAL_CENTRE_Y = QR_Y + QR_SIZE + 9 * mm + SEAL_RADIUS
+SIGNATURE_Y = SEAL_CENTRE_Y + 6 * mm
+DATE_Y = SEAL_CENTRE_Y - 1 * mm
 
 
 @dataclass(frozen=True)
@@ -34,6 +46,7 @@ class ReceiptFacts:
     stage_days: tuple[tuple[CaseState, int], ...]
     progress_url: str
     query_code: str | None  # printed only on the copy issued with the code
+    seal: Seal | None = None  # the office's seal over the signature; None: the signature alone
 
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
@@ -114,8 +127,8 @@ def render_receipt(facts: ReceiptFacts, *, font: CJKFont) -> bytes:
         line("办件查询码已随首份回执发放，本副本不载明查询码。", size=10, gap=5)
         line("The query code was given on the receipt issued with it; this copy does not show it.", size=8,
              gap=7, muted=True)  # fmt: skip
-    size = 38 * mm
-    draw_qr(canvas, qr_matrix(facts.progress_url), width - 22 * mm - size, 26 * mm, size)
+    right = width - 22 * mm
+    draw_qr(canvas, qr_matrix(facts.progress_url), right - QR_SIZE, QR_Y, QR_SIZE)
     canvas.setFont(font.name, 10)
     canvas.setFillColorRGB(0, 0, 0)
     canvas.drawString(left, 52 * mm, "扫码或访问以下地址，输入备案编号和办件查询码，即可查询办理进度：")
@@ -127,7 +140,14 @@ def render_receipt(facts: ReceiptFacts, *, font: CJKFont) -> bytes:
     canvas.setFont(font.name, 9)
     canvas.setFillColorRGB(0, 0, 0)
     canvas.drawString(left, 41 * mm, facts.progress_url)
-    canvas.drawString(left, 30 * mm, "北京经济技术开发区数据监管沙盒办公室")
+    office = facts.seal.office if facts.seal else OFFICE
+    cx = right - SEAL_RADIUS - 2 * mm
+    canvas.setFont(font.name, 11)
+    canvas.drawRightString(right, SIGNATURE_Y, office)
+    canvas.drawCentredString(cx, DATE_Y, cn_date(facts.accepted_on))
+    if facts.seal is not None:
+        draw_seal(canvas, cx, SEAL_CENTRE_Y, facts.seal, font.name, radius=SEAL_RADIUS,
+                  caption_width=2 * (right - cx))  # fmt: skip
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

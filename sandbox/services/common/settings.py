@@ -64,6 +64,7 @@ class ServiceSettings:
                 issuer_id=config.get("ISSUER_ID"),
                 status_list_validity=timedelta(hours=int(config["STATUS_LIST_HOURS"])),
                 trust_bundle_validity=timedelta(hours=int(config["TRUST_BUNDLE_HOURS"])),
+                seal_number=str(config["SEAL_NUMBER"]),
             ),
             stage_days=MappingProxyType(dict(config["STAGE_DEADLINE_DAYS"])),
             dispute_days=MappingProxyType(dict(config["DISPUTE_DEADLINE_DAYS"])),

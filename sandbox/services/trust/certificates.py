@@ -200,7 +200,8 @@ def render_pdf(session: Session, cert: Certificate, settings: TrustSettings) -> 
     bundle = make_bundle(session, cert, settings, size=cert.log_index + 1)
     font = find_cjk_font(settings_of(session).font_path)
     keys = signing_keys.pdf_signing_keys(session, kid=cert.kid, at=cert.issued_at, settings=settings)
-    return render_signed_pdf(bundle, keys, verify_base_url=settings.base, font=font, cert_id=cert.id)
+    return render_signed_pdf(bundle, keys, verify_base_url=settings.base, font=font, cert_id=cert.id,
+                             seal_number=settings.seal_number)  # fmt: skip
 
 
 def pdf_path(session: Session, cert: Certificate) -> Path:

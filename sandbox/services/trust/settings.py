@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from certificates.pdf.seal import DEFAULT_SEAL_NUMBER
+
 ISSUER_NAMES = {
     "zh-CN": "北京经济技术开发区数据监管沙盒办公室",
     "en": "Beijing E-Town Data Regulatory Sandbox Office",
@@ -27,6 +29,7 @@ class TrustSettings:
     issuer_id: str | None = None
     status_list_validity: timedelta = timedelta(hours=24)
     trust_bundle_validity: timedelta = timedelta(hours=24)
+    seal_number: str = DEFAULT_SEAL_NUMBER  # the office seal's number, printed on it (SEAL_NUMBER)
 
     @property
     def base(self) -> str:

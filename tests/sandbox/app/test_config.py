@@ -65,6 +65,11 @@ def test_settings_are_read_once_from_the_configuration(tmp_path: Path) -> None:
     assert read.review_days == 15 and read.login_lockout == timedelta(minutes=15)
     assert read.stage_days == Defaults.STAGE_DEADLINE_DAYS and read.argon2_profile == "RFC_9106_LOW_MEMORY"
     assert read.trust.key_dir == tmp_path / "keys" and read.trust.passphrase == "phrase"
+    assert read.trust.seal_number == "1101150026001"  # the office seal's number, printed on its seal
+    # Set as SANDBOX_SEAL_NUMBER, it stays the text it was, even though it looks like a number.
+    given = load_environment({"SANDBOX_SEAL_NUMBER": "1101150026042"})
+    numbered = ServiceSettings.from_config({**config, **given}, instance=tmp_path, key_passphrase="")
+    assert numbered.trust.seal_number == "1101150026042"
     unknown = {**config, "ARGON2_PROFILE": "FAST"}
     with pytest.raises(ValueError, match="ARGON2_PROFILE"):
         ServiceSettings.from_config(unknown, instance=tmp_path, key_passphrase="")

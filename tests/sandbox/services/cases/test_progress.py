@@ -110,6 +110,9 @@ def test_the_receipt_states_the_facts_and_its_qr_leads_to_the_progress_page(
                      f"{accepted_on.year}年{accepted_on.month}月{accepted_on.day}日", "受理回执",
                      "风险评估：15 个工作日", "Technical verification: 20 working days"):  # fmt: skip
         assert expected in text, expected
+    # The office's seal, numbered as configured, is pressed on its signature; no SM2 signature yet.
+    number = app.config["SEAL_NUMBER"]
+    assert "数据监管沙盒专用章" in text and number in text and "无 SM2 签名 / no SM2 signature" in text
     scanned = qr_text(pdf, tmp_path)
     assert scanned == f"{app.config['PUBLIC_BASE_URL']}/progress?number={case['filing_number']}"
     assert code_in(pdf).replace("-", "") not in scanned.replace("-", "")
