@@ -109,7 +109,7 @@ def _print_report(report: Report, pin: str | None) -> None:
     for key in report.signing_keys or ([report.signing_key] if report.signing_key else []):
         print(f"  Signing key: {key['kid']} ({key['status']}, {key['algorithm']})")
     if report.seal_binding:
-        print(f"  Electronic seal: bound to the SM2 signature, digest {report.seal_binding} (printed = signed)")
+        print(f"  Electronic seal: bound to the SM2 signature, digest {report.seal_binding}")
     if report.sm2_root_fingerprint:
         print(f"  SM2 root key fingerprint: {report.sm2_root_fingerprint} (signs the trust bundle beside it)")
     if report.root_fingerprint:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
@@ -22,6 +24,22 @@ def exit_case(client: FlaskClient, session: Session) -> tuple[CaseFlow, Certific
     session.expire_all()
     cert = session.exec(select(Certificate).where(Certificate.case_id == flow.case_id)).one()
     return flow, cert
+
+
+def ed25519_only_certificate(client: FlaskClient, session: Session) -> Certificate:
+    """A certificate issued two days ago as the service did before SM2 keys existed: Ed25519 keys only,
+    the credential and the checkpoints signed by them alone. The SM2 keys are created on the next use."""
+    real_now = signing_keys.now_seconds
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(signing_keys, "now_seconds", lambda: real_now() - timedelta(days=2))
+        ed25519_only = tuple((use, signing_keys.ED25519) for use in signing_keys.LAZY_USES)
+        patch.setattr(signing_keys, "LAZY_KEYS", ed25519_only)
+        patch.setattr(signing_keys, "sm2_signing_key", lambda *args, **kwargs: None)
+        patch.setattr(signing_keys, "log_signers", lambda session, settings: [
+            signing_keys.signing_key(session, KeyUse.LOG, settings)
+        ])  # fmt: skip
+        _, cert = exit_case(client, session)
+    return cert
 
 
 def bundle_of(client: FlaskClient, cert_id: str) -> dict[str, Any]:

@@ -16,7 +16,6 @@ import hashlib
 import json
 import subprocess
 import sys
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,7 @@ from sandbox.services.trust import signing_keys
 from tests.case_flow import CaseFlow
 from tests.certificates.test_sm2 import openssl, pem_from_jwk
 from tests.sandbox.api.trust.test_certificate_publicity import granted_exemption
-from tests.sandbox.certificate_helpers import bundle_of, exit_case, outcomes, verify
+from tests.sandbox.certificate_helpers import bundle_of, ed25519_only_certificate, exit_case, outcomes, verify
 
 REPO = Path(__file__).resolve().parents[4]
 
@@ -198,18 +197,8 @@ def test_the_offline_cli_reports_each_proof_and_takes_either_root(client, sessio
     assert done.returncode == 1 and "no SM2 signature" in done.stdout
 
 
-def test_a_certificate_from_before_sm2_keys_still_verifies_and_says_so(client, session, monkeypatch) -> None:
-    real_now = signing_keys.now_seconds
-    monkeypatch.setattr(signing_keys, "now_seconds", lambda: real_now() - timedelta(days=2))
-    # As the service was before: Ed25519 keys only, credentials and checkpoints signed by them alone.
-    ed25519_only = tuple((use, signing_keys.ED25519) for use in signing_keys.LAZY_USES)
-    monkeypatch.setattr(signing_keys, "LAZY_KEYS", ed25519_only)
-    monkeypatch.setattr(signing_keys, "sm2_signing_key", lambda *args, **kwargs: None)
-    monkeypatch.setattr(signing_keys, "log_signers", lambda session, settings: [
-        signing_keys.signing_key(session, KeyUse.LOG, settings)
-    ])  # fmt: skip
-    _, old = exit_case(client, session)
-    monkeypatch.undo()
+def test_a_certificate_from_before_sm2_keys_still_verifies_and_says_so(client, session) -> None:
+    old = ed25519_only_certificate(client, session)
     assert isinstance(old.credential["proof"], dict)  # the single-proof form of then
     _, new = exit_case(client, session)  # the SM2 keys are created on first use, and sign from now on
     assert [p["cryptosuite"] for p in new.credential["proof"]] == ["eddsa-jcs-2022", "sm2-jcs-2026"]
