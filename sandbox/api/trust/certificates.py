@@ -148,8 +148,8 @@ def certificate_credential(cert_id: str):
        examples={"holder_asked": {"reason": "持证企业申请补发带国密签名的出盒证明。"}})  # fmt: skip
 def reissue_certificate(cert_id: str):
     session = get_session()
-    reason = json_body().get("reason")
     old = certificates.get_certificate(session, cert_id).credential_sha256
+    reason = json_body().get("reason")
     cert = reissue.reissue(session, actor=actor(), certificate_id=cert_id,
                            reason=reason if isinstance(reason, str) else "")  # fmt: skip
     session.commit()

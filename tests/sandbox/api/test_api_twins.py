@@ -80,6 +80,7 @@ PAGE_TWINS: dict[str, tuple[str, ...]] = {
     "certificates.case_certificate": ("api.case_certificate",),
     "certificates.download_pdf": ("api.certificate_pdf",),
     "certificates.change_status": ("api.propose_certificate_status",),
+    "certificates.reissue_certificate": ("api.reissue_certificate",),
     "certificates.keys": ("api.list_keys",),
     "certificates.rotate_key": ("api.rotate_key",),
     "vouchers.voucher_list": ("api.list_vouchers",),

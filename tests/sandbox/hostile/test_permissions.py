@@ -234,6 +234,12 @@ MATRIX = [
     ),
     ("certificates.download_pdf", "GET", "/certificates/x/pdf", row(302, 404, 404, 403, 403, 403, 403)),
     ("certificates.change_status", "POST", "/certificates/x/status", row(302, 403, 404, 403, 403, 403, 403)),
+    (
+        "certificates.reissue_certificate",
+        "POST",
+        "/certificates/x/reissue",
+        row(302, 403, 404, 403, 403, 403, 403),
+    ),
     ("certificates.keys", "GET", "/admin/keys", ADMIN_ONLY),
     ("certificates.rotate_key", "POST", "/admin/keys/rotate", row(302, 403, 403, 403, 403, 403, 404)),
     # Vouchers (issue 6): enterprises and regulators read vouchers, providers redeem, regulators decide.
@@ -942,6 +948,12 @@ MATRIX = [
         "api.propose_certificate_status",
         "POST",
         "/api/v1/certificates/x/status-proposals",
+        row(401, 403, 404, 403, 403, 403, 403),
+    ),
+    (
+        "api.reissue_certificate",
+        "POST",
+        "/api/v1/certificates/x/reissue",
         row(401, 403, 404, 403, 403, 403, 403),
     ),
     (
