@@ -102,10 +102,10 @@ EXIT_CERTIFICATE = Layout(
         "failed": "未通过 Not passed",
     },
     notice=(
-        "本证明是以 Ed25519 与国密 SM2 签名的 W3C 可验证凭证，记录于公开透明日志。扫描二维码或访问下方网址核验；"
-        "本文件内嵌的 credential.json 可用离线核验工具验证。打印件上的摘要须与内嵌凭证一致。",
-        "This certificate is a W3C Verifiable Credential signed with Ed25519 and SM2 and recorded in a public "
-        "transparency log. Scan the QR code or visit the address below to verify it; the embedded "
+        "本证明是以 Ed25519 与国密 SM2 签名的 W3C 可验证凭证，记录于公开透明日志。"
+        "扫描二维码或访问下方网址核验；本文件内嵌的 credential.json 可用离线核验工具验证。打印件上的摘要须与内嵌凭证一致。",
+        "This certificate is a W3C Verifiable Credential signed with Ed25519 and SM2 and recorded in a "
+        "public transparency log. Scan the QR code or visit the address below to verify it; the embedded "
         "credential.json can be checked with the offline verifier. The printed digest must match it.",
     ),
     attachment_description="Signed certificate bundle (W3C Verifiable Credential)",
@@ -131,7 +131,8 @@ LIABILITY_EXEMPTION = Layout(
     ),
     values={"granted": "予以免责 Granted", "partly_granted": "部分免责 Partly granted"},
     notice=(
-        "本决定书是以 Ed25519 与国密 SM2 签名的 W3C 可验证凭证，记录于公开透明日志；其效力以核验结果为准（可被撤销）。"
+        "本决定书是以 Ed25519 与国密 SM2 签名的 W3C 可验证凭证，记录于公开透明日志；"
+        "其效力以核验结果为准（可被撤销）。"
         "扫描二维码或访问下方网址核验；本文件内嵌的 credential.json 可用离线核验工具验证。"
         "打印件上的摘要须与内嵌凭证一致。",
         "This decision is a W3C Verifiable Credential signed with Ed25519 and SM2 and recorded in a public "
