@@ -103,7 +103,8 @@ EXIT_CERTIFICATE = Layout(
     },
     notice=(
         "本证明是以 Ed25519 与国密 SM2 签名的 W3C 可验证凭证，记录于公开透明日志。"
-        "扫描二维码或访问下方网址核验；本文件内嵌的 credential.json 可用离线核验工具验证。打印件上的摘要须与内嵌凭证一致。",
+        "扫描二维码或访问下方网址核验；本文件内嵌的 credential.json 可用离线核验工具验证。"
+        "打印件上的摘要须与内嵌凭证一致。",
         "This certificate is a W3C Verifiable Credential signed with Ed25519 and SM2 and recorded in a "
         "public transparency log. Scan the QR code or visit the address below to verify it; the embedded "
         "credential.json can be checked with the offline verifier. The printed digest must match it.",
