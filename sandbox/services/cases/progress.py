@@ -16,6 +16,7 @@ names, no documents, nothing about the enterprise.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import secrets
@@ -25,8 +26,11 @@ from urllib.parse import quote
 
 from sqlmodel import Session, col, select
 
+from certificates._internal.encoding import b64url_encode, nfc
+from certificates.jcs import canonicalize
+from certificates.keys import KeyUse
 from certificates.pdf.fonts import find_cjk_font
-from certificates.pdf.seal import Seal
+from certificates.pdf.seal import Seal, seal_binding
 from sandbox.errors import N_, NotFound, PermissionDenied
 from sandbox.models.accounts import Enterprise, Role, User
 from sandbox.models.base import utcnow
@@ -34,8 +38,9 @@ from sandbox.models.cases import Case, CaseEvent
 from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.cases.cases import get_case
 from sandbox.services.cases.documents import blob_at, store_blob
-from sandbox.services.cases.receipt_pdf import OFFICE, ReceiptFacts, render_receipt
+from sandbox.services.cases.receipt_pdf import OFFICE, ReceiptFacts, receipt_payload, render_receipt
 from sandbox.services.common.settings import settings_of
+from sandbox.services.trust import signing_keys
 from workflows.calendar import STAGE_DEADLINE_DAYS
 from workflows.states import CaseState
 
@@ -102,7 +107,7 @@ def receipt_facts(
     settings = settings_of(session)
     enterprise = session.get(Enterprise, case.enterprise_id)
     accepted = accepted_on or _accepted_on(session, case)
-    return ReceiptFacts(
+    facts = ReceiptFacts(
         filing_number=case.filing_number or "",
         title=case.title,
         enterprise=enterprise.name if enterprise else "",
@@ -110,8 +115,16 @@ def receipt_facts(
         stage_days=tuple((s, settings.stage_days.get(s, STAGE_DEADLINE_DAYS[s])) for s in RECEIPT_STAGES),
         progress_url=progress_url(settings.trust.public_base_url, case.filing_number or ""),
         query_code=query_code,
-        # The receipt is not signed yet: its seal says it has no SM2 signature.
-        seal=Seal(office=OFFICE, number=settings.trust.seal_number, binding=None),
+    )
+    # The office signs the receipt's facts with its SM2 assertion key; the seal shows that signature's digest.
+    signing_keys.ensure_keys(session, settings.trust)
+    key = signing_keys.signing_key(session, KeyUse.ASSERTION, settings.trust, signing_keys.SM2)
+    payload = receipt_payload(facts, str(settings.trust.issuer["id"]))
+    signature = key.sign(canonicalize(nfc(payload)))
+    return dataclasses.replace(
+        facts,
+        seal=Seal(office=OFFICE, number=settings.trust.seal_number, binding=seal_binding(signature)),
+        sm2_signature=(key.kid, b64url_encode(signature)),
     )
 
 

@@ -47,6 +47,21 @@ class ReceiptFacts:
     progress_url: str
     query_code: str | None  # printed only on the copy issued with the code
     seal: Seal | None = None  # the office's seal over the signature; None: the signature alone
+    # The office's SM2 signature over `receipt_payload` (key id, base64url DER), printed so that anyone can
+    # check it with the public key from the JWKS; the seal's binding is its digest.
+    sm2_signature: tuple[str, str] | None = None
+
+
+def receipt_payload(facts: ReceiptFacts, issuer: str) -> dict[str, str]:
+    """What the office's SM2 signature on a receipt covers (signed as RFC 8785 bytes): the receipt's facts."""
+    return {
+        "type": "SandboxFilingReceipt",
+        "issuer": issuer,
+        "filingNumber": facts.filing_number,
+        "project": facts.title,
+        "enterprise": facts.enterprise,
+        "acceptedOn": facts.accepted_on.isoformat(),
+    }
 
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
@@ -140,6 +155,17 @@ def render_receipt(facts: ReceiptFacts, *, font: CJKFont) -> bytes:
     canvas.setFont(font.name, 9)
     canvas.setFillColorRGB(0, 0, 0)
     canvas.drawString(left, 41 * mm, facts.progress_url)
+    if facts.sm2_signature is not None:
+        kid, value = facts.sm2_signature
+        canvas.setFont(font.name, 7)
+        canvas.setFillColorRGB(*MUTED)
+        label = f"国密 SM2 签名 SM2 signature (SM3, RFC 8785 of the facts), key {kid}:"
+        canvas.drawString(left, 35 * mm, label)
+        room = right - QR_SIZE - 4 * mm - left
+        for i, row in enumerate(_wrap(value, font.name, 6.5, room)[:3]):
+            canvas.setFont(font.name, 6.5)
+            canvas.drawString(left, (31.5 - 3 * i) * mm, row)
+        canvas.setFillColorRGB(0, 0, 0)
     office = facts.seal.office if facts.seal else OFFICE
     cx = right - SEAL_RADIUS - 2 * mm
     canvas.setFont(font.name, 11)

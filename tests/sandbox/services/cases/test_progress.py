@@ -13,12 +13,16 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from sqlmodel import select
 
+from certificates._internal.encoding import b64url_decode
+from certificates.jcs import canonicalize
 from certificates.pdf.fonts import find_cjk_font
+from certificates.pdf.seal import printed_seal_binding, seal_binding
 from sandbox.errors import NotFound, PermissionDenied
 from sandbox.models.cases import Case, CaseEvent
 from sandbox.services.cases import progress
 from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.cases.receipt_pdf import ReceiptFacts, render_receipt
+from tests.sandbox.api.trust.test_sm2_served import openssl_verifies
 from tests.sandbox.progress_helpers import accepted, code_in, pdf_text, qr_text
 from workflows.states import CaseState
 
@@ -110,9 +114,23 @@ def test_the_receipt_states_the_facts_and_its_qr_leads_to_the_progress_page(
                      f"{accepted_on.year}年{accepted_on.month}月{accepted_on.day}日", "受理回执",
                      "风险评估：15 个工作日", "Technical verification: 20 working days"):  # fmt: skip
         assert expected in text, expected
-    # The office's seal, numbered as configured, is pressed on its signature; no SM2 signature yet.
+    # The office's seal, numbered as configured, is pressed on its signature and bound to the SM2 signature
+    # printed beneath, which OpenSSL verifies over the receipt's facts with the public key from the JWKS.
     number = app.config["SEAL_NUMBER"]
-    assert "数据监管沙盒专用章" in text and number in text and "无 SM2 签名 / no SM2 signature" in text
+    assert "数据监管沙盒专用章" in text and number in text and "无 SM2 签名" not in text
+    flat = "".join(text.split())
+    kid = re.search(r"key([A-Za-z0-9_-]{43}):", flat).group(1)  # type: ignore[union-attr]
+    after = flat.split(f"key{kid}:", 1)[1]
+    value = re.match(r"[A-Za-z0-9_-]+", after).group()  # type: ignore[union-attr]
+    signature = b64url_decode(value)
+    assert printed_seal_binding(text) == seal_binding(signature)
+    jwk = {key["kid"]: key for key in client.get("/.well-known/jwks.json").get_json()["keys"]}[kid]
+    assert (jwk["crv"], jwk["role"]) == ("SM2", "assertion")
+    payload = {"type": "SandboxFilingReceipt", "issuer": app.config["PUBLIC_BASE_URL"] + "/issuer",
+               "filingNumber": case["filing_number"], "project": case["title"], "enterprise": name,
+               "acceptedOn": accepted_on.isoformat()}  # fmt: skip
+    assert openssl_verifies(jwk, signature, canonicalize(payload), tmp_path)
+    assert not openssl_verifies(jwk, signature, canonicalize({**payload, "project": "别的项目"}), tmp_path)
     scanned = qr_text(pdf, tmp_path)
     assert scanned == f"{app.config['PUBLIC_BASE_URL']}/progress?number={case['filing_number']}"
     assert code_in(pdf).replace("-", "") not in scanned.replace("-", "")
