@@ -130,10 +130,11 @@ def _check_contexts(document: Mapping[str, Any], allowed: Collection[str]) -> li
     return list(contexts)
 
 
-def _hash_data(proof_config: Mapping[str, Any], unsecured: Mapping[str, Any]) -> bytes:
-    return (
-        hashlib.sha256(canonicalize(proof_config)).digest() + hashlib.sha256(canonicalize(unsecured)).digest()
-    )
+def _hash_data(
+    proof_config: Mapping[str, Any], unsecured: Mapping[str, Any], unsecured_jcs: bytes | None = None
+) -> bytes:
+    document = canonicalize(unsecured) if unsecured_jcs is None else unsecured_jcs
+    return hashlib.sha256(canonicalize(proof_config)).digest() + hashlib.sha256(document).digest()
 
 
 def _refuse_non_nfc(value: Any) -> None:
@@ -258,8 +259,12 @@ def verify_proof(
     *,
     expected_purpose: str = "assertionMethod",
     allowed_contexts: Collection[str] = DEFAULT_ALLOWED_CONTEXTS,
+    unsecured_jcs: bytes | None = None,
 ) -> ProofResult:
     """Verify the ``eddsa-jcs-2022`` proof of `secured_document`; raise on any failure.
+
+    `unsecured_jcs`, when the caller has it, is JCS of the document without ``proof`` (a proof set's
+    suites sign the same bytes, so a verifier of both canonicalises the document once).
 
     `resolve_key` maps the proof's verificationMethod to a public key; returning None or raising
     `LookupError` means "unknown key". Key lifecycle (was the key valid at `created`?) is the
@@ -288,7 +293,7 @@ def verify_proof(
         raise _fail("key", f"unknown verification method {method!r}")
 
     try:
-        hash_data = _hash_data(proof_config, unsecured)
+        hash_data = _hash_data(proof_config, unsecured, unsecured_jcs)
     except CertificateError as exc:
         raise _fail("proof", f"document cannot be canonicalised: {exc}") from exc
     try:

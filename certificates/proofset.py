@@ -66,14 +66,20 @@ def sm2_proof(secured: Mapping[str, Any]) -> Mapping[str, Any] | None:
 
 
 def verify_sm2(
-    secured: Mapping[str, Any], resolve_key: SM2KeyResolver, *, expected_purpose: str = "assertionMethod"
+    secured: Mapping[str, Any],
+    resolve_key: SM2KeyResolver,
+    *,
+    expected_purpose: str = "assertionMethod",
+    unsecured_jcs: bytes | None = None,
 ) -> ProofResult | None:
-    """Verify the SM2 proof of `secured` over the document without its proofs; None when there is none."""
+    """Verify the SM2 proof of `secured` over the document without its proofs; None when there is none.
+    `unsecured_jcs`: JCS of that document, when the caller has it (the Ed25519 proof signs it too)."""
     proof = sm2_proof(secured)
     if proof is None:
         return None
     unsecured = {name: value for name, value in secured.items() if name != "proof"}
-    return sm2.verify_sm2_proof(unsecured, proof, resolve_key, expected_purpose=expected_purpose)
+    return sm2.verify_sm2_proof(unsecured, proof, resolve_key, expected_purpose=expected_purpose,
+                                unsecured_jcs=unsecured_jcs)  # fmt: skip
 
 
 def check_sm2_expected(

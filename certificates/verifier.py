@@ -56,7 +56,7 @@ from certificates._internal.statuscheck import check_status_entry
 from certificates._internal.timefmt import LONG_AGO, parse_utc
 from certificates.bundle import CertificateBundle
 from certificates.errors import CertificateError, CertificateVerificationError, IndeterminateError
-from certificates.jcs import sha256_digest
+from certificates.jcs import canonicalize, sha256_digest
 from certificates.keys import KeyAlgorithm, KeyRecord, KeySet, KeyStatus, KeyUse
 from certificates.log.checkpoint import (
     Checkpoint,
@@ -201,13 +201,17 @@ def verify_bundle(
     # signature: the eddsa-jcs-2022 proof; sm2_signature: the sm2-jcs-2026 proof beside it
     proof = national = None
     resolve = evidence.key_set.resolver(KeyUse.ASSERTION)
+    try:  # both suites sign JCS of the document without its proofs: canonicalise it once
+        unsecured_jcs: bytes | None = canonicalize({k: v for k, v in credential.items() if k != "proof"})
+    except CertificateError:
+        unsecured_jcs = None  # each proof check then says why
     try:
-        proof = verify_proof(credential, resolve)
+        proof = verify_proof(credential, resolve, unsecured_jcs=unsecured_jcs)
         run.add("signature", PASS)
     except CertificateError as exc:
         run.failed("signature", exc)
     try:
-        national = verify_sm2(credential, resolve)
+        national = verify_sm2(credential, resolve, unsecured_jcs=unsecured_jcs)
         if proof is not None:
             check_sm2_expected(evidence.key_set, KeyUse.ASSERTION, proof, national)
         if national is None:

@@ -119,9 +119,9 @@ def test_the_receipt_states_the_facts_and_its_qr_leads_to_the_progress_page(
     number = app.config["SEAL_NUMBER"]
     assert "数据监管沙盒专用章" in text and number in text and "无 SM2 签名" not in text
     flat = "".join(text.split())
-    kid = re.search(r"key([A-Za-z0-9_-]{43}):", flat).group(1)  # type: ignore[union-attr]
+    kid = re.search(r"key([A-Za-z0-9_-]{43}):", flat).group(1)
     after = flat.split(f"key{kid}:", 1)[1]
-    value = re.match(r"[A-Za-z0-9_-]+", after).group()  # type: ignore[union-attr]
+    value = re.match(r"[A-Za-z0-9_-]+", after).group()
     signature = b64url_decode(value)
     assert printed_seal_binding(text) == seal_binding(signature)
     jwk = {key["kid"]: key for key in client.get("/.well-known/jwks.json").get_json()["keys"]}[kid]
