@@ -118,7 +118,10 @@ def receipt_facts(
     )
     # The office signs the receipt's facts with its SM2 assertion key; the seal shows that signature's digest.
     signing_keys.ensure_keys(session, settings.trust)
-    key = signing_keys.signing_key(session, KeyUse.ASSERTION, settings.trust, signing_keys.SM2)
+    key = signing_keys.sm2_signing_key(session, KeyUse.ASSERTION, settings.trust)
+    if key is None:  # no SM2 key (a service as it was before them): the seal says there is no signature
+        unbound = Seal(office=OFFICE, number=settings.trust.seal_number, binding=None)
+        return dataclasses.replace(facts, seal=unbound)
     payload = receipt_payload(facts, str(settings.trust.issuer["id"]))
     signature = key.sign(canonicalize(nfc(payload)))
     return dataclasses.replace(

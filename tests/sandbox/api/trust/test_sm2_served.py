@@ -24,6 +24,7 @@ import pytest
 from certificates._internal.encoding import b64url_decode, multibase_decode
 from certificates.jcs import canonicalize
 from certificates.keys import KeySet, KeyUse
+from certificates.pdf.seal import credential_seal_binding
 from sandbox.services.trust import signing_keys
 from tests.case_flow import CaseFlow
 from tests.certificates.test_sm2 import openssl, pem_from_jwk
@@ -188,6 +189,15 @@ def test_the_offline_cli_reports_each_proof_and_takes_either_root(client, sessio
     done = run_cli("verify", tmp_path / "cert.json", "--trust-bundle", tmp_path / "trust.json",
                    "--root-fingerprint", national)  # fmt: skip
     assert done.returncode == 1 and "Verdict: INVALID" in done.stdout
+
+    # The PDF as issued: the CLI reports its seal's binding to the SM2 signature.
+    with client.get(f"/api/v1/certificates/{cert.id}/pdf") as response:
+        (tmp_path / "cert.pdf").write_bytes(response.get_data())
+    done = run_cli("verify", tmp_path / "cert.pdf", "--trust-bundle", tmp_path / "trust.json",
+                   "--root-fingerprint", national)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    binding = credential_seal_binding(cert.credential)
+    assert f"Electronic seal: bound to the SM2 signature, digest {binding}" in done.stdout
 
     trust = json.loads((tmp_path / "trust.json").read_text())
     del trust["sm2Signature"]  # the SM2 root's signature taken away
