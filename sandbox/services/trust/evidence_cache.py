@@ -13,11 +13,16 @@ Per (entry, tree size), the `Evidence` object itself is kept, so the verifier's 
 checkpoints it has already verified carries over between requests for the same certificate; and so is
 each certificate's bundle against the snapshot's latest checkpoint (its credential, log entry and
 inclusion proof never change), which the QR landing page and verification by number rebuild otherwise.
+And so is the report of verifying a certificate as the server holds it (`certificate_report`): it
+depends on nothing but the snapshot — a status change, a key event or a re-issue moves the log head, a
+re-signed list the lists' times — so every process sees a revocation on its next request, whichever
+process made it, and the QR landing page does not run both proofs' checks on every scan.
 """
 
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,7 +31,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from certificates.keys import KeySet
-from certificates.verifier import Evidence
+from certificates.verifier import Evidence, Report
 from sandbox.models.certificates import Certificate, StatusListRecord
 from sandbox.services.common.settings import settings_of
 from sandbox.services.trust import certificates, signing_keys, status_lists, transparency
@@ -48,6 +53,7 @@ class Snapshot:
     latest_note: str | None
     kept: dict[tuple[int | None, int | None], Evidence] = field(default_factory=dict)
     bundles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    reports: dict[str, Report] = field(default_factory=dict)
 
 
 # Plain SQL, so that checking the label costs one small statement with no ORM work per request (the
@@ -124,6 +130,18 @@ def certificate_bundle(session: Session, cert: Certificate) -> dict[str, Any]:
         found = certificates.make_bundle(session, cert, settings_of(session).trust, size=size)
         if size is not None:
             _keep(snapshot.bundles, cert.id, found)
+    return found
+
+
+def certificate_report(session: Session, cert: Certificate, verify: Callable[[], Report]) -> Report:
+    """`verify()`'s report on the certificate as the server holds it, kept with the snapshot it was made
+    against (read only: shared between requests)."""
+    snapshot = _current(session)
+    found = snapshot.reports.get(cert.id)
+    if found is None:
+        found = verify()
+        if read_label(session) == snapshot.label and not transparency.holds_lock(session):
+            _keep(snapshot.reports, cert.id, found)
     return found
 
 

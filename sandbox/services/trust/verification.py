@@ -69,10 +69,17 @@ def note_superseded(session: Session, report: Report) -> Report:
 
 
 def verify_certificate(session: Session, cert_id: str, *, expected_digest: str | None = None) -> Report:
-    """Verify the certificate as the server holds it (fresh inclusion proof)."""
+    """Verify the certificate as the server holds it (fresh inclusion proof). Without a scanned digest to
+    compare, the report is the one kept while the log and the status lists stand still."""
     cert = certificates.get_certificate(session, cert_id)
-    bundle = evidence_cache.certificate_bundle(session, cert)
-    return verify_bundle_data(session, bundle, expected_digest=expected_digest)
+
+    def verify() -> Report:
+        bundle = evidence_cache.certificate_bundle(session, cert)
+        return verify_bundle_data(session, bundle, expected_digest=expected_digest)
+
+    if expected_digest is not None:
+        return verify()
+    return evidence_cache.certificate_report(session, cert, verify)
 
 
 def verify_qr(session: Session, text: str) -> Report:
