@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -110,12 +111,18 @@ def _print_report(report: Report, pin: str | None) -> None:
         print(f"  Signing key: {key['kid']} ({key['status']}, {key['algorithm']})")
     if report.seal_binding:
         print(f"  Electronic seal: bound to the SM2 signature, digest {report.seal_binding}")
-    if report.sm2_root_fingerprint:
-        print(f"  SM2 root key fingerprint: {report.sm2_root_fingerprint} (signs the trust bundle beside it)")
-    if report.root_fingerprint:
-        how = f"NOT pinned: compare it with the published one, pin it (--root-fingerprint or {PIN_VARIABLE})"
-        trusted = "pinned" if pin else how
-        print(f"  Root key fingerprint: {report.root_fingerprint} ({trusted})")
+
+    def same(fingerprint: str) -> bool:
+        wanted = re.sub(r"[\s:-]", "", pin or "").lower()
+        return bool(wanted) and re.sub(r"\s", "", fingerprint) == wanted
+
+    how = f"NOT pinned: compare it with the published one, pin it (--root-fingerprint or {PIN_VARIABLE})"
+    roots = [("Root key fingerprint", report.root_fingerprint),
+             ("SM2 root key fingerprint", report.sm2_root_fingerprint)]  # fmt: skip
+    for label, fingerprint in roots:
+        if fingerprint:
+            trusted = "pinned" if same(fingerprint) else ("signs the trust bundle beside it" if pin else how)
+            print(f"  {label}: {fingerprint} ({trusted})")
     for check in report.checks:
         print(f"  [{MARKS[check.outcome]}] {LABELS.get(check.name, check.name)}" + _detail(check))
     status = f" — {report.status}" if report.status and report.status != "active" else ""
