@@ -62,3 +62,27 @@ class OtherSupport(SQLModel, table=True):
     corrected_by_id: int | None = Field(default=None, foreign_key="user.id")
     corrected_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     correction_reason: str = Field(default="", max_length=2000)
+
+
+class SizeDeclarationCreate(SQLModel):
+    """What an applicant declares for the last year: industry row, people, revenue (and assets), in fen."""
+
+    year: int = Field(ge=2000, le=2100)
+    industry: str = Field(max_length=40)
+    employees: int = Field(ge=0, le=10_000_000)
+    operating_revenue_fen: int = Field(ge=0, le=10**17)
+    total_assets_fen: int | None = Field(default=None, ge=0, le=10**17)
+
+
+class SizeDeclarationPublic(SQLModel):
+    id: int
+    enterprise_id: int
+    version: int
+    year: int
+    industry: str
+    employees: int
+    operating_revenue_fen: int
+    total_assets_fen: int | None
+    size: EnterpriseSize
+    declared_by_id: int
+    declared_at: datetime

@@ -73,7 +73,9 @@ def upgrade() -> None:
     # Added in place: ledger rows and redemptions refer to vouchers, so SQLite gets the reference inline
     # (ALTER TABLE … ADD COLUMN allows it) instead of a copied table.
     if op.get_bind().dialect.name == "sqlite":
-        op.execute("ALTER TABLE voucher ADD COLUMN size_declaration_id INTEGER REFERENCES size_declaration (id)")
+        op.execute(
+            "ALTER TABLE voucher ADD COLUMN size_declaration_id INTEGER REFERENCES size_declaration (id)"
+        )
     else:
         op.add_column("voucher", sa.Column("size_declaration_id", sa.Integer(), nullable=True))
         op.create_foreign_key(

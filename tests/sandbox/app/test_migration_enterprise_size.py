@@ -27,7 +27,8 @@ def test_down_to_0015_and_up_again(database_url: str, tmp_path: Path) -> None:
         command.upgrade(config, "head")
         inspector = inspect(engine)
         assert {"size_declaration", "other_support"} <= set(inspector.get_table_names())
-        assert {"size_declaration_id", "enterprise_size"} <= {c["name"] for c in inspector.get_columns("voucher")}
+        columns = {column["name"] for column in inspector.get_columns("voucher")}
+        assert {"size_declaration_id", "enterprise_size"} <= columns
     finally:
         command.upgrade(alembic_config(engine), "head")
         engine.dispose()
