@@ -117,6 +117,14 @@ def declare(
     return row
 
 
+def get_for_case(session: Session, *, actor: User | None, case: Case, support_id: int) -> OtherSupport:
+    """One declaration of the case's other support (whoever may see the case); NotFound otherwise."""
+    row = session.get(OtherSupport, support_id)
+    if row is None or row.case_id != case.id or not can_view_case(actor, case):
+        raise NotFound()
+    return row
+
+
 def correct(
     session: Session, *, actor: User, case: Case, support_id: int, data: dict[str, Any],
     expected_version: int | None = None,
@@ -126,9 +134,7 @@ def correct(
         raise NotFound()
     if actor.role is not Role.REGULATOR:
         raise PermissionDenied()
-    row = session.get(OtherSupport, support_id)
-    if row is None or row.case_id != case.id:
-        raise NotFound()
+    row = get_for_case(session, actor=actor, case=case, support_id=support_id)
     fix = validate(OtherSupportCorrection, data)
     before = _describe(row)
     row.programme, row.amount_fen, row.status = _clean(fix.programme), fix.amount_fen, fix.status

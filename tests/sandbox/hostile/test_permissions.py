@@ -410,6 +410,44 @@ MATRIX = [
     ("api.declare_related_party", "POST", "/api/v1/related-parties", row(401, 422, 403, 403, 403, 403, 403)),
     ("api.get_voucher_policy", "GET", "/api/v1/voucher-policy", row(401, 200, 200, 200, 200, 200, 200)),
     # --- enterprise size and 从高从优不重复 (issue 20): {support} is declared for {case} ---
+    ("main.size_declaration", "GET", "/enterprise/size", APPLICANT_ONLY),
+    ("main.declare_size", "POST", "/enterprise/size", row(302, 422, 403, 403, 403, 403, 403)),
+    (
+        "cases.declare_other_support",
+        "POST",
+        "/cases/{case}/other-support",
+        row(302, 422, 403, 403, 403, 403, 403),
+    ),
+    (
+        "cases.declare_other_support",
+        "POST",
+        "/cases/{other_case}/other-support",
+        row(302, 404, 403, 403, 403, 403, 403),
+    ),
+    (
+        "cases.correct_other_support",
+        "POST",
+        "/cases/{case}/other-support/{support}",
+        row(302, 403, 422, 403, 403, 403, 403),
+    ),
+    (
+        "cases.correct_other_support",
+        "POST",
+        "/cases/{other_case}/other-support/{support}",
+        row(302, 403, 404, 403, 403, 403, 403),
+    ),
+    (
+        "vouchers.forgo_other_support",
+        "POST",
+        "/vouchers/{voucher}/forgo-other-support",
+        row(302, 302, 403, 403, 403, 403, 403),
+    ),
+    (
+        "vouchers.forgo_other_support",
+        "POST",
+        "/vouchers/{other_voucher}/forgo-other-support",
+        row(302, 404, 403, 403, 403, 403, 403),
+    ),
     ("api.size_standard", "GET", "/api/v1/size-standard", EVERYONE_200),
     (
         "api.list_size_declarations",

@@ -14,7 +14,7 @@ __all__ = ["demo"]
 def test_the_demo_by_size(demo, session) -> None:
     chart = next(c for c in api_statistics(demo)["charts"] if c["key"] == "participation_by_size")
     assert chart["categories"] == ["large", "medium", "small", "micro", "undeclared"]
-    got = cells(chart)
+    got: dict[tuple[str, str], int] = cells(chart)  # type: ignore[assignment]
     # Every filed case counts once, under its enterprise's size; the demo declares every enterprise.
     filed = sum(v for (size, key), v in got.items() if key == "filed")
     assert filed == 20 and ("undeclared", "filed") not in got
