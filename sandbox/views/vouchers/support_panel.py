@@ -14,6 +14,8 @@ from sandbox.labels.vouchers import voucher_text
 from sandbox.models.accounts import Role, User
 from sandbox.models.cases import Case
 from sandbox.models.vouchers import Voucher
+from sandbox.services.accounts import size_declarations
+from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.vouchers import other_support
 from sandbox.services.vouchers.vouchers import REFUSAL_MESSAGES
 
@@ -23,6 +25,10 @@ def other_support_context(session: Session, user: User, case: Case) -> dict[str,
     if user.role not in (Role.APPLICANT, Role.REGULATOR):
         return {"other_support": None}
     voucher = session.exec(select(Voucher).where(Voucher.case_id == case.id)).first()
+    # The filing asks for a renewal when the enterprise's size declaration is missing or a year old.
+    size_due = user.role is Role.APPLICANT and size_declarations.renewal_due(
+        size_declarations.latest_size(session, enterprise_id=case.enterprise_id), today=beijing_today()
+    )
     return {
         "other_support": other_support.list_for_case(session, actor=user, case=case),
         "support_measures": {key: support_programme(key) for key in other_support.MEASURES},
@@ -35,4 +41,5 @@ def other_support_context(session: Session, user: User, case: Case) -> dict[str,
         ),
         "size_name": size_name,
         "voucher_text": voucher_text,
+        "size_due": size_due,
     }

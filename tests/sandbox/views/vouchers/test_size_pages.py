@@ -50,11 +50,13 @@ def test_a_year_old_declaration_is_asked_again(app, session) -> None:
     ).one()
     web = signed_in(app, applicant)
     assert 'id="size-renewal"' not in web.get("/dashboard").get_data(as_text=True)
+    assert 'id="size-renewal"' not in web.get("/cases/new").get_data(as_text=True)
     row.declared_at = utcnow() - timedelta(days=370)
     session.add(row)
     session.commit()
     assert 'id="size-renewal"' in web.get("/dashboard").get_data(as_text=True)
     assert 'id="size-renewal"' in web.get("/enterprise/size").get_data(as_text=True)
+    assert 'id="size-renewal"' in web.get("/cases/new").get_data(as_text=True)  # the filing form asks too
 
 
 def test_other_support_on_the_case_page_then_forgone_on_the_voucher_page(app, client, session) -> None:
