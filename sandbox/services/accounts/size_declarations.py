@@ -72,6 +72,18 @@ def latest_size(session: Session, *, enterprise_id: int) -> SizeDeclaration | No
     return session.exec(statement).first()
 
 
+def latest_sizes(session: Session, *, enterprise_ids: set[int]) -> dict[int, str]:
+    """Enterprise id → its newest declared size code, for those that declared one."""
+    if not enterprise_ids:
+        return {}
+    statement = (
+        select(SizeDeclaration)
+        .where(col(SizeDeclaration.enterprise_id).in_(enterprise_ids))
+        .order_by(col(SizeDeclaration.version))
+    )
+    return {row.enterprise_id: row.size.value for row in session.exec(statement).all()}
+
+
 def list_declarations(session: Session, *, actor: User | None, enterprise_id: int) -> list[SizeDeclaration]:
     """Every size declaration of an enterprise, newest first (its own applicants, regulators, admins)."""
     if not can_view_enterprise(actor, enterprise_id):

@@ -31,3 +31,11 @@ def test_the_demo_by_size(demo, session) -> None:
     assert got.get(("small", "vouchers_used"), 0) >= 1  # the demo redeems from the first applicant's voucher
     page = regulator_client(demo).get("/statistics").get_data(as_text=True)
     assert "微型企业" in page and "大型企业" in page
+
+
+def test_typical_cases_by_size(demo) -> None:
+    page = regulator_client(demo).get("/typical-cases/workspace").get_data(as_text=True)
+    assert 'id="typical-by-size"' in page
+    summary = page.split('id="typical-by-size"', 1)[1].split("</p>", 1)[0]
+    assert any(label in summary for label in ("大型企业", "中型企业", "小型企业", "微型企业"))
+    assert "未声明" not in summary and "Not declared" not in summary  # every demo enterprise declared
