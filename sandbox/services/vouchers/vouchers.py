@@ -29,6 +29,7 @@ from sandbox.services.vouchers import ledger as voucher_ledger
 from sandbox.services.vouchers import other_support
 from sandbox.services.vouchers import policy as voucher_policy
 from workflows.calendar import add_months
+from workflows.enterprise_size import SIZE_LABELS, EnterpriseSize
 
 REFUSAL_MESSAGES = {
     RefusalCode.OUTSIDE_ZONE: N_("The enterprise is not registered in the zone."),
@@ -87,9 +88,14 @@ def size_refusal(
     if declaration is None:
         return RefusalCode.SIZE_UNDECLARED, {}
     if not policy.covers(declaration.size):
-        covered = ", ".join(size.value for size in policy.eligible_sizes)
-        return RefusalCode.SIZE_NOT_COVERED, {"covered": covered, "size": declaration.size.value}
+        # Kept with the refusal as words in both languages ("微型企业 (micro)"), readable on any page.
+        covered = "、".join(_size_words(size) for size in policy.eligible_sizes)
+        return RefusalCode.SIZE_NOT_COVERED, {"covered": covered, "size": _size_words(declaration.size)}
     return None
+
+
+def _size_words(size: EnterpriseSize) -> str:
+    return f"{SIZE_LABELS[size][0]} ({size.value})"
 
 
 def refusal_for(
