@@ -22,6 +22,7 @@ from sandbox.errors import N_, NotFound, PermissionDenied, ValidationFailed
 from sandbox.models.accounts import Role, User
 from sandbox.models.base import utcnow
 from sandbox.models.cases import Case
+from sandbox.models.certificates import Certificate, CertificateStatus
 from sandbox.models.enterprise_size import OtherSupport, SupportStatus
 from sandbox.models.vouchers import LedgerKind, Voucher, VoucherStatus
 from sandbox.policies import can_view_case
@@ -169,6 +170,12 @@ def forgo(session: Session, *, actor: User, voucher_id: int, expected_version: i
         raise NotFound()
     if voucher.status is not VoucherStatus.AWAITING_FORGO:
         raise ValidationFailed.single("voucher", N_("This voucher is not waiting for that confirmation."))
+    certificate = session.get(Certificate, voucher.certificate_id)
+    if certificate is None or certificate.status is not CertificateStatus.ACTIVE:
+        # A suspended or revoked certificate freezes its voucher: it cannot be made usable meanwhile.
+        raise ValidationFailed.single(
+            "voucher", N_("This voucher is frozen because its exit certificate is suspended or revoked.")
+        )
     case = session.get(Case, voucher.case_id)
     assert case is not None
     standing = select(OtherSupport).where(

@@ -203,3 +203,19 @@ def test_another_enterprise_can_neither_see_nor_declare(client, session) -> None
 def test_the_standard_is_published(client) -> None:
     rows = client.get("/api/v1/size-standard").get_json()
     assert len(rows) == 16 and rows[1]["key"] == "industry" and rows[1]["small"] == [20, 300]
+
+
+def test_a_suspended_certificate_keeps_an_awaiting_voucher_unusable(client, session) -> None:
+    flow = CaseFlow(client, session)
+    _draft(flow)
+    _support(flow, 100)
+    flow.drive("exited")
+    cert = session.exec(select(Certificate).where(Certificate.case_id == flow.case_id)).one()
+    voucher = _voucher(flow)
+    path = f"/api/v1/vouchers/{voucher.id}/forgo-other-support"
+    flow.change_status(cert.id, "suspend", "核查中")
+    refused = flow.call("applicant", "POST", path)
+    assert refused.status_code == 422 and _voucher(flow).status is VoucherStatus.AWAITING_FORGO
+    flow.change_status(cert.id, "reinstate", "核查完毕")
+    assert flow.call("applicant", "POST", path).status_code == 200
+    assert _voucher(flow).status is VoucherStatus.ACTIVE
