@@ -104,11 +104,12 @@ def _register_blueprints(app: Flask) -> None:
 
     # These add their routes to the blueprints above (cases, disputes, typical_cases, certificates, vouchers).
     # isort: off
+    from sandbox.views.accounts import size_page  # noqa: F401
     from sandbox.views.cases import actions, edit, handoffs, materials  # noqa: F401
     from sandbox.views.legal import agreement_page, dispute_evidence  # noqa: F401
     from sandbox.views.publication import consent, typical_work  # noqa: F401
     from sandbox.views.trust import review  # noqa: F401
-    from sandbox.views.vouchers import office, redemption_page  # noqa: F401
+    from sandbox.views.vouchers import office, other_support_page, redemption_page  # noqa: F401
     # isort: on
 
     app.register_blueprint(main.bp)

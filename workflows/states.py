@@ -76,6 +76,11 @@ class RecordEvent(StrEnum):
     # The testing lab's verification conclusion, and the exit decision sent to a second regulator.
     SUBMIT_VERIFICATION_CONCLUSION = "submit_verification_conclusion"
     SUBMIT_EXIT_REVIEW = "submit_exit_review"
+    # 从高从优不重复: other support for the same project as declared by the enterprise, corrected by the
+    # office, and the enterprise forgoing it for a higher voucher.
+    DECLARE_OTHER_SUPPORT = "declare_other_support"
+    CORRECT_OTHER_SUPPORT = "correct_other_support"
+    FORGO_OTHER_SUPPORT = "forgo_other_support"
 
 
 # A case in a final state is closed. Only an appeal (raise_dispute) may reopen a rejection or a
@@ -155,6 +160,9 @@ RECORD_EVENT_LABELS: dict[RecordEvent, tuple[str, str]] = {
     RecordEvent.RESOLVE_CERTIFICATE_REVIEW: ("复核办结", "Review of the revocation concluded"),
     RecordEvent.SUBMIT_VERIFICATION_CONCLUSION: ("提交技术验证结论", "Verification conclusion submitted"),
     RecordEvent.SUBMIT_EXIT_REVIEW: ("提交出盒复核", "Exit decision sent for review"),
+    RecordEvent.DECLARE_OTHER_SUPPORT: ("申报同一事项其他支持", "Other support for the project declared"),
+    RecordEvent.CORRECT_OTHER_SUPPORT: ("更正其他支持申报", "Other support declaration corrected"),
+    RecordEvent.FORGO_OTHER_SUPPORT: ("确认放弃其他支持", "Other support forgone for the voucher"),
 }
 
 

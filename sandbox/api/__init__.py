@@ -32,6 +32,7 @@ from sandbox.api.publication import guide  # noqa: F401
 from sandbox.api.statistics import open_data  # noqa: F401
 from sandbox.api.vouchers import providers  # noqa: F401
 from sandbox.api.vouchers import vouchers  # noqa: F401
+from sandbox.api.vouchers import support  # noqa: F401
 # isort: on
 
 __all__ = ["bp"]

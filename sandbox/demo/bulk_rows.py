@@ -24,12 +24,14 @@ from sandbox.demo.people import DEMO_PASSWORD
 from sandbox.models.accounts import EligibilityDeclaration, Enterprise, Role, User
 from sandbox.models.cases import Case, CaseEvent, PlanVersion
 from sandbox.models.documents import Document
+from sandbox.models.enterprise_size import SizeDeclaration
 from sandbox.models.publication import PublicationConsent
 from sandbox.services.accounts.passwords import hash_password
 from sandbox.services.case_events.history import GENESIS, event_hash
 from sandbox.validators import uscc_check_character
 from workflows.assessment import RiskLevel
 from workflows.calendar import CLOCK_PAUSED_STATES
+from workflows.enterprise_size import FEN_PER_WAN, Figures, classify
 from workflows.states import CaseState, Event
 
 USCC_PREFIX = "91110302MB"  # Beijing E-Town enterprises, an organisation-code range of their own
@@ -38,6 +40,8 @@ PLACES = ("荣华中路", "科创十三街", "景园北街", "宏达北路", "�
 PHASES = ("一期", "二期", "三期", "扩展试点", "多场景验证")
 PLAN = {"duration_months": 6, "risk_controls": RISK_CONTROLS, "exit_plan": EXIT_PLAN,
         "consumer_protection": CONSUMER_PROTECTION}  # fmt: skip
+# (employees, operating revenue in 万元) of generated software firms: micro, small ×3, micro, medium, large.
+BULK_FIGURES = ((6, 40), (25, 300), (40, 800), (60, 900), (9, 120), (150, 3000), (500, 20000))
 ReserveIds = Callable[[Session, str, int], list[int]]
 
 
@@ -59,7 +63,7 @@ class EnterpriseRows:
         # One hash for all: they share the demo password.
         password_hash = hash_password(self.session, DEMO_PASSWORD)
         at = now - timedelta(days=800)
-        enterprises, users, declarations = [], [], []
+        enterprises, users, declarations, sizes = [], [], [], []
         for offset, (enterprise_id, user_id) in enumerate(zip(enterprise_ids, user_ids, strict=True)):
             number = start + offset
             body = f"{USCC_PREFIX}{number:07d}"
@@ -81,8 +85,19 @@ class EnterpriseRows:
                 "enterprise_id": enterprise_id, "no_major_penalty": True, "no_criminal_record": True,
                 "not_seriously_dishonest": True, "declared_by_id": user_id, "declared_at": at,
             })  # fmt: skip
+            # Sizes spread like the zone's: mostly micro and small, some medium, a few large (software).
+            employees, revenue_wan = BULK_FIGURES[number % len(BULK_FIGURES)]
+            figures = Figures(employees, revenue_wan * FEN_PER_WAN)
+            sizes.append({
+                "enterprise_id": enterprise_id, "version": 1, "year": at.year - 1, "industry": "software",
+                "employees": employees, "operating_revenue_fen": figures.revenue_fen,
+                "total_assets_fen": None,
+                "size": classify("software", figures), "declared_by_id": user_id, "declared_at": at,
+            })  # fmt: skip
         connection = self.session.connection()
-        for model, rows in ((Enterprise, enterprises), (User, users), (EligibilityDeclaration, declarations)):
+        tables = ((Enterprise, enterprises), (User, users), (EligibilityDeclaration, declarations),
+                  (SizeDeclaration, sizes))  # fmt: skip
+        for model, rows in tables:
             if rows:
                 connection.execute(insert(model.__table__), rows)  # type: ignore[union-attr]
         return list(zip(enterprise_ids, user_ids, strict=True))

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from sandbox.demo.driver import ServiceDriver
 from sandbox.demo.people import DEMO_PASSWORD
+from sandbox.demo.sizes import declare_demo_other_support, declare_demo_size
 from sandbox.models.accounts import Organisation, OrganisationKind, User
 from sandbox.models.cases import Case
 from sandbox.services.accounts import accounts
@@ -155,6 +156,8 @@ def seed_cases(session: Session, *, storage: Path, today: date, first_applicant:
             )
             driver.create(title=full_title, sector=sector, data_categories=categories,
                           plan=demo_plan(default_sector_packs()[sector], objectives))  # fmt: skip
+            if sector == "general_data" and state == "exited":
+                declare_demo_other_support(session, applicant, driver.case)  # type: ignore[arg-type]
             driver.drive(state)
             created += 1
     session.flush()
@@ -168,7 +171,7 @@ def _sector_applicant(session: Session, number: int, enterprise: str, uscc_body:
     user = accounts.find_user_by_email(session, email)
     if user is not None:
         return user
-    return accounts.register_applicant(
+    user = accounts.register_applicant(
         session,
         data={
             "email": email,
@@ -188,3 +191,5 @@ def _sector_applicant(session: Session, number: int, enterprise: str, uscc_body:
             },
         },
     )
+    declare_demo_size(session, user)
+    return user

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from sandbox.demo.sizes import declare_demo_size
 from sandbox.models.accounts import Organisation, OrganisationKind, Role, User
 from sandbox.services.accounts import accounts
 
@@ -77,8 +78,9 @@ def seed_people(session: Session) -> list[tuple[str, str, str]]:
             accounts.create_user(session, actor=operator, data=data)
         logins.append((role.value, email, DEMO_PASSWORD))
     for email, name, enterprise, uscc, address, legal, in_zone in ENTERPRISES:
-        if accounts.find_user_by_email(session, email) is None:
-            accounts.register_applicant(
+        applicant = accounts.find_user_by_email(session, email)
+        if applicant is None:
+            applicant = accounts.register_applicant(
                 session,
                 data={
                     "email": email,
@@ -98,6 +100,7 @@ def seed_people(session: Session) -> list[tuple[str, str, str]]:
                     },
                 },
             )
+        declare_demo_size(session, applicant)
         logins.append((Role.APPLICANT.value, email, DEMO_PASSWORD))
     session.flush()
     return logins

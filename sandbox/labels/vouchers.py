@@ -10,6 +10,7 @@ STATUS_LABELS = {
     "frozen": _l("Frozen"),
     "expired": _l("Expired"),
     "refused": _l("Refused"),
+    "awaiting_forgo": _l("Awaiting the holder's choice (higher support only)"),
     "awaiting_holder": _l("Awaiting the holder's confirmation"),
     "requested": _l("Awaiting approval"),
     "approved": _l("Approved"),

@@ -40,6 +40,7 @@ from sandbox.models.disputes import (
     MediationAgreement,
 )
 from sandbox.models.documents import Document
+from sandbox.models.enterprise_size import OtherSupport, SizeDeclaration
 from sandbox.models.notifications import HolidayArrangement, Notification
 from sandbox.models.publication import PublicationConsent, TypicalCase
 from sandbox.models.two_person import DecisionProposal, TwoPersonPolicyVersion
@@ -68,6 +69,8 @@ __all__ = [
     "Dispute",
     "DisputeMessage",
     "Document",
+    "OtherSupport",
+    "SizeDeclaration",
     "EligibilityDeclaration",
     "Enterprise",
     "Evaluation",

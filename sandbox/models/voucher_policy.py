@@ -18,6 +18,7 @@ from sqlmodel import SQLModel
 
 from sandbox.models.base import UTCDateTime, utcnow
 from workflows.assessment import RiskLevel
+from workflows.enterprise_size import SME_SIZES, EnterpriseSize
 
 Fen = StrictInt
 CATEGORY_ID = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
@@ -53,6 +54,12 @@ class VoucherPolicyDocument(BaseModel):
     amounts: dict[str, dict[RiskLevel, Fen]]
     annual_budget_fen: dict[str, Fen]
     categories: list[ServiceCategory] = Field(min_length=1)
+    # Measure 3 supports 中小微企业: the sizes that may get a voucher, and the share (percent) of the
+    # sector and risk level's amount each size gets. Older saved versions without them mean the default.
+    eligible_sizes: list[EnterpriseSize] = Field(default_factory=lambda: sorted(SME_SIZES), min_length=1)
+    size_percent: dict[EnterpriseSize, StrictInt] = Field(
+        default_factory=lambda: {size: 100 for size in EnterpriseSize}
+    )
 
     @field_validator("amounts")
     @classmethod
@@ -74,6 +81,22 @@ class VoucherPolicyDocument(BaseModel):
                 raise ValueError("annual_budget_fen maps a year (e.g. 2026) to a non-negative amount")
         return value
 
+    @field_validator("size_percent")
+    @classmethod
+    def _check_size_percent(cls, value: dict[EnterpriseSize, int]) -> dict[EnterpriseSize, int]:
+        if set(value) != set(EnterpriseSize):
+            raise ValueError("size_percent needs large, medium, small and micro")
+        if any(not 0 <= percent <= 100 for percent in value.values()):
+            raise ValueError("size_percent values are percentages from 0 to 100")
+        return value
+
+    @field_validator("eligible_sizes")
+    @classmethod
+    def _check_sizes(cls, value: list[EnterpriseSize]) -> list[EnterpriseSize]:
+        if len(value) != len(set(value)):
+            raise ValueError("eligible_sizes lists each size once")
+        return value
+
     @model_validator(mode="after")
     def _unique_categories(self) -> VoucherPolicyDocument:
         ids = [category.id for category in self.categories]
@@ -85,6 +108,13 @@ class VoucherPolicyDocument(BaseModel):
         """The voucher amount for a case of `sector` at `risk_level` (unknown level: the lowest)."""
         levels = self.amounts.get(sector) or self.amounts["default"]
         return levels[RiskLevel(risk_level) if risk_level else RiskLevel.LOW]
+
+    def amount_for_size(self, sector: str, risk_level: str | None, size: EnterpriseSize) -> int:
+        """The amount for a case of `sector` at `risk_level` held by an enterprise of `size` (floor)."""
+        return self.amount_for(sector, risk_level) * self.size_percent[size] // 100
+
+    def covers(self, size: EnterpriseSize) -> bool:
+        return size in self.eligible_sizes
 
     def budget_for(self, year: int) -> int:
         return self.annual_budget_fen.get(str(year), 0)

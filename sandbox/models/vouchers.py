@@ -26,6 +26,9 @@ class VoucherStatus(enum.StrEnum):
     FROZEN = "frozen"  # its certificate is suspended or revoked
     EXPIRED = "expired"
     REFUSED = "refused"  # not issued; `refusal_code` says why
+    # Issued, but usable only once the enterprise confirms it forgoes lower other support for the same
+    # project (从高从优不重复); its ledger gets the issue entry on that confirmation.
+    AWAITING_FORGO = "awaiting_forgo"
 
 
 class RefusalCode(enum.StrEnum):
@@ -35,6 +38,9 @@ class RefusalCode(enum.StrEnum):
     ANNUAL_CAP = "annual_cap"
     BUDGET = "budget"
     POLICY_ENDED = "policy_ended"
+    SIZE_UNDECLARED = "size_undeclared"
+    SIZE_NOT_COVERED = "size_not_covered"
+    OTHER_SUPPORT_HIGHER = "other_support_higher"
 
 
 class LedgerKind(enum.StrEnum):
@@ -62,6 +68,9 @@ class Voucher(SQLModel, table=True):
     amount_fen: int = 0
     balance_fen: int = 0
     policy_version: int = 0  # 0: the default file
+    # The size declaration (and the size) the decision used; NULL before sizes were declared.
+    size_declaration_id: int | None = Field(default=None, foreign_key="size_declaration.id")
+    enterprise_size: str | None = Field(default=None, max_length=10)
     issued_on: date
     expires_on: date | None = Field(default=None, index=True)
     frozen_reason: str | None = Field(default=None, max_length=2000)

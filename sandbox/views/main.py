@@ -10,11 +10,13 @@ from flask_login import current_user
 from sqlmodel import Session
 
 from sandbox.db import get_session
+from sandbox.labels.enterprise_size import industry_name, size_name
 from sandbox.models.accounts import Role, User
 from sandbox.models.cases import Case
 from sandbox.security import login_required, roles_required, signed_in_user
-from sandbox.services.accounts import accounts, enterprises
+from sandbox.services.accounts import accounts, enterprises, size_declarations
 from sandbox.services.cases import cases, exit_review
+from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.cases.cases import CaseFilter
 from sandbox.services.trust import certificates
 from sandbox.services.vouchers.vouchers import vouchers_by_certificate
@@ -37,16 +39,30 @@ def index():
 @login_required
 def dashboard():
     user, db = signed_in_user(), get_session()
-    enterprise = None
+    enterprise, size_due = None, False
     if user.role is Role.APPLICANT and user.enterprise_id is not None:
         enterprise = enterprises.get_enterprise(db, actor=user, enterprise_id=user.enterprise_id)
+        latest = size_declarations.latest_size(db, enterprise_id=user.enterprise_id)
+        size_due = size_declarations.renewal_due(latest, today=beijing_today())
     work = waiting_work(db, user) if user.role in CASE_ROLES else []
     exits = certificates.recent_exits(db, actor=user)
     vouchers = vouchers_by_certificate(db, actor=user, certificate_ids=[cert.id for cert in exits])
     return render_template(
         "main/dashboard.html", enterprise=enterprise, work=work, legal_tasks=legal_work(db, user),
         exits=exits, vouchers=vouchers, summary=certificates.summary, voucher_statuses=VOUCHER_STATUS_LABELS,
+        size_due=size_due,
     )  # fmt: skip
+
+
+def size_context(db: Session, user: User, enterprise_id: int) -> dict:
+    """An enterprise's size declarations (newest first), whether one is due, and their labels."""
+    rows = size_declarations.list_declarations(db, actor=user, enterprise_id=enterprise_id)
+    return {
+        "size_rows": rows,
+        "size_due": size_declarations.renewal_due(rows[0] if rows else None, today=beijing_today()),
+        "size_name": size_name,
+        "industry_name": industry_name,
+    }
 
 
 @dataclass(frozen=True)
@@ -105,7 +121,8 @@ def enterprise_detail(enterprise_id: int):
     db = get_session()
     enterprise = enterprises.get_enterprise(db, actor=signed_in_user(), enterprise_id=enterprise_id)
     declaration = enterprises.latest_declaration(db, enterprise_id=enterprise.id)  # type: ignore[arg-type]
-    return render_template("main/enterprise.html", enterprise=enterprise, declaration=declaration)
+    sizes = size_context(db, signed_in_user(), enterprise.id)  # type: ignore[arg-type]
+    return render_template("main/enterprise.html", enterprise=enterprise, declaration=declaration, **sizes)
 
 
 @bp.get("/enterprise")

@@ -27,7 +27,7 @@ def test_regulator_reads_and_filters_the_statistics(browser, live_app) -> None:
         page.wait_for_url(lambda url: "/login" not in url)
         page.locator(".mainnav a[href='/statistics']").click()
         page.wait_for_url(f"{base}/statistics")
-        expect(page.locator("figure.chart-figure svg")).to_have_count(7)
+        expect(page.locator("figure.chart-figure svg")).to_have_count(8)  # participation by size is the 8th
         expect(page.locator("#figure-exits .stat-value")).to_have_text("5")
         legend = page.locator("#cases_by_stage svg")
         expect(legend).to_contain_text("医药健康")

@@ -8,11 +8,24 @@ from typing import Any
 from sqlmodel import Session
 
 from sandbox.models.accounts import Organisation, OrganisationKind, Role, User
-from sandbox.services.accounts import accounts
+from sandbox.services.accounts import accounts, size_declarations
+from sandbox.services.cases.calendar import beijing_today
 from sandbox.validators import uscc_check_character
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
+
+
+def size_data(**overrides: Any) -> dict[str, Any]:
+    """Last year's figures of a small software enterprise (30 people, 800万元)."""
+    data: dict[str, Any] = {
+        "year": beijing_today().year - 1,
+        "industry": "software",
+        "employees": 30,
+        "operating_revenue_fen": 800 * 1_000_000,
+    }
+    data.update(overrides)
+    return data
 
 
 def next_serial() -> int:
@@ -72,9 +85,13 @@ def make_organisation(
 
 
 def make_user(session: Session, role: str, **overrides: Any) -> User:
-    """Create a user of `role` (an applicant comes with its own enterprise) and commit."""
+    """Create a user of `role` and commit. An applicant comes with its own enterprise, declared small
+    (override `size` with other figures for `size_declarations.declare_size`, or {} for none)."""
     if role == Role.APPLICANT:
+        size = overrides.pop("size", None)
         user = accounts.register_applicant(session, data=account_data(**overrides))
+        if size != {}:
+            size_declarations.declare_size(session, actor=user, data=size_data(**(size or {})))
     else:
         organisation_id = None
         if role in ROLE_ORGANISATION:

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from sandbox.models.vouchers import Redemption, RedemptionStep, Voucher, VoucherLedgerEntry
+from sandbox.models.vouchers import Redemption, RedemptionStep, Voucher, VoucherLedgerEntry, VoucherStatus
 from workflows.redemptions import RedemptionStatus
 
 STATUS_TEXT = (
@@ -44,6 +44,14 @@ class VoucherPublic(BaseModel):
     issued_on: date
     expires_on: date | None
     policy_version: int
+    enterprise_size: str | None = Field(
+        default=None, description="The size the decision used (large, medium, small, micro)"
+    )
+    size_declaration_id: int | None = None
+    other_support: dict[str, Any] = Field(
+        default_factory=dict,
+        description="For a voucher awaiting_forgo: the other support the enterprise is asked to forgo",
+    )
 
 
 class VoucherDetail(VoucherPublic):
@@ -213,6 +221,7 @@ def voucher_public(voucher: Voucher, refusal_reason: str | None = None) -> dict[
         status=voucher.status.value,
         refusal_code=voucher.refusal_code and voucher.refusal_code.value,
         refusal_reason=refusal_reason,
+        other_support=dict(voucher.refusal_params) if voucher.status is VoucherStatus.AWAITING_FORGO else {},
     )
     return data
 

@@ -22,7 +22,7 @@ from sandbox.services.cases.progress import issue_progress_code
 from sandbox.services.common.filing import next_filing_number
 from sandbox.services.legal import dispute_records, exemption_records
 from sandbox.services.trust.certificates import issue_certificate
-from sandbox.services.vouchers.vouchers import issue_voucher
+from sandbox.services.vouchers.vouchers import issue_voucher, voucher_decision
 from workflows.calendar import WorkingCalendar
 from workflows.states import CaseState
 
@@ -123,12 +123,14 @@ def issue_exit_certificate_and_voucher(done: Accepted) -> dict[str, Any]:
     as refused and never blocks the exit.
     """
     certificate = issue_certificate(done.session, case=done.case, today=done.today)
-    issue_voucher(done.session, certificate=certificate, case=done.case, today=done.today)
+    voucher = issue_voucher(done.session, certificate=certificate, case=done.case, today=done.today)
     return {
         "evaluatorId": done.ctx["evaluator_id"],
         "scores": done.ctx["scores"],
         "certificateNumber": certificate.number,
         "certificateId": certificate.id,
+        # The voucher decision (size used, 从高从优 outcome, refusal) belongs to the exit's history.
+        "voucher": voucher_decision(voucher),
     }
 
 

@@ -121,6 +121,7 @@ CHART_KEYS = (
     "outcomes",
     "voucher_budget",
     "certificates",
+    "participation_by_size",
 )
 STAGES = [state for state in CaseState if state is not CaseState.DRAFT]
 

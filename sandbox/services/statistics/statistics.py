@@ -28,6 +28,7 @@ from sandbox.models.cases import Case, CaseEvent
 from sandbox.models.vouchers import Voucher
 from sandbox.services.cases.calendar import BEIJING
 from sandbox.services.common.settings import settings_of
+from sandbox.services.statistics.by_size import participation_by_size
 from sandbox.services.statistics.model import (
     CHART_KEYS,
     STAGES,
@@ -229,6 +230,7 @@ def collect(session: Session, *, actor: User | None, filters: Filters, today: da
         outcomes_chart(session, filters),
         budget,
         certificates_chart(session, filters),
+        participation_by_size(session, filters, cohort),
     ]
     years = available_years(session, today=today)
     return Statistics(filters, years, charts, budget_fen=budget_fen, issued_fen=issued_fen)

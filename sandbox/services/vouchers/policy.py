@@ -104,9 +104,11 @@ def to_toml(policy: VoucherPolicyDocument) -> str:
     ]
     for key in ("validity_months", "coverage_percent", "enterprise_annual_cap_fen", "reminder_days"):
         lines.append(f"{key} = {_int(data[key])}")
+    lines.append(f"eligible_sizes = {json.dumps(data['eligible_sizes'])}")
     for sector, levels in data["amounts"].items():
         lines += ["", f"[amounts.{sector}]"] + [f"{level} = {_int(value)}" for level, value in levels.items()]
     lines += ["", "[annual_budget_fen]"] + [f"{y} = {_int(v)}" for y, v in data["annual_budget_fen"].items()]
+    lines += ["", "[size_percent]"] + [f"{size} = {pct}" for size, pct in data["size_percent"].items()]
     for category in data["categories"]:
         lines += ["", "[[categories]]"] + [
             f"{key} = {json.dumps(category[key], ensure_ascii=False)}" for key in ("id", "zh", "en")

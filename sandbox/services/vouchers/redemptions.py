@@ -164,6 +164,11 @@ def request_redemption(
 def _check_voucher(voucher: Voucher, today: date) -> None:
     if voucher.status is VoucherStatus.REFUSED:
         raise ValidationFailed.single("code", N_("No voucher has this code."))
+    if voucher.status is VoucherStatus.AWAITING_FORGO:
+        raise ValidationFailed.single(
+            "code",
+            N_("This voucher is usable once its holder confirms forgoing other support for the project."),
+        )
     if voucher.status is VoucherStatus.FROZEN:
         raise ValidationFailed.single(
             "code", N_("This voucher is frozen because its exit certificate is suspended or revoked.")

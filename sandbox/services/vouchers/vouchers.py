@@ -19,13 +19,17 @@ from sandbox.errors import N_, NotFound, PermissionDenied
 from sandbox.models.accounts import EligibilityDeclaration, Enterprise, Role, User
 from sandbox.models.cases import Case
 from sandbox.models.certificates import Certificate
+from sandbox.models.enterprise_size import SizeDeclaration
 from sandbox.models.voucher_policy import VoucherPolicyDocument
 from sandbox.models.vouchers import LedgerKind, RefusalCode, Voucher, VoucherStatus
+from sandbox.services.accounts.size_declarations import latest_size
 from sandbox.services.common.notifications import case_people, notify
 from sandbox.services.vouchers import codes as voucher_codes
 from sandbox.services.vouchers import ledger as voucher_ledger
+from sandbox.services.vouchers import other_support
 from sandbox.services.vouchers import policy as voucher_policy
 from workflows.calendar import add_months
+from workflows.enterprise_size import SIZE_LABELS, EnterpriseSize
 
 REFUSAL_MESSAGES = {
     RefusalCode.OUTSIDE_ZONE: N_("The enterprise is not registered in the zone."),
@@ -42,8 +46,18 @@ REFUSAL_MESSAGES = {
         "(already issued: %(used)s yuan)."
     ),
     RefusalCode.POLICY_ENDED: N_("The voucher policy ended on %(end)s."),
+    RefusalCode.SIZE_UNDECLARED: N_(
+        "The enterprise has not declared its size (industry, employees, revenue) for the SME standard."
+    ),
+    RefusalCode.SIZE_NOT_COVERED: N_(
+        "The voucher policy covers %(covered)s; the enterprise's declared size is %(size)s."
+    ),
+    RefusalCode.OTHER_SUPPORT_HIGHER: N_(
+        "Other support for the same project (%(programme)s, %(other)s yuan) is not lower than the "
+        "voucher (%(amount)s yuan): the higher one applies, not both."
+    ),
 }
-COUNTED = (VoucherStatus.ACTIVE, VoucherStatus.FROZEN, VoucherStatus.EXPIRED)
+COUNTED = (VoucherStatus.ACTIVE, VoucherStatus.FROZEN, VoucherStatus.EXPIRED, VoucherStatus.AWAITING_FORGO)
 
 
 def yuan(fen: int) -> str:
@@ -67,6 +81,23 @@ def _issued_sum(session: Session, year: int, enterprise_id: int | None = None) -
     return session.exec(statement).one()
 
 
+def size_refusal(
+    policy: VoucherPolicyDocument, declaration: SizeDeclaration | None
+) -> tuple[RefusalCode, dict[str, Any]] | None:
+    """Return why the policy's size rule refuses the enterprise's newest size declaration, or None."""
+    if declaration is None:
+        return RefusalCode.SIZE_UNDECLARED, {}
+    if not policy.covers(declaration.size):
+        # Kept with the refusal as words in both languages ("微型企业 (micro)"), readable on any page.
+        covered = "、".join(_size_words(size) for size in policy.eligible_sizes)
+        return RefusalCode.SIZE_NOT_COVERED, {"covered": covered, "size": _size_words(declaration.size)}
+    return None
+
+
+def _size_words(size: EnterpriseSize) -> str:
+    return f"{SIZE_LABELS[size][0]} ({size.value})"
+
+
 def refusal_for(
     session: Session, policy: VoucherPolicyDocument, enterprise: Enterprise, amount: int, today: date
 ) -> tuple[RefusalCode, dict[str, Any]] | None:
@@ -75,6 +106,9 @@ def refusal_for(
         return RefusalCode.POLICY_ENDED, {"end": policy.policy_end.isoformat()}
     if not enterprise.in_zone:
         return RefusalCode.OUTSIDE_ZONE, {}
+    size = size_refusal(policy, latest_size(session, enterprise_id=enterprise.id))  # type: ignore[arg-type]
+    if size is not None:
+        return size
     declaration = session.exec(
         select(EligibilityDeclaration)
         .where(EligibilityDeclaration.enterprise_id == enterprise.id)
@@ -99,12 +133,20 @@ def refusal_for(
 
 
 def issue_voucher(session: Session, *, certificate: Certificate, case: Case, today: date) -> Voucher:
-    """Issue the voucher of a new certificate, or record why it is refused (never raises a refusal)."""
+    """Issue the voucher of a new certificate, or record why it is refused (never raises a refusal).
+
+    The amount is the policy's for the sector, risk level and the enterprise's newest declared size
+    (recorded on the voucher). Other support declared for the project is weighed last: a higher one
+    refuses the voucher, a lower one leaves it awaiting the enterprise's confirmation that it forgoes it.
+    """
     version, policy = voucher_policy.current_policy(session)
     enterprise = session.get(Enterprise, case.enterprise_id)
     assert enterprise is not None
     risk = str(case.risk_level) if case.risk_level else None
+    declaration = latest_size(session, enterprise_id=enterprise.id)  # type: ignore[arg-type]
     amount = policy.amount_for(case.sector, risk)
+    if declaration is not None:
+        amount = policy.amount_for_size(case.sector, risk, declaration.size)
     voucher = Voucher(
         certificate_id=certificate.id,
         case_id=case.id,  # type: ignore[arg-type]
@@ -115,8 +157,18 @@ def issue_voucher(session: Session, *, certificate: Certificate, case: Case, tod
         issued_on=today,
         policy_version=version,
         status=VoucherStatus.ACTIVE,
+        size_declaration_id=declaration.id if declaration else None,
+        enterprise_size=declaration.size.value if declaration else None,
     )
     refusal = refusal_for(session, policy, enterprise, amount, today)
+    weighing = other_support.weigh(session, case=case, voucher_amount=amount)
+    if refusal is None and weighing.other_wins:
+        highest = weighing.highest
+        assert highest is not None
+        refusal = RefusalCode.OTHER_SUPPORT_HIGHER, {
+            "programme": other_support.programme_label(highest.programme),
+            "other": yuan(highest.amount_fen), "amount": yuan(amount),
+        }  # fmt: skip
     if refusal is not None:
         voucher.status, (voucher.refusal_code, voucher.refusal_params) = VoucherStatus.REFUSED, refusal
         session.add(voucher)
@@ -135,6 +187,29 @@ def issue_voucher(session: Session, *, certificate: Certificate, case: Case, tod
         return voucher
     voucher.code, voucher.amount_fen = voucher_codes.new_code(), amount
     voucher.expires_on = expiry_for(policy, today)
+    if weighing.highest is not None:
+        # The voucher is higher: usable once the enterprise confirms it forgoes the other support.
+        voucher.status = VoucherStatus.AWAITING_FORGO
+        voucher.refusal_params = weighing.payload()
+        session.add(voucher)
+        session.flush()
+        notify(
+            session,
+            recipients=case_people(session, case, Role.APPLICANT, Role.REGULATOR),
+            kind="voucher_awaiting_forgo",
+            msgid=N_(
+                "A voucher of %(amount)s yuan was issued with certificate %(number)s. It is higher than the "
+                "other support declared for the project (%(programme)s, %(other)s yuan); confirm on the "
+                "voucher page that you forgo that support to use the voucher."
+            ),
+            params={
+                "amount": yuan(amount), "number": certificate.number,
+                "programme": other_support.programme_label(weighing.highest.programme),
+                "other": yuan(weighing.highest.amount_fen),
+            },  # fmt: skip
+            case=case,
+        )
+        return voucher
     session.add(voucher)
     session.flush()
     voucher_ledger.move(session, voucher, kind=LedgerKind.ISSUE, amount_fen=amount)
@@ -147,6 +222,19 @@ def issue_voucher(session: Session, *, certificate: Certificate, case: Case, tod
         case=case,
     )
     return voucher
+
+
+def voucher_decision(voucher: Voucher) -> dict[str, Any]:
+    """What the case history keeps of a voucher decision at exit."""
+    return {
+        "status": voucher.status.value,
+        "amountFen": voucher.amount_fen,
+        "policyVersion": voucher.policy_version,
+        "sizeDeclarationId": voucher.size_declaration_id,
+        "enterpriseSize": voucher.enterprise_size,
+        "refusalCode": voucher.refusal_code.value if voucher.refusal_code else None,
+        "refusalParams": dict(voucher.refusal_params or {}),
+    }
 
 
 def freeze(session: Session, *, voucher: Voucher, reason: str) -> None:

@@ -20,9 +20,11 @@ from sandbox.i18n import bilingual, lang, translate
 from sandbox.labels.cases import PLAN_FIELD_LABELS
 from sandbox.models.accounts import Role
 from sandbox.security import roles_required, signed_in_user
+from sandbox.services.accounts import size_declarations
 from sandbox.services.case_events import history
 from sandbox.services.case_events.fire import apply_event
 from sandbox.services.cases import cases, filing_steps
+from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.cases.materials import material_checklist
 from sandbox.validators import whole_number_or_none
 from sandbox.views.cases.cases import bp
@@ -114,10 +116,19 @@ def render_step(
             amendment=amendment, amend_fields=amend_fields,
             materials=material_checklist(session, actor=signed_in_user(), case_id=case.id) if case else None,
             plan_field_labels=PLAN_FIELD_LABELS, bilingual=bilingual, lang=lang(), ParamType=ParamType,
+            size_due=size_renewal_due(session, signed_in_user()),
         ),
         status,
     )  # fmt: skip
 
+
+
+def size_renewal_due(session: Any, user: Any) -> bool:
+    """The filing form asks to renew the enterprise's size declaration when it is missing or a year old."""
+    if user.enterprise_id is None:
+        return False
+    latest = size_declarations.latest_size(session, enterprise_id=user.enterprise_id)
+    return size_declarations.renewal_due(latest, today=beijing_today())
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(Role.APPLICANT)

@@ -10,12 +10,18 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
+from sandbox.errors import Message
+from sandbox.i18n import translate
 from sandbox.labels.decisions import ACTION_LABELS
+from sandbox.labels.enterprise_size import size_name, support_programme
 from sandbox.labels.legal import FINAL_OUTCOME_LABELS
+from sandbox.labels.vouchers import voucher_text
 from sandbox.models.accounts import Organisation, Role, User
 from sandbox.models.cases import Case, CaseEvent
 from sandbox.models.two_person import DecisionProposal
+from sandbox.models.vouchers import RefusalCode
 from sandbox.services.decisions import proposals
+from sandbox.services.vouchers.vouchers import REFUSAL_MESSAGES, yuan
 from sandbox.views.decisions.page import people_of
 from workflows.states import Event, RecordEvent
 
@@ -53,7 +59,40 @@ def record_texts(session: Session, events: list[CaseEvent]) -> dict[int, str]:
             texts[event.id] = gettext("Outcome: %(outcome)s", outcome=outcome)
         elif "proposalId" in payload and payload.get("action") in ACTION_LABELS:
             texts[event.id] = str(ACTION_LABELS[payload["action"]])
+        elif (text := support_text(event.event, payload)) is not None:
+            texts[event.id] = text
     return texts
+
+
+def support_text(name: str, payload: dict[str, Any]) -> str | None:
+    """The timeline's line for other support (从高从优不重复) and for the voucher decision at exit."""
+    if name == RecordEvent.DECLARE_OTHER_SUPPORT:
+        return _support_line(payload)
+    if name == RecordEvent.CORRECT_OTHER_SUPPORT:
+        before, after = payload.get("before") or {}, payload.get("after") or {}
+        return f"{_support_line(before)} → {_support_line(after)}"
+    if name == RecordEvent.FORGO_OTHER_SUPPORT:
+        forgone = "; ".join(_support_line(item) for item in payload.get("forgone", []))
+        return gettext("Forgone for the voucher of %(amount)s: %(support)s",
+                       amount=yuan(int(payload.get("amountFen", 0))), support=forgone)  # fmt: skip
+    voucher = payload.get("voucher") if name == Event.APPROVE_EXIT else None
+    if isinstance(voucher, dict):
+        line = gettext("Voucher: %(status)s", status=voucher_text(str(voucher.get("status"))))
+        if voucher.get("enterpriseSize"):
+            line += " · " + size_name(str(voucher["enterpriseSize"]))
+        if voucher.get("refusalCode") in REFUSAL_MESSAGES:
+            code = RefusalCode(voucher["refusalCode"])
+            line += " · " + translate(Message(REFUSAL_MESSAGES[code], voucher.get("refusalParams") or {}))
+        return line
+    return None
+
+
+def _support_line(item: dict[str, Any]) -> str:
+    amount = yuan(int(item.get("amountFen", 0)))
+    line = f"{support_programme(str(item.get('programme', '')))} {amount}"
+    if item.get("approvalNumber"):
+        line += f" ({item['approvalNumber']})"
+    return line + (" — " + gettext("withdrawn") if item.get("withdrawn") else "")
 
 
 def _names(session: Session, events: list[CaseEvent]) -> dict[tuple[str, Any], str]:

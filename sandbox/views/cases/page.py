@@ -36,6 +36,7 @@ from sandbox.views.cases.event_forms import CONFIRM_EVENTS, PRIMARY_EVENTS, even
 from sandbox.views.cases.history import pending_proposals, record_texts
 from sandbox.views.cases.legal_panel import case_legal_context
 from sandbox.views.cases.tasks import case_events_for, case_tasks, waiting_for
+from sandbox.views.vouchers.support_panel import other_support_context
 from workflows.assessment import derive_risk_level, risk_rule
 from workflows.evaluation import ALL_SCORED, evaluation_passes
 from workflows.guards import EXEMPTION_DECISIONS
@@ -153,6 +154,7 @@ def render_case_page(
         "plan_field_labels": PLAN_FIELD_LABELS,
         "document_kind_labels": DOCUMENT_KIND_LABELS,
         **case_legal_context(session, user, case, events),
+        **other_support_context(session, user, case),
         **pending_proposals(session, user, case),
     }
     return render_template("cases/detail.html", **context), status

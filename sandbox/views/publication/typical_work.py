@@ -7,6 +7,7 @@ pages and the PDF use, so what is approved is exactly what is published. Routes 
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -15,10 +16,12 @@ from flask_babel import gettext
 
 from sandbox.db import get_session
 from sandbox.errors import N_, Conflict, ValidationFailed
+from sandbox.labels.enterprise_size import size_name
 from sandbox.labels.publication import TYPICAL_HISTORY_LABELS, TYPICAL_LABELS, TYPICAL_STATUS_LABELS
 from sandbox.models.accounts import Role, User
 from sandbox.models.publication import TypicalCaseStatus
 from sandbox.security import roles_required, signed_in_user
+from sandbox.services.accounts import size_declarations
 from sandbox.services.cases import cases
 from sandbox.services.publication import typical_cases, typical_public
 from sandbox.services.publication.typical_redaction import IMPLIED, REDACTABLE_FIELDS, TEXT_FIELDS
@@ -63,8 +66,14 @@ def workspace():
         page=page,
         per_page=per_page,
     )
+    # Typical cases by enterprise size: how far the published lessons come from 中小微企业.
+    sizes = size_declarations.latest_sizes(
+        get_session(), enterprise_ids={case.enterprise_id for _, case in result.rows}
+    )
+    by_size = Counter(sizes.get(case.enterprise_id, "") for _, case in result.rows)
     return render_template(
         "typical/workspace.html", rows=result.rows, status=status, query=query, labels=TYPICAL_LABELS,
+        sizes=sizes, by_size=by_size, size_name=size_name,
         tabs={key: TYPICAL_STATUS_LABELS[value] if value else gettext("All") for key, value in TABS.items()},
         pagination=Pagination(page, per_page, result.total),
     )  # fmt: skip

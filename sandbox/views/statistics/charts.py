@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from sandbox.i18n import lang
+from sandbox.labels.enterprise_size import size_name
 from sandbox.services.statistics.statistics import Chart, Series, chart_csv
 from sandbox.services.vouchers.vouchers import yuan
 from sandbox.views.context import sector_name
@@ -47,8 +48,12 @@ SERIES_COLOURS = {
     "active": OK,
     "suspended": WARN,
     "revoked": BAD,
+    "filed": ACCENT,
+    "exited": OK,
+    "vouchers_issued": WARN,
+    "vouchers_used": MUTED,
 }
-CATEGORY_LABELS = {"stage": _l("Stage"), "sector": _l("Sector"), "month": _l("Month")}
+CATEGORY_LABELS = {"stage": _l("Stage"), "sector": _l("Sector"), "month": _l("Month"), "size": _l("Size")}
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,8 @@ def category_name(chart: Chart, code: str) -> str:
         return state_label(CaseState(code), lang())
     if chart.category_kind == "sector":
         return sector_name(code)
+    if chart.category_kind == "size":
+        return size_name(code)
     return code
 
 

@@ -12,6 +12,7 @@ from flask_babel import gettext
 from sandbox.db import get_session
 from sandbox.errors import N_, Message, ValidationFailed
 from sandbox.i18n import bilingual, translate
+from sandbox.labels.enterprise_size import size_name, support_programme
 from sandbox.labels.vouchers import STATUS_LABELS
 from sandbox.models.accounts import Role
 from sandbox.security import roles_required, signed_in_user
@@ -82,6 +83,8 @@ def voucher_detail(voucher_id: int):
         statuses=STATUS_LABELS,
         reason=refusal_reason(voucher),
         categories=category_labels(),
+        size_name=size_name,
+        support_programme=support_programme,
     )
 
 

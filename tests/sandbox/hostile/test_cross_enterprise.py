@@ -109,6 +109,19 @@ TARGETS: dict[frozenset[str], Targets] = {
             a=a,
         )
     ),
+    frozenset({"case_id", "support_id"}): lambda db, a: (
+        rows(
+            db,
+            'SELECT s.case_id, s.id AS support_id FROM other_support s WHERE s.enterprise_id != :a LIMIT 3',
+            a=a,
+        )
+        + rows(
+            db,
+            'SELECT (SELECT MIN(id) FROM "case" WHERE enterprise_id = :a) AS case_id, s.id AS support_id '
+            "FROM other_support s WHERE s.enterprise_id != :a LIMIT 1",
+            a=a,
+        )
+    ),
     frozenset({"dispute_id"}): lambda db, a: rows(
         db,
         'SELECT d.id AS dispute_id FROM dispute d JOIN "case" c ON c.id = d.case_id '

@@ -9,6 +9,7 @@ import pytest
 
 from sandbox.models.accounts import OrganisationKind, Role
 from sandbox.policies import Permission, has_permission
+from sandbox.services.vouchers import other_support
 from tests import factories
 
 ROLES = ["anonymous", "applicant", "regulator", "assessor", "legal_partner", "service_provider", "admin"]
@@ -82,14 +83,26 @@ MATRIX = [
     ("cases.reissue_query_code", "POST", "/cases/{case}/query-code", row(302, 404, 403, 403, 403, 403, 403)),
     # Hand-offs: the lab's conclusion (only the assigned lab's assessors; {case} has none) and 提交复核
     # (only during the exit evaluation: 409 for the submitted {case}).
-    ("cases.submit_conclusion", "POST", "/cases/{case}/verification-conclusions",
-     row(302, 403, 403, 404, 403, 403, 403)),
+    (
+        "cases.submit_conclusion",
+        "POST",
+        "/cases/{case}/verification-conclusions",
+        row(302, 403, 403, 404, 403, 403, 403),
+    ),
     ("cases.send_for_review", "POST", "/cases/{case}/exit-review", row(302, 403, 409, 403, 403, 403, 403)),
-    ("api.submit_conclusion", "POST", "/api/v1/cases/{case}/verification-conclusions",
-     row(401, 403, 403, 404, 403, 403, 403)),
+    (
+        "api.submit_conclusion",
+        "POST",
+        "/api/v1/cases/{case}/verification-conclusions",
+        row(401, 403, 403, 404, 403, 403, 403),
+    ),
     ("api.list_conclusions", "GET", "/api/v1/cases/{case}/verification-conclusions", CASE_READ),
-    ("api.send_for_review", "POST", "/api/v1/cases/{case}/exit-review",
-     row(401, 403, 409, 403, 403, 403, 403)),
+    (
+        "api.send_for_review",
+        "POST",
+        "/api/v1/cases/{case}/exit-review",
+        row(401, 403, 409, 403, 403, 403, 403),
+    ),
     ("progress.progress_page", "GET", "/progress", EVERYONE_200),
     ("progress.progress_page", "POST", "/progress", row(422, 422, 422, 422, 422, 422, 422)),
     ("api.check_progress", "POST", "/api/v1/progress", row(422, 422, 422, 422, 422, 422, 422)),
@@ -402,6 +415,118 @@ MATRIX = [
     ("api.list_related_parties", "GET", "/api/v1/related-parties", row(401, 200, 403, 403, 403, 403, 403)),
     ("api.declare_related_party", "POST", "/api/v1/related-parties", row(401, 422, 403, 403, 403, 403, 403)),
     ("api.get_voucher_policy", "GET", "/api/v1/voucher-policy", row(401, 200, 200, 200, 200, 200, 200)),
+    # --- enterprise size and 从高从优不重复 (issue 20): {support} is declared for {case} ---
+    ("main.size_declaration", "GET", "/enterprise/size", APPLICANT_ONLY),
+    ("main.declare_size", "POST", "/enterprise/size", row(302, 422, 403, 403, 403, 403, 403)),
+    (
+        "cases.declare_other_support",
+        "POST",
+        "/cases/{case}/other-support",
+        row(302, 422, 403, 403, 403, 403, 403),
+    ),
+    (
+        "cases.declare_other_support",
+        "POST",
+        "/cases/{other_case}/other-support",
+        row(302, 404, 403, 403, 403, 403, 403),
+    ),
+    (
+        "cases.correct_other_support",
+        "POST",
+        "/cases/{case}/other-support/{support}",
+        row(302, 403, 422, 403, 403, 403, 403),
+    ),
+    (
+        "cases.correct_other_support",
+        "POST",
+        "/cases/{other_case}/other-support/{support}",
+        row(302, 403, 404, 403, 403, 403, 403),
+    ),
+    (
+        "vouchers.forgo_other_support",
+        "POST",
+        "/vouchers/{voucher}/forgo-other-support",
+        row(302, 302, 403, 403, 403, 403, 403),
+    ),
+    (
+        "vouchers.forgo_other_support",
+        "POST",
+        "/vouchers/{other_voucher}/forgo-other-support",
+        row(302, 404, 403, 403, 403, 403, 403),
+    ),
+    ("api.size_standard", "GET", "/api/v1/size-standard", EVERYONE_200),
+    (
+        "api.list_size_declarations",
+        "GET",
+        "/api/v1/enterprises/{own}/size-declarations",
+        row(401, 200, 200, 403, 403, 403, 200),
+    ),
+    (
+        "api.list_size_declarations",
+        "GET",
+        "/api/v1/enterprises/{other}/size-declarations",
+        row(401, 404, 200, 403, 403, 403, 200),
+    ),
+    (
+        "api.declare_size",
+        "POST",
+        "/api/v1/enterprises/{own}/size-declarations",
+        row(401, 422, 403, 403, 403, 403, 403),
+    ),
+    (
+        "api.declare_size",
+        "POST",
+        "/api/v1/enterprises/{other}/size-declarations",
+        row(401, 404, 403, 403, 403, 403, 403),
+    ),
+    (
+        "api.list_other_support",
+        "GET",
+        "/api/v1/cases/{case}/other-support",
+        row(401, 200, 200, 403, 403, 403, 403),
+    ),
+    (
+        "api.list_other_support",
+        "GET",
+        "/api/v1/cases/{other_case}/other-support",
+        row(401, 404, 200, 403, 403, 403, 403),
+    ),
+    (
+        "api.declare_other_support",
+        "POST",
+        "/api/v1/cases/{case}/other-support",
+        row(401, 422, 403, 403, 403, 403, 403),
+    ),
+    (
+        "api.declare_other_support",
+        "POST",
+        "/api/v1/cases/{other_case}/other-support",
+        row(401, 404, 403, 403, 403, 403, 403),
+    ),
+    (
+        "api.correct_other_support",
+        "PUT",
+        "/api/v1/cases/{case}/other-support/{support}",
+        row(401, 403, 422, 403, 403, 403, 403),
+    ),
+    (
+        "api.correct_other_support",
+        "PUT",
+        "/api/v1/cases/{other_case}/other-support/{support}",
+        row(401, 403, 404, 403, 403, 403, 403),
+    ),
+    (
+        "api.forgo_other_support",
+        "POST",
+        "/api/v1/vouchers/{voucher}/forgo-other-support",
+        row(401, 422, 403, 403, 403, 403, 403),
+    ),
+    (
+        "api.forgo_other_support",
+        "POST",
+        "/api/v1/vouchers/{other_voucher}/forgo-other-support",
+        row(401, 404, 403, 403, 403, 403, 403),
+    ),
     ("api.put_voucher_policy", "PUT", "/api/v1/voucher-policy", row(401, 403, 403, 403, 403, 403, 422)),
     # --- disputes API (issue 7) ---
     # {dispute}: the applicant's appeal, handled by the legal partner's organisation; others get 404.
@@ -1031,10 +1156,13 @@ def world(app, session):
         session, users["applicant"], organisation_id=users["legal_partner"].organisation_id,
         counterparty_org_id=users["service_provider"].organisation_id, mediator=users["legal_partner"],
     )  # fmt: skip
-    redemption, other_redemption = (
-        factories.make_redemption(session, app, factories.make_voucher(session, holder))
-        for holder in (users["applicant"], other)
-    )
+    vouchers = [factories.make_voucher(session, holder) for holder in (users["applicant"], other)]
+    redemption, other_redemption = (factories.make_redemption(session, app, v) for v in vouchers)
+    support = other_support.declare(
+        session, actor=users["applicant"], case=case,
+        data={"programme": "data_voucher", "amount_fen": 100, "status": "applied"},
+    )  # fmt: skip
+    session.commit()
     return users, {
         "own": users["applicant"].enterprise_id,
         "other": other.enterprise_id,
@@ -1048,6 +1176,9 @@ def world(app, session):
         "contract": contract.id,
         "redemption": redemption.id,
         "other_redemption": other_redemption.id,
+        "voucher": vouchers[0].id,
+        "other_voucher": vouchers[1].id,
+        "support": support.id,
     }
 
 
