@@ -40,7 +40,7 @@ from sandbox.models.disputes import (
     MediationAgreement,
 )
 from sandbox.models.documents import Document
-from sandbox.models.notifications import HolidayArrangement, Notification
+from sandbox.models.notifications import HolidayArrangement, Notification, OutboxMessage
 from sandbox.models.publication import PublicationConsent, TypicalCase
 from sandbox.models.two_person import DecisionProposal, TwoPersonPolicyVersion
 from sandbox.models.voucher_policy import VoucherPolicyVersion
@@ -85,6 +85,7 @@ __all__ = [
     "LogNode",
     "LoginFailure",
     "Notification",
+    "OutboxMessage",
     "Organisation",
     "PlanVersion",
     "PublicationConsent",

@@ -1,8 +1,10 @@
-"""Notifications: an in-app row per recipient, and an e-mail queued for after the commit.
+"""Notifications: an in-app row per recipient, and its e-mail written to the outbox.
 
-Services decide who must act next and call `notify`; e-mails are not sent here but queued on the
-session (`session.info["outbox"]`) and delivered by `sandbox.mail` once the transaction commits, so a
-rolled-back action never mails anyone. A `dedupe_key` makes repeated sweeps notify only once.
+Services decide who must act next and call `notify`. The in-app rows are inserted at once (the bell is
+right as soon as the action commits); each e-mail is an outbox row in the same transaction, rendered
+and sent later by the outbox worker (`services.common.outbox`, `sandbox.mail.deliver_email`), so a
+rolled-back action never mails anyone and a mail server that is down loses nothing. A `dedupe_key`
+makes repeated sweeps notify only once.
 """
 
 from __future__ import annotations
@@ -19,8 +21,7 @@ from sandbox.models.accounts import Role, User
 from sandbox.models.base import utcnow
 from sandbox.models.cases import Case
 from sandbox.models.notifications import Notification
-
-OUTBOX_KEY = "outbox"
+from sandbox.services.common.outbox import EMAIL, enqueue
 
 
 def notify(
@@ -34,7 +35,7 @@ def notify(
     dedupe_key: str | None = None,
 ) -> list[Notification]:
     """Create one notification per recipient (skipping any already sent under `dedupe_key`)."""
-    created = []
+    created, locales = [], []
     for user in {user.id: user for user in recipients if user.active}.values():
         if dedupe_key is not None:
             exists = session.exec(
@@ -53,9 +54,17 @@ def notify(
             dedupe_key=dedupe_key,
         )
         session.add(notification)
-        session.info.setdefault(OUTBOX_KEY, []).append((user.email, str(user.locale), notification))
         created.append(notification)
+        locales.append(str(user.locale))
     session.flush()
+    enqueue(
+        session,
+        EMAIL,
+        (
+            {"notification_id": row.id, "user_id": row.user_id, "locale": locale}
+            for row, locale in zip(created, locales, strict=True)
+        ),
+    )
     return created
 
 

@@ -1,0 +1,58 @@
+"""Flask command group `outbox`: `outbox run` (the worker that sends what events queued) and `outbox status`.
+
+The worker is long-running and several may run at once (on PostgreSQL their claims skip each other's
+rows); `make run` starts one beside the server, and in production it runs as a service (README).
+"""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask.cli import AppGroup
+
+from sandbox.db import get_session
+from sandbox.mail import deliver_email
+from sandbox.services.common import outbox
+
+outbox_group = AppGroup("outbox", help="The outbox of e-mails waiting to be sent.")
+
+
+@outbox_group.command("run")
+@click.option("--once", is_flag=True, help="Deliver everything that is due, then exit.")
+@click.option("--interval", type=click.FloatRange(min=0.05), default=1.0, show_default=True,
+              help="Seconds to sleep when nothing is due.")  # fmt: skip
+@click.option("--batch", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Messages claimed at a time.")  # fmt: skip
+def outbox_run_command(once: bool, interval: float, batch: int) -> None:
+    """Send the queued e-mails, retrying failures with backoff (until stopped; --once: until none is due)."""
+    session = get_session()
+    worker = outbox.worker_name()
+    totals = {"sent": 0, "failed": 0, "dead": 0}
+    if not once:
+        click.echo(f"Outbox worker {worker} started.")
+    try:
+        while True:
+            result = outbox.deliver_batch(session, deliver=deliver_email, worker=worker, limit=batch)
+            for key in totals:
+                totals[key] += getattr(result, key)
+            if result.failed or result.dead:
+                click.echo(f"{result.failed} message(s) will be retried, {result.dead} given up.", err=True)
+            if result.claimed < batch:
+                if once:
+                    break
+                time.sleep(interval)
+    except KeyboardInterrupt:  # Ctrl-C or the end of `make run`: whatever is claimed is retried later
+        pass
+    finally:
+        session.rollback()
+    click.echo(f"Sent {totals['sent']}, to retry {totals['failed']}, given up {totals['dead']}.")
+
+
+@outbox_group.command("status")
+def outbox_status_command() -> None:
+    """Count the messages waiting, due now, sent and given up."""
+    status = outbox.outbox_status(get_session())
+    oldest = status.oldest_pending.isoformat(timespec="seconds") if status.oldest_pending else "-"
+    click.echo(f"pending {status.pending} (due now {status.due}, oldest {oldest}), "
+               f"sent {status.sent}, given up {status.dead}")  # fmt: skip
