@@ -6,6 +6,7 @@ rows); `make run` starts one beside the server, and in production it runs as a s
 
 from __future__ import annotations
 
+import signal
 import time
 
 import click
@@ -29,10 +30,13 @@ def outbox_run_command(once: bool, interval: float, batch: int) -> None:
     session = get_session()
     worker = outbox.worker_name()
     totals = {"sent": 0, "failed": 0, "dead": 0}
+    stopping: list[int] = []
     if not once:
+        # SIGTERM (systemd, the end of `make run`) finishes the batch in hand, then stops.
+        signal.signal(signal.SIGTERM, lambda number, _frame: stopping.append(number))
         click.echo(f"Outbox worker {worker} started.")
     try:
-        while True:
+        while not stopping:
             result = outbox.deliver_batch(session, deliver=deliver_email, worker=worker, limit=batch)
             for key in totals:
                 totals[key] += getattr(result, key)
@@ -42,7 +46,7 @@ def outbox_run_command(once: bool, interval: float, batch: int) -> None:
                 if once:
                     break
                 time.sleep(interval)
-    except KeyboardInterrupt:  # Ctrl-C or the end of `make run`: whatever is claimed is retried later
+    except KeyboardInterrupt:  # Ctrl-C: what is claimed and unsent is retried once its lease ends
         pass
     finally:
         session.rollback()

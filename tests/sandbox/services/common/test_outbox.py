@@ -11,8 +11,8 @@ import socket
 import socketserver
 import threading
 import time
-from collections.abc import Iterator
-from datetime import timedelta
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -42,6 +42,11 @@ def messages(session: Session) -> list[OutboxMessage]:
 
 def mail_files(app) -> list[Path]:
     return sorted((Path(app.instance_path) / "outbox").glob("*.eml"))
+
+
+def fixed(moment: datetime) -> Callable[[], datetime]:
+    """A clock stopped at `moment`."""
+    return lambda: moment
 
 
 def queue(session: Session, users: list[User], count: int = 1) -> None:
@@ -161,9 +166,7 @@ def test_backoff_doubles_up_to_a_cap_and_gives_up_after_the_last_attempt(smtp_ap
         moment = utcnow() + timedelta(seconds=1)
         for step in range(3):
             at = moment + step * outbox.LONGEST_RETRY
-            outbox.deliver_batch(
-                session, deliver=deliver_email, worker="w", now=lambda at=at: at, max_attempts=3
-            )
+            outbox.deliver_batch(session, deliver=deliver_email, worker="w", now=fixed(at), max_attempts=3)
         moment += 3 * outbox.LONGEST_RETRY
         (row,) = messages(session)
         assert row.attempts == 3 and row.dead_at is not None and row.sent_at is None
@@ -199,7 +202,7 @@ def test_concurrent_workers_never_send_one_message_twice(app, session) -> None:
         def deliver(db: Session, message: OutboxMessage) -> None:
             deliver_email(db, message)
             with lock:
-                delivered.append((name, message.id))  # type: ignore[arg-type]
+                delivered.append((name, message.id))
             time.sleep(0.01)  # a slow mail server: the other worker claims meanwhile
 
         with app.app_context(), open_session(app) as db:
