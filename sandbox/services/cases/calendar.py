@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from sandbox.errors import N_, PermissionDenied, ValidationFailed
@@ -29,6 +30,8 @@ from workflows.errors import ArrangementError
 from workflows.states import CaseState
 
 BEIJING = ZoneInfo("Asia/Shanghai")
+# Where a session carries its process's `CalendarCache` (`sandbox.db` puts one in every session's info).
+CALENDAR_CACHE_KEY = "sandbox.calendar"
 
 
 def beijing_today(now: datetime | None = None) -> date:
@@ -36,8 +39,36 @@ def beijing_today(now: datetime | None = None) -> date:
     return (now or utcnow()).astimezone(BEIJING).date()
 
 
+class CalendarCache:
+    """The office calendar kept by one process (it comes with every session the app opens).
+
+    Each use asks the database one small question — how many years are entered and when the newest was
+    — and rebuilds the calendar only when the answer changes, so an import in any process (admin page,
+    API, CLI) is seen by every other at its next event. The calendar remembers each day it has decided.
+    """
+
+    def __init__(self) -> None:
+        self._kept: tuple[tuple[int, datetime | None], WorkingCalendar] | None = None
+
+    def get(self, session: Session) -> WorkingCalendar:
+        stamp = session.exec(select(func.count(), func.max(HolidayArrangement.entered_at))).one()
+        kept = self._kept
+        if kept is not None and kept[0] == tuple(stamp):
+            return kept[1]
+        calendar = _load_calendar(session)
+        self._kept = (tuple(stamp), calendar)  # type: ignore[assignment]
+        return calendar
+
+
 def office_calendar(session: Session) -> WorkingCalendar:
-    """Return the working calendar with every year the office has entered."""
+    """Return the working calendar with every year the office has entered (the process's copy if any)."""
+    cache = session.info.get(CALENDAR_CACHE_KEY)
+    if isinstance(cache, CalendarCache):
+        return cache.get(session)
+    return _load_calendar(session)
+
+
+def _load_calendar(session: Session) -> WorkingCalendar:
     rows = session.exec(select(HolidayArrangement)).all()
     return WorkingCalendar(
         {
