@@ -7,8 +7,8 @@ run by `flask --app sandbox outbox run` (one or several workers), claims due row
 delivery function it is given, and marks it sent — or counts the failure and retries later with
 exponential backoff, giving up after `MAX_ATTEMPTS` (`dead_at`, shown to admins).
 
-A claim is one UPDATE that takes due rows (on PostgreSQL `FOR UPDATE SKIP LOCKED`, so concurrent workers
-take disjoint rows) and stamps them with the worker's name and a lease; a worker that dies before
+A claim selects due rows (on PostgreSQL `FOR UPDATE SKIP LOCKED`, so concurrent workers take disjoint
+rows) and stamps them with the worker's name and a lease; a worker that dies before
 marking its rows leaves them to be claimed again once the lease expires. Delivery is at least once: a
 worker that dies between sending and marking sends that message again later.
 
@@ -106,16 +106,16 @@ def _due(now: datetime, lease: timedelta) -> list[Any]:
 
 def claim(session: Session, *, worker: str, now: datetime, limit: int, lease: timedelta = LEASE) -> list[int]:
     """Claim up to `limit` due messages for `worker` and commit the claim; return their ids, oldest first."""
-    due = (
-        select(OutboxMessage.id)
-        .where(*_due(now, lease))
-        .order_by(col(OutboxMessage.id))
-        .limit(limit)
-        .with_for_update(skip_locked=True)  # PostgreSQL: concurrent claims skip each other's rows
-    )
+    due = select(OutboxMessage.id).where(*_due(now, lease)).order_by(col(OutboxMessage.id)).limit(limit)
+    # PostgreSQL: concurrent claims skip each other's rows. SQLite has one writer at a time; the UPDATE
+    # checks again that each row is still due, so a row another worker claimed meanwhile is left to it.
+    ids = list(session.exec(due.with_for_update(skip_locked=True)).all())
+    if not ids:
+        session.rollback()
+        return []
     session.execute(
         update(OutboxMessage)
-        .where(col(OutboxMessage.id).in_(due.scalar_subquery()), *_due(now, lease))
+        .where(col(OutboxMessage.id).in_(ids), *_due(now, lease))
         .values(locked_by=worker, locked_at=now)
         .execution_options(synchronize_session=False)
     )
