@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, inspect, or_, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import func, or_, update
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from sandbox.errors import N_, Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -181,7 +181,7 @@ def hold_changes(case: Case) -> dict[str, Any]:
     Until they are given to `claim_version`, queries that autoflush leave the case row alone (they see
     its stored values; the object keeps the new ones). Changes made later are held by a later call.
     """
-    state = inspect(case)
+    state = instance_state(case)
     changes: dict[str, Any] = {}
     for attribute in state.mapper.column_attrs:
         if state.attrs[attribute.key].history.has_changes():
