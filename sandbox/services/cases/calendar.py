@@ -7,6 +7,7 @@ applicant amends the filing, and resumes with the working days that were left.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -42,22 +43,30 @@ def beijing_today(now: datetime | None = None) -> date:
 class CalendarCache:
     """The office calendar kept by one process (it comes with every session the app opens).
 
-    Each use asks the database one small question — how many years are entered and when the newest was
-    — and rebuilds the calendar only when the answer changes, so an import in any process (admin page,
-    API, CLI) is seen by every other at its next event. The calendar remembers each day it has decided.
+    An import in this process forgets it at once. Other processes (gunicorn workers, the CLI) are noticed
+    by one small question asked at most every `recheck` seconds — how many years are entered and when
+    the newest was — and the calendar is rebuilt only when the answer changes. The calendar remembers
+    each day it has decided, so a kept one also saves the day-by-day walk of each deadline.
     """
 
-    def __init__(self) -> None:
-        self._kept: tuple[tuple[int, datetime | None], WorkingCalendar] | None = None
+    def __init__(self, *, recheck: float = 2.0) -> None:
+        self.recheck = recheck
+        self._kept: tuple[tuple[int, datetime | None], float, WorkingCalendar] | None = None
 
     def get(self, session: Session) -> WorkingCalendar:
-        stamp = session.exec(select(func.count(), func.max(HolidayArrangement.entered_at))).one()
-        kept = self._kept
-        if kept is not None and kept[0] == tuple(stamp):
-            return kept[1]
+        kept, now = self._kept, time.monotonic()
+        if kept is not None and now - kept[1] < self.recheck:
+            return kept[2]
+        count, newest = session.exec(select(func.count(), func.max(HolidayArrangement.entered_at))).one()
+        if kept is not None and kept[0] == (count, newest):
+            self._kept = (kept[0], now, kept[2])
+            return kept[2]
         calendar = _load_calendar(session)
-        self._kept = (tuple(stamp), calendar)  # type: ignore[assignment]
+        self._kept = ((count, newest), now, calendar)
         return calendar
+
+    def forget(self) -> None:
+        self._kept = None
 
 
 def office_calendar(session: Session) -> WorkingCalendar:
@@ -125,6 +134,9 @@ def import_arrangement(
     row.entered_at = utcnow()
     session.add(row)
     session.flush()
+    cache = session.info.get(CALENDAR_CACHE_KEY)
+    if isinstance(cache, CalendarCache):
+        cache.forget()  # (a rollback leaves the next lookup to read the stored years again)
     return row
 
 

@@ -182,11 +182,11 @@ def hold_changes(case: Case) -> dict[str, Any]:
     its stored values; the object keeps the new ones). Changes made later are held by a later call.
     """
     state = instance_state(case)
-    changes: dict[str, Any] = {}
-    for attribute in state.mapper.column_attrs:
-        if state.attrs[attribute.key].history.has_changes():
-            changes[attribute.key] = value = getattr(case, attribute.key)
-            set_committed_value(case, attribute.key, value)
+    columns = state.mapper.column_attrs
+    # `committed_state` holds the stored value of each attribute set since the last flush.
+    changes = {key: getattr(case, key) for key in state.committed_state if key in columns}
+    for key, value in changes.items():
+        set_committed_value(case, key, value)
     return changes
 
 
