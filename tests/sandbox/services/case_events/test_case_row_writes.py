@@ -45,7 +45,7 @@ def test_an_event_updates_the_case_row_once(app, client, session) -> None:
     assert case is not None
     assert (case.state, case.version, case.event_count) == ("amendment_requested", version + 1, count + 1)
     assert case.stage_due is None or case.state == "amendment_requested"  # the clock paused
-    assert verify_chain(case, case_history(session, case.id)) is None  # type: ignore[arg-type]
+    assert verify_chain(case, case_history(session, case.id)) is None
 
 
 def test_a_stale_version_is_refused_and_writes_nothing(client, session) -> None:
