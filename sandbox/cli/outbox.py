@@ -55,8 +55,13 @@ def outbox_run_command(once: bool, interval: float, batch: int) -> None:
 
 @outbox_group.command("status")
 def outbox_status_command() -> None:
-    """Count the messages waiting, due now, sent and given up."""
-    status = outbox.outbox_status(get_session())
+    """Count the messages waiting, due now, sent and given up; list the last given up, with their errors."""
+    session = get_session()
+    status = outbox.outbox_status(session)
     oldest = status.oldest_pending.isoformat(timespec="seconds") if status.oldest_pending else "-"
     click.echo(f"pending {status.pending} (due now {status.due}, oldest {oldest}), "
                f"sent {status.sent}, given up {status.dead}")  # fmt: skip
+    for message in outbox.given_up(session):
+        given_up = message.dead_at.isoformat(timespec="seconds") if message.dead_at else "-"
+        click.echo(f"  given up #{message.id} ({message.kind}, {message.attempts} attempts, {given_up}): "
+                   f"{message.last_error}")  # fmt: skip

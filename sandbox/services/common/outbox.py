@@ -200,3 +200,9 @@ def dead_count(session: Session) -> int:
     return session.exec(
         select(func.count()).select_from(OutboxMessage).where(col(OutboxMessage.dead_at).is_not(None))
     ).one()
+
+
+def given_up(session: Session, *, limit: int = 10) -> list[OutboxMessage]:
+    """The messages given up most recently, newest first (with their last error)."""
+    statement = select(OutboxMessage).where(col(OutboxMessage.dead_at).is_not(None))
+    return list(session.exec(statement.order_by(col(OutboxMessage.dead_at).desc()).limit(limit)).all())

@@ -235,3 +235,18 @@ def test_the_cli_drains_once_and_reports_status(app, session) -> None:
     assert status.output.startswith("pending 0 (due now 0, oldest -), sent 3, given up 0")
     count = session.exec(select(func.count()).select_from(OutboxMessage)).one()
     assert count == 3
+
+
+def test_a_message_that_cannot_be_delivered_is_given_up_and_shown_to_admins(
+    app, client, session, login_as
+) -> None:
+    outbox.enqueue(session, outbox.EMAIL, [{"notification_id": 999_999, "user_id": 999_999, "locale": "zh"}])
+    session.commit()
+    assert "given up 1." in send_queued_mail(app)  # no retry can help: given up at once
+    (row,) = messages(session)
+    assert row.attempts == 1 and row.dead_at is not None and "no longer exists" in row.last_error
+    status = app.test_cli_runner().invoke(args=["outbox", "status"]).output
+    assert f"given up #{row.id} (email, 1 attempts" in status and "no longer exists" in status
+    login_as("admin")
+    page = client.get("/admin/users").get_data(as_text=True)  # the admin reads Chinese (the default)
+    assert "有 1 封邮件多次尝试后仍未能发送" in page
