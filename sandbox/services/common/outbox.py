@@ -81,7 +81,8 @@ def enqueue(
         for payload in payloads
     ]
     if rows:
-        session.execute(insert(OutboxMessage), rows)
+        # Into the table, not the entity: one executemany with no ORM bookkeeping (no object is needed).
+        session.execute(insert(OutboxMessage.__table__), rows)  # type: ignore[attr-defined]
     return len(rows)
 
 
