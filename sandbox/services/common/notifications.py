@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, insert, or_, update
 from sqlmodel import Session, col, select
 
 from sandbox.errors import NotFound
@@ -34,8 +34,13 @@ def notify(
     case: Case | None = None,
     dedupe_key: str | None = None,
 ) -> list[Notification]:
-    """Create one notification per recipient (skipping any already sent under `dedupe_key`)."""
+    """Create one notification per recipient (skipping any already sent under `dedupe_key`).
+
+    The rows are inserted at once, with their e-mails' outbox rows (two statements whatever the number of
+    recipients); the notifications returned carry their ids but are not in the session.
+    """
     created, locales = [], []
+    now = utcnow()
     for user in {user.id: user for user in recipients if user.active}.values():
         if dedupe_key is not None:
             exists = session.exec(
@@ -52,11 +57,18 @@ def notify(
             msgid=msgid,
             params=params or {},
             dedupe_key=dedupe_key,
+            created_at=now,
         )
-        session.add(notification)
         created.append(notification)
         locales.append(str(user.locale))
-    session.flush()
+    if not created:
+        return []
+    session.flush()  # what the caller added first (the rows refer to users and cases)
+    table = Notification.__table__  # type: ignore[attr-defined]
+    rows = [row.model_dump(exclude={"id"}) for row in created]
+    inserted = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+    for row, new_id in zip(created, inserted.scalars().all(), strict=True):
+        row.id = new_id
     enqueue(
         session,
         EMAIL,
@@ -64,6 +76,7 @@ def notify(
             {"notification_id": row.id, "user_id": row.user_id, "locale": locale}
             for row, locale in zip(created, locales, strict=True)
         ),
+        now=now,
     )
     return created
 
