@@ -23,10 +23,13 @@ install: $(VENV)/.installed catalogs
 catalogs: $(VENV)/.installed
 	$(BIN)/pybabel compile -d sandbox/translations >/dev/null
 
+# One outbox worker runs beside the server (it sends the notification e-mails) and stops with it.
 run: install
 	$(FLASK) init-db
 	$(FLASK) demo
-	@echo "Serving the demo at http://$(HOST):$(PORT)"
+	@echo "Serving the demo at http://$(HOST):$(PORT), with an outbox worker sending e-mails to instance/outbox/"
+	@$(FLASK) outbox run & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # The type check runs first, so a type error fails `make test` (and CI, which runs it) before the suite.

@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     postgres = "--postgres" in args
     numbers = [int(a) for a in args if not a.startswith("--")]
-    warm_up, more = (numbers + [2000, 20000][len(numbers):])[:2]
+    warm_up, more = (numbers + [2000, 20000][len(numbers) :])[:2]
     database = "PostgreSQL" if postgres else "SQLite"
     print(f"== memory: gunicorn, 2 sync workers, demo on {database}; {warm_up:,} mixed requests to warm up, "
           f"then {more:,} more (Python load generator, 8 connections) ==")  # fmt: skip

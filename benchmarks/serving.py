@@ -110,8 +110,10 @@ def report(results: dict[str, list[LoadResult]]) -> None:
     for name, runs in results.items():
         ratio = median([run.per_second / base.per_second for run, base in zip(runs, trivial, strict=True)])
         p99 = median([run.p99_ms for run in runs])
-        goals = "" if name == "GET /healthz" else " / ".join(
-            "ok" if met else "MISSED" for met in (ratio >= RATIO_GOAL, p99 < P99_GOAL_MS)
+        goals = (
+            ""
+            if name == "GET /healthz"
+            else " / ".join("ok" if met else "MISSED" for met in (ratio >= RATIO_GOAL, p99 < P99_GOAL_MS))
         )
         failed = sum(run.non_2xx + run.errors for run in runs)
         rate, p50 = median([run.per_second for run in runs]), median([run.p50_ms for run in runs])
@@ -137,9 +139,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"== serving: gunicorn, {workers}, demo on {database}; {generator}, 32 connections, "
               f"{seconds:g} s per endpoint ==")  # fmt: skip
         print(f"  ({machine_note()})")
-        with tempfile.TemporaryDirectory() as folder, served_demo(
-            Path(folder), postgres=postgres, threads=threads
-        ) as server:
+        with (
+            tempfile.TemporaryDirectory() as folder,
+            served_demo(Path(folder), postgres=postgres, threads=threads) as server,
+        ):
             report(measure(server, seconds=seconds, connections=32))
 
 

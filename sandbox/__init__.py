@@ -18,7 +18,7 @@ TEMPLATES = str(Path(__file__).resolve().parent.parent / "templates")
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: defaults, then instance/config.py and SANDBOX_* (or `test_config`)."""
-    from sandbox import certificate_setup, db, http_errors, i18n, mail, operations, security  # noqa: F401  (mail: after-commit delivery)
+    from sandbox import certificate_setup, db, http_errors, i18n, operations, security  # noqa: F401
     from sandbox.cli import commands as cli
     from sandbox.config import Defaults, load_environment
     from sandbox.extensions import csrf, limiter

@@ -27,6 +27,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from sandbox import private_files
+from sandbox.services.cases.calendar import CALENDAR_CACHE_KEY, CalendarCache
 from sandbox.services.common.settings import INFO_KEY, ServiceSettings
 
 logger = logging.getLogger(__name__)
@@ -88,7 +89,10 @@ def init_app(app: Flask, settings: ServiceSettings) -> None:
     engine = make_engine(url, echo=app.config["DATABASE_ECHO"])
     app.extensions["sandbox.engine"] = engine
     app.extensions["sandbox.sessions"] = sessionmaker(
-        engine, class_=Session, expire_on_commit=False, info={INFO_KEY: settings}
+        engine,
+        class_=Session,
+        expire_on_commit=False,
+        info={INFO_KEY: settings, CALENDAR_CACHE_KEY: CalendarCache()},
     )
     app.teardown_appcontext(_close_session)
 

@@ -1,7 +1,8 @@
-"""E-mail delivery after commit: SMTP when MAIL_SERVER is configured, else files in instance/outbox/.
+"""E-mail rendering and sending: SMTP when MAIL_SERVER is configured, else files in instance/outbox/.
 
-Listens to the ORM session's commit and rollback: mails queued by `services.notifications.notify`
-are rendered in each recipient's language and sent only once the transaction has committed.
+`services.common.notifications.notify` writes an outbox row per e-mail in the action's transaction; the
+outbox worker (`flask --app sandbox outbox run`) hands each to `deliver_email`, which renders it in the
+recipient's language and sends it. A failure raises, and the worker retries later.
 """
 
 from __future__ import annotations
@@ -11,15 +12,15 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from flask import current_app, has_app_context
+from flask import current_app
 from flask_babel import force_locale, get_locale, gettext
-from sqlalchemy import event
 from sqlmodel import Session
 
+from sandbox.models.accounts import User
 from sandbox.models.base import utcnow
-from sandbox.models.notifications import Notification
+from sandbox.models.notifications import Notification, OutboxMessage
 from sandbox.private_files import make_private_dirs, open_private
-from sandbox.services.common.notifications import OUTBOX_KEY
+from sandbox.services.common.outbox import EMAIL, Undeliverable
 from workflows.states import CaseState, state_label
 
 
@@ -82,20 +83,13 @@ def send(recipient: str, subject: str, body: str) -> None:
         handle.write(bytes(message))
 
 
-@event.listens_for(Session, "after_commit")
-def _deliver(session: Session) -> None:
-    queued = session.info.pop(OUTBOX_KEY, [])
-    if not queued or not has_app_context():
-        return
-    for recipient, locale, notification in queued:
-        try:
-            subject, body = render(notification, locale)
-            send(recipient, subject, body)
-        except (OSError, smtplib.SMTPException):
-            # The in-app notification is committed; a failed e-mail must not fail the action.
-            current_app.logger.exception("e-mail to %s failed", recipient)
-
-
-@event.listens_for(Session, "after_rollback")
-def _discard(session: Session) -> None:
-    session.info.pop(OUTBOX_KEY, None)
+def deliver_email(session: Session, message: OutboxMessage) -> None:
+    """Render and send the e-mail of one outbox message (the outbox worker's delivery function)."""
+    if message.kind != EMAIL:
+        raise Undeliverable(f"not an e-mail: {message.kind}")
+    notification = session.get(Notification, message.payload.get("notification_id"))
+    user = session.get(User, message.payload.get("user_id"))
+    if notification is None or user is None:
+        raise Undeliverable("the notification or its recipient no longer exists")
+    subject, body = render(notification, str(message.payload.get("locale") or user.locale))
+    send(user.email, subject, body)

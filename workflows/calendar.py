@@ -86,6 +86,8 @@ class WorkingCalendar:
         for year, arrangement in self.overrides.items():
             if arrangement.year != year:
                 raise ArrangementError(f"arrangement for {arrangement.year} filed under {year}")
+        # Answers so far: a deadline walks day by day, and a calendar kept for a process asks again.
+        self._working: dict[date, bool] = {}
 
     def is_provisional(self, day: date) -> bool:
         """Return True when neither office data nor the package covers the year of `day`."""
@@ -93,6 +95,12 @@ class WorkingCalendar:
 
     def is_working_day(self, day: date) -> bool:
         """Return True when `day` is a working day in mainland China."""
+        known = self._working.get(day)
+        if known is None:
+            known = self._working[day] = self._is_working_day(day)
+        return known
+
+    def _is_working_day(self, day: date) -> bool:
         arrangement = self.overrides.get(day.year)
         if arrangement is not None:
             if day in arrangement.holidays:

@@ -1,5 +1,6 @@
 """Flask commands: init-db, demo (with --cases for large data sets), users, audit, sla-sweep, calendar, keys,
-vouchers; backup and restore live in `cli_backup`, the transparency log's `log export` in `cli_log`."""
+vouchers; backup and restore live in `cli_backup`, the transparency log's `log export` in `cli_log`,
+the outbox worker in `cli_outbox`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from sandbox.cli import backup as cli_backup
 from sandbox.cli import log as cli_log
+from sandbox.cli import outbox as cli_outbox
 from sandbox.db import get_engine, get_session, upgrade
 from sandbox.errors import Bilingual, SandboxError, ValidationFailed
 from sandbox.models.accounts import Role, User
@@ -260,3 +262,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli_backup.backup_command)
     app.cli.add_command(cli_backup.restore_command)
     app.cli.add_command(cli_log.log_group)
+    app.cli.add_command(cli_outbox.outbox_group)

@@ -41,7 +41,7 @@ from sandbox.models.disputes import (
 )
 from sandbox.models.documents import Document
 from sandbox.models.enterprise_size import OtherSupport, SizeDeclaration
-from sandbox.models.notifications import HolidayArrangement, Notification
+from sandbox.models.notifications import HolidayArrangement, Notification, OutboxMessage
 from sandbox.models.publication import PublicationConsent, TypicalCase
 from sandbox.models.two_person import DecisionProposal, TwoPersonPolicyVersion
 from sandbox.models.voucher_policy import VoucherPolicyVersion
@@ -88,6 +88,7 @@ __all__ = [
     "LogNode",
     "LoginFailure",
     "Notification",
+    "OutboxMessage",
     "Organisation",
     "PlanVersion",
     "PublicationConsent",

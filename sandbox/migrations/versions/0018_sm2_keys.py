@@ -1,7 +1,7 @@
 """signing keys name their algorithm: SM2 keys beside the Ed25519 ones; re-issued certificates
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import sandbox.models.base
 
 revision = "0018"
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

@@ -1,9 +1,10 @@
 """Firing case events: the one path by which a case changes state.
 
 `apply_event` runs, in order: the permission check (the event's roles) → the guard's data collected
-from the case and its records → `workflows.fire` → the version claim (409 for a stale or concurrent
-edit) → what the event writes and sets off (filing number, plan version, the exit certificate and its
-voucher, …) → one hash-chained `CaseEvent` → deadlines → notifications. What differs from one event to
+from the case and its records → `workflows.fire` → the version check (409 for a stale edit) → what
+the event writes and sets off (filing number, plan version, the exit certificate and its voucher, …) →
+one hash-chained `CaseEvent` → deadlines → the version claim, which writes the case row once (409 for a
+concurrent edit) → notifications. What differs from one event to
 another is read from the case event table (`table.py`); nothing here names an event.
 Nothing is committed here; if any step raises, the caller's rollback undoes all of it. A refusal by a
 two-person rule (the approver once held the case; the confirmer is the proposer) is 403, not 422.
@@ -30,7 +31,7 @@ from sandbox.services.case_events.records import Accepted
 from sandbox.services.case_events.table import can_fire, guard_context, write_event_effects
 from sandbox.services.cases import assignments
 from sandbox.services.cases import calendar as calendar_service
-from sandbox.services.cases.cases import claim_version, get_case, nfc
+from sandbox.services.cases.cases import check_version, claim_version, get_case, hold_changes, nfc
 from sandbox.services.common.settings import settings_of
 from workflows.cases import fire
 from workflows.errors import GuardFailed
@@ -64,7 +65,9 @@ def apply_event(
     `now` is when the event happens (default: the clock) and `today` its Beijing date (default: the date
     of `now` in Beijing): the history row carries `now`, deadlines and the exit date count from `today`.
     """
-    case = get_case(session, actor=actor, case_id=case_id)
+    # On PostgreSQL the case row is locked from here (as the UPDATE at the end will lock it): a concurrent
+    # event on the case waits, then sees this one.
+    case = get_case(session, actor=actor, case_id=case_id, for_update=True, key_share=True)
     try:
         chosen = Event(event)
     except ValueError:
@@ -86,7 +89,10 @@ def apply_event(
         if not_you:
             raise TwoPersonRule(not_you) from None
         raise
-    claim_version(session, case, expected_version)
+    check_version(case, expected_version)
+    # The new state, then the history head, deadlines and assignments, reach the case row in one UPDATE
+    # (with the version claim) instead of one per autoflush.
+    held = hold_changes(case)
     settings = settings_of(session)
     accepted = Accepted(session, case, actor, data, ctx, from_state, calendar, today, settings.dispute_days)
     payload = write_event_effects(chosen, accepted)
@@ -108,6 +114,7 @@ def apply_event(
     calendar_service.restart_clock(
         case, from_state=from_state, calendar=calendar, today=today, stage_days=settings.stage_days
     )
+    claim_version(session, case, expected_version, changes=held | hold_changes(case))
     session.flush()
     after_event(session, case=case, event=chosen, actor=actor)
     return EventResult(case, record)

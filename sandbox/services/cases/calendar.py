@@ -7,10 +7,12 @@ applicant amends the filing, and resumes with the working days that were left.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from sandbox.errors import N_, PermissionDenied, ValidationFailed
@@ -29,6 +31,8 @@ from workflows.errors import ArrangementError
 from workflows.states import CaseState
 
 BEIJING = ZoneInfo("Asia/Shanghai")
+# Where a session carries its process's `CalendarCache` (`sandbox.db` puts one in every session's info).
+CALENDAR_CACHE_KEY = "sandbox.calendar"
 
 
 def beijing_today(now: datetime | None = None) -> date:
@@ -36,8 +40,44 @@ def beijing_today(now: datetime | None = None) -> date:
     return (now or utcnow()).astimezone(BEIJING).date()
 
 
+class CalendarCache:
+    """The office calendar kept by one process (it comes with every session the app opens).
+
+    An import in this process forgets it at once. Other processes (gunicorn workers, the CLI) are noticed
+    by one small question asked at most every `recheck` seconds — how many years are entered and when
+    the newest was — and the calendar is rebuilt only when the answer changes. The calendar remembers
+    each day it has decided, so a kept one also saves the day-by-day walk of each deadline.
+    """
+
+    def __init__(self, *, recheck: float = 2.0) -> None:
+        self.recheck = recheck
+        self._kept: tuple[tuple[int, datetime | None], float, WorkingCalendar] | None = None
+
+    def get(self, session: Session) -> WorkingCalendar:
+        kept, now = self._kept, time.monotonic()
+        if kept is not None and now - kept[1] < self.recheck:
+            return kept[2]
+        count, newest = session.exec(select(func.count(), func.max(HolidayArrangement.entered_at))).one()
+        if kept is not None and kept[0] == (count, newest):
+            self._kept = (kept[0], now, kept[2])
+            return kept[2]
+        calendar = _load_calendar(session)
+        self._kept = ((count, newest), now, calendar)
+        return calendar
+
+    def forget(self) -> None:
+        self._kept = None
+
+
 def office_calendar(session: Session) -> WorkingCalendar:
-    """Return the working calendar with every year the office has entered."""
+    """Return the working calendar with every year the office has entered (the process's copy if any)."""
+    cache = session.info.get(CALENDAR_CACHE_KEY)
+    if isinstance(cache, CalendarCache):
+        return cache.get(session)
+    return _load_calendar(session)
+
+
+def _load_calendar(session: Session) -> WorkingCalendar:
     rows = session.exec(select(HolidayArrangement)).all()
     return WorkingCalendar(
         {
@@ -94,6 +134,9 @@ def import_arrangement(
     row.entered_at = utcnow()
     session.add(row)
     session.flush()
+    cache = session.info.get(CALENDAR_CACHE_KEY)
+    if isinstance(cache, CalendarCache):
+        cache.forget()  # (a rollback leaves the next lookup to read the stored years again)
     return row
 
 

@@ -8,11 +8,13 @@ assignment change is written into the case's history (`services.assignments`).
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, or_, update
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from sandbox.errors import N_, Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -128,31 +130,63 @@ def create_case(session: Session, *, actor: User, data: dict[str, Any]) -> Case:
     return case
 
 
-def get_case(session: Session, *, actor: User | None, case_id: int, for_update: bool = False) -> Case:
-    """Return the case if `actor` may see it; NotFound otherwise (even if it exists)."""
+def get_case(
+    session: Session, *, actor: User | None, case_id: int, for_update: bool = False, key_share: bool = False
+) -> Case:
+    """Return the case if `actor` may see it; NotFound otherwise (even if it exists).
+
+    `for_update` locks the row (PostgreSQL); with `key_share` the lock is FOR NO KEY UPDATE, which does
+    not stop other transactions inserting rows that refer to the case.
+    """
     statement = select(Case).where(Case.id == case_id)
     if for_update:
-        statement = statement.with_for_update()
+        statement = statement.with_for_update(key_share=key_share)
     case = session.exec(statement).first()
     if case is None or not can_view_case(actor, case):
         raise NotFound()
     return case
 
 
-def claim_version(session: Session, case: Case, expected: int | None) -> None:
-    """Advance the case's version by one if nobody else did since `expected` (else Conflict, 409)."""
+def check_version(case: Case, expected: int | None) -> None:
+    """Refuse (Conflict, 409) an edit made on a version of the case that is no longer the newest."""
     if expected is not None and expected != case.version:
         raise Conflict(N_("This case was changed by someone else; reload it and try again."))
+
+
+def claim_version(
+    session: Session, case: Case, expected: int | None, *, changes: Mapping[str, Any] | None = None
+) -> None:
+    """Advance the case's version by one if nobody else did since `expected` (else Conflict, 409).
+
+    `changes` (from `hold_changes`) are written by the same UPDATE, so an event costs the case row one
+    statement. The new version and the values written count as saved: no flush writes them again.
+    """
+    check_version(case, expected)
+    values = {**(changes or {}), "version": case.version + 1, "updated_at": utcnow()}
+    # On the table, not the entity: a plain Core UPDATE skips the ORM's statement handling (per event).
+    table = Case.__table__  # type: ignore[attr-defined]
     result = session.execute(
-        update(Case)
-        .where(Case.id == case.id, Case.version == case.version)  # type: ignore[arg-type]
-        .values(version=case.version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
+        update(table).where(table.c.id == case.id, table.c.version == case.version).values(**values)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(N_("This case was changed by someone else; reload it and try again."))
-    case.version += 1
-    case.updated_at = utcnow()
+    for key, value in values.items():
+        set_committed_value(case, key, value)
+
+
+def hold_changes(case: Case) -> dict[str, Any]:
+    """Take the case's unsaved column changes out of the session's unit of work and return them.
+
+    Until they are given to `claim_version`, queries that autoflush leave the case row alone (they see
+    its stored values; the object keeps the new ones). Changes made later are held by a later call.
+    """
+    state = instance_state(case)
+    columns = state.mapper.column_attrs
+    # `committed_state` holds the stored value of each attribute set since the last flush.
+    changes = {key: getattr(case, key) for key in state.committed_state if key in columns}
+    for key, value in changes.items():
+        set_committed_value(case, key, value)
+    return changes
 
 
 def update_case(

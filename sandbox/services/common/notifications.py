@@ -1,8 +1,10 @@
-"""Notifications: an in-app row per recipient, and an e-mail queued for after the commit.
+"""Notifications: an in-app row per recipient, and its e-mail written to the outbox.
 
-Services decide who must act next and call `notify`; e-mails are not sent here but queued on the
-session (`session.info["outbox"]`) and delivered by `sandbox.mail` once the transaction commits, so a
-rolled-back action never mails anyone. A `dedupe_key` makes repeated sweeps notify only once.
+Services decide who must act next and call `notify`. The in-app rows are inserted at once (the bell is
+right as soon as the action commits); each e-mail is an outbox row in the same transaction, rendered
+and sent later by the outbox worker (`services.common.outbox`, `sandbox.mail.deliver_email`), so a
+rolled-back action never mails anyone and a mail server that is down loses nothing. A `dedupe_key`
+makes repeated sweeps notify only once.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, insert, or_, update
 from sqlmodel import Session, col, select
 
 from sandbox.errors import NotFound
@@ -19,8 +21,7 @@ from sandbox.models.accounts import Role, User
 from sandbox.models.base import utcnow
 from sandbox.models.cases import Case
 from sandbox.models.notifications import Notification
-
-OUTBOX_KEY = "outbox"
+from sandbox.services.common.outbox import EMAIL, enqueue
 
 
 def notify(
@@ -33,8 +34,13 @@ def notify(
     case: Case | None = None,
     dedupe_key: str | None = None,
 ) -> list[Notification]:
-    """Create one notification per recipient (skipping any already sent under `dedupe_key`)."""
-    created = []
+    """Create one notification per recipient (skipping any already sent under `dedupe_key`).
+
+    The rows are inserted at once, with their e-mails' outbox rows (two statements whatever the number of
+    recipients); the notifications returned carry their ids but are not in the session.
+    """
+    created, locales = [], []
+    now = utcnow()
     for user in {user.id: user for user in recipients if user.active}.values():
         if dedupe_key is not None:
             exists = session.exec(
@@ -51,11 +57,27 @@ def notify(
             msgid=msgid,
             params=params or {},
             dedupe_key=dedupe_key,
+            created_at=now,
         )
-        session.add(notification)
-        session.info.setdefault(OUTBOX_KEY, []).append((user.email, str(user.locale), notification))
         created.append(notification)
-    session.flush()
+        locales.append(str(user.locale))
+    if not created:
+        return []
+    session.flush()  # what the caller added first (the rows refer to users and cases)
+    table = Notification.__table__  # type: ignore[attr-defined]
+    rows = [row.model_dump(exclude={"id"}) for row in created]
+    inserted = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+    for row, new_id in zip(created, inserted.scalars().all(), strict=True):
+        row.id = new_id
+    enqueue(
+        session,
+        EMAIL,
+        (
+            {"notification_id": row.id, "user_id": row.user_id, "locale": locale}
+            for row, locale in zip(created, locales, strict=True)
+        ),
+        now=now,
+    )
     return created
 
 

@@ -13,6 +13,7 @@ from sandbox.models.accounts import OrganisationKind, Role, User
 from sandbox.security import roles_required, signed_in_user
 from sandbox.services.accounts import accounts, organisations
 from sandbox.services.cases import calendar
+from sandbox.services.common import outbox
 from sandbox.services.decisions import policy as two_person_policy
 from sandbox.views.forms import Pagination, field_errors, nested, page_number
 
@@ -27,12 +28,12 @@ def users():
     query = request.args.get("q", "")
     page = page_number()
     per_page = current_app.config["PAGE_SIZE"]
-    rows, total = accounts.list_users(
-        get_session(), actor=signed_in_user(), query=query, page=page, per_page=per_page
-    )
+    db = get_session()
+    rows, total = accounts.list_users(db, actor=signed_in_user(), query=query, page=page, per_page=per_page)
     return render_template(
-        "admin/users.html", rows=rows, query=query, pagination=Pagination(page, per_page, total)
-    )
+        "admin/users.html", rows=rows, query=query, pagination=Pagination(page, per_page, total),
+        undelivered=outbox.dead_count(db),
+    )  # fmt: skip
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

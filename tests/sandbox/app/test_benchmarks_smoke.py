@@ -23,8 +23,16 @@ from sandbox.services.case_events.history import verify_all
 
 def test_throughput_fires_events_and_bare_transactions_on_sqlite(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'bench.db'}"
-    figures = throughput.measure(url, tmp_path / "instance", rounds=2, seconds=None, count=10, case_count=3)
+    notes: list[str] = []
+    figures = throughput.measure(url, tmp_path / "instance", rounds=2, seconds=None, count=10, case_count=3,
+                                 profile=6, name="SQLite", notes=notes)  # fmt: skip
     assert figures["events"] == 20 and figures["bare"] == 20
+    assert notes[0].startswith("SQLite: where one event's time goes")
+    steps = {line.split("  ")[1].strip() for line in notes[1:11]}
+    assert {"commit", "case UPDATE + history INSERT (flush)", "notifications + outbox rows"} <= steps
+    assert notes[-1].startswith("  bare transaction: 2 statements: INSERT INTO bench_bare_row;")
+    # One UPDATE of the case row per event.
+    assert all(line.count('UPDATE "case"') == 1 for line in notes[-3:-1])
     assert figures["events_per_s"] > 0 and figures["bare_per_s"] > 0 and figures["ratio"] > 0
     assert figures["events_cpu_ms"] > 0 and figures["bare_cpu_ms"] > 0
     world = throughput.build_world(f"sqlite:///{tmp_path / 'again.db'}", tmp_path / "again", 2)

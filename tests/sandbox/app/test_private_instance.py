@@ -20,6 +20,7 @@ from sandbox.private_files import NotPrivate
 from tests import factories
 from tests.case_flow import CaseFlow
 from tests.conftest import make_test_app
+from tests.outbox_helpers import send_queued_mail
 from tests.sandbox.voucher_helpers import body, redeem
 
 PASSPHRASE = "backup-passphrase-2026"
@@ -65,6 +66,7 @@ def test_everything_the_service_writes_is_private(
             from tests.case_flow import token
 
             assert redeem(client, token(client, provider), body(voucher.code)).status_code == 201  # invoice
+            send_queued_mail(app)  # the outbox worker writes the notification e-mails
             result = runner.invoke(args=["backup", "--passphrase", PASSPHRASE])
             assert result.exit_code == 0, result.output
             written = {p.relative_to(instance).parts[0] for p in instance.rglob("*") if p.is_file()}

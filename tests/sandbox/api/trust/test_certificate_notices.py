@@ -24,6 +24,7 @@ from sandbox.services.trust.notices import notify_status_change
 from tests import factories
 from tests.case_flow import CaseFlow, token
 from tests.conftest import make_test_app
+from tests.outbox_helpers import mail_files
 from tests.sandbox.certificate_helpers import exit_case
 
 
@@ -50,7 +51,7 @@ def texts(flow: CaseFlow, headers: dict[str, str], kind: str, language: str = "z
 def mails(app, address: str, marker: str = "行政复议") -> list[str]:
     """The bodies of the e-mails to `address` that contain `marker`."""
     bodies = []
-    for path in sorted((Path(app.instance_path) / "outbox").glob("*.eml")):
+    for path in mail_files(app):
         message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
         body = message.get_body().get_content()
         if message["To"] == address and marker in body:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
 from sandbox.services.case_events.fire import apply_event
 from tests.case_flow import CaseFlow
+from tests.outbox_helpers import mail_files
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_submit_notifies_regulators_and_writes_mail(app, flow: CaseFlow) -> None
         assert len(items) == 1 and items[0]["case_id"] == flow.case_id and items[0]["read_at"] is None
         assert items[0]["text"]
     assert inbox(flow, "applicant") == []
-    mails = list((Path(app.instance_path) / "outbox").glob("*.eml"))
+    mails = mail_files(app)
     recipients = {line for mail in mails for line in mail.read_text().splitlines() if line.startswith("To:")}
     assert recipients == {f"To: {flow.users[r].email}" for r in ("regulator", "regulator2")}
 
