@@ -48,9 +48,11 @@ def worker(
 
 def run_workers(url: str, tmp: Path, plans: list[tuple[dict[str, str], list[tuple[int, dict[str, Any]]]]]):
     barrier, results = SPAWN.Barrier(len(plans)), SPAWN.Queue()
+    # One instance folder for every worker, as gunicorn's workers share one: the signing keys an
+    # acceptance's receipt is signed with are created by whichever worker comes first, for all of them.
     processes = [
-        SPAWN.Process(target=worker, args=(url, str(tmp / f"w{n}"), headers, jobs, barrier, results))
-        for n, (headers, jobs) in enumerate(plans)
+        SPAWN.Process(target=worker, args=(url, str(tmp / "instance"), headers, jobs, barrier, results))
+        for headers, jobs in plans
     ]
     for process in processes:
         process.start()
