@@ -54,6 +54,7 @@ class Snapshot:
     kept: dict[tuple[int | None, int | None], Evidence] = field(default_factory=dict)
     bundles: dict[str, dict[str, Any]] = field(default_factory=dict)
     reports: dict[str, Report] = field(default_factory=dict)
+    pages: dict[tuple[str, ...], str] = field(default_factory=dict)
 
 
 # Plain SQL, so that checking the label costs one small statement with no ORM work per request (the
@@ -142,6 +143,18 @@ def certificate_report(session: Session, cert: Certificate, verify: Callable[[],
         found = verify()
         if read_label(session) == snapshot.label and not transparency.holds_lock(session):
             _keep(snapshot.reports, cert.id, found)
+    return found
+
+
+def kept_page(session: Session, key: tuple[str, ...], render: Callable[[], str]) -> str:
+    """`render()`'s HTML for `key` — a page part that follows from a certificate's report alone, in one
+    language — kept with the snapshot like the report itself."""
+    snapshot = _current(session)
+    found = snapshot.pages.get(key)
+    if found is None:
+        found = render()
+        if read_label(session) == snapshot.label and not transparency.holds_lock(session):
+            _keep(snapshot.pages, key, found)
     return found
 
 

@@ -9,7 +9,8 @@ it in the browser with the digest the page states, and without JavaScript the pa
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
+from markupsafe import Markup
 
 from sandbox.db import get_session
 from sandbox.errors import N_, NotFound, ValidationFailed
@@ -25,7 +26,14 @@ from sandbox.labels.trust import (
     VERDICT_LABELS,
 )
 from sandbox.services.common.settings import settings_of
-from sandbox.services.trust import certificates, log_lines, signing_keys, transparency, verification
+from sandbox.services.trust import (
+    certificates,
+    evidence_cache,
+    log_lines,
+    signing_keys,
+    transparency,
+    verification,
+)
 from sandbox.views.forms import Pagination, field_errors, page_number
 
 bp = Blueprint("verify", __name__)
@@ -73,10 +81,19 @@ def verify_page():
 def landing(cert_id: str):
     """Where a scanned QR code leads: the certificate's facts and the verdict."""
     session = get_session()
-    report = verification.verify_certificate(session, cert_id)
     cert = certificates.get_certificate(session, cert_id)
+
+    def body() -> str:
+        report = verification.verify_certificate(session, cert_id)
+        return render_template("verify/_landing_body.html", report=report, cert=cert, labels=LABELS)
+
+    # The page's content follows from the report alone: kept, per language, with the evidence it was
+    # verified against, so a scan costs a label check and the page around it (the layout carries the
+    # visitor's own CSRF token and sign-in state, so it is rendered for each request).
+    content = evidence_cache.kept_page(session, ("landing", cert.id, str(get_locale())), body)
     session.commit()
-    return render_template("verify/landing.html", report=report, cert=cert, labels=LABELS)
+    # `content` is our own template's output, autoescaped when it was rendered.
+    return render_template("verify/landing.html", body=Markup(content), cert=cert)  # noqa: S704
 
 
 @bp.get("/transparency")
