@@ -12,6 +12,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from tests.case_flow import CaseFlow
+from tests.certificates.pdf.test_pdf import QR_ONLY
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -31,7 +32,7 @@ def qr_text(pdf: bytes, folder: Path) -> str:
         ["pdftoppm", "-r", "150", "-png", "-singlefile", str(folder / "receipt.pdf"), str(folder / "page")],
         check=True,
     )
-    [code] = zxingcpp.read_barcodes(Image.open(folder / "page.png"))
+    [code] = zxingcpp.read_barcodes(Image.open(folder / "page.png"), formats=QR_ONLY)
     return code.text
 
 
