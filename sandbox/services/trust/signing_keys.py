@@ -197,14 +197,23 @@ def log_key_event(session: Session, settings: TrustSettings, *, kid: str, use: K
                                origin=settings.log_origin, **fields)  # fmt: skip
 
 
+def _active_pairs(session: Session) -> set[tuple[KeyUse, KeyAlgorithm]]:
+    """The (use, algorithm) pairs that have an active key, in one query."""
+    statement = select(SigningKeyRecord.use, SigningKeyRecord.algorithm).where(
+        SigningKeyRecord.status == KeyStatus.ACTIVE
+    )
+    return {(KeyUse(use), KeyAlgorithm(algorithm)) for use, algorithm in session.exec(statement).all()}
+
+
 def ensure_keys(session: Session, settings: TrustSettings | None = None) -> None:
     """Create the keys that do not exist yet (first use of the service, or the SM2 keys of a service
     that had Ed25519 keys only); takes the log lock."""
     settings = settings or settings_of(session).trust
-    if all(_active_row(session, use, algorithm) is not None for use, algorithm in LAZY_KEYS):
-        return  # the common case: no lock needed to read
+    if set(LAZY_KEYS) <= _active_pairs(session):
+        return  # the common case: one query, no lock needed to read
     transparency.lock_log(session)
-    missing = [(use, alg) for use, alg in LAZY_KEYS if _active_row(session, use, alg) is None]
+    active = _active_pairs(session)
+    missing = [(use, alg) for use, alg in LAZY_KEYS if (use, alg) not in active]
     if not missing:
         return  # another process created them while we waited
     at = now_seconds()
