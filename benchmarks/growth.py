@@ -146,6 +146,9 @@ def pages(session, total: int) -> dict[str, str]:
         select(func.count()).where(col(Case.filing_number).is_not(None))
     ).scalar_one()
     deep = max(1, registered // 20 // 2)  # the middle page at 20 entries a page
+    numbers = select(col(Case.filing_number)).where(col(Case.filing_number).is_not(None))
+    middle_filing = numbers.order_by(col(Case.filing_order)).offset(registered // 2).limit(1)
+    number = session.execute(middle_filing).scalar_one()
     return {
         "queue page /cases": "/cases",
         "queue page, deep cursor": f"/cases?cursor={middle}",
@@ -160,6 +163,8 @@ def pages(session, total: int) -> dict[str, str]:
         "registry API": "/api/v1/registry",
         "registry API, middle page": f"/api/v1/registry?page={deep}",
         "registry filtered by sector": "/registry?sector=healthcare",
+        "registry search, a filing number": f"/api/v1/registry?q={number}",
+        "registry search, 2 chars (1 in 6)": "/api/v1/registry?q=景园",
     }
 
 

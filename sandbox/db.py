@@ -140,5 +140,12 @@ def alembic_config(engine: Engine) -> AlembicConfig:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to `revision`."""
-    command.upgrade(alembic_config(engine), revision)
+    """Bring the schema up to `revision`; a migration that adds derived rows has them built at the head."""
+    config = alembic_config(engine)
+    command.upgrade(config, revision)
+    if config.attributes.get("rebuild_derived") and revision == "head":
+        from sandbox.services.common import derived  # services need the models the migrations made
+
+        with Session(engine) as session:
+            derived.rebuild(session)
+            session.commit()

@@ -1,6 +1,6 @@
-"""Flask commands: init-db, demo (with --cases for large data sets), users, audit, sla-sweep, calendar, keys,
-vouchers; backup and restore live in `cli_backup`, the transparency log's `log export` in `cli_log`,
-the outbox worker in `cli_outbox`."""
+"""Flask commands: init-db, demo (with --cases for large data sets), users, audit, counts, sla-sweep,
+calendar, keys, vouchers; backup and restore live in `cli_backup`, the transparency log's `log export` in
+`cli_log`, the outbox worker in `cli_outbox`."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from sandbox.models.accounts import Role, User
 from sandbox.services.accounts import accounts
 from sandbox.services.case_events import effects as workflow_effects
 from sandbox.services.case_events import history
-from sandbox.services.cases import calendar
+from sandbox.services.cases import calendar, tallies
+from sandbox.services.common import derived
 from sandbox.services.legal import dispute_deadlines
 
 
@@ -103,15 +104,43 @@ audit_group = AppGroup("audit", help="Check the tamper-evident case histories.")
 
 @audit_group.command("verify")
 def audit_verify_command() -> None:
-    """Recompute every case's hash chain; exit 1 naming the first broken row of each broken case."""
-    checked, breaks = history.verify_all(get_session())
+    """Recompute every case's hash chain and count every case; exit 1 naming each broken history and each
+    count that differs from a full count (`flask counts rebuild` repairs the counts)."""
+    session = get_session()
+    checked, breaks = history.verify_all(session)
     for found in breaks:
         row = f"event row {found.event_id}" if found.event_id is not None else "the case row"
         click.echo(f"BROKEN case {found.case_id}, seq {found.seq} ({row}): {found.problem}", err=True)
+    wrong = tallies.check(session)
+    for mismatch in wrong:
+        key = mismatch.key
+        click.echo(
+            f"WRONG COUNT state={key.state} sector={key.sector} overdue={key.overdue} "
+            f"registered={key.registered} year={key.filing_year}: kept {mismatch.kept}, "
+            f"counted {mismatch.counted}", err=True,
+        )  # fmt: skip
     if breaks:
         click.echo(f"{len(breaks)} of {checked} case histories are broken.", err=True)
+    if wrong:
+        click.echo(
+            f"{len(wrong)} case count(s) differ from a full count; run `flask counts rebuild`.", err=True
+        )
+    if breaks or wrong:
         raise SystemExit(1)
     click.echo(f"All {checked} case histories are intact.")
+    click.echo("The case counts agree with a full count.")
+
+
+counts_group = AppGroup("counts", help="The case counts and the registry's search index.")
+
+
+@counts_group.command("rebuild")
+def counts_rebuild_command() -> None:
+    """Count every case and index every registry entry again (after a repair by hand, for instance)."""
+    session = get_session()
+    rebuilt = derived.rebuild(session)
+    session.commit()
+    click.echo(f"Counted {rebuilt.cases} case(s); indexed {rebuilt.entries} registry entr(ies).")
 
 
 @click.command("sla-sweep")
@@ -255,6 +284,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(users_group)
     app.cli.add_command(audit_group)
+    app.cli.add_command(counts_group)
     app.cli.add_command(sla_sweep_command)
     app.cli.add_command(calendar_group)
     app.cli.add_command(keys_group)

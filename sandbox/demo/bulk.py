@@ -30,9 +30,11 @@ from sandbox.demo.driver import PDF, ROUTES, ServiceDriver, Words
 from sandbox.models.accounts import Organisation, OrganisationKind, Role, User
 from sandbox.models.cases import Case, FilingSequence
 from sandbox.services.cases import calendar as calendar_service
+from sandbox.services.cases import tallies
 from sandbox.services.cases.calendar import BEIJING
 from sandbox.services.cases.documents import store_blob
 from sandbox.services.common.filing import PREFIX
+from sandbox.services.publication import registry_index
 from workflows.sectors import default_sector_packs
 from workflows.states import FINAL_STATES, CaseState
 
@@ -135,7 +137,11 @@ def generate_cases(
             date_walk(path, end=now - timedelta(days=ago), months=min(6, pack.max_trial_months))
             rows.add(path, sector=sector, applicant=rng.choice(applicants), index=index, rng=rng)
         numbers = _filing_numbers(session, rows.accepted())
-        rows.write(session, reserve_ids(session, "case", len(rows)), numbers)
+        case_ids = reserve_ids(session, "case", len(rows))
+        rows.write(session, case_ids, numbers)
+        # Written with Core INSERTs, which no flush sees: counted and indexed here.
+        tallies.count_in(session, case_ids)
+        registry_index.note_cases(session, case_ids)
         for case_id, path, applicant_id, officer_id in rows.finishing:
             _finish(session, cast, case_id, path, applicant_id, officer_id, today)
         session.flush()

@@ -28,6 +28,7 @@ from sandbox.models.enterprise_size import SizeDeclaration
 from sandbox.models.publication import PublicationConsent
 from sandbox.services.accounts.passwords import hash_password
 from sandbox.services.case_events.history import GENESIS, event_hash
+from sandbox.services.common.filing import filing_order
 from sandbox.validators import uscc_check_character
 from workflows.assessment import RiskLevel
 from workflows.calendar import CLOCK_PAUSED_STATES
@@ -222,6 +223,7 @@ class CaseRows:
             "commitment_accepted_at": created + timedelta(hours=1), "state": path.state,
             "hold_return_state": path.hold_return_state, "decision_state": path.decision_state,
             "version": 2 + int(accepted) + len(path.steps), "filing_number": filing,
+            "filing_order": filing_order(filing),
             "case_officer_id": info["officer_id"] if accepted else None,
             "assessor_org_id": self.cast.lab_id if accepted else None, "legal_org_id": None,
             "risk_answers": risk.get("answers", {}),

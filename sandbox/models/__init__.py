@@ -14,6 +14,7 @@ from sandbox.models.accounts import (
 from sandbox.models.cases import (
     Case,
     CaseEvent,
+    CaseTally,
     Evaluation,
     FilingSequence,
     GuidanceItem,
@@ -42,7 +43,7 @@ from sandbox.models.disputes import (
 from sandbox.models.documents import Document
 from sandbox.models.enterprise_size import OtherSupport, SizeDeclaration
 from sandbox.models.notifications import HolidayArrangement, Notification, OutboxMessage
-from sandbox.models.publication import PublicationConsent, TypicalCase
+from sandbox.models.publication import PublicationConsent, RegistryGram, RegistryText, TypicalCase
 from sandbox.models.two_person import DecisionProposal, TwoPersonPolicyVersion
 from sandbox.models.voucher_policy import VoucherPolicyVersion
 from sandbox.models.vouchers import (
@@ -62,6 +63,7 @@ __all__ = [
     "ApprovedProvider",
     "Case",
     "CaseEvent",
+    "CaseTally",
     "Certificate",
     "CertificateSequence",
     "CertificateStatusChange",
@@ -92,6 +94,8 @@ __all__ = [
     "Organisation",
     "PlanVersion",
     "PublicationConsent",
+    "RegistryGram",
+    "RegistryText",
     "Redemption",
     "RedemptionStep",
     "RelatedParty",

@@ -19,10 +19,10 @@ from workflows.states import CaseState
 
 
 class Case(SQLModel, table=True):
-    # The public registry lists filed cases by filing number within a sector or a stage, and counts them.
+    # The public registry lists filed cases in filing order within a sector or a stage.
     __table_args__ = (
-        sa.Index("ix_case_sector_filing_number", "sector", "filing_number"),
-        sa.Index("ix_case_state_filing_number", "state", "filing_number"),
+        sa.Index("ix_case_sector_filing_order", "sector", "filing_order"),
+        sa.Index("ix_case_state_filing_order", "state", "filing_order"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -44,6 +44,9 @@ class Case(SQLModel, table=True):
     version: int = 1
 
     filing_number: str | None = Field(default=None, max_length=20, sa_column_kwargs={"unique": True})
+    # The filing number as a number, year × 10⁹ + sequence (`services.common.filing.filing_order`), so
+    # that YZSB-2026-10000 comes after YZSB-2026-9999: the registry's order and its year ranges.
+    filing_order: int | None = Field(default=None, sa_type=sa.BigInteger, unique=True, index=True)
     # The 办件查询码 for the public progress page: only its SHA-256 is kept; the receipt issued with it
     # (the one copy that prints the code) is stored content-addressed under `receipt_sha256`.
     progress_code_hash: str | None = Field(default=None, max_length=64)
@@ -196,3 +199,23 @@ class FilingSequence(SQLModel, table=True):
 
     year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     last_value: int = 0
+
+
+class CaseTally(SQLModel, table=True):
+    """How many cases share one combination of the facts the lists count by (state, sector, overdue flag,
+    registry entry and filing year): the queue and registry counts read these rows, never the case table.
+
+    Kept exact by `services.cases.tallies` in the transaction of every change that moves a case; derived
+    data, so a backup leaves it out and a restore (or `flask counts rebuild`) counts it again.
+    """
+
+    __tablename__ = "case_tally"
+    __table_args__ = (sa.UniqueConstraint("state", "sector", "overdue", "registered", "filing_year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    state: CaseState = Field(sa_column=enum_column(CaseState, nullable=False))
+    sector: str = Field(max_length=40)
+    overdue: bool
+    registered: bool  # in the public registry (its filing was accepted)
+    filing_year: int  # 0: no filing number
+    cases: int = 0

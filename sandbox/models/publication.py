@@ -76,3 +76,23 @@ class TypicalCase(SQLModel, table=True):
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     version: int = 1
     extra: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+
+
+class RegistryText(SQLModel, table=True):
+    """The text a public registry entry shows (`services.publication.registry.RegistryEntry.texts`),
+    normalised, its pieces joined by U+001F: what `?q=` searches, and nothing it does not show."""
+
+    __tablename__ = "registry_text"
+
+    case_id: int = Field(foreign_key="case.id", primary_key=True, ondelete="CASCADE")
+    text: str = Field(sa_type=sa.Text)
+
+
+class RegistryGram(SQLModel, table=True):
+    """The registry's search index: every character and every pair of adjacent characters of each piece
+    of a `RegistryText` (so that a two-character Chinese word is found by one index probe)."""
+
+    __tablename__ = "registry_gram"
+
+    gram: str = Field(max_length=2, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", primary_key=True, index=True, ondelete="CASCADE")

@@ -39,6 +39,7 @@ from sandbox.services.backup.archive import (
     seal_secrets,
 )
 from sandbox.services.backup.rows import current_revision, dump_table, table_columns
+from sandbox.services.common.derived import DERIVED_TABLES
 
 __all__ = ["BackupRefused", "BackupSummary", "InstanceStorage", "create_backup", "default_backup_path"]
 
@@ -161,6 +162,8 @@ def _dump_database(
                 "no_schema", N_("The database has no schema yet; there is nothing to back up.")
             )
         for table in metadata.sorted_tables:
+            if table.name in DERIVED_TABLES:
+                continue  # rebuilt by the restore
             path, count = Path(scratch) / f"{table.name}.jsonl", 0
             with open(path, "wb") as out:
                 for line in dump_table(connection, table):

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from sandbox.errors import N_
 from sandbox.models import metadata
@@ -45,6 +46,7 @@ from sandbox.services.backup.rows import (
     load_table,
     reset_sequences,
 )
+from sandbox.services.common import derived
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -90,6 +92,7 @@ def restore_backup(
         rows = _insert_rows(engine, tar, plan, progress)
         if revision != script.get_current_head():
             migrate("head")
+        _rebuild_derived(engine)
         _write_files(tar, files)
         _write_secrets(secrets, storage)
     return RestoreSummary(revision=revision, rows=rows, files=len(files), secrets=sorted(secrets))
@@ -206,6 +209,13 @@ def _insert_rows(
                 progress(table.name, count)
         reset_sequences(connection, [table for table, _ in plan])
     return rows
+
+
+def _rebuild_derived(engine: Engine) -> None:
+    """Count the cases and index the registry: a backup does not carry rows derived from others."""
+    with Session(engine) as session:
+        derived.rebuild(session)
+        session.commit()
 
 
 def _write_files(tar: tarfile.TarFile, files: list[tuple[str, Path]]) -> None:

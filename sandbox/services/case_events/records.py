@@ -19,7 +19,7 @@ from sandbox.models.accounts import User
 from sandbox.models.cases import Case
 from sandbox.services.cases.cases import freeze_plan
 from sandbox.services.cases.progress import issue_progress_code
-from sandbox.services.common.filing import next_filing_number
+from sandbox.services.common.filing import filing_order, next_filing_number
 from sandbox.services.legal import dispute_records, exemption_records
 from sandbox.services.trust.certificates import issue_certificate
 from sandbox.services.vouchers.vouchers import issue_voucher, voucher_decision
@@ -73,6 +73,7 @@ def assign_filing_number(done: Accepted) -> dict[str, Any]:
     """
     done.case.assessor_org_id = done.ctx["testing_lab_id"]
     done.case.filing_number = next_filing_number(done.session, year=done.today.year)
+    done.case.filing_order = filing_order(done.case.filing_number)
     issue_progress_code(done.session, case=done.case, today=done.today)
     return {"filingNumber": done.case.filing_number}
 

@@ -22,10 +22,12 @@ from sandbox.models.accounts import Enterprise, Organisation, OrganisationKind, 
 from sandbox.models.base import utcnow
 from sandbox.models.cases import Case, PlanVersion, RiskLevel
 from sandbox.policies import Permission, can_edit_plan, can_view_case, has_permission
+from sandbox.services.cases import tallies
 from sandbox.services.cases.assignments import record_assignment
 from sandbox.services.cases.filing_steps import check_values
 from sandbox.services.common.text_search import text_matches
 from sandbox.services.common.validation import validate
+from sandbox.services.publication import registry_index
 from workflows.sectors import default_sector_packs, sector_pack
 from workflows.states import FINAL_STATES, CaseState
 
@@ -184,8 +186,12 @@ def hold_changes(case: Case) -> dict[str, Any]:
     columns = state.mapper.column_attrs
     # `committed_state` holds the stored value of each attribute set since the last flush.
     changes = {key: getattr(case, key) for key in state.committed_state if key in columns}
+    stored = {key: state.committed_state[key] for key in changes}
     for key, value in changes.items():
         set_committed_value(case, key, value)
+    # The flush will not see these changes: the counts and the registry's search index hear of them here.
+    tallies.note_move(case, stored)
+    registry_index.note_changes(case, changes)
     return changes
 
 
@@ -341,14 +347,12 @@ def list_cases(
 
 def count_cases_by_state(session: Session) -> dict[CaseState, int]:
     """Return how many filed cases are in each state (for the regulator's queues; drafts are private)."""
-    statement = select(Case.state, func.count()).where(Case.state != CaseState.DRAFT).group_by(Case.state)
-    rows = session.exec(statement).all()
-    return {CaseState(state): count for state, count in rows}
+    return tallies.by_state(session)
 
 
 def count_overdue(session: Session) -> int:
     """Return how many cases are flagged overdue."""
-    return session.exec(select(func.count()).select_from(Case).where(Case.overdue)).one()
+    return tallies.overdue(session)
 
 
 def freeze_plan(session: Session, *, case: Case, actor: User) -> PlanVersion:

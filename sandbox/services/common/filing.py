@@ -8,6 +8,7 @@ the same counter on their own table.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import update
@@ -17,6 +18,9 @@ from sqlmodel import Session
 from sandbox.models.cases import FilingSequence
 
 PREFIX = "YZSB"
+# A filing number's place in the registry's order: year × YEAR_SCALE + sequence (`Case.filing_order`).
+YEAR_SCALE = 10**9
+NUMBER = re.compile(rf"^{PREFIX}-(\d{{4}})-(\d{{1,9}})$")
 
 
 def take_next(session: Session, counter: Any, *, year: int) -> int:
@@ -36,3 +40,9 @@ def take_next(session: Session, counter: Any, *, year: int) -> int:
 def next_filing_number(session: Session, *, year: int) -> str:
     """Take the next filing number of `year`."""
     return f"{PREFIX}-{year}-{take_next(session, FilingSequence, year=year):04d}"
+
+
+def filing_order(number: str | None) -> int | None:
+    """The number `number` sorts by: YZSB-2026-10000 after YZSB-2026-9999 (None for another format)."""
+    match = NUMBER.match(number or "")
+    return int(match.group(1)) * YEAR_SCALE + int(match.group(2)) if match else None

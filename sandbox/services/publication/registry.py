@@ -12,30 +12,32 @@ at the text an entry shows: a search for hidden text finds nothing. No login, so
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from certificates.status import StatusPurpose
 from sandbox.errors import NotFound
 from sandbox.labels.wording import boundary_texts
 from sandbox.models.accounts import Enterprise
-from sandbox.models.cases import Case, CaseEvent
+from sandbox.models.cases import Case, CaseEvent, RiskLevel
 from sandbox.models.certificates import (
     Certificate,
     CertificateKind,
     CertificateStatus,
     CertificateStatusChange,
 )
+from sandbox.services.cases import tallies
 from sandbox.services.cases.calendar import BEIJING
-from sandbox.services.common.filing import PREFIX
+from sandbox.services.common.filing import YEAR_SCALE
+from sandbox.services.publication import registry_index
 from sandbox.services.publication.consent import certificate_public, latest_consents
+from sandbox.services.publication.registry_index import normalise
 from workflows.sectors import default_sector_packs
 from workflows.states import CaseState, Event
 
@@ -92,8 +94,8 @@ class RegistryEntry:
     exit: ExitFacts | None
     published: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
-    def matches(self, needle: str) -> bool:
-        """Return whether `needle` (normalised) occurs in what this entry shows."""
+    def texts(self) -> list[str]:
+        """The text this entry shows: what a search looks in (`registry_index`)."""
         texts = [self.filing_number, (self.exit.certificate_number or "") if self.exit else ""]
         for value in self.published.values():
             if isinstance(value, str):
@@ -101,7 +103,11 @@ class RegistryEntry:
             elif isinstance(value, list | tuple):
                 texts.extend(item for item in value if isinstance(item, str))
                 texts.extend(f"{b.text_zh} {b.text_en}" for b in value if isinstance(b, BoundaryFact))
-        return any(needle in normalise(text) for text in texts)
+        return [text for text in texts if text]
+
+    def matches(self, needle: str) -> bool:
+        """Return whether `needle` (normalised) occurs in what this entry shows."""
+        return any(needle in normalise(text) for text in self.texts())
 
 
 @dataclass(frozen=True)
@@ -110,10 +116,6 @@ class RegistryPage:
     total: int
     page: int
     per_page: int
-
-
-def normalise(text: str) -> str:
-    return unicodedata.normalize("NFC", text).strip().casefold()
 
 
 def _boundaries(case: Case) -> list[BoundaryFact]:
@@ -140,7 +142,7 @@ FACTS: dict[str, Callable[[Case, Enterprise | None], Any]] = {
     "trial_period": lambda case, enterprise: TrialPeriod(
         case.trial_start, case.trial_end, case.plan.get("duration_months")
     ),
-    "risk_level": lambda case, enterprise: case.risk_level.value if case.risk_level else None,
+    "risk_level": lambda case, enterprise: RiskLevel(case.risk_level).value if case.risk_level else None,
 }
 
 
@@ -189,7 +191,7 @@ def _filing_year(session: Session, case: Case) -> int | None:
     return accepted.astimezone(BEIJING).year if accepted else None
 
 
-def _entries(session: Session, rows: Sequence[Case]) -> list[RegistryEntry]:
+def build_entries(session: Session, rows: Sequence[Case]) -> list[RegistryEntry]:
     """Build the public entries of `rows` with one query per related table."""
     ids = [case.id for case in rows]
     consents = latest_consents(session, ids)  # type: ignore[arg-type]
@@ -232,6 +234,11 @@ def _entries(session: Session, rows: Sequence[Case]) -> list[RegistryEntry]:
     return entries
 
 
+def entry_texts(session: Session, rows: Sequence[Case]) -> list[list[str]]:
+    """What each case's public entry shows, as the search index keeps it (`registry_index`)."""
+    return [entry.texts() for entry in build_entries(session, rows)]
+
+
 def _conditions(sector: str | None, state: CaseState | None, year: int | None) -> list[Any]:
     conditions: list[Any] = [col(Case.filing_number).is_not(None)]
     if sector:
@@ -239,25 +246,26 @@ def _conditions(sector: str | None, state: CaseState | None, year: int | None) -
     if state is not None:
         conditions.append(Case.state == state)
     if year is not None:
-        conditions.append(col(Case.filing_number).like(f"{PREFIX}-{year:04d}-%"))
+        conditions.append(col(Case.filing_order) >= year * YEAR_SCALE)
+        conditions.append(col(Case.filing_order) < (year + 1) * YEAR_SCALE)
     return conditions
 
 
 def _page_rows(session: Session, conditions: list[Any], start: int, per_page: int) -> list[Case]:
-    """One page of cases, newest filing first. The offset is walked over the filing-number index alone
-    (index-only: filing numbers are unique and in the index), and only the page's rows are read in full."""
-    numbers = session.exec(
-        select(Case.filing_number)
+    """One page of cases, newest filing first (by number: YZSB-2026-10000 before YZSB-2026-9999). The
+    offset is walked over a filing-order index, and only the page's rows are read in full."""
+    ids = session.exec(
+        select(Case.id)
         .where(*conditions)
-        .order_by(col(Case.filing_number).desc())
+        .order_by(col(Case.filing_order).desc())
         .offset(start)
         .limit(per_page)
     ).all()
-    if not numbers:
+    if not ids:
         return []
-    position = {number: index for index, number in enumerate(numbers)}  # the database's order
-    rows = session.exec(select(Case).where(col(Case.filing_number).in_(numbers))).all()
-    return sorted(rows, key=lambda case: position[case.filing_number])
+    position = {case_id: index for index, case_id in enumerate(ids)}  # the database's order
+    rows = session.exec(select(Case).where(col(Case.id).in_(ids))).all()
+    return sorted(rows, key=lambda case: position[case.id])
 
 
 def registry_entries(
@@ -270,19 +278,22 @@ def registry_entries(
     page: int = 1,
     per_page: int = 20,
 ) -> RegistryPage:
-    """Return one page of public entries, newest filing first, filtered and searched."""
+    """Return one page of public entries, newest filing first, filtered and searched.
+
+    The total comes from the tallies without a search (`tallies.registered`), and from the search index
+    with one (`registry_index`): the index holds only what the entries show, so hidden text cannot match.
+    """
     conditions = _conditions(sector, state, year)
-    statement = select(Case).where(*conditions).order_by(col(Case.filing_number).desc())
-    needle = normalise(query[:MAX_QUERY])
+    needle = registry_index.clean_needle(query[:MAX_QUERY])
     start = (page - 1) * per_page
-    if not needle:
+    if needle:
+        registry_index.sync(session)  # this transaction's own changes
+        conditions.append(col(Case.id).in_(registry_index.matching_cases(needle)))
         total = session.exec(select(func.count()).select_from(Case).where(*conditions)).one()
-        return RegistryPage(
-            _entries(session, _page_rows(session, conditions, start, per_page)), total, page, per_page
-        )
-    # Search runs over the built entries, never over the columns: hidden text cannot match.
-    found = [entry for entry in _entries(session, session.exec(statement).all()) if entry.matches(needle)]
-    return RegistryPage(found[start : start + per_page], len(found), page, per_page)
+    else:
+        total = tallies.registered(session, sector=sector, state=state, year=year)
+    rows = _page_rows(session, conditions, start, per_page) if start < total else []
+    return RegistryPage(build_entries(session, rows), total, page, per_page)
 
 
 def registry_entry(session: Session, filing_number: str) -> RegistryEntry:
@@ -291,36 +302,14 @@ def registry_entry(session: Session, filing_number: str) -> RegistryEntry:
     case = session.exec(select(Case).where(Case.filing_number == number)).first() if number else None
     if case is None:
         raise NotFound()
-    return _entries(session, [case])[0]
-
-
-# The newest filing number of each year, found by jumping down the filing-number index one year at a
-# time (a loose index scan): as many index probes as there are years, however many filings there are.
-NEWEST_PER_YEAR = text(
-    """
-    WITH RECURSIVE newest(number) AS (
-        SELECT max(filing_number) FROM "case" WHERE filing_number >= :low AND filing_number < :high
-        UNION ALL
-        SELECT (SELECT max(filing_number) FROM "case"
-                WHERE filing_number >= :low AND filing_number < substr(newest.number, 1, :cut))
-        FROM newest WHERE newest.number IS NOT NULL
-    )
-    SELECT number FROM newest WHERE number IS NOT NULL
-    """
-)
+    return build_entries(session, [case])[0]
 
 
 def registry_years(session: Session) -> list[int]:
     """Return the filing years present in the registry, newest first."""
-    # Filing numbers are PREFIX-YYYY-NNNN; "PREFIX." is the first string after every "PREFIX-…".
-    bounds = {"low": f"{PREFIX}-", "high": f"{PREFIX}.", "cut": len(PREFIX) + 6}
-    numbers = session.execute(NEWEST_PER_YEAR, bounds).scalars().all()
-    return sorted({int(m.group(1)) for n in numbers if (m := FILING_NUMBER.match(n or ""))}, reverse=True)
+    return tallies.registered_years(session)
 
 
 def registry_sector_counts(session: Session) -> dict[str, int]:
     """Return how many public entries each sector has."""
-    statement = (
-        select(Case.sector, func.count()).where(col(Case.filing_number).is_not(None)).group_by(Case.sector)
-    )
-    return {sector: count for sector, count in session.exec(statement).all()}
+    return tallies.registered_by_sector(session)

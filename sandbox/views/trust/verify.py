@@ -9,7 +9,10 @@ it in the browser with the digest the page states, and without JavaScript the pa
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
+from flask import session as flask_session
 from flask_babel import get_locale, gettext
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from sandbox.db import get_session
@@ -77,10 +80,37 @@ def verify_page():
     return render_template("verify/verify.html", **context)
 
 
+# Stands in a kept landing page for the CSRF token of the language switch, which is the visitor's own.
+CSRF_SLOT = "\x00csrf-token\x00"
+
+
 @bp.get("/c/<cert_id>")
 def landing(cert_id: str):
     """Where a scanned QR code leads: the certificate's facts and the verdict."""
     session = get_session()
+    if not _shared_layout():
+        page = _landing_page(session, cert_id)
+        session.commit()
+        return page
+    # An anonymous scan with nothing of its own to show (no query, no flashed message) gets the whole page
+    # kept for the certificate, its status and the language, with its own CSRF token put in: a scan then
+    # costs the status-label check and no template.
+    token = generate_csrf()
+
+    def whole_page() -> str:
+        return _landing_page(session, cert_id).replace(token, CSRF_SLOT)
+
+    page = evidence_cache.kept_page(session, ("landing-page", cert_id, str(get_locale())), whole_page)
+    session.commit()
+    return page.replace(CSRF_SLOT, token)
+
+
+def _shared_layout() -> bool:
+    """Whether the layout around a page is the same for every visitor but for the CSRF token."""
+    return not current_user.is_authenticated and not request.query_string and "_flashes" not in flask_session
+
+
+def _landing_page(session, cert_id: str) -> str:
     cert = certificates.get_certificate(session, cert_id)
 
     def body() -> str:
@@ -88,10 +118,8 @@ def landing(cert_id: str):
         return render_template("verify/_landing_body.html", report=report, cert=cert, labels=LABELS)
 
     # The page's content follows from the report alone: kept, per language, with the evidence it was
-    # verified against, so a scan costs a label check and the page around it (the layout carries the
-    # visitor's own CSRF token and sign-in state, so it is rendered for each request).
+    # verified against, so a scan costs a label check and the page around it.
     content = evidence_cache.kept_page(session, ("landing", cert.id, str(get_locale())), body)
-    session.commit()
     # `content` is our own template's output, autoescaped when it was rendered.
     return render_template("verify/landing.html", body=Markup(content), cert=cert)  # noqa: S704
 

@@ -136,3 +136,25 @@ def test_twenty_concurrent_accepts_get_consecutive_filing_numbers(shared, tmp_pa
     assert sorted(payloads) == sorted(cases) and sorted(payloads.values()) == numbers
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0 and "All 20 case histories are intact" in result.output
+
+
+def test_opposite_moves_at_once_neither_deadlock_nor_miscount(shared, tmp_path: Path) -> None:
+    """Suspending some cases while others resume moves cases between the same two tallies in opposite
+    directions; the tallies are written in one order, so the transactions queue instead of deadlocking."""
+    url, app, session = shared
+    flow = CaseFlow(app.test_client(), session)
+    testing = [flow.to("testing")["id"] for _ in range(6)]
+    suspended = [flow.to("suspended")["id"] for _ in range(6)]
+    order = {"mitigation_order": "停止对外服务"}
+    suspend: dict[str, Any] = {"event": "suspend", "note": "风险处置", "data": order}
+    resume: dict[str, Any] = {"event": "resume", "note": "整改完成"}
+    plans = [
+        (flow.headers["regulator"], [(case_id, suspend) for case_id in testing]),
+        (flow.headers["regulator2"], [(case_id, resume) for case_id in suspended]),
+    ]
+    results = run_workers(url, tmp_path, plans)
+    assert sorted(status for _, status, _ in results) == [200] * 12, results
+    queues = flow.call("regulator", "GET", "/api/v1/case-queues").get_json()["states"]
+    assert queues["suspended"] == 6 and queues["testing"] == 6
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "The case counts agree with a full count" in result.output, result.output

@@ -32,6 +32,7 @@ from tests.sandbox.services.backup.helpers import (
     all_rows,
     back_up,
     backend,
+    derived_facts,
     empty_database,
     engine_of,
     facts_of,
@@ -81,6 +82,8 @@ def check_restored(url: str, instance: Path, facts: InstanceFacts) -> None:
         audit = run(app, "audit", "verify")
         assert audit.exit_code == 0, audit.output
         assert row_counts(engine_of(app)) == facts.counts
+        assert derived_facts(engine_of(app)) == facts.derived  # counted and indexed again by the restore
+        assert facts.derived["texts"] and facts.derived["tallies"]
         restored = all_rows(engine_of(app))
         for table, rows in facts.rows.items():
             assert restored[table] == rows, table

@@ -1,4 +1,5 @@
-"""Random event sequences by random actors, at the service level, against the workflow's invariants.
+"""Random event sequences by random actors, at the service level, against the workflow's invariants
+(the case tallies among them: after every step they equal a full count of the cases).
 
 One SQLite database per test function with its people created once; every hypothesis example starts a
 fresh case. Events are fired through `sandbox.services.case_events.fire.apply_event` with data that sometimes
@@ -32,7 +33,7 @@ from sandbox.models.cases import Case
 from sandbox.services.case_events.fire import apply_event
 from sandbox.services.case_events.history import case_history, verify_chain
 from sandbox.services.case_events.table import EVENTS
-from sandbox.services.cases import cases, documents, trial
+from sandbox.services.cases import cases, documents, tallies, trial
 from sandbox.services.cases.calendar import beijing_today
 from sandbox.services.decisions import proposals
 from sandbox.services.legal import exemption_records
@@ -290,6 +291,12 @@ class CaseMachine(RuleBasedStateMachine):
     def assert_unchanged(self) -> None:
         after = self.snapshot()
         assert {key: after[key] for key in KEPT} == {key: self.seen[key] for key in KEPT}
+
+    @invariant()
+    def counts_equal_a_full_count(self) -> None:
+        """Whatever was accepted, refused or rolled back, every tally equals a full count of the cases."""
+        assert tallies.check(self.world.session) == []
+        self.world.session.rollback()  # (the check's read transaction)
 
     @invariant()
     def chain_verifies_and_state_is_valid(self) -> None:
