@@ -89,10 +89,10 @@ class RegistryText(SQLModel, table=True):
 
 
 class RegistryGram(SQLModel, table=True):
-    """The registry's search index: every character and every pair of adjacent characters of each piece
-    of a `RegistryText` (so that a two-character Chinese word is found by one index probe)."""
+    """The registry's search index: every character, every pair of adjacent characters and every ASCII run
+    of three of each piece of a `RegistryText` (a two-character Chinese word is one index probe)."""
 
     __tablename__ = "registry_gram"
 
-    gram: str = Field(max_length=2, primary_key=True)
+    gram: str = Field(max_length=3, primary_key=True)
     case_id: int = Field(foreign_key="case.id", primary_key=True, index=True, ondelete="CASCADE")

@@ -56,7 +56,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "registry_gram",
-        sa.Column("gram", sa.String(length=2), primary_key=True),
+        sa.Column("gram", sa.String(length=3), primary_key=True),
         sa.Column("case_id", sa.Integer(), sa.ForeignKey("case.id", ondelete="CASCADE"), primary_key=True),
     )
     op.create_index("ix_registry_gram_case_id", "registry_gram", ["case_id"])

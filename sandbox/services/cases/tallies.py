@@ -36,8 +36,9 @@ from sandbox.models.cases import Case, CaseTally
 from sandbox.services.common.filing import YEAR_SCALE
 from workflows.states import CaseState
 
-# The case columns a tally key is made of.
-COUNTED = ("state", "sector", "overdue", "filing_number", "filing_order")
+# The case columns a tally key is made of (a case is in the registry once its filing number, and so its
+# filing order, is set: `services.common.filing.filing_order`).
+COUNTED = ("state", "sector", "overdue", "filing_order")
 PENDING = "sandbox.case_tally"
 
 
@@ -57,7 +58,7 @@ def key_of(values: Mapping[str, Any]) -> TallyKey:
         state=CaseState(values["state"]).value,
         sector=values["sector"],
         overdue=bool(values["overdue"]),
-        registered=values["filing_number"] is not None,
+        registered=order is not None,
         filing_year=int(order) // YEAR_SCALE if order else 0,
     )
 
@@ -260,7 +261,7 @@ def registered_years(session: Session) -> list[int]:
 def full_count(connection: Connection) -> Counter[TallyKey]:
     """Count every case (one aggregate query over the case table)."""
     table = Case.__table__  # type: ignore[attr-defined]
-    registered_ = table.c.filing_number.is_not(None)
+    registered_ = table.c.filing_order.is_not(None)
     year = func.coalesce(table.c.filing_order // YEAR_SCALE, 0)
     rows = connection.execute(
         sa.select(table.c.state, table.c.sector, table.c.overdue, registered_, year, func.count()).group_by(

@@ -240,7 +240,8 @@ def entry_texts(session: Session, rows: Sequence[Case]) -> list[list[str]]:
 
 
 def _conditions(sector: str | None, state: CaseState | None, year: int | None) -> list[Any]:
-    conditions: list[Any] = [col(Case.filing_number).is_not(None)]
+    # Every filing number has its order (`filing.filing_order`): the filing-order indexes alone answer.
+    conditions: list[Any] = [col(Case.filing_order).is_not(None)]
     if sector:
         conditions.append(Case.sector == sector)
     if state is not None:
@@ -288,8 +289,12 @@ def registry_entries(
     start = (page - 1) * per_page
     if needle:
         registry_index.sync(session)  # this transaction's own changes
-        conditions.append(col(Case.id).in_(registry_index.matching_cases(needle)))
-        total = session.exec(select(func.count()).select_from(Case).where(*conditions)).one()
+        matching = registry_index.matching_cases(session, needle)
+        conditions.append(col(Case.id).in_(matching))
+        if sector or state is not None or year is not None:
+            total = session.exec(select(func.count()).select_from(Case).where(*conditions)).one()
+        else:  # the index holds registry entries only: count its postings, no case rows
+            total = session.exec(select(func.count()).select_from(matching.subquery())).one()
     else:
         total = tallies.registered(session, sector=sector, state=state, year=year)
     rows = _page_rows(session, conditions, start, per_page) if start < total else []

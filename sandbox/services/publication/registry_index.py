@@ -1,11 +1,11 @@
 """The registry's search index: `?q=` finds entries by index probes, not by reading every entry.
 
 For each registry entry the text it shows (`RegistryEntry.texts`: consented fields only, the filing and
-certificate numbers) is kept normalised in `registry_text`, and every character and every pair of
-adjacent characters of it in `registry_gram`. A search for a one- or two-character needle is one probe
-(two-character Chinese words like 医疗 are the common case); a longer needle takes the cases holding all
-its pairs and keeps those whose text contains it (`matching_cases`). Hidden text is never indexed, so
-it can never be found.
+certificate numbers) is kept normalised in `registry_text`, and every character, every pair of adjacent
+characters and every ASCII run of three of it in `registry_gram`. A search for a one- or two-character
+needle is one probe (two-character Chinese words like 医疗 are the common case); a longer needle takes
+the cases holding its rarest gram (or all its grams) and keeps those whose text contains it
+(`matching_cases`). Hidden text is never indexed, so it can never be found.
 
 The index follows the entries in the transaction that changes them: a flush reports cases whose shown
 columns changed, certificates issued, consents given and enterprises renamed (`_after_flush`);
@@ -31,13 +31,14 @@ from sandbox.models.certificates import Certificate
 from sandbox.models.publication import PublicationConsent, RegistryGram, RegistryText
 
 # The case columns an entry's text is built from.
-SHOWN = frozenset({"filing_number", "title", "plan", "data_categories", "trial_boundaries", "risk_level",
-                   "enterprise_id"})  # fmt: skip
+SHOWN = frozenset({"filing_number", "filing_order", "title", "plan", "data_categories", "trial_boundaries",
+                   "risk_level", "enterprise_id"})  # fmt: skip
 ENTERPRISE_SHOWN = ("name", "uscc")
 SEPARATOR = "\x1f"  # between the pieces of an entry's text: a needle never spans two of them
 DIRTY = "sandbox.registry_dirty"
 INDEX_TABLES: tuple[sa.Table, ...] = (RegistryGram.__table__, RegistryText.__table__)  # type: ignore[attr-defined]
 CHUNK = 500
+RARE = 1000  # a longer needle's rarest gram drives the search when fewer entries than this hold it
 
 
 def normalise(text: str) -> str:
@@ -46,33 +47,53 @@ def normalise(text: str) -> str:
 
 
 def grams(piece: str) -> set[str]:
-    """Every character and every pair of adjacent characters of `piece`."""
-    return set(piece) | {piece[i : i + 2] for i in range(len(piece) - 1)}
+    """Every character and every pair of adjacent characters of `piece`, and every run of three that is
+    ASCII (numbers and Latin words have few distinct pairs: YZSB-2026-0042 is found by 042, not by 00)."""
+    found = set(piece) | {piece[i : i + 2] for i in range(len(piece) - 1)}
+    return found | {run for i in range(len(piece) - 2) if (run := piece[i : i + 3]).isascii()}
 
 
 def needle_grams(needle: str) -> set[str]:
-    """The grams every text containing `needle` holds: its pairs (or the character itself)."""
-    return {needle} if len(needle) == 1 else {needle[i : i + 2] for i in range(len(needle) - 1)}
+    """The grams every text containing `needle` holds: the character itself, or its pairs and ASCII runs
+    of three."""
+    if len(needle) == 1:
+        return {needle}
+    return {gram for gram in grams(needle) if len(gram) > 1}
 
 
 def clean_needle(query: str) -> str:
     return normalise(query).replace(SEPARATOR, "")
 
 
-def matching_cases(needle: str) -> Any:
-    """A subquery of the ids of indexed cases whose shown text contains `needle` (normalised, non-empty)."""
+def matching_cases(session: Session, needle: str) -> Any:
+    """A subquery of the ids of indexed cases whose shown text contains `needle` (normalised, non-empty).
+
+    One or two characters: the entries holding that gram. Longer: the entries holding the needle's rarest
+    gram, if it is rare (`RARE`; counted up to that many), else every gram; then the text must contain it.
+    """
     wanted = sorted(needle_grams(needle))
-    holding_all = (
-        select(RegistryGram.case_id)
-        .where(col(RegistryGram.gram).in_(wanted))
-        .group_by(col(RegistryGram.case_id))
-        .having(func.count() == len(wanted))
-    )
     if len(needle) <= 2:
-        return holding_all  # holding the needle's one pair (or character) is containing it
+        return select(RegistryGram.case_id).where(RegistryGram.gram == needle)  # exact
+    found = {gram: _count_up_to(session, gram, RARE) for gram in wanted}
+    rarest = min(wanted, key=lambda gram: found[gram])
+    if found[rarest] < RARE:
+        candidates = select(RegistryGram.case_id).where(RegistryGram.gram == rarest)
+    else:
+        candidates = (
+            select(RegistryGram.case_id)
+            .where(col(RegistryGram.gram).in_(wanted))
+            .group_by(col(RegistryGram.case_id))
+            .having(func.count() == len(wanted))
+        )
     return select(RegistryText.case_id).where(
-        col(RegistryText.case_id).in_(holding_all), col(RegistryText.text).contains(needle, autoescape=True)
+        col(RegistryText.case_id).in_(candidates), col(RegistryText.text).contains(needle, autoescape=True)
     )
+
+
+def _count_up_to(session: Session, gram: str, limit: int) -> int:
+    """How many entries hold `gram`, counted up to `limit` (a bounded index range scan)."""
+    held = select(RegistryGram.case_id).where(RegistryGram.gram == gram).limit(limit).subquery()
+    return session.exec(select(func.count()).select_from(held)).one()
 
 
 # -- following the entries -----------------------------------------------------------------------------------
@@ -109,7 +130,7 @@ def _after_flush(session: OrmSession, _context: Any) -> None:
         table = Case.__table__  # type: ignore[attr-defined]
         found = session.connection().execute(
             sa.select(table.c.id).where(
-                table.c.enterprise_id.in_(enterprises), table.c.filing_number.is_not(None)
+                table.c.enterprise_id.in_(enterprises), table.c.filing_order.is_not(None)
             )
         )
         note_cases(session, found.scalars())
@@ -158,7 +179,7 @@ def reindex(session: Session, case_ids: Iterable[int]) -> int:
         for table in INDEX_TABLES:
             connection.execute(sa.delete(table).where(table.c.case_id.in_(chunk)))
         cases = session.exec(
-            select(Case).where(col(Case.id).in_(chunk), col(Case.filing_number).is_not(None))
+            select(Case).where(col(Case.id).in_(chunk), col(Case.filing_order).is_not(None))
         ).all()
         texts: list[dict[str, Any]] = []
         pairs: list[dict[str, Any]] = []
@@ -180,6 +201,6 @@ def rebuild(session: Session) -> int:
     for table in INDEX_TABLES:
         connection.execute(sa.delete(table))
     ids = session.exec(
-        select(Case.id).where(col(Case.filing_number).is_not(None)).order_by(col(Case.id))
+        select(Case.id).where(col(Case.filing_order).is_not(None)).order_by(col(Case.id))
     ).all()
     return reindex(session, ids)  # type: ignore[arg-type]

@@ -4,12 +4,14 @@ and re-filings in the same transaction, and filing numbers sort as numbers (…-
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import col, select
 
 from sandbox.models.accounts import Enterprise
 from sandbox.models.cases import FilingSequence
 from sandbox.models.publication import PUBLISHABLE_FIELDS, RegistryGram, RegistryText
 from sandbox.services.cases.calendar import beijing_today
+from sandbox.services.publication import registry_index
 from tests.sandbox.api.publication.test_registry import (
     HIDDEN_NAME,
     SHOWN_NAME,
@@ -24,7 +26,9 @@ def found(client, query: str) -> list[str]:
     return [item["filing_number"] for item in body["items"]]
 
 
-def test_words_of_any_length_are_found_and_hidden_text_never(client, session) -> None:
+@pytest.mark.parametrize("rare", [registry_index.RARE, 1], ids=["rarest-gram", "every-gram"])
+def test_words_of_any_length_are_found_and_hidden_text_never(client, session, monkeypatch, rare) -> None:
+    monkeypatch.setattr(registry_index, "RARE", rare)  # 1: no gram is rare, every gram must be held
     hidden = new_case(client, session, name=HIDDEN_NAME, title="甲乙乙丙的医疗项目", objectives="隐藏目标XYZ",
                       consent=["title"])  # fmt: skip
     hidden_number = filed(hidden)
@@ -42,6 +46,8 @@ def test_words_of_any_length_are_found_and_hidden_text_never(client, session) ->
     # A word made of the end of one shown piece and the start of the next matches neither piece.
     assert found(client, f"{shown_number[-2:]}交通") == []
     assert found(client, shown_number.lower()) == [shown_number]
+    assert found(client, shown_number[-6:]) == [shown_number]  # digits: found by their runs of three
+    assert found(client, hidden_number[:-1] + "9") == []
     for secret in ("隐名", HIDDEN_NAME, "隐藏目标", "xyz"):
         assert found(client, secret) == [], secret
     indexed = " ".join(session.exec(select(RegistryText.text)).all())
