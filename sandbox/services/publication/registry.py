@@ -290,11 +290,11 @@ def registry_entries(
     if needle:
         registry_index.sync(session)  # this transaction's own changes
         matching = registry_index.matching_cases(session, needle)
-        conditions.append(col(Case.id).in_(matching))
+        conditions.append(matching.condition(Case.id))
         if sector or state is not None or year is not None:
             total = session.exec(select(func.count()).select_from(Case).where(*conditions)).one()
         else:  # the index holds registry entries only: count its postings, no case rows
-            total = session.exec(select(func.count()).select_from(matching.subquery())).one()
+            total = session.exec(select(func.count()).select_from(matching.ids.subquery())).one()
     else:
         total = tallies.registered(session, sector=sector, state=state, year=year)
     rows = _page_rows(session, conditions, start, per_page) if start < total else []

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event, func
+from sqlalchemy import event, exists, func
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import attributes
 from sqlmodel import Session, col, select
@@ -65,16 +66,33 @@ def clean_needle(query: str) -> str:
     return normalise(query).replace(SEPARATOR, "")
 
 
-def matching_cases(session: Session, needle: str) -> Any:
-    """A subquery of the ids of indexed cases whose shown text contains `needle` (normalised, non-empty).
+@dataclass(frozen=True)
+class Match:
+    """The indexed entries whose shown text contains a needle: `ids`, a subquery of their case ids, and
+    `condition`, the test to put on a query of cases — a probe per case while scanning in registry order
+    when the needle is common (the first page is found at once), membership in `ids` when it is rare."""
+
+    ids: Any
+    common: bool
+    gram: str | None  # the one gram a short needle is, else None
+
+    def condition(self, case_id: Any) -> Any:
+        if self.common and self.gram is not None:
+            return exists().where(col(RegistryGram.gram) == self.gram, col(RegistryGram.case_id) == case_id)
+        return col(case_id).in_(self.ids)
+
+
+def matching_cases(session: Session, needle: str) -> Match:
+    """The indexed cases whose shown text contains `needle` (normalised, non-empty).
 
     One or two characters: the entries holding that gram. Longer: the entries holding the needle's rarest
     gram, if it is rare (`RARE`; counted up to that many), else every gram; then the text must contain it.
     """
     wanted = sorted(needle_grams(needle))
+    found = _counts_up_to(session, wanted, RARE)
     if len(needle) <= 2:
-        return select(RegistryGram.case_id).where(RegistryGram.gram == needle)  # exact
-    found = {gram: _count_up_to(session, gram, RARE) for gram in wanted}
+        exact = select(RegistryGram.case_id).where(RegistryGram.gram == needle)
+        return Match(exact, found[needle] >= RARE, needle)
     rarest = min(wanted, key=lambda gram: found[gram])
     if found[rarest] < RARE:
         candidates = select(RegistryGram.case_id).where(RegistryGram.gram == rarest)
@@ -85,15 +103,22 @@ def matching_cases(session: Session, needle: str) -> Any:
             .group_by(col(RegistryGram.case_id))
             .having(func.count() == len(wanted))
         )
-    return select(RegistryText.case_id).where(
+    ids = select(RegistryText.case_id).where(
         col(RegistryText.case_id).in_(candidates), col(RegistryText.text).contains(needle, autoescape=True)
     )
+    return Match(ids, False, None)
 
 
-def _count_up_to(session: Session, gram: str, limit: int) -> int:
-    """How many entries hold `gram`, counted up to `limit` (a bounded index range scan)."""
-    held = select(RegistryGram.case_id).where(RegistryGram.gram == gram).limit(limit).subquery()
-    return session.exec(select(func.count()).select_from(held)).one()
+def _counts_up_to(session: Session, wanted: Sequence[str], limit: int) -> dict[str, int]:
+    """How many entries hold each gram, counted up to `limit` (bounded index range scans, one statement)."""
+    parts = [
+        sa.select(sa.literal(gram).label("gram"), func.count().label("held")).select_from(
+            select(RegistryGram.case_id).where(RegistryGram.gram == gram).limit(limit).subquery()
+        )
+        for gram in wanted
+    ]
+    statement = parts[0] if len(parts) == 1 else sa.union_all(*parts)
+    return {gram: held for gram, held in session.execute(statement).all()}
 
 
 # -- following the entries -----------------------------------------------------------------------------------
