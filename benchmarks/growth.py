@@ -36,7 +36,8 @@ from sandbox.services.cases import calendar
 from workflows.states import CaseState
 
 SMALL = 1000
-LOADED_TABLES = ("case", "case_event", "plan_version", "document", "publication_consent", "enterprise")
+LOADED_TABLES = ("case", "case_event", "plan_version", "document", "publication_consent", "enterprise",
+                 "case_tally", "registry_text", "registry_gram")  # fmt: skip
 GOAL_RATIO = 1.5
 REPEATS, BUDGET_SECONDS = 15, 6.0
 

@@ -29,8 +29,9 @@ def upgrade() -> None:
     op.create_index("ix_case_filing_order", "case", ["filing_order"], unique=True)
     op.drop_index("ix_case_sector_filing_number", table_name="case")
     op.drop_index("ix_case_state_filing_number", table_name="case")
-    op.create_index("ix_case_sector_filing_order", "case", ["sector", "filing_order"], unique=False)
-    op.create_index("ix_case_state_filing_order", "case", ["state", "filing_order"], unique=False)
+    op.create_index("ix_case_filing_order_id", "case", ["filing_order", "id"], unique=False)
+    op.create_index("ix_case_sector_filing_order", "case", ["sector", "filing_order", "id"], unique=False)
+    op.create_index("ix_case_state_filing_order", "case", ["state", "filing_order", "id"], unique=False)
     # YZSB-2026-0042 → 2026 × 10⁹ + 42 (PREFIX is four letters: the year starts at 6, the number at 11)
     op.execute(
         """UPDATE "case" SET filing_order =
@@ -70,6 +71,7 @@ def downgrade() -> None:
     op.drop_table("case_tally")
     op.drop_index("ix_case_state_filing_order", table_name="case")
     op.drop_index("ix_case_sector_filing_order", table_name="case")
+    op.drop_index("ix_case_filing_order_id", table_name="case")
     op.create_index("ix_case_sector_filing_number", "case", ["sector", "filing_number"], unique=False)
     op.create_index("ix_case_state_filing_number", "case", ["state", "filing_number"], unique=False)
     op.drop_index("ix_case_filing_order", table_name="case")

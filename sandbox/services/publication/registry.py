@@ -293,6 +293,8 @@ def registry_entries(
         conditions.append(matching.condition(Case.id))
         if sector or state is not None or year is not None:
             total = session.exec(select(func.count()).select_from(Case).where(*conditions)).one()
+        elif matching.found is not None:
+            total = len(matching.found)
         else:  # the index holds registry entries only: count its postings, no case rows
             total = session.exec(select(func.count()).select_from(matching.ids.subquery())).one()
     else:

@@ -68,16 +68,22 @@ def clean_needle(query: str) -> str:
 
 @dataclass(frozen=True)
 class Match:
-    """The indexed entries whose shown text contains a needle: `ids`, a subquery of their case ids, and
-    `condition`, the test to put on a query of cases — a probe per case while scanning in registry order
-    when the needle is common (the first page is found at once), membership in `ids` when it is rare."""
+    """The indexed entries whose shown text contains a needle, in the form that serves a query of cases:
+
+    * rare (`found`): their case ids, fetched (fewer than `RARE`), so a page is a lookup of those;
+    * a common one- or two-character needle (`gram`): a probe of the index per case while scanning in
+      registry order, which finds the first page at once;
+    * otherwise (`ids`): a subquery of their case ids.
+    """
 
     ids: Any
-    common: bool
-    gram: str | None  # the one gram a short needle is, else None
+    found: list[int] | None = None
+    gram: str | None = None
 
     def condition(self, case_id: Any) -> Any:
-        if self.common and self.gram is not None:
+        if self.found is not None:
+            return col(case_id).in_(self.found)
+        if self.gram is not None:
             return exists().where(col(RegistryGram.gram) == self.gram, col(RegistryGram.case_id) == case_id)
         return col(case_id).in_(self.ids)
 
@@ -89,12 +95,15 @@ def matching_cases(session: Session, needle: str) -> Match:
     gram, if it is rare (`RARE`; counted up to that many), else every gram; then the text must contain it.
     """
     wanted = sorted(needle_grams(needle))
-    found = _counts_up_to(session, wanted, RARE)
+    held = _counts_up_to(session, wanted, RARE)
     if len(needle) <= 2:
         exact = select(RegistryGram.case_id).where(RegistryGram.gram == needle)
-        return Match(exact, found[needle] >= RARE, needle)
-    rarest = min(wanted, key=lambda gram: found[gram])
-    if found[rarest] < RARE:
+        if held[needle] >= RARE:
+            return Match(exact, gram=needle)
+        return Match(exact, found=list(session.exec(exact).all()))
+    rarest = min(wanted, key=lambda gram: held[gram])
+    rare = held[rarest] < RARE
+    if rare:
         candidates = select(RegistryGram.case_id).where(RegistryGram.gram == rarest)
     else:
         candidates = (
@@ -106,7 +115,7 @@ def matching_cases(session: Session, needle: str) -> Match:
     ids = select(RegistryText.case_id).where(
         col(RegistryText.case_id).in_(candidates), col(RegistryText.text).contains(needle, autoescape=True)
     )
-    return Match(ids, False, None)
+    return Match(ids, found=list(session.exec(ids).all()) if rare else None)
 
 
 def _counts_up_to(session: Session, wanted: Sequence[str], limit: int) -> dict[str, int]:
