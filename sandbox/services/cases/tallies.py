@@ -34,6 +34,7 @@ from sqlmodel import Session, col, select
 
 from sandbox.models.cases import Case, CaseTally
 from sandbox.services.common.filing import YEAR_SCALE
+from sandbox.services.common.session_events import listen_to_sessions
 from workflows.states import CaseState
 
 # The case columns a tally key is made of (a case is in the registry once its filing number, and so its
@@ -182,10 +183,8 @@ def install() -> None:
     """Listen to every session (idempotent)."""
     if event.contains(OrmSession, "after_flush", _after_flush):
         return
-    event.listen(OrmSession, "after_flush", _after_flush)
-    event.listen(OrmSession, "before_commit", _before_commit)
-    event.listen(OrmSession, "after_soft_rollback", _drop_rolled_back)
-    event.listen(OrmSession, "after_commit", _forget)
+    listen_to_sessions([("after_flush", _after_flush), ("before_commit", _before_commit),
+                        ("after_soft_rollback", _drop_rolled_back), ("after_commit", _forget)])  # fmt: skip
     # Setting a counted column loads the value it replaces (an expired case included): the move needs it.
     for name in COUNTED:
         event.listen(getattr(Case, name), "set", _load_old_value, active_history=True)

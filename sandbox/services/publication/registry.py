@@ -37,7 +37,6 @@ from sandbox.services.cases.calendar import BEIJING
 from sandbox.services.common.filing import YEAR_SCALE
 from sandbox.services.publication import registry_index
 from sandbox.services.publication.consent import certificate_public, latest_consents
-from sandbox.services.publication.registry_index import normalise
 from workflows.sectors import default_sector_packs
 from workflows.states import CaseState, Event
 
@@ -104,10 +103,6 @@ class RegistryEntry:
                 texts.extend(item for item in value if isinstance(item, str))
                 texts.extend(f"{b.text_zh} {b.text_en}" for b in value if isinstance(b, BoundaryFact))
         return [text for text in texts if text]
-
-    def matches(self, needle: str) -> bool:
-        """Return whether `needle` (normalised) occurs in what this entry shows."""
-        return any(needle in normalise(text) for text in self.texts())
 
 
 @dataclass(frozen=True)

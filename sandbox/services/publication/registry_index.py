@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event, exists, func
+from sqlalchemy import exists, func
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import attributes
 from sqlmodel import Session, col, select
@@ -30,6 +30,7 @@ from sandbox.models.accounts import Enterprise
 from sandbox.models.cases import Case
 from sandbox.models.certificates import Certificate
 from sandbox.models.publication import PublicationConsent, RegistryGram, RegistryText
+from sandbox.services.common.session_events import listen_to_sessions
 
 # The case columns an entry's text is built from.
 SHOWN = frozenset({"filing_number", "filing_order", "title", "plan", "data_categories", "trial_boundaries",
@@ -188,12 +189,8 @@ _reader: dict[str, Callable[[Session, Sequence[Case]], list[list[str]]]] = {}
 def install(texts_of: Callable[[Session, Sequence[Case]], list[list[str]]]) -> None:
     """Read entries' text with `texts_of` and listen to every session (idempotent)."""
     _reader["texts"] = texts_of
-    if event.contains(OrmSession, "after_flush", _after_flush):
-        return
-    event.listen(OrmSession, "after_flush", _after_flush)
-    event.listen(OrmSession, "before_commit", _before_commit)
-    event.listen(OrmSession, "after_commit", _forget)
-    event.listen(OrmSession, "after_rollback", _forget)
+    listen_to_sessions([("after_flush", _after_flush), ("before_commit", _before_commit),
+                        ("after_commit", _forget), ("after_rollback", _forget)])  # fmt: skip
 
 
 def sync(session: Session) -> None:
